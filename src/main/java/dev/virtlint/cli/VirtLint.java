@@ -1,0 +1,55 @@
+package dev.virtlint.cli;
+
+import java.io.InputStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The top-level command; its subcommands do the work. */
+@Command(name = "virtlint", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Finds disk cache settings in libvirt domain XML and QEMU drive strings that lose data"
+                + " or waste speed and memory.",
+        subcommands = {LintCommand.class, CommandLine.HelpCommand.class})
+public final class VirtLint implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    final InputStream stdin;
+
+    VirtLint(InputStream stdin) {
+        this.stdin = stdin;
+    }
+
+    /** The command line as {@link Main} runs it; tests build the same one. */
+    public static CommandLine commandLine(InputStream stdin) {
+        CommandLine cl = new CommandLine(new VirtLint(stdin));
+        listExitCodes(cl);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println("virtlint: " + ex.getMessage());
+            cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+            return ExitCode.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            cmd.getErr().println("virtlint: internal error: " + ex);
+            return ExitCode.INTERNAL;
+        });
+        return cl;
+    }
+
+    private static void listExitCodes(CommandLine cl) {
+        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCode.HELP);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            listExitCodes(sub);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.USAGE;
+    }
+}

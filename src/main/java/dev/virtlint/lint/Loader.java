@@ -1,0 +1,74 @@
+package dev.virtlint.lint;
+
+import dev.virtlint.model.Origin;
+import dev.virtlint.model.SourceText;
+import dev.virtlint.parse.ArgsParser;
+import dev.virtlint.parse.DomainParser;
+import dev.virtlint.parse.DriveParser;
+import dev.virtlint.parse.MappedText;
+import dev.virtlint.parse.ParseException;
+import dev.virtlint.parse.TextDecoder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+
+/** Reads and parses one input; never throws for bad input, which becomes an {@link InputError}. */
+public final class Loader {
+
+    private Loader() {
+    }
+
+    /** Either a parsed file or an error. */
+    public record Outcome(ParsedFile file, InputError error) {
+    }
+
+    public static Outcome load(Input input) {
+        byte[] bytes;
+        try {
+            bytes = input.inline() != null ? input.inline() : Files.readAllBytes(input.path());
+        } catch (NoSuchFileException e) {
+            return new Outcome(null, new InputError(input.name(), null, "no such file", false));
+        } catch (IOException e) {
+            return new Outcome(null, new InputError(input.name(), null, "cannot read: " + e.getMessage(), false));
+        }
+        try {
+            return new Outcome(parse(input, bytes), null);
+        } catch (ParseException e) {
+            return new Outcome(null, new InputError(input.name(), e.position(), e.getMessage(), false));
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Outcome(null, new InputError(input.name(), null, e.toString(), true));
+        }
+    }
+
+    private static ParsedFile parse(Input input, byte[] bytes) throws ParseException {
+        if (input.kind() == Input.Kind.DRIVE) {
+            SourceText source = SourceText.of(input.name(), new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            var disks = DriveParser.parseDrive(source, MappedText.identity(source.text(), 0), Origin.DRIVE);
+            return new ParsedFile(input.name(), ParsedFile.Kind.DRIVE, source, null, null, disks, null);
+        }
+        SourceText source = TextDecoder.decode(input.name(), bytes);
+        Input.Kind kind = input.kind() == Input.Kind.SNIFF ? sniff(source) : input.kind();
+        if (kind == Input.Kind.ARGS) {
+            return new ParsedFile(input.name(), ParsedFile.Kind.ARGS, source, null, null,
+                    ArgsParser.parse(source, Origin.ARGS), null);
+        }
+        DomainParser.Result result = DomainParser.parse(source);
+        if (result instanceof DomainParser.Parsed parsed) {
+            return new ParsedFile(input.name(), ParsedFile.Kind.DOMAIN, source, parsed.domain(), parsed.tree(),
+                    parsed.domain().disks(), null);
+        }
+        DomainParser.Skipped skipped = (DomainParser.Skipped) result;
+        return new ParsedFile(input.name(), ParsedFile.Kind.SKIPPED, source, null, null, List.of(), skipped.reason());
+    }
+
+    private static Input.Kind sniff(SourceText source) {
+        String t = source.text();
+        for (int i = 0; i < t.length(); i++) {
+            if (!Character.isWhitespace(t.charAt(i))) {
+                return t.charAt(i) == '<' ? Input.Kind.XML : Input.Kind.ARGS;
+            }
+        }
+        return Input.Kind.ARGS;
+    }
+}

@@ -1,0 +1,262 @@
+package dev.virtlint.model;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One disk a configuration defines, with its effective cache mode and where each of its settings
+ * sits in the source. Built with {@link #builder(Origin, Span)}.
+ */
+public final class Disk {
+
+    private final Origin origin;
+    private final Span span;
+    private final DiskDevice device;
+    private final SourceKind sourceKind;
+    private final String source;
+    private final String protocol;
+    private final String host;
+    private final String format;
+    private final String target;
+    private final String bus;
+    private final boolean readonly;
+    private final boolean shareable;
+    private final boolean transientDisk;
+    private final CacheMode cache;
+    private final String io;
+    private final String discard;
+    private final String detectZeroes;
+    private final Map<Setting, Located> settings;
+
+    private Disk(Builder b) {
+        this.origin = b.origin;
+        this.span = b.span;
+        this.device = b.device;
+        this.sourceKind = b.sourceKind;
+        this.source = b.source;
+        this.protocol = b.protocol;
+        this.host = b.host;
+        this.format = b.format;
+        this.target = b.target;
+        this.bus = b.bus;
+        this.readonly = b.readonly;
+        this.shareable = b.shareable;
+        this.transientDisk = b.transientDisk;
+        this.cache = b.cache;
+        this.io = b.io;
+        this.discard = b.discard;
+        this.detectZeroes = b.detectZeroes;
+        this.settings = Collections.unmodifiableMap(new EnumMap<>(b.settings));
+    }
+
+    public static Builder builder(Origin origin, Span span) {
+        return new Builder(origin, span);
+    }
+
+    public Origin origin() {
+        return origin;
+    }
+
+    /** The element or option that defines the disk: the {@code <disk>} start tag, or a QEMU option value. */
+    public Span span() {
+        return span;
+    }
+
+    public DiskDevice device() {
+        return device;
+    }
+
+    public SourceKind sourceKind() {
+        return sourceKind;
+    }
+
+    /** The path, or {@code protocol://host/name} for a network disk; empty for an empty drive. */
+    public Optional<String> source() {
+        return Optional.ofNullable(source);
+    }
+
+    public Optional<String> protocol() {
+        return Optional.ofNullable(protocol);
+    }
+
+    public Optional<String> host() {
+        return Optional.ofNullable(host);
+    }
+
+    public Optional<String> format() {
+        return Optional.ofNullable(format);
+    }
+
+    /** The guest device name ({@code vda}) or, for QEMU strings, the device or drive id. */
+    public String target() {
+        return target;
+    }
+
+    public Optional<String> bus() {
+        return Optional.ofNullable(bus);
+    }
+
+    public boolean readonly() {
+        return readonly;
+    }
+
+    public boolean shareable() {
+        return shareable;
+    }
+
+    /** {@code <transient/>} or {@code snapshot=on}: writes go to a throw-away overlay. */
+    public boolean isTransient() {
+        return transientDisk;
+    }
+
+    public CacheMode cache() {
+        return cache;
+    }
+
+    public Optional<String> io() {
+        return Optional.ofNullable(io);
+    }
+
+    public Optional<String> discard() {
+        return Optional.ofNullable(discard);
+    }
+
+    public Optional<String> detectZeroes() {
+        return Optional.ofNullable(detectZeroes);
+    }
+
+    public Optional<Located> setting(Setting key) {
+        return Optional.ofNullable(settings.get(key));
+    }
+
+    public Map<Setting, Located> settings() {
+        return settings;
+    }
+
+    /** A CD-ROM or floppy with no medium: nothing is written to it. */
+    public boolean isEmptyRemovable() {
+        return (device == DiskDevice.CDROM || device == DiskDevice.FLOPPY) && source == null;
+    }
+
+    @Override
+    public String toString() {
+        return "Disk[" + origin.id() + " " + target + " " + device.id() + " " + source + " cache=" + cache + "]";
+    }
+
+    /** Collects a disk's values while a parser reads them. */
+    public static final class Builder {
+        private final Origin origin;
+        private final Span span;
+        private DiskDevice device = DiskDevice.DISK;
+        private SourceKind sourceKind = SourceKind.FILE;
+        private String source;
+        private String protocol;
+        private String host;
+        private String format;
+        private String target = "";
+        private String bus;
+        private boolean readonly;
+        private boolean shareable;
+        private boolean transientDisk;
+        private CacheMode cache = CacheMode.DEFAULT;
+        private String io;
+        private String discard;
+        private String detectZeroes;
+        private final Map<Setting, Located> settings = new EnumMap<>(Setting.class);
+
+        private Builder(Origin origin, Span span) {
+            this.origin = Objects.requireNonNull(origin);
+            this.span = Objects.requireNonNull(span);
+        }
+
+        public Builder device(DiskDevice value) {
+            this.device = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder sourceKind(SourceKind value) {
+            this.sourceKind = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder source(String value) {
+            this.source = value;
+            return this;
+        }
+
+        public Builder protocol(String value) {
+            this.protocol = value;
+            return this;
+        }
+
+        public Builder host(String value) {
+            this.host = value;
+            return this;
+        }
+
+        public Builder format(String value) {
+            this.format = value;
+            return this;
+        }
+
+        public Builder target(String value) {
+            this.target = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder bus(String value) {
+            this.bus = value;
+            return this;
+        }
+
+        public Builder readonly(boolean value) {
+            this.readonly = value;
+            return this;
+        }
+
+        public Builder shareable(boolean value) {
+            this.shareable = value;
+            return this;
+        }
+
+        public Builder transientDisk(boolean value) {
+            this.transientDisk = value;
+            return this;
+        }
+
+        public Builder cache(CacheMode value) {
+            this.cache = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder io(String value) {
+            this.io = value;
+            return this;
+        }
+
+        public Builder discard(String value) {
+            this.discard = value;
+            return this;
+        }
+
+        public Builder detectZeroes(String value) {
+            this.detectZeroes = value;
+            return this;
+        }
+
+        /** Records where a setting sits; a null location is ignored. */
+        public Builder at(Setting key, Located where) {
+            if (where != null) {
+                settings.put(key, where);
+            }
+            return this;
+        }
+
+        public Disk build() {
+            return new Disk(this);
+        }
+    }
+}

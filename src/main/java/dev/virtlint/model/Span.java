@@ -1,0 +1,30 @@
+package dev.virtlint.model;
+
+/**
+ * A half-open range {@code [start, end)} of char offsets into a {@link SourceText}.
+ * Offsets, not lines and columns, are what the model stores; positions are computed from them.
+ */
+public record Span(int start, int end) {
+
+    public Span {
+        if (start < 0 || end < start) {
+            throw new IllegalArgumentException("bad span [" + start + ", " + end + ")");
+        }
+    }
+
+    public static Span at(int offset) {
+        return new Span(offset, offset);
+    }
+
+    public int length() {
+        return end - start;
+    }
+
+    public boolean isEmpty() {
+        return start == end;
+    }
+
+    public boolean contains(Span other) {
+        return start <= other.start && other.end <= end;
+    }
+}

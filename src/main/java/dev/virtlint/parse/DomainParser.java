@@ -1,0 +1,300 @@
+package dev.virtlint.parse;
+
+import dev.virtlint.model.Annotations;
+import dev.virtlint.model.CacheMode;
+import dev.virtlint.model.Disk;
+import dev.virtlint.model.DiskDevice;
+import dev.virtlint.model.Domain;
+import dev.virtlint.model.Located;
+import dev.virtlint.model.Origin;
+import dev.virtlint.model.Position;
+import dev.virtlint.model.Setting;
+import dev.virtlint.model.SourceKind;
+import dev.virtlint.model.SourceText;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.dom4j.Document;
+import org.dom4j.DocumentException;
+import org.dom4j.Element;
+import org.xml.sax.SAXParseException;
+
+/**
+ * Reads a libvirt domain XML into a {@link Domain} whose every disk value knows its offsets. Any
+ * namespace prefix works for the qemu, libosinfo and virtlint namespaces. A well-formed file whose
+ * root is not {@code <domain>} (a network, a pool) is {@link Skipped}, not an error.
+ */
+public final class DomainParser {
+
+    public static final String QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0";
+    public static final String LIBOSINFO_NS = "http://libosinfo.org/xmlns/libvirt/domain/1.0";
+    public static final String VIRTLINT_NS = "http://virtlint.dev/xmlns/domain/1.0";
+
+    private static final Map<String, Long> MEMORY_UNITS = Map.ofEntries(
+            Map.entry("b", 1L), Map.entry("bytes", 1L),
+            Map.entry("kb", 1000L), Map.entry("k", 1024L), Map.entry("kib", 1024L),
+            Map.entry("mb", 1000_000L), Map.entry("m", 1L << 20), Map.entry("mib", 1L << 20),
+            Map.entry("gb", 1000_000_000L), Map.entry("g", 1L << 30), Map.entry("gib", 1L << 30),
+            Map.entry("tb", 1000_000_000_000L), Map.entry("t", 1L << 40), Map.entry("tib", 1L << 40),
+            Map.entry("pb", 1000_000_000_000_000L), Map.entry("p", 1L << 50), Map.entry("pib", 1L << 50));
+
+    /** What parsing an XML file gave. */
+    public sealed interface Result permits Parsed, Skipped {
+    }
+
+    /** A domain, with the tree it was read from. */
+    public record Parsed(XmlTree tree, Domain domain) implements Result {
+    }
+
+    /** A well-formed XML file that is not a domain; {@code root} is its root element's name. */
+    public record Skipped(String root) implements Result {
+        public String reason() {
+            return "not a domain: the root element is <" + root + ">";
+        }
+    }
+
+    private final SourceText source;
+    private XmlTree tree;
+
+    private DomainParser(SourceText source) {
+        this.source = source;
+    }
+
+    public static Result parse(SourceText source) throws ParseException {
+        return new DomainParser(source).run();
+    }
+
+    /** Parses the XML only, without reading a domain out of it. */
+    public static XmlTree parseTree(SourceText source) throws ParseException {
+        XmlScanner.Result scan = XmlScanner.scan(source.text());
+        if (scan.doctype() >= 0) {
+            throw ParseException.at(source, scan.doctype(), "DOCTYPE declarations are refused: domain XML has none,"
+                    + " and their entities could read local files or expand without bound");
+        }
+        Document document;
+        try {
+            document = HardenedXml.reader().read(new StringReader(source.text()));
+        } catch (DocumentException e) {
+            throw fromSax(e);
+        }
+        return XmlTree.join(source, document, scan);
+    }
+
+    private static ParseException fromSax(DocumentException e) {
+        Throwable cause = e.getCause();
+        while (cause != null && !(cause instanceof SAXParseException)) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof SAXParseException sax) {
+            int line = Math.max(1, sax.getLineNumber());
+            int column = Math.max(1, sax.getColumnNumber());
+            return new ParseException("malformed XML: " + sax.getMessage(), new Position(line, column));
+        }
+        return new ParseException("malformed XML: " + e.getMessage(), new Position(1, 1));
+    }
+
+    private Result run() throws ParseException {
+        tree = parseTree(source);
+        Element root = tree.document().getRootElement();
+        if (!root.getName().equals("domain") || !root.getNamespaceURI().isEmpty()) {
+            return new Skipped(root.getQualifiedName());
+        }
+        List<Disk> disks = new ArrayList<>();
+        Element devices = root.element("devices");
+        if (devices != null) {
+            for (Element disk : devices.elements("disk")) {
+                disks.add(disk(disk));
+            }
+        }
+        for (Element commandline : children(root, QEMU_NS, "commandline")) {
+            List<MappedText> argv = new ArrayList<>();
+            for (Element arg : children(commandline, QEMU_NS, "arg")) {
+                MappedText value = tree.attributeText(arg, "value");
+                if (value != null) {
+                    argv.add(value);
+                }
+            }
+            disks.addAll(DriveParser.parseArgv(source, argv, Origin.QEMU_COMMANDLINE));
+        }
+        Element metadata = root.element("metadata");
+        Domain domain = new Domain(text(root, "name"), text(root, "uuid"), memory(root), osId(metadata),
+                disks, annotations(metadata));
+        return new Parsed(tree, domain);
+    }
+
+    private static List<Element> children(Element parent, String namespace, String localName) {
+        List<Element> out = new ArrayList<>();
+        if (parent == null) {
+            return out;
+        }
+        for (Element e : parent.elements()) {
+            if (e.getName().equals(localName) && e.getNamespaceURI().equals(namespace)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    private static String text(Element parent, String name) {
+        Element e = parent.element(name);
+        return e == null ? null : e.getTextTrim();
+    }
+
+    private static Long memory(Element root) {
+        Element memory = root.element("memory");
+        if (memory == null) {
+            return null;
+        }
+        String unit = Optional.ofNullable(memory.attributeValue("unit")).orElse("KiB").toLowerCase(Locale.ROOT);
+        Long factor = MEMORY_UNITS.get(unit);
+        try {
+            long value = Long.parseLong(memory.getTextTrim());
+            return factor == null ? null : Math.multiplyExact(value, factor);
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
+        }
+    }
+
+    private static String osId(Element metadata) {
+        for (Element info : children(metadata, LIBOSINFO_NS, "libosinfo")) {
+            for (Element os : children(info, LIBOSINFO_NS, "os")) {
+                String id = os.attributeValue("id");
+                if (id != null) {
+                    return id;
+                }
+            }
+        }
+        return null;
+    }
+
+    private Annotations annotations(Element metadata) {
+        List<Annotations.Ignore> ignores = new ArrayList<>();
+        List<Annotations.DiskNote> notes = new ArrayList<>();
+        Annotations.Guest guest = null;
+        for (Element block : children(metadata, VIRTLINT_NS, "virtlint")) {
+            for (Element e : children(block, VIRTLINT_NS, "ignore")) {
+                ignores.add(new Annotations.Ignore(e.attributeValue("rule"), e.attributeValue("disk"),
+                        e.attributeValue("reason"), tree.tagSpan(e)));
+            }
+            for (Element e : children(block, VIRTLINT_NS, "disk")) {
+                String scratch = e.attributeValue("scratch");
+                notes.add(new Annotations.DiskNote(e.attributeValue("target"),
+                        scratch == null ? null : Options.parseBool(scratch).orElse(null), tree.tagSpan(e)));
+            }
+            for (Element e : children(block, VIRTLINT_NS, "guest")) {
+                guest = new Annotations.Guest(e.attributeValue("flushes"), tree.tagSpan(e));
+            }
+        }
+        return new Annotations(ignores, notes, guest);
+    }
+
+    private Disk disk(Element e) {
+        Disk.Builder b = Disk.builder(Origin.XML, tree.tagSpan(e));
+        String type = Optional.ofNullable(e.attributeValue("type")).orElse("file");
+        SourceKind kind = SourceKind.byId(type).orElse(SourceKind.FILE);
+        b.sourceKind(kind);
+        String device = Optional.ofNullable(e.attributeValue("device")).orElse("disk");
+        b.device(DiskDevice.byId(device).orElse(DiskDevice.DISK)).at(Setting.DEVICE, tree.attribute(e, "device"));
+
+        Element driver = e.element("driver");
+        if (driver != null) {
+            b.at(Setting.DRIVER, tree.element(driver));
+            Located format = tree.attribute(driver, "type");
+            if (format != null) {
+                b.format(format.value()).at(Setting.FORMAT, format);
+            }
+            Located cache = tree.attribute(driver, "cache");
+            if (cache != null) {
+                b.at(Setting.CACHE, cache);
+                CacheMode.Preset.byName(cache.value()).ifPresent(p -> b.cache(p.explicitMode()));
+            }
+            Located io = tree.attribute(driver, "io");
+            if (io != null) {
+                b.io(io.value()).at(Setting.IO, io);
+            }
+            Located discard = tree.attribute(driver, "discard");
+            if (discard != null) {
+                b.discard(discard.value()).at(Setting.DISCARD, discard);
+            }
+            Located zeroes = tree.attribute(driver, "detect_zeroes");
+            if (zeroes != null) {
+                b.detectZeroes(zeroes.value()).at(Setting.DETECT_ZEROES, zeroes);
+            }
+        }
+        source(b, kind, e.element("source"));
+        Element target = e.element("target");
+        if (target != null) {
+            Located dev = tree.attribute(target, "dev");
+            if (dev != null) {
+                b.target(dev.value()).at(Setting.TARGET, dev);
+            }
+            Located bus = tree.attribute(target, "bus");
+            if (bus != null) {
+                b.bus(bus.value()).at(Setting.BUS, bus);
+            }
+        }
+        Element readonly = e.element("readonly");
+        b.readonly(readonly != null).at(Setting.READONLY, tree.element(readonly));
+        Element shareable = e.element("shareable");
+        b.shareable(shareable != null).at(Setting.SHAREABLE, tree.element(shareable));
+        Element transientDisk = e.element("transient");
+        b.transientDisk(transientDisk != null).at(Setting.TRANSIENT, tree.element(transientDisk));
+        return b.build();
+    }
+
+    private void source(Disk.Builder b, SourceKind kind, Element source) {
+        if (source == null) {
+            return;
+        }
+        switch (kind) {
+            case FILE -> located(b, source, "file");
+            case BLOCK, VHOSTVDPA -> located(b, source, "dev");
+            case DIR -> located(b, source, "dir");
+            case VHOSTUSER -> located(b, source, "path");
+            case VOLUME -> {
+                Located volume = tree.attribute(source, "volume");
+                if (volume != null) {
+                    b.source(Optional.ofNullable(source.attributeValue("pool")).orElse("") + "/" + volume.value())
+                            .at(Setting.SOURCE, volume);
+                }
+            }
+            case NVME -> {
+                Element address = source.element("address");
+                String pci = address == null ? "" : String.format("%s:%s:%s.%s",
+                        hex(address, "domain"), hex(address, "bus"), hex(address, "slot"), hex(address, "function"));
+                b.source("nvme://" + pci + "/" + Optional.ofNullable(source.attributeValue("namespace")).orElse("1"))
+                        .at(Setting.SOURCE, tree.element(source));
+            }
+            case NETWORK -> {
+                String protocol = source.attributeValue("protocol");
+                Located name = tree.attribute(source, "name");
+                Element host = source.element("host");
+                String hostName = host == null ? null : host.attributeValue("name");
+                if (hostName == null && host != null) {
+                    hostName = host.attributeValue("socket");
+                }
+                String port = host == null ? null : host.attributeValue("port");
+                String authority = hostName == null ? "" : hostName + (port == null ? "" : ":" + port);
+                b.protocol(protocol).host(hostName)
+                        .source((protocol == null ? "network" : protocol) + "://" + authority + "/"
+                                + (name == null ? "" : name.value()))
+                        .at(Setting.SOURCE, name != null ? name : tree.element(source));
+            }
+        }
+    }
+
+    private static String hex(Element address, String attribute) {
+        String v = address.attributeValue(attribute);
+        return v == null ? "0" : v.replaceFirst("^0x", "");
+    }
+
+    private void located(Disk.Builder b, Element source, String attribute) {
+        Located value = tree.attribute(source, attribute);
+        if (value != null && !value.value().isEmpty()) {
+            b.source(value.value()).at(Setting.SOURCE, value);
+        }
+    }
+}

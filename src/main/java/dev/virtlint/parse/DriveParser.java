@@ -1,0 +1,510 @@
+package dev.virtlint.parse;
+
+import dev.virtlint.model.CacheMode;
+import dev.virtlint.model.Disk;
+import dev.virtlint.model.DiskDevice;
+import dev.virtlint.model.Located;
+import dev.virtlint.model.Origin;
+import dev.virtlint.model.Setting;
+import dev.virtlint.model.SourceKind;
+import dev.virtlint.model.SourceText;
+import dev.virtlint.model.Span;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the disks of a QEMU command line: {@code -drive} strings (QemuOpts), {@code -blockdev} in
+ * JSON or key=value form, and the {@code -device} that attaches either, joined by drive id or node
+ * name into one {@link Disk} with its effective cache mode.
+ */
+public final class DriveParser {
+
+    private static final Set<String> NETWORK_DRIVERS = Set.of("nbd", "rbd", "gluster", "iscsi", "http", "https",
+            "ftp", "ftps", "ssh", "nfs", "vxhs", "sheepdog", "curl");
+    private static final Set<String> PROTOCOL_DRIVERS = Set.of("file", "host_device", "host_cdrom", "nvme",
+            "virtio-blk-vhost-vdpa", "virtio-blk-vhost-user", "null-co", "null-aio");
+    private static final Map<String, Integer> LEGACY_DRIVES = Map.of(
+            "-hda", 0, "-hdb", 1, "-hdc", 2, "-hdd", 3, "-cdrom", 2, "-fda", 0, "-fdb", 1);
+
+    private final SourceText source;
+    private final Origin origin;
+    private final List<Options> drives = new ArrayList<>();
+    private final Map<String, Options> blockdevs = new HashMap<>();
+    private final List<Options> devices = new ArrayList<>();
+    private final Set<Options> floppyGlobals = new HashSet<>();
+    private boolean globalSnapshot;
+
+    private DriveParser(SourceText source, Origin origin) {
+        this.source = source;
+        this.origin = origin;
+    }
+
+    /** The disks of one drive string, such as {@code file=/a.img,if=virtio,cache=none}. */
+    public static List<Disk> parseDrive(SourceText source, MappedText value, Origin origin) {
+        DriveParser p = new DriveParser(source, origin);
+        p.drives.add(QemuOpts.parse(value, null));
+        return p.disks();
+    }
+
+    /** The disks of a whole argument vector (one QEMU command line). */
+    public static List<Disk> parseArgv(SourceText source, List<MappedText> argv, Origin origin) throws ParseException {
+        DriveParser p = new DriveParser(source, origin);
+        for (int i = 0; i < argv.size(); i++) {
+            String word = argv.get(i).text();
+            String option = word.startsWith("--") ? word.substring(1) : word;
+            boolean hasValue = i + 1 < argv.size();
+            switch (option) {
+                case "-drive" -> {
+                    if (hasValue) {
+                        p.drives.add(QemuOpts.parse(argv.get(++i), null));
+                    }
+                }
+                case "-blockdev" -> {
+                    if (hasValue) {
+                        Options b = p.structured(argv.get(++i));
+                        b.value("node-name").ifPresent(name -> p.blockdevs.put(name, b));
+                    }
+                }
+                case "-device" -> {
+                    if (hasValue) {
+                        p.devices.add(p.structured(argv.get(++i)));
+                    }
+                }
+                case "-global" -> {
+                    if (hasValue) {
+                        p.global(argv.get(++i));
+                    }
+                }
+                case "-snapshot" -> p.globalSnapshot = true;
+                default -> {
+                    if (LEGACY_DRIVES.containsKey(option) && hasValue) {
+                        p.drives.add(legacyDrive(option, argv.get(++i)));
+                    }
+                }
+            }
+        }
+        return p.disks();
+    }
+
+    /** {@code -hda FILE} and friends are shorthand for a {@code -drive} with only a file. */
+    private static Options legacyDrive(String option, MappedText file) {
+        Options plain = QemuOpts.parse(MappedText.identity("", file.sourceOffset(0)), null);
+        Map<String, Options.Option> values = new java.util.LinkedHashMap<>(plain.values());
+        values.put("file", new Options.Option("file", file.text(), file.sourceSpan(), file.sourceSpan()));
+        String iface = option.startsWith("-fd") ? "floppy" : "ide";
+        Span here = Span.at(file.sourceOffset(0));
+        values.put("if", new Options.Option("if", iface, here, here));
+        values.put("index", new Options.Option("index", String.valueOf(LEGACY_DRIVES.get(option)), here, here));
+        if (option.equals("-cdrom")) {
+            values.put("media", new Options.Option("media", "cdrom", here, here));
+        }
+        return new Options(file.sourceSpan(), file.text(), values);
+    }
+
+    /** {@code -global isa-fdc.driveA=ID} attaches a floppy drive in older libvirt command lines. */
+    private void global(MappedText value) {
+        Options g = QemuOpts.parse(value, null);
+        for (Options.Option o : g.values().values()) {
+            if (o.key().endsWith(".driveA") || o.key().endsWith(".driveB")) {
+                Map<String, Options.Option> values = new java.util.LinkedHashMap<>();
+                values.put("driver", new Options.Option("driver", "floppy", o.keySpan(), o.keySpan()));
+                values.put("drive", o);
+                Options device = new Options(g.span(), g.text(), values);
+                floppyGlobals.add(device);
+                devices.add(device);
+            }
+        }
+    }
+
+    private Options structured(MappedText value) throws ParseException {
+        String text = value.text();
+        int firstNonSpace = 0;
+        while (firstNonSpace < text.length() && Character.isWhitespace(text.charAt(firstNonSpace))) {
+            firstNonSpace++;
+        }
+        if (firstNonSpace < text.length() && text.charAt(firstNonSpace) == '{') {
+            try {
+                return JsonOptions.parse(value);
+            } catch (JsonOptions.JsonException e) {
+                throw ParseException.at(source, value.sourceOffset(e.index), e.getMessage());
+            }
+        }
+        return QemuOpts.parse(value, "driver");
+    }
+
+    private List<Disk> disks() {
+        record Anchored(int at, Disk disk) {
+        }
+        List<Anchored> out = new ArrayList<>();
+        Set<Options> usedDrives = new HashSet<>();
+        Map<String, Options> drivesById = new HashMap<>();
+        for (Options d : drives) {
+            d.value("id").ifPresent(id -> drivesById.put(id, d));
+        }
+        for (Options device : devices) {
+            String driver = device.value("driver").orElse("");
+            Optional<String> ref = device.value("drive");
+            if (ref.isPresent()) {
+                Options drive = drivesById.get(ref.get());
+                if (drive != null) {
+                    usedDrives.add(drive);
+                    out.add(new Anchored(device.span().start(), fromDrive(drive, device)));
+                } else if (blockdevs.containsKey(ref.get())) {
+                    out.add(new Anchored(device.span().start(), fromBlockdev(blockdevs.get(ref.get()), device)));
+                }
+            } else if (driver.endsWith("-cd") || driver.equals("floppy")) {
+                out.add(new Anchored(device.span().start(), emptyDrive(device)));
+            } else if (driver.startsWith("vhost-user-blk")) {
+                out.add(new Anchored(device.span().start(), vhostUser(device)));
+            }
+        }
+        Map<String, Integer> perInterface = new HashMap<>();
+        for (Options drive : drives) {
+            String iface = drive.value("if").orElse("ide");
+            if (usedDrives.contains(drive) || iface.equals("none") || iface.equals("pflash") || iface.equals("mtd")) {
+                continue;
+            }
+            int nth = perInterface.merge(iface, 1, Integer::sum) - 1;
+            out.add(new Anchored(drive.span().start(), fromDrive(drive, null, nth)));
+        }
+        out.sort(Comparator.comparingInt(Anchored::at));
+        return out.stream().map(Anchored::disk).toList();
+    }
+
+    private Disk fromDrive(Options drive, Options device) {
+        return fromDrive(drive, device, 0);
+    }
+
+    private Disk fromDrive(Options drive, Options device, int nth) {
+        Span anchor = device != null && !floppyGlobals.contains(device) ? device.span() : drive.span();
+        Disk.Builder b = Disk.builder(origin, anchor);
+        String iface = drive.value("if").orElse("ide");
+
+        CacheMode cache = CacheMode.DEFAULT;
+        Optional<CacheMode.Preset> preset = drive.value("cache").flatMap(CacheMode.Preset::byName);
+        if (preset.isPresent()) {
+            cache = preset.get().explicitMode();
+        }
+        b.at(Setting.CACHE, drive.located("cache"));
+        Optional<Boolean> wb = drive.bool("cache.writeback");
+        Optional<Boolean> direct = drive.bool("cache.direct");
+        Optional<Boolean> noFlush = drive.bool("cache.no-flush");
+        if (wb.isPresent()) {
+            cache = cache.withWriteback(wb.get());
+        }
+        if (direct.isPresent()) {
+            cache = cache.withDirect(direct.get());
+        }
+        if (noFlush.isPresent()) {
+            cache = cache.withNoFlush(noFlush.get());
+        }
+        b.at(Setting.CACHE_WRITEBACK, drive.located("cache.writeback"));
+        b.at(Setting.CACHE_DIRECT, drive.located("cache.direct"));
+        b.at(Setting.CACHE_NO_FLUSH, drive.located("cache.no-flush"));
+        b.at(Setting.DRIVER, new Located(drive.text(), drive.span()));
+
+        String file = drive.value("file").orElse(null);
+        if (file != null && !file.isEmpty()) {
+            describeFileOption(b, file);
+            b.at(Setting.SOURCE, drive.located("file"));
+        } else if (drive.hasPrefix("file.")) {
+            describeNode(b, new Node(drive, "file."));
+        }
+        drive.value("format").ifPresent(b::format);
+        b.at(Setting.FORMAT, drive.located("format"));
+        b.readonly(drive.bool("readonly").orElse(false));
+        b.at(Setting.READONLY, drive.located("readonly"));
+        b.transientDisk(globalSnapshot || drive.bool("snapshot").orElse(false));
+        b.at(Setting.TRANSIENT, drive.located("snapshot"));
+        drive.value("aio").ifPresent(b::io);
+        b.at(Setting.IO, drive.located("aio"));
+        drive.value("discard").ifPresent(b::discard);
+        b.at(Setting.DISCARD, drive.located("discard"));
+        drive.value("detect-zeroes").ifPresent(b::detectZeroes);
+        b.at(Setting.DETECT_ZEROES, drive.located("detect-zeroes"));
+
+        DiskDevice kind = drive.value("media").filter("cdrom"::equals).isPresent() ? DiskDevice.CDROM
+                : iface.equals("floppy") ? DiskDevice.FLOPPY : DiskDevice.DISK;
+        String bus = iface;
+        if (device != null) {
+            String driver = device.value("driver").orElse("");
+            kind = deviceKind(driver, kind);
+            bus = busOf(driver, bus);
+            cache = applyWriteCache(b, cache, device);
+        }
+        b.device(kind).bus(bus).cache(cache);
+        b.at(Setting.BUS, drive.located("if"));
+
+        String target = device != null ? device.value("id").orElse(null) : null;
+        Located targetAt = device != null ? device.located("id") : null;
+        if (target == null) {
+            target = drive.value("id").orElse(null);
+            targetAt = drive.located("id");
+        }
+        if (target == null) {
+            target = defaultDriveId(drive, iface, kind, nth);
+        }
+        b.target(target).at(Setting.TARGET, targetAt);
+        return b.build();
+    }
+
+    /** QEMU names an unnamed drive after its interface and index ({@code virtio0}, {@code ide0-hd0}). */
+    private static String defaultDriveId(Options drive, String iface, DiskDevice kind, int nth) {
+        int index = drive.value("index").map(DriveParser::intOr).orElse(nth);
+        if (iface.equals("virtio")) {
+            return "virtio" + index;
+        }
+        int perBus = iface.equals("ide") ? 2 : iface.equals("scsi") ? 7 : 1;
+        String media = kind == DiskDevice.CDROM ? "-cd" : iface.equals("ide") || iface.equals("scsi") ? "-hd" : "";
+        return iface + (index / perBus) + media + (index % perBus);
+    }
+
+    private static int intOr(String s) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** {@code write-cache=on|off} on the device overrides the drive's writeback switch; {@code auto} keeps it. */
+    private static CacheMode applyWriteCache(Disk.Builder b, CacheMode cache, Options device) {
+        Optional<Boolean> writeCache = device.bool("write-cache");
+        b.at(Setting.WRITE_CACHE, device.located("write-cache"));
+        return writeCache.map(cache::withWriteback).orElse(cache);
+    }
+
+    private static DiskDevice deviceKind(String driver, DiskDevice fallback) {
+        if (driver.endsWith("-cd")) {
+            return DiskDevice.CDROM;
+        }
+        if (driver.equals("floppy")) {
+            return DiskDevice.FLOPPY;
+        }
+        if (driver.equals("scsi-block") || driver.equals("scsi-generic")) {
+            return DiskDevice.LUN;
+        }
+        if (driver.isEmpty()) {
+            return fallback;
+        }
+        return fallback == DiskDevice.CDROM ? fallback : DiskDevice.DISK;
+    }
+
+    private static String busOf(String driver, String fallback) {
+        if (driver.startsWith("virtio-blk") || driver.startsWith("vhost-user-blk")) {
+            return "virtio";
+        }
+        if (driver.startsWith("ide-")) {
+            return "ide";
+        }
+        if (driver.startsWith("scsi-")) {
+            return "scsi";
+        }
+        if (driver.startsWith("usb-")) {
+            return "usb";
+        }
+        if (driver.equals("floppy")) {
+            return "fdc";
+        }
+        if (driver.startsWith("nvme")) {
+            return "nvme";
+        }
+        if (driver.equals("sd-card")) {
+            return "sd";
+        }
+        return fallback;
+    }
+
+    /** A {@code -drive file=} value: a path, or a protocol URI or pseudo-URI such as {@code rbd:pool/image}. */
+    private static void describeFileOption(Disk.Builder b, String file) {
+        int colon = file.indexOf(':');
+        String scheme = colon > 0 ? file.substring(0, colon) : "";
+        String protocol = scheme.contains("+") ? scheme.substring(0, scheme.indexOf('+')) : scheme;
+        if (!protocol.isEmpty() && !file.startsWith("/") && (NETWORK_DRIVERS.contains(protocol) || file.startsWith(scheme + "://"))) {
+            b.sourceKind(SourceKind.NETWORK).protocol(protocol).source(file);
+            int hostStart = file.indexOf("://");
+            if (hostStart > 0) {
+                String rest = file.substring(hostStart + 3);
+                int end = rest.indexOf('/');
+                String host = end < 0 ? rest : rest.substring(0, end);
+                if (!host.isEmpty()) {
+                    b.host(host);
+                }
+            }
+            return;
+        }
+        b.sourceKind(file.startsWith("/dev/") ? SourceKind.BLOCK : SourceKind.FILE).source(file);
+    }
+
+    /** A node of a blockdev graph: the options of one {@code -blockdev}, or a nested {@code file.} object. */
+    private record Node(Options options, String prefix) {
+
+        Optional<String> value(String key) {
+            return options.value(prefix + key);
+        }
+
+        Located located(String key) {
+            return options.located(prefix + key);
+        }
+
+        Optional<Boolean> bool(String key) {
+            return options.bool(prefix + key);
+        }
+    }
+
+    /** The node below this one through its {@code file} child, by reference or inline. */
+    private Optional<Node> child(Node node) {
+        Optional<String> ref = node.value("file");
+        if (ref.isPresent() && blockdevs.containsKey(ref.get())) {
+            return Optional.of(new Node(blockdevs.get(ref.get()), ""));
+        }
+        if (node.options().hasPrefix(node.prefix() + "file.")) {
+            return Optional.of(new Node(node.options(), node.prefix() + "file."));
+        }
+        return Optional.empty();
+    }
+
+    private Disk fromBlockdev(Options top, Options device) {
+        Disk.Builder b = Disk.builder(origin, device.span());
+        List<Node> chain = new ArrayList<>();
+        Node node = new Node(top, "");
+        Set<Options> seen = new HashSet<>();
+        while (node != null && chain.size() < 16) {
+            chain.add(node);
+            if (node.prefix().isEmpty() && !seen.add(node.options())) {
+                break;
+            }
+            node = child(node).orElse(null);
+        }
+        Node first = chain.get(0);
+        Node protocolNode = chain.get(chain.size() - 1);
+
+        CacheMode cache = CacheMode.DEFAULT;
+        for (Node n : chain) {
+            Optional<Boolean> direct = n.bool("cache.direct");
+            if (direct.isPresent()) {
+                cache = cache.withDirect(direct.get());
+                b.at(Setting.CACHE_DIRECT, n.located("cache.direct"));
+                break;
+            }
+        }
+        for (Node n : chain) {
+            Optional<Boolean> noFlush = n.bool("cache.no-flush");
+            if (noFlush.isPresent()) {
+                cache = cache.withNoFlush(noFlush.get());
+                b.at(Setting.CACHE_NO_FLUSH, n.located("cache.no-flush"));
+                break;
+            }
+        }
+        cache = applyWriteCache(b, cache, device);
+        b.cache(cache);
+        b.at(Setting.DRIVER, new Located(top.text(), top.span()));
+
+        describeNode(b, protocolNode);
+        String topDriver = first.value("driver").orElse("");
+        if (chain.size() > 1 || !isProtocol(topDriver)) {
+            b.format(topDriver).at(Setting.FORMAT, first.located("driver"));
+        } else {
+            b.format("raw");
+        }
+        b.readonly(first.bool("read-only").orElse(false));
+        b.at(Setting.READONLY, first.located("read-only"));
+        protocolNode.value("aio").ifPresent(b::io);
+        b.at(Setting.IO, protocolNode.located("aio"));
+        for (Node n : chain) {
+            if (n.value("discard").isPresent()) {
+                b.discard(n.value("discard").get()).at(Setting.DISCARD, n.located("discard"));
+                break;
+            }
+        }
+        for (Node n : chain) {
+            if (n.value("detect-zeroes").isPresent()) {
+                b.detectZeroes(n.value("detect-zeroes").get()).at(Setting.DETECT_ZEROES, n.located("detect-zeroes"));
+                break;
+            }
+        }
+        String driver = device.value("driver").orElse("");
+        b.device(deviceKind(driver, protocolNode.value("driver").filter("host_cdrom"::equals).isPresent()
+                ? DiskDevice.CDROM : DiskDevice.DISK));
+        b.bus(busOf(driver, null));
+        String target = device.value("id").orElse(device.value("drive").orElse(""));
+        b.target(target).at(Setting.TARGET, device.located("id"));
+        return b.build();
+    }
+
+    private static boolean isProtocol(String driver) {
+        return PROTOCOL_DRIVERS.contains(driver) || NETWORK_DRIVERS.contains(driver);
+    }
+
+    /** Source kind, path or network name and host, read off a protocol node. */
+    private static void describeNode(Disk.Builder b, Node node) {
+        String driver = node.value("driver").orElse("file");
+        switch (driver) {
+            case "file" -> b.sourceKind(SourceKind.FILE).source(node.value("filename").orElse(null))
+                    .at(Setting.SOURCE, node.located("filename"));
+            case "host_device", "host_cdrom" -> b.sourceKind(SourceKind.BLOCK).source(node.value("filename").orElse(null))
+                    .at(Setting.SOURCE, node.located("filename"));
+            case "nvme" -> b.sourceKind(SourceKind.NVME)
+                    .source("nvme://" + node.value("device").orElse("") + "/" + node.value("namespace").orElse("1"))
+                    .at(Setting.SOURCE, node.located("device"));
+            case "virtio-blk-vhost-vdpa" -> b.sourceKind(SourceKind.VHOSTVDPA).source(node.value("path").orElse(null))
+                    .at(Setting.SOURCE, node.located("path"));
+            default -> {
+                String host = firstPresent(node, "server.host", "server.0.host", "server.path", "server.0.path",
+                        "portal", "host").orElse(null);
+                String name = firstPresent(node, "export", "image", "path", "url", "target", "filename").orElse("");
+                Optional<String> pool = node.value("pool");
+                if (pool.isPresent() && node.value("image").isPresent()) {
+                    name = pool.get() + "/" + name;
+                }
+                if (node.value("volume").isPresent()) {
+                    name = node.value("volume").get() + "/" + name;
+                }
+                b.sourceKind(SourceKind.NETWORK).protocol(driver).host(host)
+                        .source(driver + "://" + (host == null ? "" : host) + "/" + name);
+                for (String key : List.of("export", "image", "path", "url", "target", "filename")) {
+                    if (node.value(key).isPresent()) {
+                        b.at(Setting.SOURCE, node.located(key));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    private static Optional<String> firstPresent(Node node, String... keys) {
+        for (String k : keys) {
+            Optional<String> v = node.value(k);
+            if (v.isPresent()) {
+                return v;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Disk emptyDrive(Options device) {
+        String driver = device.value("driver").orElse("");
+        return Disk.builder(origin, device.span())
+                .device(deviceKind(driver, DiskDevice.CDROM))
+                .bus(busOf(driver, null))
+                .target(device.value("id").orElse(driver))
+                .at(Setting.TARGET, device.located("id"))
+                .build();
+    }
+
+    private Disk vhostUser(Options device) {
+        return Disk.builder(origin, device.span())
+                .sourceKind(SourceKind.VHOSTUSER)
+                .source(device.value("chardev").orElse(null))
+                .bus("virtio")
+                .target(device.value("id").orElse(device.value("chardev").orElse("")))
+                .at(Setting.TARGET, device.located("id"))
+                .build();
+    }
+}

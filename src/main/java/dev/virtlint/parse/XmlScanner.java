@@ -1,0 +1,202 @@
+package dev.virtlint.parse;
+
+import dev.virtlint.model.Span;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds every start tag and comment of an XML text with exact offsets. The SAX locator reports a
+ * start tag where it ends (after {@code >}), and nothing at all for attributes, so the positions
+ * come from here; dom4j decides whether the document is well-formed and what it means, and the two
+ * are joined by document order ({@link XmlTree}).
+ *
+ * <p>The scanner assumes well-formed input but never loops or throws on anything else: where a
+ * construct is not closed it stops.
+ */
+final class XmlScanner {
+
+    /** A start tag from {@code <} to {@code >}. */
+    record StartTag(Span span, String name, Span nameSpan, List<Attr> attributes, boolean selfClosing) {
+
+        Attr attribute(String qname) {
+            for (Attr a : attributes) {
+                if (a.name().equals(qname)) {
+                    return a;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** An attribute; {@code valueSpan} covers the characters between the quotes. */
+    record Attr(String name, Span nameSpan, Span valueSpan, char quote) {
+    }
+
+    /** A comment; {@code bodySpan} covers what lies between {@code <!--} and {@code -->}. */
+    record Comment(Span span, Span bodySpan, String body) {
+    }
+
+    /** What the scan found; {@code doctype} is the offset of a {@code <!DOCTYPE}, or -1. */
+    record Result(List<StartTag> tags, List<Comment> comments, int doctype) {
+    }
+
+    private final String text;
+    private final int n;
+    private int pos;
+    private final List<StartTag> tags = new ArrayList<>();
+    private final List<Comment> comments = new ArrayList<>();
+    private int doctype = -1;
+
+    private XmlScanner(String text) {
+        this.text = text;
+        this.n = text.length();
+    }
+
+    static Result scan(String text) {
+        XmlScanner s = new XmlScanner(text);
+        s.run();
+        return new Result(List.copyOf(s.tags), List.copyOf(s.comments), s.doctype);
+    }
+
+    private void run() {
+        while (pos < n) {
+            int lt = text.indexOf('<', pos);
+            if (lt < 0) {
+                return;
+            }
+            pos = lt;
+            if (text.startsWith("<!--", lt)) {
+                int end = text.indexOf("-->", lt + 4);
+                if (end < 0) {
+                    return;
+                }
+                Span body = new Span(lt + 4, end);
+                comments.add(new Comment(new Span(lt, end + 3), body, text.substring(lt + 4, end)));
+                pos = end + 3;
+            } else if (text.startsWith("<![CDATA[", lt)) {
+                if (!skipPast("]]>", lt + 9)) {
+                    return;
+                }
+            } else if (text.startsWith("<?", lt)) {
+                if (!skipPast("?>", lt + 2)) {
+                    return;
+                }
+            } else if (text.startsWith("<!", lt)) {
+                if (text.startsWith("<!DOCTYPE", lt) && doctype < 0) {
+                    doctype = lt;
+                }
+                if (!skipDeclaration(lt + 2)) {
+                    return;
+                }
+            } else if (text.startsWith("</", lt)) {
+                if (!skipPast(">", lt + 2)) {
+                    return;
+                }
+            } else if (!startTag(lt)) {
+                return;
+            }
+        }
+    }
+
+    private boolean skipPast(String terminator, int from) {
+        int end = text.indexOf(terminator, from);
+        if (end < 0) {
+            return false;
+        }
+        pos = end + terminator.length();
+        return true;
+    }
+
+    /** A declaration such as DOCTYPE may hold an internal subset in brackets and quoted literals. */
+    private boolean skipDeclaration(int from) {
+        int depth = 0;
+        int i = from;
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\'') {
+                int close = text.indexOf(c, i + 1);
+                if (close < 0) {
+                    return false;
+                }
+                i = close + 1;
+                continue;
+            }
+            if (c == '<' && text.startsWith("<!--", i)) {
+                int close = text.indexOf("-->", i + 4);
+                if (close < 0) {
+                    return false;
+                }
+                i = close + 3;
+                continue;
+            }
+            if (c == '[') {
+                depth++;
+            } else if (c == ']') {
+                depth--;
+            } else if (c == '>' && depth <= 0) {
+                pos = i + 1;
+                return true;
+            }
+            i++;
+        }
+        return false;
+    }
+
+    private boolean startTag(int lt) {
+        int i = lt + 1;
+        int nameStart = i;
+        while (i < n && !isSpace(text.charAt(i)) && text.charAt(i) != '>' && text.charAt(i) != '/') {
+            i++;
+        }
+        Span nameSpan = new Span(nameStart, i);
+        List<Attr> attrs = new ArrayList<>();
+        while (true) {
+            while (i < n && isSpace(text.charAt(i))) {
+                i++;
+            }
+            if (i >= n) {
+                return false;
+            }
+            char c = text.charAt(i);
+            if (c == '>') {
+                tags.add(new StartTag(new Span(lt, i + 1), text.substring(nameStart, nameSpan.end()), nameSpan, attrs, false));
+                pos = i + 1;
+                return true;
+            }
+            if (c == '/' && i + 1 < n && text.charAt(i + 1) == '>') {
+                tags.add(new StartTag(new Span(lt, i + 2), text.substring(nameStart, nameSpan.end()), nameSpan, attrs, true));
+                pos = i + 2;
+                return true;
+            }
+            int attrStart = i;
+            while (i < n && !isSpace(text.charAt(i)) && text.charAt(i) != '=' && text.charAt(i) != '>') {
+                i++;
+            }
+            Span attrName = new Span(attrStart, i);
+            while (i < n && isSpace(text.charAt(i))) {
+                i++;
+            }
+            if (i >= n || text.charAt(i) != '=') {
+                return false;
+            }
+            i++;
+            while (i < n && isSpace(text.charAt(i))) {
+                i++;
+            }
+            if (i >= n || (text.charAt(i) != '"' && text.charAt(i) != '\'')) {
+                return false;
+            }
+            char quote = text.charAt(i);
+            int close = text.indexOf(quote, i + 1);
+            if (close < 0) {
+                return false;
+            }
+            attrs.add(new Attr(text.substring(attrStart, attrName.end()), attrName, new Span(i + 1, close), quote));
+            i = close + 1;
+        }
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    }
+}

@@ -1,0 +1,94 @@
+package dev.virtlint.report;
+
+import dev.virtlint.lint.InputError;
+import dev.virtlint.lint.ParsedFile;
+import dev.virtlint.model.CacheMode;
+import dev.virtlint.model.Disk;
+import dev.virtlint.model.Position;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON report, version 1. Later versions add fields and never rename or remove one, so
+ * programs written against this shape keep working.
+ */
+public final class JsonReport {
+
+    private JsonReport() {
+    }
+
+    public static String render(RunResult run, String version) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        Map<String, Object> tool = new LinkedHashMap<>();
+        tool.put("name", "virtlint");
+        tool.put("version", version);
+        root.put("tool", tool);
+        List<Object> files = new ArrayList<>();
+        for (ParsedFile f : run.files()) {
+            files.add(file(f));
+        }
+        root.put("files", files);
+        List<Object> errors = new ArrayList<>();
+        for (InputError e : run.errors()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("path", e.name());
+            m.put("line", e.position() == null ? null : e.position().line());
+            m.put("column", e.position() == null ? null : e.position().column());
+            m.put("message", e.message());
+            if (e.internal()) {
+                m.put("internal", true);
+            }
+            errors.add(m);
+        }
+        root.put("errors", errors);
+        return Json.write(root) + "\n";
+    }
+
+    private static Map<String, Object> file(ParsedFile f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("path", f.name());
+        m.put("kind", f.kind().id());
+        m.put("domain", f.domain() == null ? null : f.domain().name());
+        if (f.note() != null) {
+            m.put("reason", f.note());
+        }
+        List<Object> disks = new ArrayList<>();
+        for (Disk d : f.disks()) {
+            disks.add(disk(f, d));
+        }
+        m.put("disks", disks);
+        m.put("findings", List.of());
+        return m;
+    }
+
+    private static Map<String, Object> disk(ParsedFile f, Disk d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("target", d.target());
+        m.put("origin", d.origin().id());
+        m.put("source", d.source().orElse(null));
+        m.put("sourceKind", d.sourceKind().id());
+        m.put("device", d.device().id());
+        m.put("bus", d.bus().orElse(null));
+        m.put("format", d.format().orElse(null));
+        m.put("readonly", d.readonly());
+        m.put("shareable", d.shareable());
+        m.put("transient", d.isTransient());
+        CacheMode c = d.cache();
+        Map<String, Object> cache = new LinkedHashMap<>();
+        cache.put("mode", c.modeName());
+        cache.put("explicit", c.explicit());
+        cache.put("writeback", c.writeback());
+        cache.put("direct", c.direct());
+        cache.put("noFlush", c.noFlush());
+        m.put("cache", cache);
+        m.put("io", d.io().orElse(null));
+        m.put("discard", d.discard().orElse(null));
+        m.put("detectZeroes", d.detectZeroes().orElse(null));
+        Position p = f.source().start(d.span());
+        m.put("line", p.line());
+        m.put("column", p.column());
+        return m;
+    }
+}
