@@ -73,7 +73,10 @@ public final class DriveParser {
                 }
                 case "-device" -> {
                     if (hasValue) {
-                        p.devices.add(p.structured(argv.get(++i)));
+                        Options device = p.structured(argv.get(++i));
+                        if (!p.floppyController(device, "driveA", "driveB")) {
+                            p.devices.add(device);
+                        }
                     }
                 }
                 case "-global" -> {
@@ -109,17 +112,27 @@ public final class DriveParser {
 
     /** {@code -global isa-fdc.driveA=ID} attaches a floppy drive in older libvirt command lines. */
     private void global(MappedText value) {
-        Options g = QemuOpts.parse(value, null);
-        for (Options.Option o : g.values().values()) {
-            if (o.key().endsWith(".driveA") || o.key().endsWith(".driveB")) {
+        floppyController(QemuOpts.parse(value, null), ".driveA", ".driveB");
+    }
+
+    /**
+     * A floppy controller names its drives in {@code driveA} and {@code driveB} properties (on
+     * {@code -device isa-fdc} or through {@code -global}); each becomes a floppy device of its own.
+     */
+    private boolean floppyController(Options options, String keyA, String keyB) {
+        boolean found = false;
+        for (Options.Option o : options.values().values()) {
+            if (o.key().endsWith(keyA) || o.key().endsWith(keyB)) {
                 Map<String, Options.Option> values = new java.util.LinkedHashMap<>();
                 values.put("driver", new Options.Option("driver", "floppy", o.keySpan(), o.keySpan()));
                 values.put("drive", o);
-                Options device = new Options(g.span(), g.text(), values);
+                Options device = new Options(options.span(), options.text(), values);
                 floppyGlobals.add(device);
                 devices.add(device);
+                found = true;
             }
         }
+        return found;
     }
 
     private Options structured(MappedText value) throws ParseException {
@@ -158,7 +171,7 @@ public final class DriveParser {
                 } else if (blockdevs.containsKey(ref.get())) {
                     out.add(new Anchored(device.span().start(), fromBlockdev(blockdevs.get(ref.get()), device)));
                 }
-            } else if (driver.endsWith("-cd") || driver.equals("floppy")) {
+            } else if (driver.endsWith("-cd") || driver.equals("floppy") || driver.equals("usb-storage")) {
                 out.add(new Anchored(device.span().start(), emptyDrive(device)));
             } else if (driver.startsWith("vhost-user-blk")) {
                 out.add(new Anchored(device.span().start(), vhostUser(device)));
@@ -488,10 +501,13 @@ public final class DriveParser {
         return Optional.empty();
     }
 
+    /** A removable-media device with no drive: an empty CD-ROM or floppy; only {@code write-cache} can be set. */
     private Disk emptyDrive(Options device) {
         String driver = device.value("driver").orElse("");
-        return Disk.builder(origin, device.span())
-                .device(deviceKind(driver, DiskDevice.CDROM))
+        Disk.Builder b = Disk.builder(origin, device.span());
+        b.cache(applyWriteCache(b, CacheMode.DEFAULT, device));
+        return b
+                .device(driver.equals("floppy") ? DiskDevice.FLOPPY : DiskDevice.CDROM)
                 .bus(busOf(driver, null))
                 .target(device.value("id").orElse(driver))
                 .at(Setting.TARGET, device.located("id"))

@@ -1,0 +1,57 @@
+package dev.virtlint.sweep;
+
+import dev.virtlint.lint.ParsedFile;
+import dev.virtlint.model.Disk;
+import dev.virtlint.model.Located;
+import dev.virtlint.model.Origin;
+import dev.virtlint.model.Setting;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks that every located value of every disk is what its span slices out of the source, once
+ * the source's own escaping is undone (XML entities, QEMU's doubled comma). Element settings must
+ * slice out a start tag of that element.
+ */
+public final class SpanCheck {
+
+    private SpanCheck() {
+    }
+
+    public static int check(ParsedFile file, List<String> wrong) {
+        int checked = 0;
+        for (Disk disk : file.disks()) {
+            for (Map.Entry<Setting, Located> e : disk.settings().entrySet()) {
+                checked++;
+                String raw = file.source().slice(e.getValue().span());
+                if (!matches(disk.origin(), e.getKey(), e.getValue().value(), raw)) {
+                    wrong.add(file.name() + ":" + file.source().start(e.getValue().span()) + " " + e.getKey()
+                            + " value '" + e.getValue().value() + "' but the span holds '" + raw + "'");
+                }
+            }
+        }
+        return checked;
+    }
+
+    private static boolean matches(Origin origin, Setting key, String value, String raw) {
+        if (origin == Origin.XML && (key == Setting.DRIVER || key == Setting.READONLY || key == Setting.SHAREABLE
+                || key == Setting.TRANSIENT || (key == Setting.SOURCE && raw.startsWith("<")))) {
+            return raw.startsWith("<" + value) && raw.endsWith(">");
+        }
+        if (key == Setting.DRIVER) {
+            return xmlDecode(raw).equals(value) || raw.equals(value);
+        }
+        String text = origin == Origin.XML || origin == Origin.QEMU_COMMANDLINE ? xmlDecode(raw) : raw;
+        return text.equals(value) || text.replace(",,", ",").equals(value) || jsonUnescape(text).equals(value)
+                || (value.equals("on") && text.isEmpty());
+    }
+
+    private static String xmlDecode(String raw) {
+        return raw.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'")
+                .replace("&amp;", "&");
+    }
+
+    private static String jsonUnescape(String raw) {
+        return raw.replace("\\\"", "\"").replace("\\/", "/").replace("\\\\", "\\");
+    }
+}

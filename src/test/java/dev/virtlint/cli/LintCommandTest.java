@@ -1,0 +1,142 @@
+package dev.virtlint.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class LintCommandTest {
+
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private static Run runWithStdin(String stdin, String... args) {
+        CommandLine cl = VirtLint.commandLine(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private static Run run(String... args) {
+        return runWithStdin("", args);
+    }
+
+    private static final String GOOD = """
+            <domain type='kvm'>
+              <name>good</name>
+              <devices>
+                <disk type='file' device='disk'>
+                  <driver name='qemu' type='qcow2' cache='none' io='native'/>
+                  <source file='/var/lib/libvirt/images/good.qcow2'/>
+                  <target dev='vda' bus='virtio'/>
+                </disk>
+              </devices>
+            </domain>
+            """;
+
+    private Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void cleanDomainExitsZero() throws IOException {
+        Run r = run("lint", write("good.xml", GOOD).toString());
+        assertThat(r.exit()).isEqualTo(ExitCode.OK);
+        assertThat(r.out()).contains("checked 1 file (1 disk)");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void malformedInputIsReportedWithPositionAndTheOthersStillRun() throws IOException {
+        write("a-good.xml", GOOD);
+        write("b-bad.xml", "<domain>\n  <name>bad</name>\n  <devices>\n</domain>\n");
+        write("c-net.xml", "<network><name>default</name></network>");
+        Run r = run("lint", "--format", "json", dir.toString());
+        assertThat(r.exit()).isEqualTo(ExitCode.INPUT);
+        assertThat(r.err()).containsPattern("b-bad\\.xml:4:3: error: malformed XML: .+");
+        assertThat(r.out()).contains("\"domain\": \"good\"").contains("\"kind\": \"skipped\"")
+                .contains("\"path\": \"" + dir + "/b-bad.xml\"").contains("\"line\": 4");
+    }
+
+    @Test
+    void missingPathIsAnInputErrorNotAUsageError() throws IOException {
+        Run r = run("lint", dir.resolve("nope.xml").toString(), write("good.xml", GOOD).toString());
+        assertThat(r.exit()).isEqualTo(ExitCode.INPUT);
+        assertThat(r.err()).contains("nope.xml: error: no such file or directory");
+        assertThat(r.out()).contains("checked 1 file");
+    }
+
+    @Test
+    void nothingToLintIsAUsageError() {
+        Run r = run("lint");
+        assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("nothing to lint");
+    }
+
+    @Test
+    void unknownOptionAndBadFormatAreUsageErrors() {
+        assertThat(run("lint", "--bogus", "x").exit()).isEqualTo(ExitCode.USAGE);
+        Run r = run("lint", "--format", "yaml", "x");
+        assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("--format");
+    }
+
+    @Test
+    void helpListsTheExitCodes() {
+        Run r = run("lint", "--help");
+        assertThat(r.exit()).isEqualTo(0);
+        assertThat(r.out()).contains("Exit codes:").contains("70   internal error");
+    }
+
+    @Test
+    void driveStringFollowsTheJsonSchema() {
+        Run r = run("lint", "--format", "json", "--drive", "file=/vm/a,,b.img,if=virtio,cache=unsafe,aio=threads");
+        assertThat(r.exit()).isEqualTo(ExitCode.OK);
+        assertThat(r.out()).contains("\"kind\": \"drive\"", "\"path\": \"--drive[1]\"", "\"origin\": \"drive\"",
+                "\"source\": \"/vm/a,b.img\"", "\"mode\": \"unsafe\"", "\"explicit\": true", "\"noFlush\": true",
+                "\"io\": \"threads\"", "\"target\": \"virtio0\"", "\"line\": 1", "\"column\": 1", "\"findings\": []",
+                "\"errors\": []", "\"name\": \"virtlint\"");
+    }
+
+    @Test
+    void driveWithoutCacheIsImplicitWriteback() {
+        Run r = run("lint", "--format", "json", "--drive", "file=/vm/a.img,if=virtio");
+        assertThat(r.out()).contains("\"mode\": \"writeback\"", "\"explicit\": false");
+    }
+
+    @Test
+    void stdinIsSniffedAsXmlOrArgs() {
+        Run xml = runWithStdin(GOOD, "lint", "--format", "json", "-");
+        assertThat(xml.out()).contains("\"path\": \"-\"", "\"kind\": \"domain\"");
+        Run args = runWithStdin("qemu-system-x86_64 -drive file=/a.img,if=virtio,cache=none\n", "lint", "--format", "json", "-");
+        assertThat(args.out()).contains("\"kind\": \"args\"", "\"mode\": \"none\"");
+    }
+
+    @Test
+    void directoryWalkTakesXmlAndArgsAndSkipsHiddenDirectories() throws IOException {
+        write("vms/a.xml", GOOD);
+        write("vms/b.args", "qemu -drive file=/b.img,if=virtio\n");
+        write("vms/notes.txt", "not linted");
+        write("vms/.git/c.xml", "<broken");
+        Run r = run("lint", "--format", "json", dir.resolve("vms").toString());
+        assertThat(r.exit()).isEqualTo(ExitCode.OK);
+        assertThat(r.out()).contains("a.xml", "b.args").doesNotContain("notes.txt", "c.xml");
+    }
+}
