@@ -4,7 +4,13 @@ import dev.virtlint.lint.Input;
 import dev.virtlint.lint.InputError;
 import dev.virtlint.lint.Inputs;
 import dev.virtlint.lint.Loader;
-import dev.virtlint.lint.ParsedFile;
+import dev.virtlint.advise.Advisor;
+import dev.virtlint.facts.HostFacts;
+import dev.virtlint.report.Checked;
+import dev.virtlint.rules.Catalogue;
+import dev.virtlint.rules.Linter;
+import dev.virtlint.rules.Severity;
+import java.util.Set;
 import dev.virtlint.report.JsonReport;
 import dev.virtlint.report.RunResult;
 import dev.virtlint.report.TextReport;
@@ -49,11 +55,34 @@ final class LintCommand implements Callable<Integer> {
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format format;
 
+    /** Thresholds for the exit code. */
+    enum FailOn { error, warning, info, never }
+
+    @Option(names = "--fail-on", paramLabel = "LEVEL", defaultValue = "warning",
+            description = "Exit 1 when a finding is at least this severe: ${COMPLETION-CANDIDATES}"
+                    + " (default: ${DEFAULT-VALUE}).")
+    FailOn failOn;
+
+    @Option(names = "--select", paramLabel = "RULE", split = ",",
+            description = "Run only these rules (comma-separated ids).")
+    List<String> select = new ArrayList<>();
+
+    @Option(names = "--ignore", paramLabel = "RULE", split = ",",
+            description = "Do not run these rules (comma-separated ids).")
+    List<String> ignore = new ArrayList<>();
+
     @Override
     public Integer call() throws IOException {
         if (paths.isEmpty() && drives.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "nothing to lint: give a PATH, - for standard input, or --drive STRING");
         }
+        for (String id : concat(select, ignore)) {
+            if (Catalogue.byId(id).isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "unknown rule '" + id + "' (see the rules/ folder)");
+            }
+        }
+        Linter.Settings settings = new Linter.Settings(Set.copyOf(select), Set.copyOf(ignore),
+                Advisor.Policy.AVOID, HostFacts.defaults());
         List<Input> inputs = new ArrayList<>();
         List<InputError> errors = new ArrayList<>();
         for (String path : paths) {
@@ -71,11 +100,11 @@ final class LintCommand implements Callable<Integer> {
             inputs.add(new Input("--drive[" + (i + 1) + "]", null, Input.Kind.DRIVE,
                     drives.get(i).getBytes(StandardCharsets.UTF_8)));
         }
-        List<ParsedFile> files = new ArrayList<>();
+        List<Checked> files = new ArrayList<>();
         for (Input input : inputs) {
             Loader.Outcome outcome = Loader.load(input);
             if (outcome.file() != null) {
-                files.add(outcome.file());
+                files.add(new Checked(outcome.file(), Linter.lint(outcome.file(), settings)));
             } else {
                 errors.add(outcome.error());
             }
@@ -92,7 +121,17 @@ final class LintCommand implements Callable<Integer> {
         if (errors.stream().anyMatch(InputError::internal)) {
             return ExitCode.INTERNAL;
         }
-        return errors.isEmpty() ? ExitCode.OK : ExitCode.INPUT;
+        if (!errors.isEmpty()) {
+            return ExitCode.INPUT;
+        }
+        Severity threshold = failOn == FailOn.never ? null : Severity.byId(failOn.name()).orElseThrow();
+        return run.fails(threshold) ? ExitCode.FINDINGS : ExitCode.OK;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private byte[] readStdin() {

@@ -5,6 +5,7 @@ import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Position;
+import dev.virtlint.rules.Finding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +27,8 @@ public final class JsonReport {
         tool.put("version", version);
         root.put("tool", tool);
         List<Object> files = new ArrayList<>();
-        for (ParsedFile f : run.files()) {
-            files.add(file(f));
+        for (Checked c : run.files()) {
+            files.add(file(c));
         }
         root.put("files", files);
         List<Object> errors = new ArrayList<>();
@@ -46,7 +47,8 @@ public final class JsonReport {
         return Json.write(root) + "\n";
     }
 
-    private static Map<String, Object> file(ParsedFile f) {
+    private static Map<String, Object> file(Checked checked) {
+        ParsedFile f = checked.file();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("path", f.name());
         m.put("kind", f.kind().id());
@@ -59,7 +61,36 @@ public final class JsonReport {
             disks.add(disk(f, d));
         }
         m.put("disks", disks);
-        m.put("findings", List.of());
+        List<Object> findings = new ArrayList<>();
+        for (Finding finding : checked.findings()) {
+            findings.add(finding(f, finding));
+        }
+        m.put("findings", findings);
+        return m;
+    }
+
+    private static Map<String, Object> finding(ParsedFile f, Finding finding) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rule", finding.rule());
+        m.put("severity", finding.severity().id());
+        m.put("message", finding.message());
+        Position start = f.source().positionOf(finding.span().start());
+        Position end = f.source().positionOf(finding.span().end());
+        m.put("line", start.line());
+        m.put("column", start.column());
+        m.put("endLine", end.line());
+        m.put("endColumn", end.column());
+        m.put("disk", finding.disk());
+        m.put("domain", f.domain() == null ? null : f.domain().name());
+        Map<String, Object> recommended = null;
+        if (finding.recommended() != null) {
+            recommended = new LinkedHashMap<>();
+            recommended.put("cache", finding.recommended().cache().id());
+            recommended.put("io", finding.recommended().io());
+        }
+        m.put("recommended", recommended);
+        m.put("fixable", finding.fixable());
+        m.put("fix", finding.fix());
         return m;
     }
 

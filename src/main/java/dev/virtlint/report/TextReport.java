@@ -1,27 +1,54 @@
 package dev.virtlint.report;
 
-/** The report for people: one line per finding, then a summary. */
+import dev.virtlint.model.Position;
+import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.Severity;
+
+/** The report for people: each finding as {@code path:line:column: severity [rule] message}, then a summary. */
 public final class TextReport {
 
     private TextReport() {
     }
 
     public static String render(RunResult run) {
-        int files = run.files().size();
-        long skipped = run.skippedCount();
         StringBuilder out = new StringBuilder();
-        out.append("checked ").append(files - skipped).append(plural(files - skipped, " file"))
-                .append(" (").append(run.diskCount()).append(plural(run.diskCount(), " disk")).append(")");
-        if (skipped > 0) {
-            out.append(", skipped ").append(skipped).append(" that ").append(skipped == 1 ? "is" : "are")
-                    .append(" not a domain");
+        for (Checked checked : run.files()) {
+            for (Finding f : checked.findings()) {
+                Position p = checked.file().source().positionOf(f.span().start());
+                out.append(checked.file().name()).append(':').append(p.line()).append(':').append(p.column())
+                        .append(": ").append(f.severity().id()).append(" [").append(f.rule()).append("] ")
+                        .append(f.message()).append('\n');
+                if (f.fixable()) {
+                    out.append("  fix: ").append(f.fix()).append('\n');
+                }
+            }
+        }
+        out.append(summary(run)).append('\n');
+        return out.toString();
+    }
+
+    private static String summary(RunResult run) {
+        long files = run.files().size() - run.skippedCount();
+        StringBuilder s = new StringBuilder();
+        int total = run.findings().size();
+        if (total == 0) {
+            s.append("no findings in ");
+        } else {
+            s.append(total).append(plural(total, " finding")).append(" (")
+                    .append(run.count(Severity.ERROR)).append(plural(run.count(Severity.ERROR), " error")).append(", ")
+                    .append(run.count(Severity.WARNING)).append(plural(run.count(Severity.WARNING), " warning")).append(", ")
+                    .append(run.count(Severity.INFO)).append(" info) in ");
+        }
+        s.append(files).append(plural(files, " file")).append(" (").append(run.diskCount())
+                .append(plural(run.diskCount(), " disk")).append(")");
+        if (run.skippedCount() > 0) {
+            s.append(", skipped ").append(run.skippedCount()).append(" not a domain");
         }
         if (!run.errors().isEmpty()) {
-            out.append(", ").append(run.errors().size()).append(plural(run.errors().size(), " input"))
+            s.append(", ").append(run.errors().size()).append(plural(run.errors().size(), " input"))
                     .append(" could not be read");
         }
-        out.append(": no findings\n");
-        return out.toString();
+        return s.toString();
     }
 
     private static String plural(long n, String word) {

@@ -59,7 +59,7 @@ class LintCommandTest {
     void cleanDomainExitsZero() throws IOException {
         Run r = run("lint", write("good.xml", GOOD).toString());
         assertThat(r.exit()).isEqualTo(ExitCode.OK);
-        assertThat(r.out()).contains("checked 1 file (1 disk)");
+        assertThat(r.out()).contains("no findings in 1 file (1 disk)");
         assertThat(r.err()).isEmpty();
     }
 
@@ -80,7 +80,7 @@ class LintCommandTest {
         Run r = run("lint", dir.resolve("nope.xml").toString(), write("good.xml", GOOD).toString());
         assertThat(r.exit()).isEqualTo(ExitCode.INPUT);
         assertThat(r.err()).contains("nope.xml: error: no such file or directory");
-        assertThat(r.out()).contains("checked 1 file");
+        assertThat(r.out()).contains("in 1 file");
     }
 
     @Test
@@ -108,10 +108,10 @@ class LintCommandTest {
     @Test
     void driveStringFollowsTheJsonSchema() {
         Run r = run("lint", "--format", "json", "--drive", "file=/vm/a,,b.img,if=virtio,cache=unsafe,aio=threads");
-        assertThat(r.exit()).isEqualTo(ExitCode.OK);
+        assertThat(r.exit()).isEqualTo(ExitCode.FINDINGS);
         assertThat(r.out()).contains("\"kind\": \"drive\"", "\"path\": \"--drive[1]\"", "\"origin\": \"drive\"",
                 "\"source\": \"/vm/a,b.img\"", "\"mode\": \"unsafe\"", "\"explicit\": true", "\"noFlush\": true",
-                "\"io\": \"threads\"", "\"target\": \"virtio0\"", "\"line\": 1", "\"column\": 1", "\"findings\": []",
+                "\"io\": \"threads\"", "\"target\": \"virtio0\"", "\"line\": 1", "\"column\": 1",
                 "\"errors\": []", "\"name\": \"virtlint\"");
     }
 
@@ -135,8 +135,43 @@ class LintCommandTest {
         write("vms/b.args", "qemu -drive file=/b.img,if=virtio\n");
         write("vms/notes.txt", "not linted");
         write("vms/.git/c.xml", "<broken");
-        Run r = run("lint", "--format", "json", dir.resolve("vms").toString());
+        Run r = run("lint", "--fail-on", "never", "--format", "json", dir.resolve("vms").toString());
         assertThat(r.exit()).isEqualTo(ExitCode.OK);
         assertThat(r.out()).contains("a.xml", "b.args").doesNotContain("notes.txt", "c.xml");
+    }
+
+    private static final String UNSAFE = "file=/vm/a.img,if=virtio,cache=unsafe";
+
+    @Test
+    void failOnSetsTheThresholdForExitOne() {
+        assertThat(run("lint", "--drive", UNSAFE).exit()).isEqualTo(ExitCode.FINDINGS);
+        assertThat(run("lint", "--fail-on", "never", "--drive", UNSAFE).exit()).isEqualTo(ExitCode.OK);
+        String warningOnly = "file=/vm/a.img,if=virtio,cache=writeback";
+        assertThat(run("lint", "--fail-on", "error", "--drive", warningOnly).exit()).isEqualTo(ExitCode.OK);
+        assertThat(run("lint", "--fail-on", "warning", "--drive", warningOnly).exit()).isEqualTo(ExitCode.FINDINGS);
+        String infoOnly = "file=/vm/a.img,if=virtio,cache.direct=on";
+        assertThat(run("lint", "--drive", infoOnly).exit()).isEqualTo(ExitCode.OK);
+        assertThat(run("lint", "--fail-on", "info", "--drive", "file=/vm/a.img,if=virtio").exit())
+                .isEqualTo(ExitCode.FINDINGS);
+    }
+
+    @Test
+    void selectAndIgnoreChooseRules() {
+        Run only = run("lint", "--select", "double-caching", "--drive", UNSAFE);
+        assertThat(only.out()).contains("[double-caching]").doesNotContain("[unsafe-cache-persistent-disk]");
+        Run without = run("lint", "--ignore", "double-caching,unsafe-cache-persistent-disk", "--drive", UNSAFE);
+        assertThat(without.out()).contains("no findings");
+        assertThat(without.exit()).isEqualTo(ExitCode.OK);
+        Run unknown = run("lint", "--select", "no-such-rule", "--drive", UNSAFE);
+        assertThat(unknown.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(unknown.err()).contains("unknown rule 'no-such-rule'");
+    }
+
+    @Test
+    void textFindingHasPositionSeverityRuleAndFix() {
+        Run r = run("lint", "--drive", UNSAFE);
+        assertThat(r.out()).contains("--drive[1]:1:32: error [unsafe-cache-persistent-disk] disk virtio0 (/vm/a.img)"
+                + " uses cache=unsafe but is not a scratch disk")
+                .contains("  fix: cache=unsafe -> cache=none");
     }
 }

@@ -1,0 +1,29 @@
+package dev.virtlint.rules;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Every built-in rule, as an explicit list sorted by id; no classpath scanning. */
+public final class Catalogue {
+
+    private static final List<Rule> RULES = List.of(
+            new DirectIoUnsupportedFsRule(),
+            new DoubleCachingRule(),
+            new FlushlessGuestWriteCacheRule(),
+            new HostCacheOnShareableDiskRule(),
+            new ImplicitCacheModeRule(),
+            new NativeAioWithoutDirectIoRule(),
+            new UnsafeCachePersistentDiskRule(),
+            new WritethroughOnFlushingGuestRule());
+
+    private Catalogue() {
+    }
+
+    public static List<Rule> rules() {
+        return RULES;
+    }
+
+    public static Optional<Rule> byId(String id) {
+        return RULES.stream().filter(r -> r.info().id().equals(id)).findFirst();
+    }
+}

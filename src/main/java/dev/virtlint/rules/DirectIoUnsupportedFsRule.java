@@ -1,0 +1,29 @@
+package dev.virtlint.rules;
+
+import dev.virtlint.advise.Advisor;
+import dev.virtlint.facts.HostFacts;
+import dev.virtlint.model.Setting;
+import java.util.List;
+import java.util.Optional;
+
+/** cache none and directsync open the image with O_DIRECT; QEMU does not start where that fails. */
+@RuleInfo(id = "direct-io-unsupported-fs", severity = Severity.ERROR, category = "correctness",
+        summary = "O_DIRECT is used on a filesystem that refuses it")
+public final class DirectIoUnsupportedFsRule implements Rule {
+
+    @Override
+    public void check(DiskCheck c, List<Finding> out) {
+        Optional<String> path = Advisor.localPath(c.disk());
+        if (!c.disk().cache().direct() || path.isEmpty()) {
+            return;
+        }
+        HostFacts.DirectIo direct = c.host().directIo(path.get());
+        if (direct.supported().orElse(false)) {
+            return;
+        }
+        Severity severity = direct.supported().isEmpty() ? Severity.WARNING : Severity.ERROR;
+        out.add(c.finding(this, severity, c.name() + " uses " + c.cacheText() + ", which opens the image with"
+                + " O_DIRECT, but " + direct.reason() + ": QEMU fails to start with 'filesystem does not support"
+                + " O_DIRECT'", c.cacheSpan(Setting.CACHE_DIRECT)));
+    }
+}

@@ -1,0 +1,101 @@
+package dev.virtlint.rules;
+
+import dev.virtlint.advise.Recommendation;
+import dev.virtlint.facts.GuestFact;
+import dev.virtlint.facts.HostFacts;
+import dev.virtlint.model.CacheMode;
+import dev.virtlint.model.Disk;
+import dev.virtlint.model.Origin;
+import dev.virtlint.model.Setting;
+import dev.virtlint.model.SourceKind;
+import dev.virtlint.model.Span;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything a rule may look at for one disk, and the helpers that make findings uniform.
+ *
+ * @param disk    the disk
+ * @param guest   whether its guest flushes
+ * @param host    what is known of the host
+ * @param scratch declared scratch: {@code <transient/>}, {@code snapshot=on}, or metadata
+ * @param advice  the advisor's recommendation, empty for disks that get none
+ */
+public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scratch,
+                        Optional<Recommendation> advice) {
+
+    /**
+     * Whether cache advice applies: read-only disks and empty removable media are exempt, and so are
+     * vhost-user disks, whose I/O does not pass through QEMU's block layer.
+     */
+    public boolean writable() {
+        return !disk.readonly() && !disk.isEmptyRemovable() && disk.sourceKind() != SourceKind.VHOSTUSER;
+    }
+
+    /** The first of the given settings that the disk has in its source, else the disk itself. */
+    public Span pointAt(Setting... preference) {
+        for (Setting s : preference) {
+            Optional<Span> span = disk.setting(s).map(l -> l.span());
+            if (span.isPresent()) {
+                return span.get();
+            }
+        }
+        return disk.span();
+    }
+
+    /** Where the cache mode comes from: the mode itself, else the switch that set it, else the driver. */
+    public Span cacheSpan(Setting... switches) {
+        Setting[] order = new Setting[switches.length + 2];
+        order[0] = Setting.CACHE;
+        System.arraycopy(switches, 0, order, 1, switches.length);
+        order[order.length - 1] = Setting.DRIVER;
+        return pointAt(order);
+    }
+
+    /** How the cache mode reads in messages: {@code cache='unsafe'} for XML, {@code cache=unsafe} for QEMU. */
+    public String cacheText() {
+        CacheMode c = disk.cache();
+        if (!c.explicit()) {
+            return "no cache mode (QEMU's default, writeback)";
+        }
+        return setting("cache", c.modeName());
+    }
+
+    /** {@code name='value'} in XML, {@code name=value} on a QEMU command line. */
+    public String setting(String name, String value) {
+        return disk.origin() == Origin.XML ? name + "='" + value + "'" : name + "=" + value;
+    }
+
+    /** {@code disk vda (/path)}: how a message names the disk. */
+    public String name() {
+        return "disk " + disk.target() + disk.source().map(s -> " (" + s + ")").orElse("");
+    }
+
+    public Finding finding(Rule rule, Severity severity, String message, Span span) {
+        return new Finding(rule.info().id(), severity, message, span, disk.target(), advice.orElse(null), fixText());
+    }
+
+    /** What the recommendation changes on this disk, or null when it changes nothing. */
+    String fixText() {
+        if (advice.isEmpty()) {
+            return null;
+        }
+        Recommendation r = advice.get();
+        List<String> parts = new ArrayList<>();
+        CacheMode current = disk.cache();
+        if (!current.explicit() || current.preset().filter(p -> p == r.cache()).isEmpty()) {
+            String from = current.explicit() ? setting("cache", current.modeName()) : "no cache mode";
+            parts.add(from + " -> " + setting("cache", r.cache().id()));
+        }
+        if (r.io() != null) {
+            String key = disk.origin() == Origin.XML ? "io" : "aio";
+            parts.add(setting(key, disk.io().orElse("")) + " -> " + setting(key, r.io()));
+        }
+        return parts.isEmpty() ? null : String.join(", ", parts);
+    }
+
+    public Finding finding(Rule rule, String message, Span span) {
+        return finding(rule, rule.info().severity(), message, span);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.virtlint.rules;
+
+import dev.virtlint.model.Origin;
+import dev.virtlint.model.Setting;
+import dev.virtlint.model.SourceKind;
+import java.util.List;
+
+/**
+ * The guest caches its own data; a second copy in the host page cache wastes host memory. Network
+ * and NVMe (userspace driver) disks do not go through the host page cache.
+ */
+@RuleInfo(id = "double-caching", severity = Severity.WARNING, category = "speed",
+        summary = "The host page cache holds a second copy of what the guest caches")
+public final class DoubleCachingRule implements Rule {
+
+    @Override
+    public void check(DiskCheck c, List<Finding> out) {
+        if (!c.writable() || c.disk().cache().direct() || libvirtForcesNone(c)
+                || c.disk().sourceKind() == SourceKind.NETWORK || c.disk().sourceKind() == SourceKind.NVME) {
+            return;
+        }
+        boolean directRecommended = c.advice().map(a -> a.cache().explicitMode().direct()).orElse(false);
+        if (!directRecommended) {
+            return;
+        }
+        out.add(c.finding(this, c.name() + " uses " + c.cacheText() + ": the host page cache keeps a second copy"
+                + " of data the guest already caches", c.cacheSpan(Setting.CACHE_DIRECT)));
+    }
+
+    /** libvirt gives a writable shareable disk without a cache mode cache='none'. */
+    static boolean libvirtForcesNone(DiskCheck c) {
+        return c.disk().origin() == Origin.XML && c.disk().shareable() && !c.disk().cache().explicit();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.virtlint.rules;
+
+import dev.virtlint.model.Setting;
+import java.util.List;
+
+/** Linux native AIO needs O_DIRECT; libvirt and QEMU refuse io='native' without it. */
+@RuleInfo(id = "native-aio-without-direct-io", severity = Severity.ERROR, category = "correctness",
+        summary = "Native AIO is asked for without O_DIRECT")
+public final class NativeAioWithoutDirectIoRule implements Rule {
+
+    @Override
+    public void check(DiskCheck c, List<Finding> out) {
+        if (c.disk().io().filter("native"::equals).isEmpty() || c.disk().cache().direct()
+                || DoubleCachingRule.libvirtForcesNone(c)) {
+            return;
+        }
+        out.add(c.finding(this, c.name() + " uses " + c.setting(c.disk().origin() == dev.virtlint.model.Origin.XML
+                        ? "io" : "aio", "native") + " with " + c.cacheText() + ", but native AIO needs O_DIRECT"
+                        + " (cache none or directsync): libvirt refuses the domain and QEMU the drive",
+                c.pointAt(Setting.IO)));
+    }
+}

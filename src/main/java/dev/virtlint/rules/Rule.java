@@ -1,0 +1,17 @@
+package dev.virtlint.rules;
+
+import java.util.List;
+
+/** One rule: flags one hazard on one disk. Rules are stateless; what they compute lives in locals. */
+public interface Rule {
+
+    void check(DiskCheck check, List<Finding> out);
+
+    default RuleInfo info() {
+        RuleInfo info = getClass().getAnnotation(RuleInfo.class);
+        if (info == null) {
+            throw new IllegalStateException(getClass().getName() + " has no @RuleInfo");
+        }
+        return info;
+    }
+}
