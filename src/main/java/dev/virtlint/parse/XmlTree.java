@@ -21,13 +21,15 @@ public final class XmlTree {
     private final Document document;
     private final Map<Element, XmlScanner.StartTag> tags;
     private final List<XmlScanner.Comment> comments;
+    private final List<XmlScanner.StartTag> inOrder;
 
     private XmlTree(SourceText source, Document document, Map<Element, XmlScanner.StartTag> tags,
-                    List<XmlScanner.Comment> comments) {
+                    List<XmlScanner.Comment> comments, List<XmlScanner.StartTag> inOrder) {
         this.source = source;
         this.document = document;
         this.tags = tags;
         this.comments = comments;
+        this.inOrder = inOrder;
     }
 
     /** Joins elements and start tags by document order; both must name the same elements. */
@@ -39,7 +41,7 @@ public final class XmlTree {
             throw new IllegalStateException(source.name() + ": found " + scan.tags().size()
                     + " start tags but the parser built " + next[0] + " elements");
         }
-        return new XmlTree(source, document, tags, scan.comments());
+        return new XmlTree(source, document, tags, scan.comments(), scan.tags());
     }
 
     private static void visit(Element e, List<XmlScanner.StartTag> scanned, Map<Element, XmlScanner.StartTag> tags, int[] next) {
@@ -127,6 +129,21 @@ public final class XmlTree {
     /** The comments of the document, in order, for suppressions and test markers. */
     public List<Comment> comments() {
         return comments.stream().map(c -> new Comment(c.span(), c.body())).toList();
+    }
+
+    /** The span of the first start tag at or after an offset: what a comment just before an element is about. */
+    public java.util.Optional<Span> nextTagAfter(int offset) {
+        int lo = 0;
+        int hi = inOrder.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (inOrder.get(mid).span().start() < offset) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo < inOrder.size() ? java.util.Optional.of(inOrder.get(lo).span()) : java.util.Optional.empty();
     }
 
     /** A comment and its span, from {@code <!--} to {@code -->}. */

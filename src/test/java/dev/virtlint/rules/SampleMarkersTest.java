@@ -1,0 +1,119 @@
+package dev.virtlint.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.virtlint.lint.Input;
+import dev.virtlint.lint.Inputs;
+import dev.virtlint.lint.Loader;
+import dev.virtlint.lint.ParsedFile;
+import dev.virtlint.model.SourceText;
+import dev.virtlint.model.Span;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Samples are the tests. In XML a marker comment names a finding the next element must produce:
+ * {@code <!-- expect: rule-id "part of the message" x2 -->}; the finding must point into that
+ * element's start tag. A QEMU command line cannot hold a comment inside a continued command, so
+ * there {@code # expect: rule-id "disk virtio1"} lines bind to the whole file and the quoted part
+ * of the message says which disk. Checked both ways: a finding without a marker fails, a marker
+ * without its finding fails, and a file without markers must be clean.
+ */
+class SampleMarkersTest {
+
+    static final Path SAMPLES = Path.of("samples");
+    private static final Pattern MARKER =
+            Pattern.compile("^\\s*expect:\\s*([a-z0-9-]+)(?:\\s+\"([^\"]*)\")?(?:\\s+x(\\d+))?\\s*$");
+
+    /** A marker and the source span it binds to. */
+    record Marker(String rule, String text, int count, Span target, int line) {
+
+        boolean covers(Finding f) {
+            if (!f.rule().equals(rule) || (text != null && !f.message().contains(text))) {
+                return false;
+            }
+            return target.start() <= f.span().start() && f.span().start() < target.end();
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everySampleProducesExactlyItsMarkedFindings() throws IOException {
+        List<Input> inputs = Inputs.expand(List.of(SAMPLES.toString())).inputs();
+        return inputs.stream().map(input -> DynamicTest.dynamicTest(input.name(), () -> {
+            List<String> problems = check(input);
+            assertThat(problems).as("marker mismatches").isEmpty();
+        }));
+    }
+
+    static List<String> check(Input input) {
+        ParsedFile file = Loader.load(input).file();
+        assertThat(file).as("loads").isNotNull();
+        List<Finding> findings = Linter.lint(file, Linter.Settings.defaults());
+        List<Marker> markers = markersOf(file);
+        List<String> problems = new ArrayList<>();
+        int[] used = new int[markers.size()];
+        for (Finding f : findings) {
+            boolean matched = false;
+            for (int i = 0; i < markers.size() && !matched; i++) {
+                if (used[i] < markers.get(i).count() && markers.get(i).covers(f)) {
+                    used[i]++;
+                    matched = true;
+                }
+            }
+            if (!matched) {
+                problems.add(input.name() + ":" + file.source().positionOf(f.span().start()).line()
+                        + ": unexpected [" + f.rule() + "] " + f.message());
+            }
+        }
+        for (int i = 0; i < markers.size(); i++) {
+            Marker m = markers.get(i);
+            if (used[i] < m.count()) {
+                problems.add(input.name() + ":" + m.line() + ": expected [" + m.rule() + "]"
+                        + (m.text() == null ? "" : " \"" + m.text() + "\"") + " x" + m.count() + ", found " + used[i]);
+            }
+        }
+        return problems;
+    }
+
+    /** Markers that rules count on in a file. */
+    static List<Marker> markersOf(ParsedFile file) {
+        return file.tree() == null ? commandLineMarkers(file.source()) : xmlMarkers(file);
+    }
+
+    private static List<Marker> xmlMarkers(ParsedFile file) {
+        List<Marker> out = new ArrayList<>();
+        for (var comment : file.tree().comments()) {
+            Matcher m = MARKER.matcher(comment.body());
+            if (m.matches()) {
+                Span target = file.tree().nextTagAfter(comment.span().end()).orElse(comment.span());
+                out.add(new Marker(m.group(1), m.group(2), m.group(3) == null ? 1 : Integer.parseInt(m.group(3)),
+                        target, file.source().positionOf(comment.span().start()).line()));
+            }
+        }
+        return out;
+    }
+
+    private static List<Marker> commandLineMarkers(SourceText source) {
+        List<Marker> out = new ArrayList<>();
+        Span whole = new Span(0, source.text().length());
+        String[] lines = source.text().split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String trimmed = lines[i].trim();
+            if (trimmed.startsWith("#")) {
+                Matcher m = MARKER.matcher(trimmed.substring(1));
+                if (m.matches()) {
+                    out.add(new Marker(m.group(1), m.group(2), m.group(3) == null ? 1 : Integer.parseInt(m.group(3)),
+                            whole, i + 1));
+                }
+            }
+        }
+        return out;
+    }
+}
