@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "virtlint", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Finds disk cache settings in libvirt domain XML and QEMU drive strings that lose data"
                 + " or waste speed and memory.",
-        subcommands = {LintCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LintCommand.class, RulesCommand.class, ExplainCommand.class,
+            CommandLine.HelpCommand.class})
 public final class VirtLint implements Callable<Integer> {
 
     @Spec

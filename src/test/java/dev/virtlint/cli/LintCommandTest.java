@@ -174,4 +174,18 @@ class LintCommandTest {
                 + " uses cache=unsafe but is not a scratch disk")
                 .contains("  fix: cache=unsafe -> cache=none");
     }
+
+    @Test
+    void rulesListsTheCatalogueAndExplainPrintsAPage() {
+        Run rules = run("rules");
+        assertThat(rules.exit()).isEqualTo(0);
+        assertThat(rules.out().lines()).hasSize(dev.virtlint.rules.Catalogue.rules().size());
+        assertThat(rules.out()).contains("unsafe-cache-persistent-disk", "error", "safety");
+        Run explain = run("explain", "double-caching");
+        assertThat(explain.exit()).isEqualTo(0);
+        assertThat(explain.out()).startsWith("# double-caching").contains("## What the fix does");
+        Run unknown = run("explain", "no-such-rule");
+        assertThat(unknown.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(unknown.err()).contains("unknown rule 'no-such-rule'");
+    }
 }
