@@ -6,6 +6,8 @@ import dev.virtlint.lint.Loader;
 import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.Disk;
+import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.Linter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -106,12 +108,48 @@ public final class CorpusSweep {
                 comparePair(p);
             }
         }
+        lintInputs(files);
         out.printf("disks compared: %d, switches equal: %d, differences explained by libvirt: %d%n",
                 disksCompared, disksAgreeing, explained.values().stream().mapToInt(Integer::intValue).sum());
         explained.forEach((reason, n) -> out.printf("  explained x%d: %s (e.g. %s)%n", n, reason, explainedExample.get(reason)));
         failures.forEach(f -> out.println("  FAILED " + f));
-        out.printf("%d passed, %d failed%n", pairsPassed, failures.size() + internalErrors.size() + badSpans.size());
-        return failures.isEmpty() && internalErrors.isEmpty() && badSpans.isEmpty();
+        out.printf("%d passed, %d failed%n", pairsPassed,
+                failures.size() + internalErrors.size() + badSpans.size() + lintCrashes.size());
+        return failures.isEmpty() && internalErrors.isEmpty() && badSpans.isEmpty() && lintCrashes.isEmpty();
+    }
+
+    private final List<String> lintCrashes = new ArrayList<>();
+
+    /**
+     * Lints every input domain (NAME.xml, not libvirt's expected outputs) with the catalogue's
+     * defaults and prints the findings per rule; a rule that throws is an internal error.
+     */
+    private void lintInputs(List<Path> files) {
+        Map<String, Integer> perRule = new TreeMap<>();
+        Map<String, String> example = new TreeMap<>();
+        int inputs = 0;
+        for (Path p : files) {
+            String name = p.getFileName().toString();
+            Loader.Outcome o = loaded.get(p);
+            if (!name.endsWith(".xml") || name.indexOf('.') != name.lastIndexOf('.') || o.file() == null
+                    || p.getParent().endsWith("qemuxml2xmloutdata")) {
+                continue;
+            }
+            inputs++;
+            try {
+                for (Finding f : Linter.lint(o.file(), Linter.Settings.defaults())) {
+                    perRule.merge(f.rule(), 1, Integer::sum);
+                    example.putIfAbsent(f.rule(), root.relativize(p) + ":"
+                            + o.file().source().positionOf(f.span().start()) + " " + f.message());
+                }
+            } catch (RuntimeException e) {
+                lintCrashes.add(root.relativize(p) + ": " + e);
+            }
+        }
+        out.printf("linted %d input domains: %d findings, %d internal errors%n", inputs,
+                perRule.values().stream().mapToInt(Integer::intValue).sum(), lintCrashes.size());
+        perRule.forEach((rule, n) -> out.printf("  %-32s %5d  e.g. %s%n", rule, n, example.get(rule)));
+        lintCrashes.forEach(e -> out.println("  INTERNAL: " + e));
     }
 
     private static Input input(Path p) {
