@@ -146,6 +146,31 @@ public final class XmlTree {
         return lo < inOrder.size() ? java.util.Optional.of(inOrder.get(lo).span()) : java.util.Optional.empty();
     }
 
+    /**
+     * The stretch of text an element covers, from its start tag to where the next element that is
+     * not inside it starts (or the end of the text): enough to tell whether a span lies inside it.
+     */
+    public Span extentOf(Element e) {
+        int start = tagSpan(e).start();
+        Element last = e;
+        while (!last.elements().isEmpty()) {
+            last = last.elements().get(last.elements().size() - 1);
+        }
+        int index = inOrder.indexOf(tag(last));
+        int end = index + 1 < inOrder.size() ? inOrder.get(index + 1).span().start() : source.text().length();
+        return new Span(start, end);
+    }
+
+    /** The element whose start tag has this span, if any. */
+    public java.util.Optional<Element> elementAt(Span tagSpan) {
+        for (Map.Entry<Element, XmlScanner.StartTag> e : tags.entrySet()) {
+            if (e.getValue().span().equals(tagSpan)) {
+                return java.util.Optional.of(e.getKey());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** A comment and its span, from {@code <!--} to {@code -->}. */
     public record Comment(Span span, String body) {
     }

@@ -14,6 +14,7 @@ public final class Catalogue {
             new ImplicitCacheModeRule(),
             new NativeAioWithoutDirectIoRule(),
             new UnsafeCachePersistentDiskRule(),
+            new UnusedSuppressionRule(),
             new WritethroughOnFlushingGuestRule());
 
     private Catalogue() {

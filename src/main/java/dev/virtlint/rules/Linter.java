@@ -55,7 +55,29 @@ public final class Linter {
                 }
             }
         }
-        findings.removeIf(f -> suppressed(notes, f));
+        List<Suppressions.Suppression> suppressions = Suppressions.of(file, notes);
+        boolean[] used = new boolean[suppressions.size()];
+        findings.removeIf(f -> {
+            boolean hit = false;
+            for (int i = 0; i < suppressions.size(); i++) {
+                if (suppressions.get(i).covers(f)) {
+                    used[i] = true;
+                    hit = true;
+                }
+            }
+            return hit;
+        });
+        UnusedSuppressionRule unused = new UnusedSuppressionRule();
+        if (settings.enabled(unused.info().id())) {
+            for (int i = 0; i < suppressions.size(); i++) {
+                Suppressions.Suppression s = suppressions.get(i);
+                boolean known = s.rules().stream().allMatch(id -> Catalogue.byId(id).isPresent());
+                boolean ran = s.rules().stream().anyMatch(settings::enabled);
+                if (!used[i] && (!known || ran)) {
+                    findings.add(unused.report(s, known));
+                }
+            }
+        }
         findings.sort(Comparator.comparingInt((Finding f) -> f.span().start()).thenComparing(Finding::rule));
         return findings;
     }
@@ -64,8 +86,4 @@ public final class Linter {
         return notes.disks().stream().anyMatch(n -> target.equals(n.target()) && Boolean.TRUE.equals(n.scratch()));
     }
 
-    private static boolean suppressed(Annotations notes, Finding f) {
-        return notes.ignores().stream().anyMatch(i -> f.rule().equals(i.rule())
-                && (i.disk() == null || i.disk().equals(f.disk())));
-    }
 }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Samples are the tests. In XML a marker comment names a finding the next element must produce:
  * {@code <!-- expect: rule-id "part of the message" x2 -->}; the finding must point into that
- * element's start tag. A QEMU command line cannot hold a comment inside a continued command, so
+ * element's start tag (or into the next comment, when another comment, such as a suppression,
+ * follows the markers). A QEMU command line cannot hold a comment inside a continued command, so
  * there {@code # expect: rule-id "disk virtio1"} lines bind to the whole file and the quoted part
  * of the message says which disk. Checked both ways: a finding without a marker fails, a marker
  * without its finding fails, and a file without markers must be clean.
@@ -89,10 +90,24 @@ class SampleMarkersTest {
 
     private static List<Marker> xmlMarkers(ParsedFile file) {
         List<Marker> out = new ArrayList<>();
-        for (var comment : file.tree().comments()) {
+        List<dev.virtlint.parse.XmlTree.Comment> comments = file.tree().comments();
+        for (int c = 0; c < comments.size(); c++) {
+            var comment = comments.get(c);
             Matcher m = MARKER.matcher(comment.body());
             if (m.matches()) {
                 Span target = file.tree().nextTagAfter(comment.span().end()).orElse(comment.span());
+                // A marker may also be about the comment that follows it (a suppression).
+                for (int k = c + 1; k < comments.size(); k++) {
+                    var next = comments.get(k);
+                    if (!file.source().text().substring(comment.span().end(), next.span().start()).isBlank()
+                            || next.span().start() > target.start()) {
+                        break;
+                    }
+                    if (!MARKER.matcher(next.body()).matches()) {
+                        target = next.span();
+                        break;
+                    }
+                }
                 out.add(new Marker(m.group(1), m.group(2), m.group(3) == null ? 1 : Integer.parseInt(m.group(3)),
                         target, file.source().positionOf(comment.span().start()).line()));
             }
