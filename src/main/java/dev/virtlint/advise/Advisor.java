@@ -26,7 +26,7 @@ public final class Advisor {
      */
     public static Optional<Recommendation> advise(Disk disk, GuestFact guest, HostFacts host, boolean scratch,
                                                   Policy policy) {
-        if (disk.readonly() || disk.isEmptyRemovable() || disk.sourceKind() == SourceKind.VHOSTUSER) {
+        if (!advisable(disk)) {
             return Optional.empty();
         }
         boolean flushing = guest.flushes() == Flushes.YES;
@@ -57,6 +57,11 @@ public final class Advisor {
         boolean direct = cache.explicitMode().direct();
         String io = disk.io().filter("native"::equals).isPresent() && !direct ? "threads" : null;
         return Optional.of(new Recommendation(cache, io, reason));
+    }
+
+    /** Whether cache advice applies to a disk at all; the rules use the same test for their exemptions. */
+    public static boolean advisable(Disk disk) {
+        return !disk.readonly() && !disk.isEmptyRemovable() && disk.sourceKind() != SourceKind.VHOSTUSER;
     }
 
     /** O_DIRECT works unless the source is a host path on a filesystem that refuses it or may refuse it. */

@@ -1,5 +1,6 @@
 package dev.virtlint.rules;
 
+import dev.virtlint.advise.Advisor;
 import dev.virtlint.advise.Recommendation;
 import dev.virtlint.facts.GuestFact;
 import dev.virtlint.facts.HostFacts;
@@ -7,7 +8,6 @@ import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Origin;
 import dev.virtlint.model.Setting;
-import dev.virtlint.model.SourceKind;
 import dev.virtlint.model.Span;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,7 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
      * vhost-user disks, whose I/O does not pass through QEMU's block layer.
      */
     public boolean writable() {
-        return !disk.readonly() && !disk.isEmptyRemovable() && disk.sourceKind() != SourceKind.VHOSTUSER;
+        return Advisor.advisable(disk);
     }
 
     /** The first of the given settings that the disk has in its source, else the disk itself. */
