@@ -117,10 +117,21 @@ public final class GuestTable {
 
     /** Resolution order: domain metadata, then the libosinfo id, then the assumption that it flushes. */
     public GuestFact resolve(String metadataFlushes, String osId) {
+        return resolve(metadataFlushes, null, osId);
+    }
+
+    /**
+     * Resolution order: domain metadata, then what the configuration says for the domain's name,
+     * then the libosinfo id, then the assumption that it flushes.
+     */
+    public GuestFact resolve(String metadataFlushes, GuestFact configured, String osId) {
         Optional<Flushes> declared = Flushes.byId(metadataFlushes);
         if (declared.isPresent()) {
             return new GuestFact(declared.get(), "the domain's virtlint metadata says flushes='"
                     + declared.get().id() + "'", "metadata");
+        }
+        if (configured != null) {
+            return configured;
         }
         return lookup(osId).orElseGet(() -> new GuestFact(Flushes.YES,
                 osId == null ? "the guest OS is not named in the domain, so it is assumed to flush"

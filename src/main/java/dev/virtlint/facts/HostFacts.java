@@ -3,12 +3,13 @@ package dev.virtlint.facts;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * What virtlint knows about the host that runs the disks: its kernel version and which filesystem
- * holds a path. Without a host profile, {@code /dev/shm} and {@code /run} are tmpfs and the kernel
- * is unknown.
+ * What virtlint knows about the host that runs the disks: kernel and QEMU versions, memory, which
+ * filesystem holds a path, where O_DIRECT is known to work, and the dirty page sysctls. Without a
+ * host profile, {@code /dev/shm} and {@code /run} are tmpfs and everything else is unknown.
  */
 public final class HostFacts {
 
@@ -20,37 +21,97 @@ public final class HostFacts {
     public record DirectIo(Optional<Boolean> supported, String reason) {
     }
 
+    /** What a probe (or the operator) found about O_DIRECT under a path. */
+    public record DirectIoProbe(String path, boolean supported) {
+    }
+
     private final String kernel;
+    private final String qemu;
+    private final Long memoryBytes;
     private final List<Mount> mounts;
+    private final List<DirectIoProbe> probes;
+    private final Map<String, Long> sysctl;
+    private final String profile;
 
     public HostFacts(String kernel, List<Mount> mounts) {
+        this(kernel, null, null, mounts, List.of(), Map.of(), null);
+    }
+
+    /**
+     * @param profile where the facts come from (a profile file), or null for built-in defaults
+     */
+    public HostFacts(String kernel, String qemu, Long memoryBytes, List<Mount> mounts, List<DirectIoProbe> probes,
+                     Map<String, Long> sysctl, String profile) {
         this.kernel = kernel;
-        List<Mount> sorted = new ArrayList<>(mounts);
-        sorted.sort(Comparator.comparingInt((Mount m) -> m.path().length()).reversed());
-        this.mounts = List.copyOf(sorted);
+        this.qemu = qemu;
+        this.memoryBytes = memoryBytes;
+        this.mounts = longestFirst(mounts, Mount::path);
+        this.probes = longestFirst(probes, DirectIoProbe::path);
+        this.sysctl = Map.copyOf(sysctl);
+        this.profile = profile;
+    }
+
+    private static <T> List<T> longestFirst(List<T> items, java.util.function.Function<T, String> path) {
+        List<T> sorted = new ArrayList<>(items);
+        sorted.sort(Comparator.comparingInt((T m) -> path.apply(m).length()).reversed());
+        return List.copyOf(sorted);
+    }
+
+    /** The mounts every Linux host has without being told: {@code /dev/shm} and {@code /run} on tmpfs. */
+    public static List<Mount> defaultMounts() {
+        return List.of(new Mount("/dev/shm", "tmpfs"), new Mount("/run", "tmpfs"));
     }
 
     public static HostFacts defaults() {
-        return new HostFacts(null, List.of(new Mount("/dev/shm", "tmpfs"), new Mount("/run", "tmpfs")));
+        return new HostFacts(null, defaultMounts());
     }
 
     public Optional<String> kernel() {
         return Optional.ofNullable(kernel);
     }
 
+    public Optional<String> qemu() {
+        return Optional.ofNullable(qemu);
+    }
+
+    public Optional<Long> memoryBytes() {
+        return Optional.ofNullable(memoryBytes);
+    }
+
+    /** {@code vm.dirty_*} values by their name without {@code vm.}, e.g. {@code dirty_ratio}. */
+    public Map<String, Long> sysctl() {
+        return sysctl;
+    }
+
+    /** The profile file the facts come from, empty for the built-in defaults. */
+    public Optional<String> profile() {
+        return Optional.ofNullable(profile);
+    }
+
     /** The mount that holds a path: the longest mount point that is a prefix of it. */
     public Optional<Mount> mountOf(String path) {
         for (Mount m : mounts) {
-            String p = m.path().endsWith("/") ? m.path() : m.path() + "/";
-            if (path.equals(m.path()) || path.startsWith(p) || m.path().equals("/")) {
+            if (under(path, m.path())) {
                 return Optional.of(m);
             }
         }
         return Optional.empty();
     }
 
+    private static boolean under(String path, String prefix) {
+        String p = prefix.endsWith("/") ? prefix : prefix + "/";
+        return path.equals(prefix) || path.startsWith(p) || prefix.equals("/");
+    }
+
     /** Whether a host path can be opened with O_DIRECT (domain.md section 3). */
     public DirectIo directIo(String path) {
+        for (DirectIoProbe probe : probes) {
+            if (under(path, probe.path())) {
+                return new DirectIo(Optional.of(probe.supported()), path + " is under " + probe.path()
+                        + ", where the host profile" + (profile == null ? "" : " " + profile) + " says O_DIRECT "
+                        + (probe.supported() ? "works" : "is refused"));
+            }
+        }
         Optional<Mount> mount = mountOf(path);
         if (mount.isEmpty()) {
             return new DirectIo(Optional.of(true), "no profile entry says otherwise");

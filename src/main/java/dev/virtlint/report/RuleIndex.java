@@ -2,7 +2,7 @@ package dev.virtlint.report;
 
 import dev.virtlint.rules.Catalogue;
 import dev.virtlint.rules.Rule;
-import dev.virtlint.rules.RuleInfo;
+import dev.virtlint.rules.RuleMeta;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +20,7 @@ public final class RuleIndex {
         StringBuilder out = new StringBuilder();
         int width = Catalogue.rules().stream().mapToInt(r -> r.info().id().length()).max().orElse(10);
         for (Rule rule : Catalogue.rules()) {
-            RuleInfo info = rule.info();
+            RuleMeta info = rule.info();
             out.append(String.format("%-" + width + "s  %-7s  %-11s  %s%n", info.id(), info.severity().id(),
                     info.category(), info.summary()));
         }
@@ -35,7 +35,7 @@ public final class RuleIndex {
                 + " a test fails when this file is stale. -->\n\n");
         out.append("| id | default severity | category | summary |\n|---|---|---|---|\n");
         for (Rule rule : Catalogue.rules()) {
-            RuleInfo info = rule.info();
+            RuleMeta info = rule.info();
             out.append("| [`").append(info.id()).append("`](").append(info.id()).append(".md) | ")
                     .append(info.severity().id()).append(" | ").append(info.category()).append(" | ")
                     .append(info.summary()).append(" |\n");

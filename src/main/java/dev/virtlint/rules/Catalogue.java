@@ -3,10 +3,14 @@ package dev.virtlint.rules;
 import java.util.List;
 import java.util.Optional;
 
-/** Every built-in rule, as an explicit list sorted by id; no classpath scanning. */
+/**
+ * Every built-in rule, as an explicit list sorted by id; no classpath scanning. Rules written as
+ * data ({@code rules/ID.rule.yaml}) are listed by id too.
+ */
 public final class Catalogue {
 
     private static final List<Rule> RULES = List.of(
+            DeclarativeRule.builtIn("detect-zeroes-unmap-without-discard"),
             new DirectIoUnsupportedFsRule(),
             new DoubleCachingRule(),
             new FlushlessGuestWriteCacheRule(),

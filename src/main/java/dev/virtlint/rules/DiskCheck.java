@@ -12,6 +12,7 @@ import dev.virtlint.model.Span;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Everything a rule may look at for one disk, and the helpers that make findings uniform.
@@ -21,9 +22,11 @@ import java.util.Optional;
  * @param host    what is known of the host
  * @param scratch declared scratch: {@code <transient/>}, {@code snapshot=on}, or metadata
  * @param advice  the advisor's recommendation, empty for disks that get none
+ * @param domain  the domain's name, or null
+ * @param view    the disk as an XML element, for declarative rules (built when first asked for)
  */
 public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scratch,
-                        Optional<Recommendation> advice) {
+                        Optional<Recommendation> advice, String domain, Supplier<DiskView> view) {
 
     /**
      * Whether cache advice applies: read-only disks and empty removable media are exempt, and so are

@@ -2,6 +2,7 @@ package dev.virtlint.rules;
 
 import dev.virtlint.advise.Recommendation;
 import dev.virtlint.model.Span;
+import java.util.List;
 
 /**
  * One hazard found on one disk.
@@ -14,9 +15,25 @@ import dev.virtlint.model.Span;
  * @param recommended the advisor's setting for the disk, or null
  * @param fix         what applying the recommendation changes, e.g. {@code cache='unsafe' -> cache='none'};
  *                    null when it changes nothing
+ * @param edits       the changes a rule file's fix makes, in the source's own terms; empty for findings whose
+ *                    fix is the advisor's recommendation
  */
 public record Finding(String rule, Severity severity, String message, Span span, String disk,
-                      Recommendation recommended, String fix) {
+                      Recommendation recommended, String fix, List<Edit> edits) {
+
+    public Finding {
+        edits = List.copyOf(edits);
+    }
+
+    public Finding(String rule, Severity severity, String message, Span span, String disk,
+                   Recommendation recommended, String fix) {
+        this(rule, severity, message, span, disk, recommended, fix, List.of());
+    }
+
+    /** The same finding at another severity, as a configuration's override asks. */
+    public Finding withSeverity(Severity s) {
+        return new Finding(rule, s, message, span, disk, recommended, fix, edits);
+    }
 
     public boolean fixable() {
         return fix != null;

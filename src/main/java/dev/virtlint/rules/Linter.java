@@ -12,26 +12,50 @@ import dev.virtlint.model.Domain;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /** Runs the catalogue over every disk of a parsed file and applies the domain's own suppressions. */
 public final class Linter {
 
     /**
-     * What a run is configured with.
+     * What a run is configured with, for one file.
      *
-     * @param select rule ids to run; empty means all
-     * @param ignore rule ids not to run
+     * @param select     rule ids to run; empty means all that are not disabled
+     * @param ignore     rule ids not to run, whatever else says so
+     * @param policy     whether the host page cache is to be avoided
+     * @param host       what is known of the host
+     * @param rules      the rules: the catalogue and any custom rules
+     * @param severities severity overrides by rule id
+     * @param disabled   rule ids the configuration turns off (an explicit select turns them on again)
+     * @param scratch    which disk source paths are declared scratch
+     * @param guests     what the configuration says about a domain's guest, by domain name; null when nothing
      */
-    public record Settings(Set<String> select, Set<String> ignore, Advisor.Policy policy, HostFacts host) {
+    public record Settings(Set<String> select, Set<String> ignore, Advisor.Policy policy, HostFacts host,
+                           List<Rule> rules, Map<String, Severity> severities, Set<String> disabled,
+                           Predicate<String> scratch, Function<String, GuestFact> guests) {
+
+        public Settings(Set<String> select, Set<String> ignore, Advisor.Policy policy, HostFacts host) {
+            this(select, ignore, policy, host, Catalogue.rules(), Map.of(), Set.of(), path -> false, name -> null);
+        }
 
         public static Settings defaults() {
             return new Settings(Set.of(), Set.of(), Advisor.Policy.AVOID, HostFacts.defaults());
         }
 
         boolean enabled(String id) {
-            return (select.isEmpty() || select.contains(id)) && !ignore.contains(id);
+            if (ignore.contains(id)) {
+                return false;
+            }
+            return select.isEmpty() ? !disabled.contains(id) : select.contains(id);
+        }
+
+        Optional<Rule> rule(String id) {
+            return rules.stream().filter(r -> r.info().id().equals(id)).findFirst();
         }
     }
 
@@ -41,15 +65,19 @@ public final class Linter {
     public static List<Finding> lint(ParsedFile file, Settings settings) {
         Domain domain = file.domain();
         Annotations notes = domain == null ? Annotations.NONE : domain.annotations();
+        String name = domain == null ? null : domain.name();
         GuestFact guest = GuestTable.builtIn().resolve(
                 notes.guestNote().map(Annotations.Guest::flushes).orElse(null),
+                name == null ? null : settings.guests().apply(name),
                 domain == null ? null : domain.osId());
         List<Finding> findings = new ArrayList<>();
         for (Disk disk : file.disks()) {
-            boolean scratch = disk.isTransient() || declaredScratch(notes, disk.target());
+            boolean scratch = disk.isTransient() || declaredScratch(notes, disk.target())
+                    || disk.source().filter(settings.scratch()).isPresent();
             Optional<Recommendation> advice = Advisor.advise(disk, guest, settings.host(), scratch, settings.policy());
-            DiskCheck check = new DiskCheck(disk, guest, settings.host(), scratch, advice);
-            for (Rule rule : Catalogue.rules()) {
+            DiskCheck check = new DiskCheck(disk, guest, settings.host(), scratch, advice, name,
+                    memoize(() -> DiskView.of(disk, file.tree(), name)));
+            for (Rule rule : settings.rules()) {
                 if (settings.enabled(rule.info().id())) {
                     rule.check(check, findings);
                 }
@@ -71,15 +99,31 @@ public final class Linter {
         if (settings.enabled(unused.info().id())) {
             for (int i = 0; i < suppressions.size(); i++) {
                 Suppressions.Suppression s = suppressions.get(i);
-                boolean known = s.rules().stream().allMatch(id -> Catalogue.byId(id).isPresent());
+                boolean known = s.rules().stream().allMatch(id -> settings.rule(id).isPresent());
                 boolean ran = s.rules().stream().anyMatch(settings::enabled);
                 if (!used[i] && (!known || ran)) {
                     findings.add(unused.report(s, known));
                 }
             }
         }
+        findings.replaceAll(f -> {
+            Severity override = settings.severities().get(f.rule());
+            return override == null ? f : f.withSeverity(override);
+        });
         findings.sort(Comparator.comparingInt((Finding f) -> f.span().start()).thenComparing(Finding::rule));
         return findings;
+    }
+
+    private static <T> Supplier<T> memoize(Supplier<T> make) {
+        Object[] box = new Object[1];
+        return () -> {
+            if (box[0] == null) {
+                box[0] = make.get();
+            }
+            @SuppressWarnings("unchecked")
+            T t = (T) box[0];
+            return t;
+        };
     }
 
     private static boolean declaredScratch(Annotations notes, String target) {

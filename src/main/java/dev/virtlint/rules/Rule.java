@@ -7,11 +7,12 @@ public interface Rule {
 
     void check(DiskCheck check, List<Finding> out);
 
-    default RuleInfo info() {
+    /** Java rules carry their metadata in {@link RuleInfo}; declarative rules override this. */
+    default RuleMeta info() {
         RuleInfo info = getClass().getAnnotation(RuleInfo.class);
         if (info == null) {
             throw new IllegalStateException(getClass().getName() + " has no @RuleInfo");
         }
-        return info;
+        return RuleMeta.of(info);
     }
 }

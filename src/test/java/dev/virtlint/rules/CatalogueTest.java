@@ -32,8 +32,15 @@ class CatalogueTest {
     @TestFactory
     Stream<DynamicTest> everyRuleLinesUp() {
         return Catalogue.rules().stream().map(rule -> DynamicTest.dynamicTest(rule.info().id(), () -> {
-            RuleInfo info = rule.info();
-            assertThat(rule.getClass().getSimpleName()).isEqualTo(pascal(info.id()) + "Rule");
+            RuleMeta info = rule.info();
+            if (rule instanceof DeclarativeRule declared) {
+                // A rule written as data is named by its file instead of a class.
+                assertThat(declared.file()).isEqualTo("rules/" + info.id() + ".rule.yaml");
+                assertThat(RULES.resolve(info.id() + ".rule.yaml")).exists();
+            } else {
+                assertThat(rule.getClass().getSimpleName()).isEqualTo(pascal(info.id()) + "Rule");
+                assertThat(rule.getClass().getAnnotation(RuleInfo.class)).isNotNull();
+            }
             assertThat(info.summary()).isNotBlank().doesNotEndWith(".");
             assertThat(info.category()).isIn("safety", "speed", "correctness");
 
@@ -65,12 +72,12 @@ class CatalogueTest {
     }
 
     @Test
-    void everyPageBelongsToARule() throws IOException {
+    void everyPageAndRuleFileBelongsToARule() throws IOException {
         List<String> orphans = new ArrayList<>();
         try (Stream<Path> files = Files.list(RULES)) {
             files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.endsWith(".md") && !n.equals("README.md"))
-                    .map(n -> n.substring(0, n.length() - 3))
+                    .filter(n -> (n.endsWith(".md") && !n.equals("README.md")) || n.endsWith(".rule.yaml"))
+                    .map(n -> n.substring(0, n.indexOf('.')))
                     .filter(id -> Catalogue.byId(id).isEmpty())
                     .forEach(orphans::add);
         }

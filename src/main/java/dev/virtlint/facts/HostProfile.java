@@ -1,0 +1,153 @@
+package dev.virtlint.facts;
+
+import dev.virtlint.parse.Yaml;
+import dev.virtlint.parse.Yaml.YNode;
+import dev.virtlint.parse.Yaml.YamlException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a host profile: a YAML file describing one hypervisor host, written by hand or by
+ * {@code virtlint probe}.
+ *
+ * <pre>
+ * kernel: "5.15.0"
+ * qemu: "7.2.0"
+ * memory: 64GiB
+ * mounts:
+ *   - {path: /, fstype: ext4}
+ *   - {path: /var/lib/libvirt/images, fstype: xfs}
+ * odirect:
+ *   - {path: /srv/ram-images, supported: false}
+ * sysctl:
+ *   vm.dirty_ratio: 20
+ * </pre>
+ */
+public final class HostProfile {
+
+    private static final Set<String> KEYS = Set.of("kernel", "qemu", "memory", "mounts", "odirect", "sysctl");
+
+    /** The dirty page settings of Linux's {@code vm.rst} that the simulator uses. */
+    private static final Set<String> SYSCTLS = Set.of("dirty_ratio", "dirty_background_ratio", "dirty_bytes",
+            "dirty_background_bytes", "dirty_expire_centisecs", "dirty_writeback_centisecs");
+
+    private static final Pattern SIZE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*([KMGTP]?)(i?B?)?",
+            Pattern.CASE_INSENSITIVE);
+
+    private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+)*([-+~.][0-9A-Za-z.+~-]*)?");
+
+    private HostProfile() {
+    }
+
+    /** Reads a profile file; {@code label} is how errors name it. */
+    public static HostFacts load(Path path, String label) throws IOException, YamlException {
+        return from(Yaml.read(path, label), label);
+    }
+
+    public static HostFacts from(YNode root, String label) throws YamlException {
+        Map<String, YNode> m = root.map(KEYS);
+        String kernel = version(m.get("kernel"));
+        String qemu = version(m.get("qemu"));
+        Long memory = m.containsKey("memory") ? size(m.get("memory")) : null;
+        List<HostFacts.Mount> mounts = new ArrayList<>();
+        Map<String, HostFacts.Mount> byPath = new LinkedHashMap<>();
+        for (HostFacts.Mount d : HostFacts.defaultMounts()) {
+            byPath.put(d.path(), d);
+        }
+        if (m.containsKey("mounts")) {
+            for (YNode item : m.get("mounts").list()) {
+                item.map(Set.of("path", "fstype"));
+                String path = absolute(item.require("path"));
+                String fstype = item.require("fstype").string().trim();
+                if (fstype.isEmpty()) {
+                    throw item.require("fstype").error("fstype is empty");
+                }
+                byPath.put(path, new HostFacts.Mount(path, fstype.toLowerCase(Locale.ROOT)));
+            }
+        }
+        mounts.addAll(byPath.values());
+        List<HostFacts.DirectIoProbe> probes = new ArrayList<>();
+        if (m.containsKey("odirect")) {
+            for (YNode item : m.get("odirect").list()) {
+                item.map(Set.of("path", "supported"));
+                probes.add(new HostFacts.DirectIoProbe(absolute(item.require("path")),
+                        item.require("supported").bool()));
+            }
+        }
+        Map<String, Long> sysctl = new LinkedHashMap<>();
+        if (m.containsKey("sysctl")) {
+            YNode node = m.get("sysctl");
+            for (Map.Entry<String, YNode> e : node.map().entrySet()) {
+                String key = e.getKey().startsWith("vm.") ? e.getKey().substring(3) : e.getKey();
+                if (!SYSCTLS.contains(key)) {
+                    throw node.keyNode(e.getKey()).error("unknown sysctl '" + e.getKey() + "'; expected one of vm."
+                            + String.join(", vm.", new java.util.TreeSet<>(SYSCTLS)));
+                }
+                sysctl.put(key, number(e.getValue()));
+            }
+        }
+        return new HostFacts(kernel, qemu, memory, mounts, probes, sysctl, label);
+    }
+
+    private static String version(YNode node) throws YamlException {
+        if (node == null) {
+            return null;
+        }
+        String v = node.string().trim();
+        if (!VERSION.matcher(v).matches()) {
+            throw node.error("expected a version such as \"5.15.0\", found '" + v + "'");
+        }
+        return v;
+    }
+
+    private static String absolute(YNode node) throws YamlException {
+        String p = node.string().trim();
+        if (!p.startsWith("/")) {
+            throw node.error("expected an absolute host path, found '" + p + "'");
+        }
+        return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    }
+
+    private static long number(YNode node) throws YamlException {
+        try {
+            long n = Long.parseLong(node.string().trim());
+            if (n < 0) {
+                throw node.error("expected a number of at least 0, found " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw node.error("expected a whole number, found '" + node.string() + "'");
+        }
+    }
+
+    /** {@code 64GiB}, {@code 64G}, {@code 512 MiB} or a plain byte count; K, M, G, T, P are powers of 1024. */
+    public static long size(YNode node) throws YamlException {
+        Optional<Long> bytes = parseSize(node.string().trim());
+        if (bytes.isEmpty()) {
+            throw node.error("expected a size such as 64GiB, found '" + node.string() + "'");
+        }
+        return bytes.get();
+    }
+
+    static Optional<Long> parseSize(String text) {
+        Matcher mm = SIZE.matcher(text);
+        if (!mm.matches()) {
+            return Optional.empty();
+        }
+        int power = "KMGTP".indexOf(mm.group(2).toUpperCase(Locale.ROOT)) + 1;
+        double value = Double.parseDouble(mm.group(1)) * Math.pow(1024, power);
+        if (value > Long.MAX_VALUE) {
+            return Optional.empty();
+        }
+        return Optional.of((long) value);
+    }
+}

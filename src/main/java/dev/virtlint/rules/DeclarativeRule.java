@@ -1,0 +1,319 @@
+package dev.virtlint.rules;
+
+import dev.virtlint.parse.DomainParser;
+import dev.virtlint.parse.Yaml;
+import dev.virtlint.parse.Yaml.YNode;
+import dev.virtlint.parse.Yaml.YamlException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.dom4j.Attribute;
+import org.dom4j.Document;
+import org.dom4j.DocumentHelper;
+import org.dom4j.Element;
+import org.dom4j.Node;
+import org.jaxen.JaxenException;
+import org.jaxen.SimpleNamespaceContext;
+import org.jaxen.XPath;
+import org.jaxen.dom4j.Dom4jXPath;
+
+/**
+ * A rule written as data: an XPath selects, for each disk, the nodes that are wrong; a template
+ * makes the message; an optional attribute edit is the fix. Built-in ones live in {@code rules/ID.rule.yaml};
+ * users add theirs with {@code custom-rules:} in the configuration. Findings point at the selected node.
+ *
+ * <pre>
+ * id: detect-zeroes-unmap-without-discard
+ * severity: warning
+ * category: speed
+ * summary: ...
+ * disks: writable                      # or all (the default)
+ * select: driver/@detect_zeroes[. = 'unmap'][not(../@discard = 'unmap')]
+ * message: "{disk} sets {setting} without discard='unmap'"
+ * fix:
+ *   element: ..                        # from the selected node; default: it, or the attribute's element
+ *   set: {discard: unmap}
+ *   remove: [name]
+ * </pre>
+ */
+public final class DeclarativeRule implements Rule {
+
+    private static final Set<String> KEYS = Set.of("id", "severity", "category", "summary", "disks", "select",
+            "message", "fix", "namespaces");
+    private static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
+    private static final Set<String> NAMES = Set.of("disk", "target", "source", "domain", "value", "setting");
+    private static final String ATTRIBUTE_NAME = "@[A-Za-z_][A-Za-z0-9_.:-]*";
+
+    private final RuleMeta meta;
+    private final String file;
+    private final boolean writableOnly;
+    private final XPath select;
+    private final String message;
+    private final XPath fixElement;
+    private final Map<String, String> set;
+    private final List<String> remove;
+
+    private DeclarativeRule(RuleMeta meta, String file, boolean writableOnly, XPath select, String message,
+                            XPath fixElement, Map<String, String> set, List<String> remove) {
+        this.meta = meta;
+        this.file = file;
+        this.writableOnly = writableOnly;
+        this.select = select;
+        this.message = message;
+        this.fixElement = fixElement;
+        this.set = set;
+        this.remove = remove;
+    }
+
+    @Override
+    public RuleMeta info() {
+        return meta;
+    }
+
+    /** The rule file it was read from, as errors name it. */
+    public String file() {
+        return file;
+    }
+
+    /** A built-in rule file, {@code rules/ID.rule.yaml}, shipped in the jar. */
+    public static DeclarativeRule builtIn(String id) {
+        String resource = "/dev/virtlint/rules/data/" + id + ".rule.yaml";
+        try (InputStream in = DeclarativeRule.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            String label = "rules/" + id + ".rule.yaml";
+            return from(Yaml.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), label), label);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (YamlException e) {
+            throw new IllegalStateException(e.format(), e);
+        }
+    }
+
+    /** A user's rule file; {@code label} is how errors name it. */
+    public static DeclarativeRule load(Path path, String label) throws IOException, YamlException {
+        return from(Yaml.read(path, label), label);
+    }
+
+    static DeclarativeRule from(YNode root, String label) throws YamlException {
+        Map<String, YNode> m = root.map(KEYS);
+        YNode idNode = root.require("id");
+        String id = idNode.string();
+        if (!ID.matcher(id).matches()) {
+            throw idNode.error("rule id '" + id + "' must be kebab-case: lower-case letters, digits and dashes");
+        }
+        YNode severityNode = root.require("severity");
+        String severityText = severityNode.string();
+        Severity severity = Severity.byId(severityText).orElseThrow(() -> severityNode.error(
+                "rule " + id + ": severity must be error, warning or info, found '" + severityText + "'"));
+        String category = m.containsKey("category") ? m.get("category").string() : "custom";
+        String summary = root.require("summary").string().strip();
+        if (summary.isEmpty() || summary.endsWith(".")) {
+            throw root.require("summary").error("rule " + id + ": the summary is one line without a trailing period");
+        }
+        boolean writableOnly = false;
+        if (m.containsKey("disks")) {
+            String disks = m.get("disks").string();
+            if (!disks.equals("writable") && !disks.equals("all")) {
+                throw m.get("disks").error("rule " + id + ": disks must be writable or all, found '" + disks + "'");
+            }
+            writableOnly = disks.equals("writable");
+        }
+        SimpleNamespaceContext namespaces = namespaces(m.get("namespaces"), id);
+        XPath select = xpath(root.require("select"), id, namespaces);
+        YNode messageNode = root.require("message");
+        String message = messageNode.string().strip();
+        Matcher p = PLACEHOLDER.matcher(message);
+        while (p.find()) {
+            String name = p.group(1);
+            if (!NAMES.contains(name) && !name.matches(ATTRIBUTE_NAME)) {
+                throw messageNode.error("rule " + id + ": unknown placeholder {" + name + "}; use {disk}, {target},"
+                        + " {source}, {domain}, {value}, {setting} or {@attribute}");
+            }
+        }
+        XPath fixElement = null;
+        Map<String, String> set = new LinkedHashMap<>();
+        List<String> remove = new ArrayList<>();
+        if (m.containsKey("fix")) {
+            YNode fix = m.get("fix");
+            Map<String, YNode> f = fix.map(Set.of("element", "set", "remove"));
+            if (f.containsKey("element")) {
+                fixElement = xpath(f.get("element"), id, namespaces);
+            }
+            if (f.containsKey("set")) {
+                for (Map.Entry<String, YNode> e : f.get("set").map().entrySet()) {
+                    checkAttributeName(f.get("set").keyNode(e.getKey()), e.getKey(), id);
+                    set.put(e.getKey(), e.getValue().string());
+                }
+            }
+            if (f.containsKey("remove")) {
+                for (YNode n : f.get("remove").list()) {
+                    checkAttributeName(n, n.string(), id);
+                    remove.add(n.string());
+                }
+            }
+            if (set.isEmpty() && remove.isEmpty()) {
+                throw fix.error("rule " + id + ": a fix needs set: or remove:");
+            }
+        }
+        return new DeclarativeRule(new RuleMeta(id, summary, severity, category), label, writableOnly, select,
+                message, fixElement, Map.copyOf(set), List.copyOf(remove));
+    }
+
+    private static void checkAttributeName(YNode where, String name, String id) throws YamlException {
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_.-]*")) {
+            throw where.error("rule " + id + ": '" + name + "' is not an attribute name");
+        }
+    }
+
+    private static SimpleNamespaceContext namespaces(YNode node, String id) throws YamlException {
+        SimpleNamespaceContext ns = new SimpleNamespaceContext();
+        ns.addNamespace("qemu", DomainParser.QEMU_NS);
+        ns.addNamespace("virtlint", DomainParser.VIRTLINT_NS);
+        ns.addNamespace("libosinfo", DomainParser.LIBOSINFO_NS);
+        if (node != null) {
+            for (Map.Entry<String, YNode> e : node.map().entrySet()) {
+                ns.addNamespace(e.getKey(), e.getValue().string());
+            }
+        }
+        return ns;
+    }
+
+    /** Compiles an XPath and runs it once on a small domain, so that unknown functions and prefixes show now. */
+    private static XPath xpath(YNode node, String id, SimpleNamespaceContext namespaces) throws YamlException {
+        String expr = node.string();
+        try {
+            XPath xp = new Dom4jXPath(expr);
+            xp.setNamespaceContext(namespaces);
+            xp.evaluate(probe());
+            return xp;
+        } catch (JaxenException | RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw node.error("rule " + id + ": invalid XPath '" + expr + "': " + why);
+        }
+    }
+
+    private static Element probe() {
+        Document doc = DocumentHelper.createDocument();
+        Element disk = doc.addElement("domain").addElement("devices").addElement("disk")
+                .addAttribute("type", "file").addAttribute("device", "disk");
+        disk.addElement("driver").addAttribute("name", "qemu").addAttribute("cache", "none");
+        disk.addElement("source").addAttribute("file", "/probe.img");
+        disk.addElement("target").addAttribute("dev", "vda");
+        return disk;
+    }
+
+    @Override
+    public void check(DiskCheck c, List<Finding> out) {
+        if (writableOnly && !c.writable()) {
+            return;
+        }
+        DiskView view = c.view().get();
+        List<?> selected;
+        try {
+            selected = select.selectNodes(view.element());
+        } catch (JaxenException e) {
+            throw new IllegalStateException(file + ": rule " + meta.id() + ": " + e.getMessage(), e);
+        }
+        for (Object o : selected) {
+            Node node;
+            if (o instanceof Node n) {
+                node = n;
+            } else if (Boolean.TRUE.equals(o)) {
+                node = view.element();
+            } else {
+                continue;
+            }
+            out.add(finding(c, view, node));
+        }
+    }
+
+    private Finding finding(DiskCheck c, DiskView view, Node node) {
+        Element owner = node instanceof Attribute a ? a.getParent() : node instanceof Element e ? e : node.getParent();
+        String text = expand(c, view, node, owner);
+        List<Edit> edits = new ArrayList<>();
+        String fixText = fix(view, node, owner, edits);
+        return new Finding(meta.id(), meta.severity(), text, view.spanOf(node), c.disk().target(),
+                c.advice().orElse(null), fixText, edits);
+    }
+
+    private String expand(DiskCheck c, DiskView view, Node node, Element owner) {
+        Matcher p = PLACEHOLDER.matcher(message);
+        StringBuilder out = new StringBuilder();
+        while (p.find()) {
+            String name = p.group(1);
+            String value = switch (name) {
+                case "disk" -> c.name();
+                case "target" -> c.disk().target();
+                case "source" -> c.disk().source().orElse("(no source)");
+                case "domain" -> c.domain() == null ? "(unnamed)" : c.domain();
+                case "value" -> node.getStringValue();
+                case "setting" -> node instanceof Attribute a
+                        ? view.render(a.getParent(), a.getName(), a.getValue())
+                        : "<" + node.getName() + ">";
+                default -> owner == null ? "" : String.valueOf(owner.attributeValue(name.substring(1)));
+            };
+            p.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        p.appendTail(out);
+        return out.toString();
+    }
+
+    /** The fix's edits and its one-line description, or null when the rule has none or it cannot apply here. */
+    private String fix(DiskView view, Node node, Element owner, List<Edit> edits) {
+        if (set.isEmpty() && remove.isEmpty()) {
+            return null;
+        }
+        Element target = owner;
+        if (fixElement != null) {
+            try {
+                Object o = fixElement.selectSingleNode(node);
+                target = o instanceof Element e ? e : null;
+            } catch (JaxenException e) {
+                throw new IllegalStateException(file + ": rule " + meta.id() + ": " + e.getMessage(), e);
+            }
+        }
+        if (target == null) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, String> e : set.entrySet()) {
+            String name = e.getKey();
+            if (view.sourceName(target, name).isEmpty()) {
+                edits.clear();
+                return null;
+            }
+            String old = target.attributeValue(name);
+            if (e.getValue().equals(old)) {
+                continue;
+            }
+            String now = view.render(target, name, e.getValue());
+            parts.add(old == null ? "add " + now : view.render(target, name, old) + " -> " + now);
+            edits.add(new Edit(view.spanOf(target), view.sourceName(target, name).get(), e.getValue()));
+        }
+        for (String name : remove) {
+            String old = target.attributeValue(name);
+            if (old == null) {
+                continue;
+            }
+            if (view.sourceName(target, name).isEmpty()) {
+                edits.clear();
+                return null;
+            }
+            parts.add("remove " + view.render(target, name, old));
+            edits.add(new Edit(view.spanOf(target), view.sourceName(target, name).get(), null));
+        }
+        return parts.isEmpty() ? null : String.join(", ", parts);
+    }
+}

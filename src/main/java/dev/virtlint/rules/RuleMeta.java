@@ -1,0 +1,17 @@
+package dev.virtlint.rules;
+
+/**
+ * What every rule says about itself, whether written in Java ({@link RuleInfo}) or declared in a
+ * rule file.
+ *
+ * @param id       kebab-case, stable forever
+ * @param summary  one line, no trailing period
+ * @param severity the default severity
+ * @param category {@code safety}, {@code speed} or {@code correctness}
+ */
+public record RuleMeta(String id, String summary, Severity severity, String category) {
+
+    static RuleMeta of(RuleInfo info) {
+        return new RuleMeta(info.id(), info.summary(), info.severity(), info.category());
+    }
+}
