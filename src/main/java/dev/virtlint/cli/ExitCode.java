@@ -21,7 +21,7 @@ public final class ExitCode {
         java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
         m.put(String.valueOf(OK), "nothing at or above the failure threshold");
         m.put(String.valueOf(FINDINGS), "findings at or above the failure threshold");
-        m.put(String.valueOf(USAGE), "usage error");
+        m.put(String.valueOf(USAGE), "usage error, or a configuration, host profile or rule file that is wrong");
         m.put(String.valueOf(INPUT), "an input could not be read or parsed (the others are still reported)");
         m.put(String.valueOf(INTERNAL), "internal error");
         return java.util.Collections.unmodifiableMap(m);

@@ -4,8 +4,10 @@ import dev.virtlint.lint.Input;
 import dev.virtlint.lint.InputError;
 import dev.virtlint.lint.Inputs;
 import dev.virtlint.lint.Loader;
-import dev.virtlint.advise.Advisor;
+import dev.virtlint.config.Config;
 import dev.virtlint.facts.HostFacts;
+import dev.virtlint.facts.HostProfile;
+import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.report.Checked;
 import dev.virtlint.rules.Catalogue;
 import dev.virtlint.rules.Linter;
@@ -18,8 +20,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,18 +79,33 @@ final class LintCommand implements Callable<Integer> {
             description = "Do not run these rules (comma-separated ids).")
     List<String> ignore = new ArrayList<>();
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Use this configuration for every input (default: the nearest " + Config.FILE_NAME
+                    + " in the input's directory or above).")
+    Path config;
+
+    @Option(names = "--host", paramLabel = "FILE",
+            description = "Host profile (YAML) for every input; wins over the configuration's hosts:.")
+    Path host;
+
     @Override
     public Integer call() throws IOException {
         if (paths.isEmpty() && drives.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "nothing to lint: give a PATH, - for standard input, or --drive STRING");
         }
-        for (String id : concat(select, ignore)) {
-            if (Catalogue.byId(id).isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "unknown rule '" + id + "' (see the rules/ folder)");
+        Configs configs;
+        HostFacts hostFacts = null;
+        try {
+            configs = new Configs(config);
+            if (host != null) {
+                if (!Files.isRegularFile(host)) {
+                    throw new ParameterException(spec.commandLine(), "host profile " + host + " not found");
+                }
+                hostFacts = HostProfile.load(host, Config.labelFor(host));
             }
+        } catch (YamlException e) {
+            return configError(e);
         }
-        Linter.Settings settings = new Linter.Settings(Set.copyOf(select), Set.copyOf(ignore),
-                Advisor.Policy.AVOID, HostFacts.defaults());
         List<Input> inputs = new ArrayList<>();
         List<InputError> errors = new ArrayList<>();
         for (String path : paths) {
@@ -100,8 +123,27 @@ final class LintCommand implements Callable<Integer> {
             inputs.add(new Input("--drive[" + (i + 1) + "]", null, Input.Kind.DRIVE,
                     drives.get(i).getBytes(StandardCharsets.UTF_8)));
         }
+        List<Config> used = new ArrayList<>();
+        try {
+            for (Input input : inputs) {
+                used.add(configs.forInput(input.path()));
+            }
+        } catch (YamlException e) {
+            return configError(e);
+        }
+        Set<String> known = new LinkedHashSet<>();
+        Catalogue.rules().forEach(r -> known.add(r.info().id()));
+        used.forEach(c -> c.rules().forEach(r -> known.add(r.info().id())));
+        for (String id : concat(select, ignore)) {
+            if (!known.contains(id)) {
+                throw new ParameterException(spec.commandLine(), "unknown rule '" + id + "' (virtlint rules lists them)");
+            }
+        }
         List<Checked> files = new ArrayList<>();
-        for (Input input : inputs) {
+        for (int i = 0; i < inputs.size(); i++) {
+            Input input = inputs.get(i);
+            Linter.Settings settings = used.get(i).settingsFor(input.path(), Set.copyOf(select), Set.copyOf(ignore),
+                    hostFacts);
             Loader.Outcome outcome = Loader.load(input);
             if (outcome.file() != null) {
                 files.add(new Checked(outcome.file(), Linter.lint(outcome.file(), settings)));
@@ -126,6 +168,49 @@ final class LintCommand implements Callable<Integer> {
         }
         Severity threshold = failOn == FailOn.never ? null : Severity.byId(failOn.name()).orElseThrow();
         return run.fails(threshold) ? ExitCode.FINDINGS : ExitCode.OK;
+    }
+
+    private int configError(YamlException e) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(e.format());
+        err.flush();
+        return ExitCode.USAGE;
+    }
+
+    /** The configuration of each input: {@code --config}, else the nearest one upward, read once each. */
+    private static final class Configs {
+
+        private final Config fixed;
+        private final Map<Path, Config> byFile = new HashMap<>();
+        private final Map<Path, Optional<Path>> byDir = new HashMap<>();
+
+        Configs(Path explicit) throws YamlException {
+            if (explicit != null) {
+                if (!Files.isRegularFile(explicit)) {
+                    throw new YamlException(explicit.toString(), 1, 1, "configuration file not found");
+                }
+                fixed = Config.load(explicit, Config.labelFor(explicit));
+            } else {
+                fixed = null;
+            }
+        }
+
+        Config forInput(Path input) throws YamlException {
+            if (fixed != null) {
+                return fixed;
+            }
+            Path dir = input == null ? Path.of("").toAbsolutePath() : input.toAbsolutePath().normalize().getParent();
+            Optional<Path> file = byDir.computeIfAbsent(dir, Config::find);
+            if (file.isEmpty()) {
+                return Config.none();
+            }
+            Config c = byFile.get(file.get());
+            if (c == null) {
+                c = Config.load(file.get(), Config.labelFor(file.get()));
+                byFile.put(file.get(), c);
+            }
+            return c;
+        }
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

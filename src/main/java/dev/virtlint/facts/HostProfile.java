@@ -143,7 +143,8 @@ public final class HostProfile {
         if (!mm.matches()) {
             return Optional.empty();
         }
-        int power = "KMGTP".indexOf(mm.group(2).toUpperCase(Locale.ROOT)) + 1;
+        String unit = mm.group(2).toUpperCase(Locale.ROOT);
+        int power = unit.isEmpty() ? 0 : "KMGTP".indexOf(unit) + 1;
         double value = Double.parseDouble(mm.group(1)) * Math.pow(1024, power);
         if (value > Long.MAX_VALUE) {
             return Optional.empty();

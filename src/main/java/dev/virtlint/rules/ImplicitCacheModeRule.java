@@ -13,7 +13,20 @@ public final class ImplicitCacheModeRule implements Rule {
         if (!c.writable() || c.disk().cache().explicit() || DoubleCachingRule.libvirtForcesNone(c)) {
             return;
         }
-        out.add(c.finding(this, c.name() + " gives no cache mode, so QEMU's default applies: writeback since"
-                + " QEMU 1.2, writethrough before", c.pointAt(Setting.DRIVER)));
+        String effect = c.host().qemu()
+                .map(v -> "the host's QEMU " + v + " uses " + (olderThan12(v) ? "writethrough" : "writeback"))
+                .orElse("writeback since QEMU 1.2, writethrough before (the host's QEMU version is unknown)");
+        out.add(c.finding(this, c.name() + " gives no cache mode, so QEMU's default applies: " + effect,
+                c.pointAt(Setting.DRIVER)));
+    }
+
+    private static boolean olderThan12(String version) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^([0-9]+)(?:\\.([0-9]+))?").matcher(version);
+        if (!m.find()) {
+            return false;
+        }
+        int major = Integer.parseInt(m.group(1));
+        int minor = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+        return major < 1 || (major == 1 && minor < 2);
     }
 }

@@ -188,4 +188,86 @@ class LintCommandTest {
         assertThat(unknown.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(unknown.err()).contains("unknown rule 'no-such-rule'");
     }
+
+    private static final String WRITEBACK_ON_SHM = """
+            <domain type='kvm'>
+              <name>shm</name>
+              <devices>
+                <disk type='file' device='disk'>
+                  <driver name='qemu' type='raw' cache='none' detect_zeroes='unmap'/>
+                  <source file='/dev/shm/vm.img'/>
+                  <target dev='vda' bus='ide'/>
+                </disk>
+              </devices>
+            </domain>
+            """;
+
+    @Test
+    void theNearestConfigurationAppliesAndConfigOverridesIt() throws IOException {
+        Path vm = write("repo/vms/shm.xml", WRITEBACK_ON_SHM);
+        write("repo/.virtlint.yaml", "rules:\n  detect-zeroes-unmap-without-discard: off\n");
+        Run found = run("lint", vm.toString());
+        assertThat(found.out()).doesNotContain("detect-zeroes-unmap-without-discard")
+                .contains("[direct-io-unsupported-fs]");
+        Path other = write("other.yaml", "rules:\n  direct-io-unsupported-fs: off\n");
+        Run overridden = run("lint", "--config", other.toString(), vm.toString());
+        assertThat(overridden.out()).contains("[detect-zeroes-unmap-without-discard]")
+                .doesNotContain("[direct-io-unsupported-fs]");
+    }
+
+    @Test
+    void aHostProfileDecidesWhatTheUnknownKernelLeftOpen() throws IOException {
+        Path vm = write("shm.xml", WRITEBACK_ON_SHM);
+        Run unknown = run("lint", "--select", "direct-io-unsupported-fs", vm.toString());
+        assertThat(unknown.out()).contains("warning [direct-io-unsupported-fs]").contains("kernel is unknown");
+        Path old = write("old.yaml", "kernel: \"5.15.0\"\n");
+        Run known = run("lint", "--select", "direct-io-unsupported-fs", "--host", old.toString(), vm.toString());
+        assertThat(known.out()).contains("error [direct-io-unsupported-fs]").contains("host kernel 5.15.0");
+        Path recent = write("recent.yaml", "kernel: \"6.8.0\"\n");
+        Run fine = run("lint", "--select", "direct-io-unsupported-fs", "--host", recent.toString(), vm.toString());
+        assertThat(fine.exit()).isEqualTo(ExitCode.OK);
+        assertThat(fine.out()).contains("no findings");
+    }
+
+    @Test
+    void customRulesFromTheConfigurationCanBeSelectedAndReportPositions() throws IOException {
+        write("repo/rules/ide.rule.yaml", """
+                id: no-ide-disks
+                severity: error
+                summary: IDE disks are slow
+                select: "target/@bus[. = 'ide']"
+                message: "{disk} is on {setting}"
+                """);
+        write("repo/.virtlint.yaml", "custom-rules: [rules/]\n");
+        Path vm = write("repo/shm.xml", WRITEBACK_ON_SHM);
+        Run r = run("lint", "--select", "no-ide-disks", "--format", "json", vm.toString());
+        assertThat(r.exit()).isEqualTo(ExitCode.FINDINGS);
+        assertThat(r.out()).contains("\"rule\": \"no-ide-disks\"").contains("\"line\": 7")
+                .contains("\"column\": 30").contains("\"message\": \"disk vda (/dev/shm/vm.img) is on bus='ide'\"");
+        Run elsewhere = run("lint", "--select", "no-ide-disks", write("shm2.xml", WRITEBACK_ON_SHM).toString());
+        assertThat(elsewhere.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(elsewhere.err()).contains("unknown rule 'no-ide-disks'");
+    }
+
+    @Test
+    void aBrokenConfigurationStopsTheRunWithItsPosition() throws IOException {
+        write("repo/bad.rule.yaml", """
+                id: broken-rule
+                severity: warning
+                summary: Broken
+                select: "driver[@cache = ]"
+                message: "{disk}"
+                """);
+        write("repo/.virtlint.yaml", "custom-rules: [bad.rule.yaml]\n");
+        Path vm = write("repo/vm.xml", GOOD);
+        Run r = run("lint", vm.toString());
+        assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).matches("(?s).*bad\\.rule\\.yaml:4:9: error: rule broken-rule: invalid XPath"
+                + " 'driver\\[@cache = \\]': .*\n");
+        Path badHost = write("host.yaml", "memory: lots\n");
+        Run h = run("lint", "--host", badHost.toString(), vm.toString());
+        assertThat(h.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(h.err()).contains("host.yaml:1:9: error: expected a size such as 64GiB, found 'lots'");
+    }
 }

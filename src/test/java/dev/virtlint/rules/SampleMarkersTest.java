@@ -2,16 +2,20 @@ package dev.virtlint.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.virtlint.config.Config;
 import dev.virtlint.lint.Input;
 import dev.virtlint.lint.Inputs;
 import dev.virtlint.lint.Loader;
 import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.SourceText;
 import dev.virtlint.model.Span;
+import dev.virtlint.parse.Yaml.YamlException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -56,7 +60,7 @@ class SampleMarkersTest {
     static List<String> check(Input input) {
         ParsedFile file = Loader.load(input).file();
         assertThat(file).as("loads").isNotNull();
-        List<Finding> findings = Linter.lint(file, Linter.Settings.defaults());
+        List<Finding> findings = Linter.lint(file, settingsFor(input));
         List<Marker> markers = markersOf(file);
         List<String> problems = new ArrayList<>();
         int[] used = new int[markers.size()];
@@ -81,6 +85,19 @@ class SampleMarkersTest {
             }
         }
         return problems;
+    }
+
+    /** Samples under a directory with a {@code .virtlint.yaml} are linted with it, as {@code virtlint lint} does. */
+    static Linter.Settings settingsFor(Input input) {
+        Optional<Path> config = Config.find(input.path().toAbsolutePath().getParent());
+        if (config.isEmpty()) {
+            return Linter.Settings.defaults();
+        }
+        try {
+            return Config.load(config.get(), config.get().toString()).settingsFor(input.path(), Set.of(), Set.of(), null);
+        } catch (YamlException e) {
+            throw new AssertionError(e.format(), e);
+        }
     }
 
     /** Markers that rules count on in a file. */

@@ -1,0 +1,402 @@
+package dev.virtlint.config;
+
+import dev.virtlint.advise.Advisor;
+import dev.virtlint.facts.Flushes;
+import dev.virtlint.facts.GuestFact;
+import dev.virtlint.facts.GuestTable;
+import dev.virtlint.facts.HostFacts;
+import dev.virtlint.facts.HostProfile;
+import dev.virtlint.parse.Yaml;
+import dev.virtlint.parse.Yaml.YNode;
+import dev.virtlint.parse.Yaml.YamlException;
+import dev.virtlint.rules.Catalogue;
+import dev.virtlint.rules.DeclarativeRule;
+import dev.virtlint.rules.Linter;
+import dev.virtlint.rules.Rule;
+import dev.virtlint.rules.Severity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * One {@code .virtlint.yaml}. Paths in it are relative to its directory.
+ *
+ * <pre>
+ * rules:                        # on, off, or a severity that replaces the default
+ *   implicit-cache-mode: off
+ *   double-caching: info
+ * per-path-ignores:             # rules not run on files matching a glob ("all" for every rule)
+ *   "legacy/**": [double-caching]
+ * scratch:                      # globs on disk source paths: these disks may keep cache='unsafe'
+ *   - /var/lib/ci/**
+ * guests:                       # by domain name glob: what the guest does, or which OS it is
+ *   - {domain: "rhel5-*", flushes: no, reason: "ext3 mounted with barrier=0"}
+ *   - {domain: "win2k3-*", os: "http://microsoft.com/win/2k3"}
+ * hosts:                        # host profile per file glob (first match wins)
+ *   - {paths: ["node1/**"], profile: hosts/node1.yaml}
+ * policy:
+ *   host-page-cache: avoid      # or allow
+ * custom-rules: [rules/]        # rule files, or directories of *.rule.yaml
+ * </pre>
+ */
+public final class Config {
+
+    /** The file name looked for in each directory from a linted file upward. */
+    public static final String FILE_NAME = ".virtlint.yaml";
+
+    private static final Set<String> KEYS = Set.of("rules", "per-path-ignores", "scratch", "guests", "hosts",
+            "policy", "custom-rules");
+
+    record PathIgnore(Glob glob, Set<String> rules) {
+    }
+
+    record GuestOverride(Glob domain, GuestFact fact) {
+    }
+
+    record HostEntry(List<Glob> paths, HostFacts host) {
+    }
+
+    private final Path file;
+    private final Path dir;
+    private final String label;
+    private final Map<String, Boolean> enabled;
+    private final Map<String, Severity> severities;
+    private final List<PathIgnore> ignores;
+    private final List<Glob> scratch;
+    private final List<GuestOverride> guests;
+    private final List<HostEntry> hosts;
+    private final Advisor.Policy policy;
+    private final List<Rule> rules;
+
+    private Config(Path file, String label, Map<String, Boolean> enabled, Map<String, Severity> severities,
+                   List<PathIgnore> ignores, List<Glob> scratch, List<GuestOverride> guests, List<HostEntry> hosts,
+                   Advisor.Policy policy, List<Rule> rules) {
+        this.file = file;
+        this.dir = file == null ? null : file.toAbsolutePath().normalize().getParent();
+        this.label = label;
+        this.enabled = enabled;
+        this.severities = severities;
+        this.ignores = ignores;
+        this.scratch = scratch;
+        this.guests = guests;
+        this.hosts = hosts;
+        this.policy = policy;
+        this.rules = rules;
+    }
+
+    /** No configuration file: built-in rules and defaults. */
+    public static Config none() {
+        return new Config(null, null, Map.of(), Map.of(), List.of(), List.of(), List.of(), List.of(),
+                Advisor.Policy.AVOID, Catalogue.rules());
+    }
+
+    /** The nearest {@value #FILE_NAME} in {@code dir} or a directory above it. */
+    public static Optional<Path> find(Path dir) {
+        for (Path d = dir.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
+            Path candidate = d.resolve(FILE_NAME);
+            if (Files.isRegularFile(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Reads a configuration file; {@code label} is how errors name it. */
+    public static Config load(Path file, String label) throws YamlException {
+        YNode root;
+        try {
+            root = Yaml.read(file, label);
+        } catch (IOException e) {
+            throw new YamlException(label, 1, 1, "cannot read the configuration: " + e.getMessage());
+        }
+        Path dir = file.toAbsolutePath().normalize().getParent();
+        Map<String, YNode> m = root.map(KEYS);
+
+        List<Rule> rules = new ArrayList<>(Catalogue.rules());
+        if (m.containsKey("custom-rules")) {
+            for (YNode entry : m.get("custom-rules").list()) {
+                for (Path ruleFile : ruleFiles(entry, dir, label)) {
+                    DeclarativeRule rule = loadRule(ruleFile, entry);
+                    if (rules.stream().anyMatch(r -> r.info().id().equals(rule.info().id()))) {
+                        throw entry.error("rule " + rule.info().id() + " in " + rule.file()
+                                + " has the id of a rule that is already defined");
+                    }
+                    rules.add(rule);
+                }
+            }
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        rules.forEach(r -> ids.add(r.info().id()));
+
+        Map<String, Boolean> enabled = new HashMap<>();
+        Map<String, Severity> severities = new HashMap<>();
+        if (m.containsKey("rules")) {
+            YNode node = m.get("rules");
+            for (Map.Entry<String, YNode> e : node.map().entrySet()) {
+                String id = e.getKey();
+                if (!ids.contains(id)) {
+                    throw node.keyNode(id).error("unknown rule '" + id + "' (virtlint rules lists them)");
+                }
+                String value = e.getValue().string();
+                switch (value) {
+                    case "on", "true" -> enabled.put(id, true);
+                    case "off", "false" -> enabled.put(id, false);
+                    default -> severities.put(id, Severity.byId(value).orElseThrow(() -> e.getValue().error(
+                            "rule " + id + ": expected on, off, error, warning or info, found '" + value + "'")));
+                }
+            }
+        }
+
+        List<PathIgnore> ignores = new ArrayList<>();
+        if (m.containsKey("per-path-ignores")) {
+            YNode node = m.get("per-path-ignores");
+            for (Map.Entry<String, YNode> e : node.map().entrySet()) {
+                Set<String> ruleIds = new LinkedHashSet<>();
+                for (YNode r : e.getValue().list()) {
+                    String id = r.string();
+                    if (!id.equals("all") && !ids.contains(id)) {
+                        throw r.error("unknown rule '" + id + "' (virtlint rules lists them; \"all\" means every rule)");
+                    }
+                    ruleIds.add(id);
+                }
+                ignores.add(new PathIgnore(glob(node.keyNode(e.getKey()), e.getKey()), ruleIds));
+            }
+        }
+
+        List<Glob> scratch = new ArrayList<>();
+        if (m.containsKey("scratch")) {
+            for (YNode g : m.get("scratch").list()) {
+                scratch.add(glob(g, g.string()));
+            }
+        }
+
+        List<GuestOverride> guests = new ArrayList<>();
+        if (m.containsKey("guests")) {
+            for (YNode g : m.get("guests").list()) {
+                guests.add(guest(g, label));
+            }
+        }
+
+        List<HostEntry> hosts = new ArrayList<>();
+        if (m.containsKey("hosts")) {
+            for (YNode h : m.get("hosts").list()) {
+                h.map(Set.of("paths", "profile"));
+                List<Glob> paths = new ArrayList<>();
+                for (YNode p : h.require("paths").list()) {
+                    paths.add(glob(p, p.string()));
+                }
+                YNode profile = h.require("profile");
+                hosts.add(new HostEntry(paths, profile(profile, dir, label)));
+            }
+        }
+
+        Advisor.Policy policy = Advisor.Policy.AVOID;
+        if (m.containsKey("policy")) {
+            YNode p = m.get("policy");
+            p.map(Set.of("host-page-cache"));
+            YNode hpc = p.require("host-page-cache");
+            policy = switch (hpc.string()) {
+                case "avoid" -> Advisor.Policy.AVOID;
+                case "allow" -> Advisor.Policy.ALLOW;
+                default -> throw hpc.error("host-page-cache must be avoid or allow, found '" + hpc.string() + "'");
+            };
+        }
+        return new Config(file, label, Map.copyOf(enabled), Map.copyOf(severities), List.copyOf(ignores),
+                List.copyOf(scratch), List.copyOf(guests), List.copyOf(hosts), policy, List.copyOf(rules));
+    }
+
+    private static Glob glob(YNode where, String text) throws YamlException {
+        if (text.isBlank()) {
+            throw where.error("empty pattern");
+        }
+        return Glob.path(text);
+    }
+
+    private static GuestOverride guest(YNode g, String label) throws YamlException {
+        g.map(Set.of("domain", "flushes", "os", "reason"));
+        String domain = g.require("domain").string();
+        Optional<YNode> flushes = g.get("flushes");
+        Optional<YNode> os = g.get("os");
+        if (flushes.isPresent() == os.isPresent()) {
+            throw g.error("a guests entry gives either flushes: or os:");
+        }
+        GuestFact fact;
+        if (flushes.isPresent()) {
+            String f = flushes.get().string();
+            Flushes value = Flushes.byId(f).orElseThrow(() -> flushes.get().error(
+                    "flushes must be yes, no or cond, found '" + f + "'"));
+            String reason = g.get("reason").isPresent() ? g.require("reason").string()
+                    : label + " says flushes=" + value.id() + " for domains named " + domain;
+            fact = new GuestFact(value, reason, "config");
+        } else {
+            String id = os.get().string();
+            Optional<GuestFact> known = GuestTable.builtIn().lookup(id);
+            if (known.isEmpty()) {
+                throw os.get().error("the guest table (rules/guest-os.tsv) does not know '" + id
+                        + "'; give flushes: instead");
+            }
+            fact = new GuestFact(known.get().flushes(), known.get().reason() + " (" + label + " names the OS " + id
+                    + ")", "config");
+        }
+        return new GuestOverride(Glob.name(domain), fact);
+    }
+
+    private static HostFacts profile(YNode where, Path dir, String label) throws YamlException {
+        Path path = dir.resolve(where.string());
+        if (!Files.isRegularFile(path)) {
+            throw where.error("host profile " + where.string() + " not found (relative to " + label + ")");
+        }
+        try {
+            return HostProfile.load(path, labelFor(path));
+        } catch (IOException e) {
+            throw where.error("cannot read host profile " + where.string() + ": " + e.getMessage());
+        }
+    }
+
+    private static List<Path> ruleFiles(YNode entry, Path dir, String label) throws YamlException {
+        Path path = dir.resolve(entry.string());
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> files = Files.list(path)) {
+                return files.filter(p -> p.getFileName().toString().endsWith(".rule.yaml")).sorted().toList();
+            } catch (IOException e) {
+                throw entry.error("cannot list " + entry.string() + ": " + e.getMessage());
+            }
+        }
+        if (!Files.isRegularFile(path)) {
+            throw entry.error("custom rule file " + entry.string() + " not found (relative to " + label + ")");
+        }
+        return List.of(path);
+    }
+
+    private static DeclarativeRule loadRule(Path path, YNode entry) throws YamlException {
+        try {
+            return DeclarativeRule.load(path, labelFor(path));
+        } catch (IOException e) {
+            throw entry.error("cannot read custom rule " + entry.string() + ": " + e.getMessage());
+        }
+    }
+
+    /** How a file is named in messages: relative to the working directory when under it. */
+    public static String labelFor(Path path) {
+        Path abs = path.toAbsolutePath().normalize();
+        Path cwd = Path.of("").toAbsolutePath();
+        return abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs).toString() : abs.toString();
+    }
+
+    /**
+     * The settings for linting one file: the configuration, with what the command line says on top.
+     *
+     * @param input  the file, or null for standard input and {@code --drive} strings
+     * @param select {@code --select}
+     * @param ignore {@code --ignore}
+     * @param host   {@code --host}, which wins over {@code hosts:}; null when not given
+     */
+    public Linter.Settings settingsFor(Path input, Set<String> select, Set<String> ignore, HostFacts host) {
+        Set<String> skip = new LinkedHashSet<>(ignore);
+        skip.addAll(ignoredFor(input));
+        HostFacts facts = host != null ? host : hostFor(input).orElse(HostFacts.defaults());
+        return new Linter.Settings(select, skip, policy, facts, rules, severities, disabled(), this::scratch,
+                this::guest);
+    }
+
+    /** The configuration file, empty for {@link #none()}. */
+    public Optional<Path> file() {
+        return Optional.ofNullable(file);
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** Built-in rules and this configuration's custom rules, built-in first. */
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    public Advisor.Policy policy() {
+        return policy;
+    }
+
+    /** Rule ids the configuration turns off. */
+    public Set<String> disabled() {
+        Set<String> off = new LinkedHashSet<>();
+        enabled.forEach((id, on) -> {
+            if (!on) {
+                off.add(id);
+            }
+        });
+        return off;
+    }
+
+    public Map<String, Severity> severities() {
+        return severities;
+    }
+
+    /** Rule ids not to run on a file ({@code all} for every rule), from {@code per-path-ignores}. */
+    public Set<String> ignoredFor(Path input) {
+        Set<String> out = new LinkedHashSet<>();
+        String rel = relative(input);
+        if (rel == null) {
+            return out;
+        }
+        for (PathIgnore i : ignores) {
+            if (i.glob().matches(rel)) {
+                out.addAll(i.rules());
+            }
+        }
+        if (out.contains("all")) {
+            rules.forEach(r -> out.add(r.info().id()));
+        }
+        return out;
+    }
+
+    /** The host profile for a file, from {@code hosts:}; empty when no entry matches. */
+    public Optional<HostFacts> hostFor(Path input) {
+        String rel = relative(input);
+        if (rel == null) {
+            return Optional.empty();
+        }
+        for (HostEntry h : hosts) {
+            if (h.paths().stream().anyMatch(g -> g.matches(rel))) {
+                return Optional.of(h.host());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a disk source path is declared scratch. */
+    public boolean scratch(String sourcePath) {
+        return scratch.stream().anyMatch(g -> g.matches(sourcePath));
+    }
+
+    /** What the configuration says about the guest of a domain with this name, or null. */
+    public GuestFact guest(String domainName) {
+        for (GuestOverride g : guests) {
+            if (g.domain().matches(domainName)) {
+                return g.fact();
+            }
+        }
+        return null;
+    }
+
+    /** The file's path relative to the configuration's directory, with {@code /}; null when outside it. */
+    private String relative(Path input) {
+        if (dir == null || input == null) {
+            return null;
+        }
+        Path abs = input.toAbsolutePath().normalize();
+        if (!abs.startsWith(dir)) {
+            return null;
+        }
+        return dir.relativize(abs).toString().replace('\\', '/');
+    }
+}

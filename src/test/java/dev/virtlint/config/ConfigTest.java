@@ -1,0 +1,232 @@
+package dev.virtlint.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.virtlint.lint.Input;
+import dev.virtlint.lint.Loader;
+import dev.virtlint.lint.ParsedFile;
+import dev.virtlint.parse.Yaml.YamlException;
+import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.Linter;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What each key of {@code .virtlint.yaml} does to the findings of a file. */
+class ConfigTest {
+
+    @TempDir
+    Path dir;
+
+    /** A flushing guest (AlmaLinux 9) with one writeback disk on the given path. */
+    private static String domain(String name, String cache, String path) {
+        return """
+                <domain type='kvm'>
+                  <name>%s</name>
+                  <metadata>
+                    <libosinfo:libosinfo xmlns:libosinfo="http://libosinfo.org/xmlns/libvirt/domain/1.0">
+                      <libosinfo:os id="http://almalinux.org/almalinux/9"/>
+                    </libosinfo:libosinfo>
+                  </metadata>
+                  <devices>
+                    <disk type='file' device='disk'>
+                      <driver name='qemu' type='raw' cache='%s'/>
+                      <source file='%s'/>
+                      <target dev='vda' bus='virtio'/>
+                    </disk>
+                  </devices>
+                </domain>
+                """.formatted(name, cache, path);
+    }
+
+    private Path write(String name, String text) throws java.io.IOException {
+        Path p = dir.resolve(name);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private List<Finding> lint(Path config, Path file) throws YamlException {
+        Config c = Config.load(config, config.toString());
+        ParsedFile parsed = Loader.load(Input.file(file.toString(), file, Input.Kind.XML)).file();
+        return Linter.lint(parsed, c.settingsFor(file, Set.of(), Set.of(), null));
+    }
+
+    private List<String> rules(Path config, Path file) throws YamlException {
+        return lint(config, file).stream().map(f -> f.rule() + ":" + f.severity().id()).toList();
+    }
+
+    @Test
+    void theNearestConfigurationUpwardIsFound() throws Exception {
+        Path top = write(".virtlint.yaml", "rules: {}\n");
+        Path inner = write("a/b/.virtlint.yaml", "rules: {}\n");
+        Files.createDirectories(dir.resolve("a/b/c"));
+        Files.createDirectories(dir.resolve("x"));
+        assertThat(Config.find(dir.resolve("a/b/c"))).contains(inner);
+        assertThat(Config.find(dir.resolve("x"))).contains(top);
+    }
+
+    @Test
+    void rulesTurnOffAndChangeSeverity() throws Exception {
+        Path vm = write("vm.xml", domain("web", "writeback", "/var/lib/libvirt/images/web.img"));
+        assertThat(rules(write("none.yaml", ""), vm)).containsExactly("double-caching:warning");
+        assertThat(rules(write("off.yaml", "rules:\n  double-caching: off\n"), vm)).isEmpty();
+        assertThat(rules(write("sev.yaml", "rules:\n  double-caching: error\n"), vm))
+                .containsExactly("double-caching:error");
+    }
+
+    @Test
+    void perPathIgnoresApplyToMatchingFilesOnly() throws Exception {
+        Path cfg = write(".virtlint.yaml", "per-path-ignores:\n  \"legacy/**\": [double-caching]\n");
+        Path old = write("legacy/old/vm.xml", domain("old", "writeback", "/srv/old.img"));
+        Path now = write("current/vm.xml", domain("new", "writeback", "/srv/new.img"));
+        assertThat(rules(cfg, old)).isEmpty();
+        assertThat(rules(cfg, now)).containsExactly("double-caching:warning");
+        Path all = write("all.yaml", "per-path-ignores:\n  \"current/\": all\n");
+        assertThat(rules(all, now)).isEmpty();
+    }
+
+    @Test
+    void scratchGlobsLetDisksKeepUnsafe() throws Exception {
+        Path cfg = write(".virtlint.yaml", "scratch:\n  - /srv/ci/**\n");
+        Path ci = write("ci.xml", domain("ci", "unsafe", "/srv/ci/run-1/work.qcow2"));
+        Path db = write("db.xml", domain("db", "unsafe", "/srv/db/data.img"));
+        assertThat(rules(cfg, ci)).doesNotContain("unsafe-cache-persistent-disk:error");
+        assertThat(rules(cfg, db)).contains("unsafe-cache-persistent-disk:error");
+    }
+
+    @Test
+    void guestOverridesWinOverTheLibosinfoIdButNotOverMetadata() throws Exception {
+        Path cfg = write(".virtlint.yaml", """
+                guests:
+                  - {domain: "appliance-*", flushes: "no", reason: "ext3 with barrier=0"}
+                """);
+        Path appliance = write("a.xml", domain("appliance-fw", "writeback", "/srv/fw.img"));
+        Path other = write("b.xml", domain("web", "writeback", "/srv/web.img"));
+        List<Finding> found = lint(cfg, appliance);
+        assertThat(found).extracting(Finding::rule).contains("flushless-guest-write-cache");
+        assertThat(found.stream().filter(f -> f.rule().equals("flushless-guest-write-cache")).findFirst().orElseThrow()
+                .recommended().cache().id()).isEqualTo("directsync");
+        assertThat(rules(cfg, other)).doesNotContain("flushless-guest-write-cache:error");
+
+        String withMetadata = domain("appliance-x", "writeback", "/srv/x.img").replace("<metadata>",
+                "<metadata><virtlint:virtlint xmlns:virtlint='http://virtlint.dev/xmlns/domain/1.0'>"
+                        + "<virtlint:guest flushes='yes'/></virtlint:virtlint>");
+        assertThat(rules(cfg, write("c.xml", withMetadata))).containsExactly("double-caching:warning");
+    }
+
+    @Test
+    void guestOverrideByOsIdUsesTheTable() throws Exception {
+        Path cfg = write(".virtlint.yaml", "guests:\n  - {domain: \"old-*\", os: \"http://centos.org/centos/5.5\"}\n");
+        assertThat(rules(cfg, write("a.xml", domain("old-1", "writeback", "/srv/o.img"))))
+                .contains("flushless-guest-write-cache:error");
+    }
+
+    @Test
+    void hostProfilesByPathChangeWhatODirectCanDo() throws Exception {
+        write("hosts/ram.yaml", """
+                kernel: "5.15.0"
+                mounts:
+                  - {path: /srv/ram, fstype: tmpfs}
+                """);
+        Path cfg = write(".virtlint.yaml", "hosts:\n  - {paths: [\"ramhost/**\"], profile: hosts/ram.yaml}\n");
+        Path onRamHost = write("ramhost/vm.xml", domain("bench", "none", "/srv/ram/bench.img"));
+        Path elsewhere = write("other/vm.xml", domain("bench", "none", "/srv/ram/bench.img"));
+        assertThat(rules(cfg, onRamHost)).containsExactly("direct-io-unsupported-fs:error");
+        assertThat(rules(cfg, elsewhere)).isEmpty();
+    }
+
+    @Test
+    void policyAllowKeepsTheHostPageCache() throws Exception {
+        Path vm = write("vm.xml", domain("web", "writeback", "/srv/web.img"));
+        assertThat(rules(write("allow.yaml", "policy:\n  host-page-cache: allow\n"), vm)).isEmpty();
+    }
+
+    @Test
+    void customRulesRunWithPositionsFixesAndSuppressions() throws Exception {
+        write("my/ide.rule.yaml", """
+                id: no-ide-disks
+                severity: info
+                summary: IDE disks are slow
+                select: "target[@bus = 'ide']/@bus"
+                message: "{disk} is on {setting}"
+                fix:
+                  set: {bus: virtio}
+                """);
+        Path cfg = write(".virtlint.yaml", "custom-rules: [my/]\n");
+        String ide = domain("w", "none", "/srv/w.img").replace("bus='virtio'", "bus='ide'");
+        Path vm = write("vm.xml", ide);
+        List<Finding> found = lint(cfg, vm);
+        assertThat(found).hasSize(1);
+        Finding f = found.get(0);
+        assertThat(f.rule()).isEqualTo("no-ide-disks");
+        assertThat(f.message()).isEqualTo("disk vda (/srv/w.img) is on bus='ide'");
+        assertThat(ide.substring(f.span().start(), f.span().end())).isEqualTo("ide");
+        assertThat(f.fix()).isEqualTo("bus='ide' -> bus='virtio'");
+        assertThat(f.edits()).singleElement().satisfies(e -> {
+            assertThat(ide.substring(e.owner().start(), e.owner().end())).startsWith("<target ");
+            assertThat(e.name()).isEqualTo("bus");
+            assertThat(e.value()).isEqualTo("virtio");
+        });
+
+        Path suppressed = write("s.xml", ide.replace("<disk type", 
+                "<!-- virtlint: ignore=no-ide-disks reason=\"installer needs IDE\" -->\n<disk type"));
+        assertThat(lint(cfg, suppressed)).isEmpty();
+    }
+
+    @Test
+    void errorsNameFileLineAndColumn() throws Exception {
+        assertThatThrownBy(() -> Config.load(write("a.yaml", "rules:\n  implicit-cache-mod: off\n"), "a.yaml"))
+                .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
+                        .isEqualTo("a.yaml:2:3: error: unknown rule 'implicit-cache-mod' (virtlint rules lists them)"));
+        assertThatThrownBy(() -> Config.load(write("b.yaml", "rulez: {}\n"), "b.yaml"))
+                .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format()).startsWith(
+                        "b.yaml:1:1: error: unknown key 'rulez'; expected one of custom-rules, guests,"));
+        assertThatThrownBy(() -> Config.load(write("c.yaml", "policy:\n  host-page-cache: never\n"), "c.yaml"))
+                .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
+                        .isEqualTo("c.yaml:2:20: error: host-page-cache must be avoid or allow, found 'never'"));
+        assertThatThrownBy(() -> Config.load(write("d.yaml", "scratch: [\n"), "d.yaml"))
+                .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
+                        .startsWith("d.yaml:2:1: error: malformed YAML"));
+        assertThatThrownBy(() -> Config.load(write("e.yaml", "rules:\n  double-caching: loud\n"), "e.yaml"))
+                .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format()).isEqualTo(
+                        "e.yaml:2:19: error: rule double-caching: expected on, off, error, warning or info, found 'loud'"));
+    }
+
+    @Test
+    void aBadXPathInACustomRuleNamesTheRuleFileAndTheRule() throws Exception {
+        write("bad.rule.yaml", """
+                id: broken-rule
+                severity: warning
+                summary: Broken
+                select: "driver[@cache = ]"
+                message: "{disk}"
+                """);
+        Path cfg = write(".virtlint.yaml", "custom-rules: [bad.rule.yaml]\n");
+        assertThatThrownBy(() -> Config.load(cfg, "cfg"))
+                .isInstanceOfSatisfying(YamlException.class, e -> {
+                    assertThat(e.file()).endsWith("bad.rule.yaml");
+                    assertThat(e.line()).isEqualTo(4);
+                    assertThat(e.getMessage()).startsWith("rule broken-rule: invalid XPath 'driver[@cache = ]'");
+                });
+    }
+
+    @Test
+    void aCustomRuleMayNotReuseABuiltInId() throws Exception {
+        write("dup.rule.yaml", """
+                id: double-caching
+                severity: warning
+                summary: Again
+                select: "driver"
+                message: "{disk}"
+                """);
+        Path cfg = write(".virtlint.yaml", "custom-rules: [dup.rule.yaml]\n");
+        assertThatThrownBy(() -> Config.load(cfg, "cfg")).isInstanceOf(YamlException.class)
+                .hasMessageContaining("has the id of a rule that is already defined");
+    }
+}

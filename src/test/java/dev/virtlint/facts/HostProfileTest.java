@@ -1,0 +1,99 @@
+package dev.virtlint.facts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.virtlint.parse.Yaml;
+import dev.virtlint.parse.Yaml.YamlException;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class HostProfileTest {
+
+    private static HostFacts read(String yaml) throws YamlException {
+        return HostProfile.from(Yaml.parse(yaml, "host.yaml"), "host.yaml");
+    }
+
+    private static String error(String yaml) {
+        try {
+            read(yaml);
+        } catch (YamlException e) {
+            return e.format();
+        }
+        throw new AssertionError("no error for " + yaml);
+    }
+
+    @Test
+    void readsEveryKey() throws YamlException {
+        HostFacts h = read("""
+                kernel: "6.8.0-45-generic"
+                qemu: "8.2.2"
+                memory: 64GiB
+                mounts:
+                  - {path: /, fstype: ext4}
+                  - {path: /var/lib/libvirt/images/, fstype: XFS}
+                odirect:
+                  - {path: /srv/fuse, supported: false}
+                sysctl:
+                  vm.dirty_ratio: 20
+                  dirty_expire_centisecs: 3000
+                """);
+        assertThat(h.kernel()).contains("6.8.0-45-generic");
+        assertThat(h.qemu()).contains("8.2.2");
+        assertThat(h.memoryBytes()).contains(64L << 30);
+        assertThat(h.mountOf("/var/lib/libvirt/images/a.qcow2")).map(HostFacts.Mount::fstype).contains("xfs");
+        assertThat(h.mountOf("/home/a.img")).map(HostFacts.Mount::fstype).contains("ext4");
+        assertThat(h.sysctl()).containsEntry("dirty_ratio", 20L).containsEntry("dirty_expire_centisecs", 3000L);
+        assertThat(h.profile()).contains("host.yaml");
+    }
+
+    @Test
+    void theDefaultTmpfsMountsStayUnlessTheProfileSaysOtherwise() throws YamlException {
+        HostFacts old = read("kernel: \"5.15.0\"\nmounts:\n  - {path: /, fstype: ext4}\n");
+        assertThat(old.directIo("/dev/shm/vm.img").supported()).contains(false);
+        HostFacts recent = read("kernel: \"6.6.1\"\n");
+        assertThat(recent.directIo("/dev/shm/vm.img").supported()).contains(true);
+        HostFacts moved = read("mounts:\n  - {path: /run, fstype: ext4}\n");
+        assertThat(moved.directIo("/run/vm.img").supported()).contains(true);
+        assertThat(moved.directIo("/dev/shm/vm.img").supported()).isEmpty();
+    }
+
+    @Test
+    void probedPathsWinOverTheFilesystemType() throws YamlException {
+        HostFacts h = read("""
+                kernel: "6.8.0"
+                mounts:
+                  - {path: /srv, fstype: ext4}
+                odirect:
+                  - {path: /srv/fuse, supported: no}
+                  - {path: /srv/fuse/ok, supported: yes}
+                """);
+        assertThat(h.directIo("/srv/fuse/a.img").supported()).contains(false);
+        assertThat(h.directIo("/srv/fuse/a.img").reason()).contains("/srv/fuse").contains("refused");
+        assertThat(h.directIo("/srv/fuse/ok/a.img").supported()).contains(true);
+        assertThat(h.directIo("/srv/fusex/a.img").supported()).contains(true);
+    }
+
+    @Test
+    void sizesAcceptTheUsualSpellings() {
+        assertThat(HostProfile.parseSize("64GiB")).contains(64L << 30);
+        assertThat(HostProfile.parseSize("64G")).contains(64L << 30);
+        assertThat(HostProfile.parseSize("512 MiB")).contains(512L << 20);
+        assertThat(HostProfile.parseSize("1.5TiB")).contains(3L << 39);
+        assertThat(HostProfile.parseSize("4096")).contains(4096L);
+        assertThat(HostProfile.parseSize("lots")).isEqualTo(Optional.empty());
+    }
+
+    @Test
+    void wrongValuesAreReportedWhereTheyAreWritten() {
+        assertThat(error("memory: lots\n")).isEqualTo("host.yaml:1:9: error: expected a size such as 64GiB, found 'lots'");
+        assertThat(error("kernel: linux\n"))
+                .isEqualTo("host.yaml:1:9: error: expected a version such as \"5.15.0\", found 'linux'");
+        assertThat(error("mounts:\n  - {path: srv, fstype: ext4}\n"))
+                .isEqualTo("host.yaml:2:12: error: expected an absolute host path, found 'srv'");
+        assertThat(error("sysctl:\n  vm.swappiness: 10\n")).startsWith("host.yaml:2:3: error: unknown sysctl 'vm.swappiness'");
+        assertThat(error("odirect:\n  - {path: /a, supported: maybe}\n"))
+                .isEqualTo("host.yaml:2:27: error: expected true or false, found 'maybe'");
+        assertThat(error("kernal: \"5.15\"\n")).startsWith("host.yaml:1:1: error: unknown key 'kernal'");
+    }
+}
