@@ -1,0 +1,180 @@
+package dev.virtlint.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.virtlint.lint.Input;
+import dev.virtlint.lint.Loader;
+import dev.virtlint.lint.ParsedFile;
+import dev.virtlint.parse.Yaml;
+import dev.virtlint.parse.Yaml.YamlException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Rules written as data see every disk the same way, whatever source it comes from. */
+class DeclarativeRuleTest {
+
+    private static final Rule DETECT_ZEROES = Catalogue.byId("detect-zeroes-unmap-without-discard").orElseThrow();
+
+    private static ParsedFile load(String text, Input.Kind kind) {
+        ParsedFile f = Loader.load(new Input("t", null, kind, text.getBytes(StandardCharsets.UTF_8))).file();
+        assertThat(f).isNotNull();
+        return f;
+    }
+
+    private static List<Finding> lint(ParsedFile file, Rule rule) {
+        List<Rule> rules = new ArrayList<>(Catalogue.rules());
+        if (!rules.contains(rule)) {
+            rules.add(rule);
+        }
+        Linter.Settings base = Linter.Settings.defaults();
+        Linter.Settings only = new Linter.Settings(Set.of(rule.info().id()), Set.of(), base.policy(), base.host(),
+                rules, java.util.Map.of(), Set.of(), p -> false, n -> null);
+        return Linter.lint(file, only);
+    }
+
+    private static String at(ParsedFile file, Finding f) {
+        return file.source().text().substring(f.span().start(), f.span().end());
+    }
+
+    @Test
+    void pointsAtTheAttributeInDomainXml() {
+        ParsedFile file = load("""
+                <domain type='kvm'><name>t</name><devices>
+                  <disk type='file' device='disk'>
+                    <driver name='qemu' type='raw' discard="ignore" detect_zeroes="unmap"/>
+                    <source file='/srv/t.img'/><target dev='vda' bus='virtio'/>
+                  </disk>
+                </devices></domain>
+                """, Input.Kind.XML);
+        List<Finding> found = lint(file, DETECT_ZEROES);
+        assertThat(found).singleElement().satisfies(f -> {
+            assertThat(at(file, f)).isEqualTo("unmap");
+            assertThat(file.source().positionOf(f.span().start()).line()).isEqualTo(3);
+            assertThat(f.message()).startsWith("disk vda (/srv/t.img) sets detect_zeroes='unmap' but");
+            assertThat(f.fix()).isEqualTo("discard='ignore' -> discard='unmap'");
+            assertThat(f.edits()).singleElement().satisfies(e -> {
+                assertThat(file.source().text().substring(e.owner().start(), e.owner().end())).startsWith("<driver ");
+                assertThat(e.name()).isEqualTo("discard");
+                assertThat(e.value()).isEqualTo("unmap");
+            });
+        });
+    }
+
+    @Test
+    void pointsAtTheOptionInAQemuCommandlineArg() {
+        ParsedFile file = load("""
+                <domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
+                  <name>t</name><devices/>
+                  <qemu:commandline>
+                    <qemu:arg value='-drive'/>
+                    <qemu:arg value='file=/srv/a,,b.img,if=virtio,detect-zeroes=unmap'/>
+                  </qemu:commandline>
+                </domain>
+                """, Input.Kind.XML);
+        List<Finding> found = lint(file, DETECT_ZEROES);
+        assertThat(found).singleElement().satisfies(f -> {
+            assertThat(at(file, f)).isEqualTo("unmap");
+            assertThat(file.source().positionOf(f.span().start()).column()).isEqualTo(65);
+            assertThat(f.message()).startsWith("disk virtio0 (/srv/a,b.img) sets detect-zeroes=unmap but");
+            assertThat(f.fix()).isEqualTo("add discard=unmap");
+            assertThat(f.edits()).singleElement().satisfies(e -> assertThat(e.name()).isEqualTo("discard"));
+        });
+    }
+
+    @Test
+    void coversArgsFilesAndBlockdevJson() {
+        ParsedFile args = load("""
+                qemu-system-x86_64 \\
+                  -blockdev '{"driver":"file","filename":"/srv/b.img","node-name":"f0","discard":"ignore","detect-zeroes":"unmap"}' \\
+                  -device virtio-blk-pci,drive=f0,id=disk0 \\
+                  -drive file=/srv/c.img,if=virtio,detect-zeroes=unmap,discard=unmap
+                """, Input.Kind.ARGS);
+        List<Finding> found = lint(args, DETECT_ZEROES);
+        assertThat(found).singleElement().satisfies(f -> {
+            assertThat(at(args, f)).isEqualTo("unmap");
+            assertThat(f.message()).contains("/srv/b.img");
+        });
+    }
+
+    @Test
+    void readOnlyDisksAreSkippedWhenTheRuleSaysWritable() {
+        ParsedFile file = load("""
+                <domain type='kvm'><name>t</name><devices>
+                  <disk type='file' device='cdrom'>
+                    <driver name='qemu' type='raw' detect_zeroes='unmap'/>
+                    <source file='/srv/t.iso'/><target dev='hdc' bus='ide'/><readonly/>
+                  </disk>
+                </devices></domain>
+                """, Input.Kind.XML);
+        assertThat(lint(file, DETECT_ZEROES)).isEmpty();
+    }
+
+    private static DeclarativeRule rule(String yaml) throws YamlException {
+        return DeclarativeRule.from(Yaml.parse(yaml, "r.rule.yaml"), "r.rule.yaml");
+    }
+
+    @Test
+    void templatesFillDomainValueAndAttributesAndTheViewMirrorsLibvirt() throws YamlException {
+        DeclarativeRule r = rule("""
+                id: shared-raw
+                severity: info
+                summary: Shareable
+                select: "self::disk[shareable]/source/@file"
+                message: "{domain}/{target}: {value} of type {@file} is shared ({source})"
+                """);
+        ParsedFile args = load("qemu-system-x86_64 -name vm1 -drive file=/srv/s.img,if=virtio,format=raw\n",
+                Input.Kind.ARGS);
+        assertThat(lint(args, r)).isEmpty();
+        ParsedFile xml = load("""
+                <domain type='kvm'><name>vm1</name><devices>
+                  <disk type='file' device='disk'>
+                    <driver name='qemu' type='raw' cache='none'/>
+                    <source file='/srv/s.img'/><target dev='vda' bus='virtio'/><shareable/>
+                  </disk>
+                </devices></domain>
+                """, Input.Kind.XML);
+        assertThat(lint(xml, r)).singleElement().satisfies(f -> {
+            assertThat(f.message()).isEqualTo("vm1/vda: /srv/s.img of type /srv/s.img is shared (/srv/s.img)");
+            assertThat(f.fix()).isNull();
+        });
+    }
+
+    @Test
+    void aBooleanSelectPointsAtTheDisk() throws YamlException {
+        DeclarativeRule r = rule("""
+                id: no-target-bus
+                severity: warning
+                summary: No bus
+                select: "not(target/@bus)"
+                message: "{disk} names no bus"
+                """);
+        ParsedFile xml = load("""
+                <domain type='kvm'><name>t</name><devices>
+                  <disk type='file' device='disk'><source file='/srv/t.img'/><target dev='vda'/></disk>
+                </devices></domain>
+                """, Input.Kind.XML);
+        assertThat(lint(xml, r)).singleElement()
+                .satisfies(f -> assertThat(at(xml, f)).isEqualTo("<disk type='file' device='disk'>"));
+    }
+
+    @Test
+    void ruleFileMistakesAreReportedWithTheirPosition() {
+        assertThatThrownBy(() -> rule("id: x\nseverity: loud\nsummary: s\nselect: a\nmessage: m\n"))
+                .hasMessage("rule x: severity must be error, warning or info, found 'loud'");
+        assertThatThrownBy(() -> rule("id: x\nseverity: info\nsummary: s\nselect: a\nmessage: \"{nope}\"\n"))
+                .hasMessageStartingWith("rule x: unknown placeholder {nope}");
+        assertThatThrownBy(() -> rule("id: x\nseverity: info\nsummary: s\nselect: \"foo:bar\"\nmessage: m\n"))
+                .isInstanceOfSatisfying(YamlException.class, e -> {
+                    assertThat(e.line()).isEqualTo(4);
+                    assertThat(e.getMessage()).startsWith("rule x: invalid XPath 'foo:bar'");
+                });
+        assertThatThrownBy(() -> rule("id: Bad_Id\nseverity: info\nsummary: s\nselect: a\nmessage: m\n"))
+                .hasMessageContaining("must be kebab-case");
+        assertThatThrownBy(() -> rule("id: x\nseverity: info\nsummary: s\nselect: a\nmessage: m\nfix: {}\n"))
+                .hasMessage("rule x: a fix needs set: or remove:");
+    }
+}
