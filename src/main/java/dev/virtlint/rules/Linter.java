@@ -106,6 +106,10 @@ public final class Linter {
                 }
             }
         }
+        SuppressionWithoutReasonRule reasonless = new SuppressionWithoutReasonRule();
+        if (settings.enabled(reasonless.info().id())) {
+            suppressions.stream().filter(reasonless::applies).map(reasonless::report).forEach(findings::add);
+        }
         findings.replaceAll(f -> {
             Severity override = settings.severities().get(f.rule());
             return override == null ? f : f.withSeverity(override);
