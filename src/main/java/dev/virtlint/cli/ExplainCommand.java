@@ -1,10 +1,18 @@
 package dev.virtlint.cli;
 
+import dev.virtlint.config.Config;
+import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.report.RuleIndex;
 import dev.virtlint.rules.Catalogue;
+import dev.virtlint.rules.DeclarativeRule;
+import dev.virtlint.rules.Rule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -20,12 +28,30 @@ final class ExplainCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RULE-ID", description = "A rule id, as `virtlint rules` lists them.")
     String id;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Also know this configuration's custom rules (default: the nearest " + Config.FILE_NAME
+                    + " from the working directory up).")
+    Path config;
+
     @Override
-    public Integer call() {
-        if (Catalogue.byId(id).isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "unknown rule '" + id + "'; `virtlint rules` lists them");
+    public Integer call() throws IOException {
+        Config c;
+        try {
+            c = new ConfigLookup(config).forInput(null);
+        } catch (YamlException e) {
+            spec.commandLine().getErr().println(e.format());
+            spec.commandLine().getErr().flush();
+            return ExitCode.USAGE;
         }
-        String page = RuleIndex.page(id).orElseThrow(() -> new IllegalStateException("no page for rule " + id));
+        Rule rule = c.rules().stream().filter(r -> r.info().id().equals(id)).findFirst().orElseThrow(() ->
+                new ParameterException(spec.commandLine(), "unknown rule '" + id + "'; `virtlint rules` lists them"));
+        String page;
+        if (Catalogue.byId(id).isPresent()) {
+            page = RuleIndex.page(id).orElseThrow(() -> new IllegalStateException("no page for rule " + id));
+        } else {
+            DeclarativeRule custom = (DeclarativeRule) rule;
+            page = RuleIndex.customPage(custom, Files.readString(Path.of(custom.file())));
+        }
         spec.commandLine().getOut().print(page);
         spec.commandLine().getOut().flush();
         return ExitCode.OK;

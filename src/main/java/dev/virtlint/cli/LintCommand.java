@@ -1,21 +1,20 @@
 package dev.virtlint.cli;
 
+import dev.virtlint.config.Config;
+import dev.virtlint.facts.HostFacts;
+import dev.virtlint.facts.HostProfile;
 import dev.virtlint.lint.Input;
 import dev.virtlint.lint.InputError;
 import dev.virtlint.lint.Inputs;
 import dev.virtlint.lint.Loader;
-import dev.virtlint.config.Config;
-import dev.virtlint.facts.HostFacts;
-import dev.virtlint.facts.HostProfile;
 import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.report.Checked;
-import dev.virtlint.rules.Catalogue;
-import dev.virtlint.rules.Linter;
-import dev.virtlint.rules.Severity;
-import java.util.Set;
 import dev.virtlint.report.JsonReport;
 import dev.virtlint.report.RunResult;
 import dev.virtlint.report.TextReport;
+import dev.virtlint.rules.Catalogue;
+import dev.virtlint.rules.Linter;
+import dev.virtlint.rules.Severity;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -23,11 +22,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -93,10 +90,10 @@ final class LintCommand implements Callable<Integer> {
         if (paths.isEmpty() && drives.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "nothing to lint: give a PATH, - for standard input, or --drive STRING");
         }
-        Configs configs;
+        ConfigLookup configs;
         HostFacts hostFacts = null;
         try {
-            configs = new Configs(config);
+            configs = new ConfigLookup(config);
             if (host != null) {
                 if (!Files.isRegularFile(host)) {
                     throw new ParameterException(spec.commandLine(), "host profile " + host + " not found");
@@ -175,42 +172,6 @@ final class LintCommand implements Callable<Integer> {
         err.println(e.format());
         err.flush();
         return ExitCode.USAGE;
-    }
-
-    /** The configuration of each input: {@code --config}, else the nearest one upward, read once each. */
-    private static final class Configs {
-
-        private final Config fixed;
-        private final Map<Path, Config> byFile = new HashMap<>();
-        private final Map<Path, Optional<Path>> byDir = new HashMap<>();
-
-        Configs(Path explicit) throws YamlException {
-            if (explicit != null) {
-                if (!Files.isRegularFile(explicit)) {
-                    throw new YamlException(explicit.toString(), 1, 1, "configuration file not found");
-                }
-                fixed = Config.load(explicit, Config.labelFor(explicit));
-            } else {
-                fixed = null;
-            }
-        }
-
-        Config forInput(Path input) throws YamlException {
-            if (fixed != null) {
-                return fixed;
-            }
-            Path dir = input == null ? Path.of("").toAbsolutePath() : input.toAbsolutePath().normalize().getParent();
-            Optional<Path> file = byDir.computeIfAbsent(dir, Config::find);
-            if (file.isEmpty()) {
-                return Config.none();
-            }
-            Config c = byFile.get(file.get());
-            if (c == null) {
-                c = Config.load(file.get(), Config.labelFor(file.get()));
-                byFile.put(file.get(), c);
-            }
-            return c;
-        }
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

@@ -1,6 +1,9 @@
 package dev.virtlint.cli;
 
+import dev.virtlint.config.Config;
+import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.report.RuleIndex;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,9 +25,27 @@ final class RulesCommand implements Callable<Integer> {
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format format;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Also list this configuration's custom rules (default: the nearest " + Config.FILE_NAME
+                    + " from the working directory up). The markdown index is always the built-in catalogue.")
+    Path config;
+
     @Override
     public Integer call() {
-        spec.commandLine().getOut().print(format == Format.markdown ? RuleIndex.markdown() : RuleIndex.text());
+        if (format == Format.markdown) {
+            spec.commandLine().getOut().print(RuleIndex.markdown());
+            spec.commandLine().getOut().flush();
+            return ExitCode.OK;
+        }
+        Config c;
+        try {
+            c = new ConfigLookup(config).forInput(null);
+        } catch (YamlException e) {
+            spec.commandLine().getErr().println(e.format());
+            spec.commandLine().getErr().flush();
+            return ExitCode.USAGE;
+        }
+        spec.commandLine().getOut().print(RuleIndex.text(c.rules()));
         spec.commandLine().getOut().flush();
         return ExitCode.OK;
     }

@@ -2,10 +2,10 @@ package dev.virtlint.cli;
 
 import java.io.InputStream;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The top-level command; its subcommands do the work. */
 @Command(name = "virtlint", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,

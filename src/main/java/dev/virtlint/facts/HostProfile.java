@@ -1,8 +1,8 @@
 package dev.virtlint.facts;
 
-import dev.virtlint.parse.Yaml;
 import dev.virtlint.parse.Yaml.YNode;
 import dev.virtlint.parse.Yaml.YamlException;
+import dev.virtlint.parse.Yaml;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,11 +1,13 @@
 package dev.virtlint.report;
 
 import dev.virtlint.rules.Catalogue;
+import dev.virtlint.rules.DeclarativeRule;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.RuleMeta;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 
 /** The rule catalogue as a table, and each rule's page, read from the copies inside the jar. */
@@ -17,9 +19,14 @@ public final class RuleIndex {
     }
 
     public static String text() {
+        return text(Catalogue.rules());
+    }
+
+    /** One line per rule: id, default severity, category, summary. */
+    public static String text(List<Rule> rules) {
         StringBuilder out = new StringBuilder();
-        int width = Catalogue.rules().stream().mapToInt(r -> r.info().id().length()).max().orElse(10);
-        for (Rule rule : Catalogue.rules()) {
+        int width = rules.stream().mapToInt(r -> r.info().id().length()).max().orElse(10);
+        for (Rule rule : rules) {
             RuleMeta info = rule.info();
             out.append(String.format("%-" + width + "s  %-7s  %-11s  %s%n", info.id(), info.severity().id(),
                     info.category(), info.summary()));
@@ -43,6 +50,17 @@ public final class RuleIndex {
         out.append("\n`virtlint explain RULE-ID` prints a rule's page. `guest-os.tsv` is the table of which"
                 + " guests flush, by libosinfo id.\n");
         return out.toString();
+    }
+
+    /**
+     * The page of a rule from a configuration's {@code custom-rules}: its metadata and its rule file,
+     * which is all there is to know about it.
+     */
+    public static String customPage(DeclarativeRule rule, String fileText) {
+        RuleMeta info = rule.info();
+        return "# " + info.id() + "\n\n**Severity:** " + info.severity().id() + " · **Category:** " + info.category()
+                + "\n\n" + info.summary() + ".\n\nA custom rule, defined in `" + rule.file() + "`:\n\n```yaml\n"
+                + fileText + (fileText.endsWith("\n") ? "" : "\n") + "```\n";
     }
 
     /** A rule's page, {@code rules/ID.md}. */

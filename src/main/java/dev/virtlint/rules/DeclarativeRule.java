@@ -1,9 +1,9 @@
 package dev.virtlint.rules;
 
 import dev.virtlint.parse.DomainParser;
-import dev.virtlint.parse.Yaml;
 import dev.virtlint.parse.Yaml.YNode;
 import dev.virtlint.parse.Yaml.YamlException;
+import dev.virtlint.parse.Yaml;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

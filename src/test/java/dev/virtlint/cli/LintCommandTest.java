@@ -270,4 +270,24 @@ class LintCommandTest {
         assertThat(h.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(h.err()).contains("host.yaml:1:9: error: expected a size such as 64GiB, found 'lots'");
     }
+
+    @Test
+    void rulesAndExplainKnowTheConfigurationsCustomRules() throws IOException {
+        write("repo/rules/ide.rule.yaml", """
+                id: no-ide-disks
+                severity: error
+                summary: IDE disks are slow
+                select: "target/@bus[. = 'ide']"
+                message: "{disk} is on {setting}"
+                """);
+        Path cfg = write("repo/.virtlint.yaml", "custom-rules: [rules/]\n");
+        Run rules = run("rules", "--config", cfg.toString());
+        assertThat(rules.out()).containsPattern("(?m)^no-ide-disks +error +custom +IDE disks are slow$")
+                .contains("double-caching");
+        Run explain = run("explain", "--config", cfg.toString(), "no-ide-disks");
+        assertThat(explain.exit()).isEqualTo(ExitCode.OK);
+        assertThat(explain.out()).startsWith("# no-ide-disks\n").contains("IDE disks are slow.")
+                .contains("select: \"target/@bus[. = 'ide']\"");
+        assertThat(run("explain", "no-ide-disks").exit()).isEqualTo(ExitCode.USAGE);
+    }
 }

@@ -3,8 +3,8 @@ package dev.virtlint.facts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.virtlint.parse.Yaml;
 import dev.virtlint.parse.Yaml.YamlException;
+import dev.virtlint.parse.Yaml;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

@@ -12,9 +12,9 @@ import dev.virtlint.model.SourceKind;
 import dev.virtlint.model.SourceText;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class DriveParserTest {
 

@@ -1,0 +1,45 @@
+package dev.virtlint.cli;
+
+import dev.virtlint.config.Config;
+import dev.virtlint.parse.Yaml.YamlException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The configuration of each input: {@code --config}, else the nearest one upward, read once each. */
+final class ConfigLookup {
+
+    private final Config fixed;
+    private final Map<Path, Config> byFile = new HashMap<>();
+    private final Map<Path, Optional<Path>> byDir = new HashMap<>();
+
+    ConfigLookup(Path explicit) throws YamlException {
+        if (explicit != null) {
+            if (!Files.isRegularFile(explicit)) {
+                throw new YamlException(explicit.toString(), 1, 1, "configuration file not found");
+            }
+            fixed = Config.load(explicit, Config.labelFor(explicit));
+        } else {
+            fixed = null;
+        }
+    }
+
+    Config forInput(Path input) throws YamlException {
+        if (fixed != null) {
+            return fixed;
+        }
+        Path dir = input == null ? Path.of("").toAbsolutePath() : input.toAbsolutePath().normalize().getParent();
+        Optional<Path> file = byDir.computeIfAbsent(dir, Config::find);
+        if (file.isEmpty()) {
+            return Config.none();
+        }
+        Config c = byFile.get(file.get());
+        if (c == null) {
+            c = Config.load(file.get(), Config.labelFor(file.get()));
+            byFile.put(file.get(), c);
+        }
+        return c;
+    }
+}
