@@ -1,0 +1,59 @@
+package dev.virtlint.sim;
+
+import dev.virtlint.facts.HostFacts;
+
+/**
+ * The host side of a disk's write path: the page cache's writeback rules (Linux {@code vm.rst})
+ * and the storage device's volatile write cache.
+ *
+ * @param memoryBytes        memory available to the page cache
+ * @param expireSeconds      {@code dirty_expire_centisecs}: how old dirty data gets before the flusher writes it
+ * @param intervalSeconds    {@code dirty_writeback_centisecs}: how often the flusher wakes
+ * @param dirtyRatio         {@code dirty_ratio}: the share of memory dirty data may fill before writers wait
+ * @param deviceCacheBytes   the device's volatile write cache
+ * @param destageSeconds     how long data sits in the device cache before it reaches media
+ * @param batteryBacked      a device cache that survives power loss
+ * @param assumptions        what was assumed for lack of a host profile, for findings to say
+ */
+public record HostModel(long memoryBytes, double expireSeconds, double intervalSeconds, double dirtyRatio,
+                        long deviceCacheBytes, double destageSeconds, boolean batteryBacked, String assumptions) {
+
+    /** Linux defaults; 16 GiB when the memory is unknown; a 64 MiB volatile device cache destaged within 1 s. */
+    public static final long DEFAULT_MEMORY = 16L << 30;
+
+    public HostModel {
+        if (memoryBytes <= 0 || expireSeconds < 0 || intervalSeconds <= 0 || dirtyRatio <= 0 || dirtyRatio > 1
+                || deviceCacheBytes < 0 || destageSeconds < 0) {
+            throw new IllegalArgumentException("host model out of range: " + memoryBytes + " " + expireSeconds + " "
+                    + intervalSeconds + " " + dirtyRatio + " " + deviceCacheBytes + " " + destageSeconds);
+        }
+    }
+
+    public static HostModel defaults() {
+        return new HostModel(DEFAULT_MEMORY, 30, 5, 0.20, 64L << 20, 1.0, false,
+                "host memory 16 GiB and Linux's default dirty page settings (no host profile)");
+    }
+
+    /** The model for a host profile; what the profile does not say keeps the default. */
+    public static HostModel of(HostFacts host) {
+        HostModel d = defaults();
+        var s = host.sysctl();
+        long memory = host.memoryBytes().orElse(d.memoryBytes());
+        double expire = s.containsKey("dirty_expire_centisecs") ? s.get("dirty_expire_centisecs") / 100.0 : d.expireSeconds();
+        double interval = s.containsKey("dirty_writeback_centisecs") && s.get("dirty_writeback_centisecs") > 0
+                ? s.get("dirty_writeback_centisecs") / 100.0 : d.intervalSeconds();
+        double ratio = s.containsKey("dirty_ratio") && s.get("dirty_ratio") > 0 ? s.get("dirty_ratio") / 100.0
+                : d.dirtyRatio();
+        if (s.containsKey("dirty_bytes") && s.get("dirty_bytes") > 0) {
+            ratio = Math.min(1.0, (double) s.get("dirty_bytes") / memory);
+        }
+        String assumed = host.memoryBytes().isPresent() ? "" : "host memory 16 GiB (the profile does not say)";
+        return new HostModel(memory, expire, interval, ratio, d.deviceCacheBytes(), d.destageSeconds(),
+                d.batteryBacked(), assumed);
+    }
+
+    /** The most dirty data the page cache holds before writers must wait for writeback. */
+    public long dirtyLimitBytes() {
+        return (long) (memoryBytes * dirtyRatio);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.virtlint.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.virtlint.model.CacheMode;
+import dev.virtlint.model.CacheMode.Preset;
+import dev.virtlint.sim.LossModel.Loss;
+import dev.virtlint.sim.LossModel.Losses;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Closed-form bounds the loss model must meet (issue 4, acceptance). */
+class LossModelTest {
+
+    private static final HostModel HOST = HostModel.defaults();
+    private static final List<Workload> WORKLOADS = List.of(Workload.DATABASE, Workload.BUILD, Workload.SCRATCH_TEST,
+            Workload.READ_MOSTLY, new Workload("no-flush", 64 << 10, 10e6, 1e9, 0, 300));
+
+    private static Losses run(Preset mode, boolean flushes, Workload w) {
+        return LossModel.simulate(mode.explicitMode(), flushes, w, HOST, 42);
+    }
+
+    private static final Loss ZERO = new Loss(0, 0, 0);
+
+    @Test
+    void writethroughAndDirectsyncNeverLoseAcknowledgedData() {
+        for (Preset mode : List.of(Preset.WRITETHROUGH, Preset.DIRECTSYNC)) {
+            for (boolean flushes : List.of(true, false)) {
+                for (Workload w : WORKLOADS) {
+                    assertThat(run(mode, flushes, w)).as(mode + " flushes=" + flushes + " " + w.id())
+                            .isEqualTo(new Losses(ZERO, ZERO, ZERO));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFlushingGuestLosesNothingUnderWritebackAndNoneBarPowerLossOfTheDeviceCache() {
+        for (Preset mode : List.of(Preset.WRITEBACK, Preset.NONE)) {
+            for (Workload w : WORKLOADS) {
+                Losses l = run(mode, true, w);
+                assertThat(l.qemuCrash()).as(mode + " " + w.id()).isEqualTo(ZERO);
+                assertThat(l.hostCrash()).as(mode + " " + w.id()).isEqualTo(ZERO);
+                assertThat(l.powerLoss()).as(mode + " " + w.id()).isEqualTo(ZERO);
+            }
+        }
+    }
+
+    @Test
+    void unsafeLosesFsyncAcknowledgedDataOnHostCrash() {
+        Losses l = run(Preset.UNSAFE, true, Workload.DATABASE);
+        assertThat(l.qemuCrash()).isEqualTo(ZERO);
+        // 4 MB/s for 30-35 s of dirty data that fsync did not write.
+        assertThat(l.hostCrash().p95()).isGreaterThan(100L << 20);
+        assertThat(l.powerLoss().p95()).isGreaterThanOrEqualTo(l.hostCrash().p95());
+    }
+
+    @Test
+    void aSteadyStreamWithoutFlushesUnderWritebackLosesRateTimesExpiryPlusInterval() {
+        Workload stream = new Workload("stream", 64 << 10, 10e6, 1e9, 0, 600);
+        Losses l = run(Preset.WRITEBACK, false, stream);
+        double expected = stream.writeRate() * (HOST.expireSeconds() + HOST.intervalSeconds());
+        assertThat((double) l.powerLoss().p95()).isBetween(expected * 0.85, expected * 1.15);
+        assertThat((double) l.hostCrash().p95()).isBetween(expected * 0.85, expected * 1.15);
+        assertThat(l.qemuCrash()).isEqualTo(ZERO);
+    }
+
+    @Test
+    void theDirtyRatioCapsTheLoss() {
+        HostModel small = new HostModel(1L << 30, 30, 5, 0.20, 64L << 20, 1.0, false, "");
+        Workload stream = new Workload("fast", 1 << 20, 100e6, 1e9, 0, 300);
+        Losses l = LossModel.simulate(Preset.WRITEBACK.explicitMode(), false, stream, small, 7);
+        double cap = small.dirtyLimitBytes();
+        assertThat((double) l.hostCrash().max()).isLessThanOrEqualTo(cap);
+        assertThat((double) l.hostCrash().p95()).isBetween(cap * 0.85, cap);
+    }
+
+    @Test
+    void noneLosesAtMostTheDeviceCache() {
+        for (Workload w : WORKLOADS) {
+            Losses l = run(Preset.NONE, false, w);
+            assertThat(l.hostCrash()).isEqualTo(ZERO);
+            assertThat(l.powerLoss().max()).as(w.id()).isLessThanOrEqualTo(HOST.deviceCacheBytes());
+        }
+        Losses stream = run(Preset.NONE, false, Workload.STREAMING);
+        assertThat(stream.powerLoss().p95()).isEqualTo(HOST.deviceCacheBytes());
+    }
+
+    @Test
+    void cacheNoFlushAloneMakesNoneUnsafeOnPowerLoss() {
+        CacheMode noneNoFlush = new CacheMode(true, true, true, true);
+        Losses l = LossModel.simulate(noneNoFlush, true, Workload.DATABASE, HOST, 42);
+        assertThat(l.hostCrash()).isEqualTo(ZERO);
+        assertThat(l.powerLoss().p95()).isPositive();
+    }
+
+    @Test
+    void theSameInputGivesTheSameOutput() {
+        assertThat(run(Preset.UNSAFE, true, Workload.BUILD)).isEqualTo(run(Preset.UNSAFE, true, Workload.BUILD));
+        assertThat(run(Preset.WRITEBACK, false, Workload.SCRATCH_TEST))
+                .isEqualTo(run(Preset.WRITEBACK, false, Workload.SCRATCH_TEST));
+    }
+}
