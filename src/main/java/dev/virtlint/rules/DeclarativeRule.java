@@ -262,7 +262,8 @@ public final class DeclarativeRule implements Rule {
                 case "setting" -> node instanceof Attribute a
                         ? view.render(a.getParent(), a.getName(), a.getValue())
                         : "<" + node.getName() + ">";
-                default -> owner == null ? "" : String.valueOf(owner.attributeValue(name.substring(1)));
+                default -> owner == null || owner.attributeValue(name.substring(1)) == null ? ""
+                        : owner.attributeValue(name.substring(1));
             };
             p.appendReplacement(out, Matcher.quoteReplacement(value));
         }

@@ -124,7 +124,7 @@ class DeclarativeRuleTest {
                 severity: info
                 summary: Shareable
                 select: "self::disk[shareable]/source/@file"
-                message: "{domain}/{target}: {value} of type {@file} is shared ({source})"
+                message: "{domain}/{target}: {value} of type {@file} is shared ({source}){@missing}"
                 """);
         ParsedFile args = load("qemu-system-x86_64 -name vm1 -drive file=/srv/s.img,if=virtio,format=raw\n",
                 Input.Kind.ARGS);
