@@ -34,15 +34,8 @@ final class ExplainCommand implements Callable<Integer> {
     Path config;
 
     @Override
-    public Integer call() throws IOException {
-        Config c;
-        try {
-            c = new ConfigLookup(config).forInput(null);
-        } catch (YamlException e) {
-            spec.commandLine().getErr().println(e.format());
-            spec.commandLine().getErr().flush();
-            return ExitCode.USAGE;
-        }
+    public Integer call() throws IOException, YamlException {
+        Config c = new ConfigLookup(config).forInput(null);
         Rule rule = c.rules().stream().filter(r -> r.info().id().equals(id)).findFirst().orElseThrow(() ->
                 new ParameterException(spec.commandLine(), "unknown rule '" + id + "'; `virtlint rules` lists them"));
         String page;

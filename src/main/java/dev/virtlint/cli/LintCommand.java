@@ -86,22 +86,17 @@ final class LintCommand implements Callable<Integer> {
     Path host;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, YamlException {
         if (paths.isEmpty() && drives.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "nothing to lint: give a PATH, - for standard input, or --drive STRING");
         }
-        ConfigLookup configs;
+        ConfigLookup configs = new ConfigLookup(config);
         HostFacts hostFacts = null;
-        try {
-            configs = new ConfigLookup(config);
-            if (host != null) {
-                if (!Files.isRegularFile(host)) {
-                    throw new ParameterException(spec.commandLine(), "host profile " + host + " not found");
-                }
-                hostFacts = HostProfile.load(host, Config.labelFor(host));
+        if (host != null) {
+            if (!Files.isRegularFile(host)) {
+                throw new ParameterException(spec.commandLine(), "host profile " + host + " not found");
             }
-        } catch (YamlException e) {
-            return configError(e);
+            hostFacts = HostProfile.load(host, Config.labelFor(host));
         }
         List<Input> inputs = new ArrayList<>();
         List<InputError> errors = new ArrayList<>();
@@ -121,12 +116,8 @@ final class LintCommand implements Callable<Integer> {
                     drives.get(i).getBytes(StandardCharsets.UTF_8)));
         }
         List<Config> used = new ArrayList<>();
-        try {
-            for (Input input : inputs) {
-                used.add(configs.forInput(input.path()));
-            }
-        } catch (YamlException e) {
-            return configError(e);
+        for (Input input : inputs) {
+            used.add(configs.forInput(input.path()));
         }
         Set<String> known = new LinkedHashSet<>();
         Catalogue.rules().forEach(r -> known.add(r.info().id()));
@@ -165,13 +156,6 @@ final class LintCommand implements Callable<Integer> {
         }
         Severity threshold = failOn == FailOn.never ? null : Severity.byId(failOn.name()).orElseThrow();
         return run.fails(threshold) ? ExitCode.FINDINGS : ExitCode.OK;
-    }
-
-    private int configError(YamlException e) {
-        PrintWriter err = spec.commandLine().getErr();
-        err.println(e.format());
-        err.flush();
-        return ExitCode.USAGE;
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

@@ -31,20 +31,13 @@ final class RulesCommand implements Callable<Integer> {
     Path config;
 
     @Override
-    public Integer call() {
+    public Integer call() throws YamlException {
         if (format == Format.markdown) {
             spec.commandLine().getOut().print(RuleIndex.markdown());
             spec.commandLine().getOut().flush();
             return ExitCode.OK;
         }
-        Config c;
-        try {
-            c = new ConfigLookup(config).forInput(null);
-        } catch (YamlException e) {
-            spec.commandLine().getErr().println(e.format());
-            spec.commandLine().getErr().flush();
-            return ExitCode.USAGE;
-        }
+        Config c = new ConfigLookup(config).forInput(null);
         spec.commandLine().getOut().print(RuleIndex.text(c.rules()));
         spec.commandLine().getOut().flush();
         return ExitCode.OK;

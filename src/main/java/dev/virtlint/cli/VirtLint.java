@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import dev.virtlint.parse.Yaml.YamlException;
 import picocli.CommandLine;
 
 /** The top-level command; its subcommands do the work. */
@@ -35,6 +36,12 @@ public final class VirtLint implements Callable<Integer> {
             return ExitCode.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            if (ex instanceof YamlException bad) {
+                // A configuration, host profile or rule file that is wrong: nothing was linted.
+                cmd.getErr().println(bad.format());
+                cmd.getErr().flush();
+                return ExitCode.USAGE;
+            }
             cmd.getErr().println("virtlint: internal error: " + ex);
             return ExitCode.INTERNAL;
         });
