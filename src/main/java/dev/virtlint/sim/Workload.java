@@ -11,29 +11,43 @@ import java.util.Optional;
  * @param writeBytes      the size of one write
  * @param writeRate       bytes per second the guest writes
  * @param flushEvery      seconds between flushes when the guest flushes; 0 means after every write
- * @param readShare       the share of operations that are reads (for speed)
+ * @param readShare       the share of operations that are reads
  * @param durationSeconds how long the stream runs
+ * @param depth           requests in flight
+ * @param hostHit         the share of reads the host page cache would answer, when it is used
+ * @param summary         one line for {@code simulate} and the documentation
  */
 public record Workload(String id, int writeBytes, double writeRate, double flushEvery, double readShare,
-                       double durationSeconds) {
+                       double durationSeconds, int depth, double hostHit, String summary) {
 
-    public static final Workload DATABASE = new Workload("database", 8 << 10, 4e6, 0, 0.7, 600);
-    public static final Workload BUILD = new Workload("build", 256 << 10, 60e6, 30, 0.3, 600);
-    public static final Workload SCRATCH_TEST = new Workload("scratch-test", 16 << 10, 20e6, 5, 0.4, 600);
-    public static final Workload STREAMING = new Workload("streaming", 1 << 20, 200e6, 10, 0.0, 300);
-    public static final Workload READ_MOSTLY = new Workload("read-mostly", 4 << 10, 0.2e6, 2, 0.95, 600);
+    public static final Workload DATABASE = new Workload("database", 8 << 10, 4e6, 0, 0.7, 600, 4, 0.5,
+            "8 KiB synchronous writes at 4 MB/s, fsync after each; 70 % reads");
+    public static final Workload BUILD = new Workload("build", 256 << 10, 60e6, 30, 0.3, 600, 8, 0.8,
+            "256 KiB buffered writes at 60 MB/s, a flush every 30 s; 30 % reads");
+    public static final Workload SCRATCH_TEST = new Workload("scratch-test", 16 << 10, 20e6, 5, 0.4, 600, 1, 0.8,
+            "many small files: 16 KiB writes at 20 MB/s, flushed every 5 s; 40 % reads");
+    public static final Workload STREAMING = new Workload("streaming", 1 << 20, 200e6, 10, 0.0, 300, 16, 0,
+            "1 MiB sequential writes at 200 MB/s, a flush every 10 s");
+    public static final Workload READ_MOSTLY = new Workload("read-mostly", 4 << 10, 0.2e6, 2, 0.95, 600, 8, 0.6,
+            "95 % 4 KiB reads; a trickle of writes flushed every 2 s");
 
     public static final List<Workload> ALL = List.of(DATABASE, BUILD, SCRATCH_TEST, STREAMING, READ_MOSTLY);
 
     public Workload {
         if (writeBytes <= 0 || writeRate <= 0 || flushEvery < 0 || durationSeconds <= 0 || readShare < 0
-                || readShare > 1) {
+                || readShare > 1 || depth <= 0 || hostHit < 0 || hostHit > 1) {
             throw new IllegalArgumentException("workload " + id + " out of range");
         }
     }
 
     public static Optional<Workload> byId(String id) {
         return ALL.stream().filter(w -> w.id().equals(id)).findFirst();
+    }
+
+    /** The I/O this workload sends to an image of the given format. */
+    public IoPattern pattern(boolean guestFlushes, boolean qcow2, boolean preallocated) {
+        long perFlush = !guestFlushes ? 0 : flushEvery == 0 ? 1 : Math.max(1, Math.round(flushEvery / writeGap()));
+        return new IoPattern(writeBytes, depth, perFlush, qcow2, preallocated);
     }
 
     /** Seconds between two writes of the steady stream. */

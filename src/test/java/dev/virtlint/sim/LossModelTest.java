@@ -14,7 +14,7 @@ class LossModelTest {
 
     private static final HostModel HOST = HostModel.defaults();
     private static final List<Workload> WORKLOADS = List.of(Workload.DATABASE, Workload.BUILD, Workload.SCRATCH_TEST,
-            Workload.READ_MOSTLY, new Workload("no-flush", 64 << 10, 10e6, 1e9, 0, 300));
+            Workload.READ_MOSTLY, new Workload("no-flush", 64 << 10, 10e6, 1e9, 0, 300, 1, 0, ""));
 
     private static Losses run(Preset mode, boolean flushes, Workload w) {
         return LossModel.simulate(mode.explicitMode(), flushes, w, HOST, 42);
@@ -57,7 +57,7 @@ class LossModelTest {
 
     @Test
     void aSteadyStreamWithoutFlushesUnderWritebackLosesRateTimesExpiryPlusInterval() {
-        Workload stream = new Workload("stream", 64 << 10, 10e6, 1e9, 0, 600);
+        Workload stream = new Workload("stream", 64 << 10, 10e6, 1e9, 0, 600, 1, 0, "");
         Losses l = run(Preset.WRITEBACK, false, stream);
         double expected = stream.writeRate() * (HOST.expireSeconds() + HOST.intervalSeconds());
         assertThat((double) l.powerLoss().p95()).isBetween(expected * 0.85, expected * 1.15);
@@ -68,7 +68,7 @@ class LossModelTest {
     @Test
     void theDirtyRatioCapsTheLoss() {
         HostModel small = new HostModel(1L << 30, 30, 5, 0.20, 64L << 20, 1.0, false, "");
-        Workload stream = new Workload("fast", 1 << 20, 100e6, 1e9, 0, 300);
+        Workload stream = new Workload("fast", 1 << 20, 100e6, 1e9, 0, 300, 1, 0, "");
         Losses l = LossModel.simulate(Preset.WRITEBACK.explicitMode(), false, stream, small, 7);
         double cap = small.dirtyLimitBytes();
         assertThat((double) l.hostCrash().max()).isLessThanOrEqualTo(cap);
