@@ -14,6 +14,7 @@ import dev.virtlint.rules.DeclarativeRule;
 import dev.virtlint.rules.Linter;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.Severity;
+import dev.virtlint.sim.Workload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,8 @@ import java.util.stream.Stream;
  * guests:                       # by domain name glob: what the guest does, or which OS it is
  *   - {domain: "rhel5-*", flushes: no, reason: "ext3 mounted with barrier=0"}
  *   - {domain: "win2k3-*", os: "http://microsoft.com/win/2k3"}
+ * workloads:                    # by domain name glob: what the simulator runs (default: database,
+ *   - {domain: "ci-*", workload: scratch-test}   # scratch-test for scratch disks)
  * hosts:                        # host profile per file glob (first match wins)
  *   - {paths: ["node1/**"], profile: hosts/node1.yaml}
  * policy:
@@ -53,8 +56,8 @@ public final class Config {
     /** The file name looked for in each directory from a linted file upward. */
     public static final String FILE_NAME = ".virtlint.yaml";
 
-    private static final Set<String> KEYS = Set.of("rules", "per-path-ignores", "scratch", "guests", "hosts",
-            "policy", "custom-rules");
+    private static final Set<String> KEYS = Set.of("rules", "per-path-ignores", "scratch", "guests", "workloads",
+            "hosts", "policy", "custom-rules");
 
     record PathIgnore(Glob glob, Set<String> rules) {
     }
@@ -65,6 +68,9 @@ public final class Config {
     record HostEntry(List<Glob> paths, HostFacts host) {
     }
 
+    record WorkloadChoice(Glob domain, Workload workload) {
+    }
+
     private final Path file;
     private final Path dir;
     private final String label;
@@ -73,13 +79,14 @@ public final class Config {
     private final List<PathIgnore> ignores;
     private final List<Glob> scratch;
     private final List<GuestOverride> guests;
+    private final List<WorkloadChoice> workloads;
     private final List<HostEntry> hosts;
     private final Advisor.Policy policy;
     private final List<Rule> rules;
 
     private Config(Path file, String label, Map<String, Boolean> enabled, Map<String, Severity> severities,
-                   List<PathIgnore> ignores, List<Glob> scratch, List<GuestOverride> guests, List<HostEntry> hosts,
-                   Advisor.Policy policy, List<Rule> rules) {
+                   List<PathIgnore> ignores, List<Glob> scratch, List<GuestOverride> guests,
+                   List<WorkloadChoice> workloads, List<HostEntry> hosts, Advisor.Policy policy, List<Rule> rules) {
         this.file = file;
         this.dir = file == null ? null : file.toAbsolutePath().normalize().getParent();
         this.label = label;
@@ -88,6 +95,7 @@ public final class Config {
         this.ignores = ignores;
         this.scratch = scratch;
         this.guests = guests;
+        this.workloads = workloads;
         this.hosts = hosts;
         this.policy = policy;
         this.rules = rules;
@@ -95,7 +103,7 @@ public final class Config {
 
     /** No configuration file: built-in rules and defaults. */
     public static Config none() {
-        return new Config(null, null, Map.of(), Map.of(), List.of(), List.of(), List.of(), List.of(),
+        return new Config(null, null, Map.of(), Map.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
                 Advisor.Policy.AVOID, Catalogue.rules());
     }
 
@@ -186,6 +194,18 @@ public final class Config {
             }
         }
 
+        List<WorkloadChoice> workloads = new ArrayList<>();
+        if (m.containsKey("workloads")) {
+            for (YNode w : m.get("workloads").list()) {
+                w.map(Set.of("domain", "workload"));
+                YNode id = w.require("workload");
+                String name = id.string();
+                Workload workload = Workload.byId(name).orElseThrow(() -> id.error("unknown workload '" + name
+                        + "'; expected one of " + Workload.ids()));
+                workloads.add(new WorkloadChoice(Glob.name(w.require("domain").string()), workload));
+            }
+        }
+
         List<HostEntry> hosts = new ArrayList<>();
         if (m.containsKey("hosts")) {
             for (YNode h : m.get("hosts").list()) {
@@ -211,7 +231,8 @@ public final class Config {
             };
         }
         return new Config(file, label, Map.copyOf(enabled), Map.copyOf(severities), List.copyOf(ignores),
-                List.copyOf(scratch), List.copyOf(guests), List.copyOf(hosts), policy, List.copyOf(rules));
+                List.copyOf(scratch), List.copyOf(guests), List.copyOf(workloads), List.copyOf(hosts), policy,
+                List.copyOf(rules));
     }
 
     private static Glob glob(YNode where, String text) throws YamlException {
@@ -305,7 +326,7 @@ public final class Config {
         skip.addAll(ignoredFor(input));
         HostFacts facts = host != null ? host : hostFor(input).orElse(HostFacts.defaults());
         return new Linter.Settings(select, skip, policy, facts, rules, severities, disabled(), this::scratch,
-                this::guest);
+                this::guest, this::workload);
     }
 
     /** The configuration file, empty for {@link #none()}. */
@@ -383,6 +404,16 @@ public final class Config {
         for (GuestOverride g : guests) {
             if (g.domain().matches(domainName)) {
                 return g.fact();
+            }
+        }
+        return null;
+    }
+
+    /** The workload the configuration chooses for a domain with this name, or null. */
+    public Workload workload(String domainName) {
+        for (WorkloadChoice w : workloads) {
+            if (w.domain().matches(domainName)) {
+                return w.workload();
             }
         }
         return null;

@@ -32,22 +32,30 @@ public final class HostFacts {
     private final List<DirectIoProbe> probes;
     private final Map<String, Long> sysctl;
     private final String profile;
+    private final Map<String, Double> costs;
 
     public HostFacts(String kernel, List<Mount> mounts) {
         this(kernel, null, null, mounts, List.of(), Map.of(), null);
     }
 
+    public HostFacts(String kernel, String qemu, Long memoryBytes, List<Mount> mounts, List<DirectIoProbe> probes,
+                     Map<String, Long> sysctl, String profile) {
+        this(kernel, qemu, memoryBytes, mounts, probes, sysctl, Map.of(), profile);
+    }
+
     /**
+     * @param costs   measured device costs by their profile names ({@code probe --bench}), may be empty
      * @param profile where the facts come from (a profile file), or null for built-in defaults
      */
     public HostFacts(String kernel, String qemu, Long memoryBytes, List<Mount> mounts, List<DirectIoProbe> probes,
-                     Map<String, Long> sysctl, String profile) {
+                     Map<String, Long> sysctl, Map<String, Double> costs, String profile) {
         this.kernel = kernel;
         this.qemu = qemu;
         this.memoryBytes = memoryBytes;
         this.mounts = longestFirst(mounts, Mount::path);
         this.probes = longestFirst(probes, DirectIoProbe::path);
         this.sysctl = Map.copyOf(sysctl);
+        this.costs = Map.copyOf(costs);
         this.profile = profile;
     }
 
@@ -81,6 +89,11 @@ public final class HostFacts {
     /** {@code vm.dirty_*} values by their name without {@code vm.}, e.g. {@code dirty_ratio}. */
     public Map<String, Long> sysctl() {
         return sysctl;
+    }
+
+    /** Device costs measured on this host, by the names of a profile's {@code costs:} section. */
+    public Map<String, Double> costs() {
+        return costs;
     }
 
     /** The profile file the facts come from, empty for the built-in defaults. */

@@ -3,9 +3,11 @@ package dev.virtlint.facts;
 import dev.virtlint.parse.Yaml.YNode;
 import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.parse.Yaml;
+import dev.virtlint.sim.DeviceCosts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,11 +32,14 @@ import java.util.regex.Pattern;
  *   - {path: /srv/ram-images, supported: false}
  * sysctl:
  *   vm.dirty_ratio: 20
+ * costs:                  # written by probe --bench; names as in {@link DeviceCosts}
+ *   flush-us: 850
  * </pre>
  */
 public final class HostProfile {
 
-    private static final Set<String> KEYS = Set.of("kernel", "qemu", "memory", "mounts", "odirect", "sysctl");
+    private static final Set<String> KEYS = Set.of("kernel", "qemu", "memory", "mounts", "odirect", "sysctl",
+            "costs");
 
     /** The dirty page settings of Linux's {@code vm.rst} that the simulator uses. */
     private static final Set<String> SYSCTLS = Set.of("dirty_ratio", "dirty_background_ratio", "dirty_bytes",
@@ -95,7 +100,35 @@ public final class HostProfile {
                 sysctl.put(key, number(e.getValue()));
             }
         }
-        return new HostFacts(kernel, qemu, memory, mounts, probes, sysctl, label);
+        Map<String, Double> costs = new LinkedHashMap<>();
+        if (m.containsKey("costs")) {
+            YNode node = m.get("costs");
+            for (Map.Entry<String, YNode> e : node.map().entrySet()) {
+                if (!Arrays.asList(DeviceCosts.NAMES).contains(e.getKey())) {
+                    throw node.keyNode(e.getKey()).error("unknown device cost '" + e.getKey() + "'; expected one of "
+                            + String.join(", ", DeviceCosts.NAMES));
+                }
+                costs.put(e.getKey(), decimal(e.getValue()));
+            }
+            try {
+                DeviceCosts.withOverrides(costs);
+            } catch (IllegalArgumentException e) {
+                throw node.error(e.getMessage());
+            }
+        }
+        return new HostFacts(kernel, qemu, memory, mounts, probes, sysctl, costs, label);
+    }
+
+    private static double decimal(YNode node) throws YamlException {
+        try {
+            double d = Double.parseDouble(node.string().trim());
+            if (!(d >= 0) || Double.isInfinite(d)) {
+                throw node.error("expected a number of at least 0, found " + node.string().trim());
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw node.error("expected a number, found '" + node.string() + "'");
+        }
     }
 
     private static String version(YNode node) throws YamlException {

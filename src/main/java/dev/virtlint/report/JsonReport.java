@@ -91,6 +91,7 @@ public final class JsonReport {
         m.put("recommended", recommended);
         m.put("fixable", finding.fixable());
         m.put("fix", finding.fix());
+        m.put("evidence", finding.evidence() == null ? null : EvidenceReport.json(finding.evidence()));
         return m;
     }
 

@@ -1,5 +1,6 @@
 package dev.virtlint.report;
 
+import dev.virtlint.model.Origin;
 import dev.virtlint.model.Position;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.Severity;
@@ -18,7 +19,14 @@ public final class TextReport {
                 out.append(checked.file().name()).append(':').append(p.line()).append(':').append(p.column())
                         .append(": ").append(f.severity().id()).append(" [").append(f.rule()).append("] ")
                         .append(f.message()).append('\n');
-                if (f.fixable()) {
+                if (f.evidence() != null) {
+                    boolean xml = checked.file().disks().stream().filter(d -> d.target().equals(f.disk()))
+                            .findFirst().map(d -> d.origin() == Origin.XML).orElse(false);
+                    for (String line : EvidenceReport.lines(f.evidence(),
+                            mode -> xml ? "cache='" + mode + "'" : "cache=" + mode, f.fix())) {
+                        out.append("  ").append(line).append('\n');
+                    }
+                } else if (f.fixable()) {
                     out.append("  fix: ").append(f.fix()).append('\n');
                 }
             }

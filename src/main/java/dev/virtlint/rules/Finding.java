@@ -2,6 +2,7 @@ package dev.virtlint.rules;
 
 import dev.virtlint.advise.Recommendation;
 import dev.virtlint.model.Span;
+import dev.virtlint.sim.Evidence;
 import java.util.List;
 
 /**
@@ -17,22 +18,34 @@ import java.util.List;
  *                    null when it changes nothing
  * @param edits       the changes a rule file's fix makes, in the source's own terms; empty for findings whose
  *                    fix is the advisor's recommendation
+ * @param evidence    the simulator's figures for the disk as it is and as recommended; null for findings
+ *                    that are not about a writable disk
  */
 public record Finding(String rule, Severity severity, String message, Span span, String disk,
-                      Recommendation recommended, String fix, List<Edit> edits) {
+                      Recommendation recommended, String fix, List<Edit> edits, Evidence evidence) {
 
     public Finding {
         edits = List.copyOf(edits);
     }
 
     public Finding(String rule, Severity severity, String message, Span span, String disk,
+                   Recommendation recommended, String fix, List<Edit> edits) {
+        this(rule, severity, message, span, disk, recommended, fix, edits, null);
+    }
+
+    public Finding(String rule, Severity severity, String message, Span span, String disk,
                    Recommendation recommended, String fix) {
-        this(rule, severity, message, span, disk, recommended, fix, List.of());
+        this(rule, severity, message, span, disk, recommended, fix, List.of(), null);
     }
 
     /** The same finding at another severity, as a configuration's override asks. */
     public Finding withSeverity(Severity s) {
-        return new Finding(rule, s, message, span, disk, recommended, fix, edits);
+        return new Finding(rule, s, message, span, disk, recommended, fix, edits, evidence);
+    }
+
+    /** The same finding with the simulator's figures. */
+    public Finding withEvidence(Evidence e) {
+        return new Finding(rule, severity, message, span, disk, recommended, fix, edits, e);
     }
 
     public boolean fixable() {

@@ -9,6 +9,8 @@ import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.Annotations;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Domain;
+import dev.virtlint.sim.Evidence;
+import dev.virtlint.sim.Workload;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -34,13 +36,16 @@ public final class Linter {
      * @param disabled   rule ids the configuration turns off (an explicit select turns them on again)
      * @param scratch    which disk source paths are declared scratch
      * @param guests     what the configuration says about a domain's guest, by domain name; null when nothing
+     * @param workloads  the workload the configuration chooses for a domain, by domain name; null when none
      */
     public record Settings(Set<String> select, Set<String> ignore, Advisor.Policy policy, HostFacts host,
                            List<Rule> rules, Map<String, Severity> severities, Set<String> disabled,
-                           Predicate<String> scratch, Function<String, GuestFact> guests) {
+                           Predicate<String> scratch, Function<String, GuestFact> guests,
+                           Function<String, Workload> workloads) {
 
         public Settings(Set<String> select, Set<String> ignore, Advisor.Policy policy, HostFacts host) {
-            this(select, ignore, policy, host, Catalogue.rules(), Map.of(), Set.of(), path -> false, name -> null);
+            this(select, ignore, policy, host, Catalogue.rules(), Map.of(), Set.of(), path -> false, name -> null,
+                    name -> null);
         }
 
         public static Settings defaults() {
@@ -77,9 +82,16 @@ public final class Linter {
             Optional<Recommendation> advice = Advisor.advise(disk, guest, settings.host(), scratch, settings.policy());
             DiskCheck check = new DiskCheck(disk, guest, settings.host(), scratch, advice, name,
                     memoize(() -> DiskView.of(disk, file.tree(), name)));
+            int before = findings.size();
             for (Rule rule : settings.rules()) {
                 if (settings.enabled(rule.info().id())) {
                     rule.check(check, findings);
+                }
+            }
+            if (findings.size() > before && check.writable()) {
+                Evidence evidence = Evidences.of(check, domain, settings.workloads());
+                for (int i = before; i < findings.size(); i++) {
+                    findings.set(i, findings.get(i).withEvidence(evidence));
                 }
             }
         }

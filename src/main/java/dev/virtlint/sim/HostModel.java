@@ -47,7 +47,8 @@ public record HostModel(long memoryBytes, double expireSeconds, double intervalS
         if (s.containsKey("dirty_bytes") && s.get("dirty_bytes") > 0) {
             ratio = Math.min(1.0, (double) s.get("dirty_bytes") / memory);
         }
-        String assumed = host.memoryBytes().isPresent() ? "" : "host memory 16 GiB (the profile does not say)";
+        String assumed = host.memoryBytes().isPresent() ? ""
+                : host.profile().isEmpty() ? d.assumptions() : "host memory 16 GiB (the profile does not say)";
         return new HostModel(memory, expire, interval, ratio, d.deviceCacheBytes(), d.destageSeconds(),
                 d.batteryBacked(), assumed);
     }

@@ -1,13 +1,15 @@
 package dev.virtlint.sim;
 
 import dev.virtlint.model.CacheMode;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Random;
 
 /**
  * How many bytes a failure loses that the guest had been told were durable. Deterministic: the
  * write stream is steady, and failures strike at instants drawn from a fixed seed.
+ *
+ * <p>Failures strike at instants drawn uniformly after a warm-up (dirty expiry, flusher interval,
+ * device destage and one flush period), so the figures describe the steady state.
  *
  * <p>Each write gets the time the guest counts it as durable (the end of the next flush for a guest
  * that flushes; its completion for one that does not) and, per failure kind, the time from which
@@ -82,7 +84,10 @@ public final class LossModel {
         if (host.batteryBacked()) {
             powerSafe = hostSafe;
         }
-        double[] instants = instants(end, seed);
+        // Failures strike once the caches have filled to their steady state, not while they start empty.
+        double warm = Math.min(end / 2, host.expireSeconds() + host.intervalSeconds() + host.destageSeconds()
+                + workload.flushEvery());
+        double[] instants = instants(warm, end, seed);
         return new Losses(loss(ack, qemuSafe, size, instants), loss(ack, hostSafe, size, instants),
                 loss(ack, powerSafe, size, instants));
     }
@@ -125,15 +130,15 @@ public final class LossModel {
         int n = done.length;
         double[] out = new double[n];
         long limit = Math.max(size, host.dirtyLimitBytes());
-        ArrayDeque<Integer> dirty = new ArrayDeque<>();
-        long dirtyBytes = 0;
+        // Data leaves the page cache oldest first, so the dirty writes are always indices head..i-1.
+        int head = 0;
         int f = 0;
         for (int i = 0; i <= n; i++) {
             double now = i < n ? done[i] : Double.POSITIVE_INFINITY;
             // A flush at the instant a write completes comes after it, so flushes go strictly before now.
             while (true) {
                 double nextFlush = f < flushes.length && flushes[f] < now ? flushes[f] : Double.POSITIVE_INFINITY;
-                double nextExpiry = dirty.isEmpty() ? Double.POSITIVE_INFINITY : natural(done[dirty.peekFirst()], host);
+                double nextExpiry = head == i ? Double.POSITIVE_INFINITY : natural(done[head], host);
                 if (nextExpiry > now) {
                     nextExpiry = Double.POSITIVE_INFINITY;
                 }
@@ -141,26 +146,21 @@ public final class LossModel {
                     break;
                 }
                 if (nextExpiry <= nextFlush) {
-                    out[dirty.pollFirst()] = nextExpiry;
-                    dirtyBytes -= size;
+                    out[head++] = nextExpiry;
                 } else {
-                    for (int j : dirty) {
+                    for (int j = head; j < i; j++) {
                         out[j] = nextFlush;
                         fsynced[j] = nextFlush;
                     }
-                    dirty.clear();
-                    dirtyBytes = 0;
+                    head = i;
                     f++;
                 }
             }
             if (i == n) {
                 break;
             }
-            dirty.addLast(i);
-            dirtyBytes += size;
-            while (dirtyBytes > limit) {
-                out[dirty.pollFirst()] = now;
-                dirtyBytes -= size;
+            while ((long) (i + 1 - head) * size > limit) {
+                out[head++] = now;
             }
         }
         return out;
@@ -172,20 +172,19 @@ public final class LossModel {
         return Math.ceil(due / host.intervalSeconds()) * host.intervalSeconds();
     }
 
-    /** When each write, entering the device at {@code in[i]}, reaches media. */
+    /** When each write, entering the device at {@code in[i]} (in order), reaches media. */
     private static double[] deviceSafe(double[] in, long size, double[] flushes, HostModel host) {
         int n = in.length;
         double[] media = new double[n];
-        ArrayDeque<Integer> cached = new ArrayDeque<>();
-        long bytes = 0;
         long capacity = host.deviceCacheBytes();
+        // The device destages oldest first: the cached writes are indices head..i-1.
+        int head = 0;
         int f = 0;
         for (int i = 0; i <= n; i++) {
             double now = i < n ? in[i] : Double.POSITIVE_INFINITY;
             while (true) {
                 double nextFlush = f < flushes.length && flushes[f] < now ? flushes[f] : Double.POSITIVE_INFINITY;
-                double destage = cached.isEmpty() ? Double.POSITIVE_INFINITY
-                        : in[cached.peekFirst()] + host.destageSeconds();
+                double destage = head == i ? Double.POSITIVE_INFINITY : in[head] + host.destageSeconds();
                 if (destage > now) {
                     destage = Double.POSITIVE_INFINITY;
                 }
@@ -193,14 +192,12 @@ public final class LossModel {
                     break;
                 }
                 if (destage <= nextFlush) {
-                    media[cached.pollFirst()] = destage;
-                    bytes -= size;
+                    media[head++] = destage;
                 } else {
-                    for (int j : cached) {
+                    for (int j = head; j < i; j++) {
                         media[j] = nextFlush;
                     }
-                    cached.clear();
-                    bytes = 0;
+                    head = i;
                     f++;
                 }
             }
@@ -209,23 +206,21 @@ public final class LossModel {
             }
             if (capacity < size) {
                 media[i] = now;
+                head = i + 1;
                 continue;
             }
-            cached.addLast(i);
-            bytes += size;
-            while (bytes > capacity) {
-                media[cached.pollFirst()] = now;
-                bytes -= size;
+            while ((long) (i + 1 - head) * size > capacity) {
+                media[head++] = now;
             }
         }
         return media;
     }
 
-    private static double[] instants(double end, long seed) {
+    private static double[] instants(double from, double end, long seed) {
         Random random = new Random(seed);
         double[] t = new double[INSTANTS];
         for (int k = 0; k < INSTANTS; k++) {
-            t[k] = random.nextDouble() * end;
+            t[k] = from + random.nextDouble() * (end - from);
         }
         return t;
     }
@@ -242,10 +237,8 @@ public final class LossModel {
                 m++;
             }
         }
-        starts = Arrays.copyOf(starts, m);
-        ends = Arrays.copyOf(ends, m);
-        Arrays.sort(starts);
-        Arrays.sort(ends);
+        starts = sorted(Arrays.copyOf(starts, m));
+        ends = sorted(Arrays.copyOf(ends, m));
         long[] samples = new long[instants.length];
         for (int k = 0; k < instants.length; k++) {
             long begun = upTo(starts, instants[k]);
@@ -254,6 +247,17 @@ public final class LossModel {
         }
         Arrays.sort(samples);
         return new Loss(percentile(samples, 0.50), percentile(samples, 0.95), samples[samples.length - 1]);
+    }
+
+    /** The array sorted; most arrive sorted already (writes leave each cache oldest first). */
+    private static double[] sorted(double[] a) {
+        for (int i = 1; i < a.length; i++) {
+            if (a[i] < a[i - 1]) {
+                Arrays.sort(a);
+                break;
+            }
+        }
+        return a;
     }
 
     /** How many values are at most {@code t} in a sorted array. */

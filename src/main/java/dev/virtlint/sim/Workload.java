@@ -20,15 +20,15 @@ import java.util.Optional;
 public record Workload(String id, int writeBytes, double writeRate, double flushEvery, double readShare,
                        double durationSeconds, int depth, double hostHit, String summary) {
 
-    public static final Workload DATABASE = new Workload("database", 8 << 10, 4e6, 0, 0.7, 600, 4, 0.5,
+    public static final Workload DATABASE = new Workload("database", 8 << 10, 4e6, 0, 0.7, 120, 4, 0.5,
             "8 KiB synchronous writes at 4 MB/s, fsync after each; 70 % reads");
-    public static final Workload BUILD = new Workload("build", 256 << 10, 60e6, 30, 0.3, 600, 8, 0.8,
+    public static final Workload BUILD = new Workload("build", 256 << 10, 60e6, 30, 0.3, 120, 8, 0.8,
             "256 KiB buffered writes at 60 MB/s, a flush every 30 s; 30 % reads");
-    public static final Workload SCRATCH_TEST = new Workload("scratch-test", 16 << 10, 20e6, 5, 0.4, 600, 1, 0.8,
+    public static final Workload SCRATCH_TEST = new Workload("scratch-test", 16 << 10, 20e6, 5, 0.4, 120, 1, 0.8,
             "many small files: 16 KiB writes at 20 MB/s, flushed every 5 s; 40 % reads");
-    public static final Workload STREAMING = new Workload("streaming", 1 << 20, 200e6, 10, 0.0, 300, 16, 0,
+    public static final Workload STREAMING = new Workload("streaming", 1 << 20, 200e6, 10, 0.0, 120, 16, 0,
             "1 MiB sequential writes at 200 MB/s, a flush every 10 s");
-    public static final Workload READ_MOSTLY = new Workload("read-mostly", 4 << 10, 0.2e6, 2, 0.95, 600, 8, 0.6,
+    public static final Workload READ_MOSTLY = new Workload("read-mostly", 4 << 10, 0.2e6, 2, 0.95, 120, 8, 0.6,
             "95 % 4 KiB reads; a trickle of writes flushed every 2 s");
 
     public static final List<Workload> ALL = List.of(DATABASE, BUILD, SCRATCH_TEST, STREAMING, READ_MOSTLY);
@@ -42,6 +42,11 @@ public record Workload(String id, int writeBytes, double writeRate, double flush
 
     public static Optional<Workload> byId(String id) {
         return ALL.stream().filter(w -> w.id().equals(id)).findFirst();
+    }
+
+    /** The ids, comma-separated, for messages. */
+    public static String ids() {
+        return String.join(", ", ALL.stream().map(Workload::id).toList());
     }
 
     /** The I/O this workload sends to an image of the given format. */

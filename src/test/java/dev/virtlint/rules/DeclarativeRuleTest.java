@@ -32,7 +32,7 @@ class DeclarativeRuleTest {
         }
         Linter.Settings base = Linter.Settings.defaults();
         Linter.Settings only = new Linter.Settings(Set.of(rule.info().id()), Set.of(), base.policy(), base.host(),
-                rules, java.util.Map.of(), Set.of(), p -> false, n -> null);
+                rules, java.util.Map.of(), Set.of(), p -> false, n -> null, n -> null);
         return Linter.lint(file, only);
     }
 

@@ -1,0 +1,70 @@
+package dev.virtlint.rules;
+
+import dev.virtlint.facts.Flushes;
+import dev.virtlint.model.CacheMode;
+import dev.virtlint.model.Domain;
+import dev.virtlint.model.SourceKind;
+import dev.virtlint.sim.DeviceCosts;
+import dev.virtlint.sim.Evidence;
+import dev.virtlint.sim.HostModel;
+import dev.virtlint.sim.Simulator;
+import dev.virtlint.sim.Simulator.Scenario;
+import dev.virtlint.sim.Workload;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** Turns what is known of a disk into the simulator's scenario, and the scenario into a finding's evidence. */
+public final class Evidences {
+
+    /** One simulator per process: disks with the same scenario, in any file, share one computation. */
+    private static final Simulator SIMULATOR = new Simulator();
+
+    private Evidences() {
+    }
+
+    public static Simulator simulator() {
+        return SIMULATOR;
+    }
+
+    /** The evidence for findings on a writable disk: as it is, and with the advisor's cache mode. */
+    public static Evidence of(DiskCheck check, Domain domain, Function<String, Workload> workloads) {
+        List<String> assumptions = new ArrayList<>();
+        Scenario scenario = scenario(check, domain, workloads, assumptions);
+        CacheMode recommended = check.advice().map(r -> r.cache().explicitMode()).orElse(check.disk().cache());
+        return SIMULATOR.evidence(scenario, recommended, assumptions);
+    }
+
+    /** The scenario for a disk; what had to be assumed is added to {@code assumptions}. */
+    public static Scenario scenario(DiskCheck check, Domain domain, Function<String, Workload> workloads,
+                                    List<String> assumptions) {
+        var disk = check.disk();
+        Workload chosen = domain == null || domain.name() == null ? null : workloads.apply(domain.name());
+        Workload workload = chosen != null ? chosen : check.scratch() ? Workload.SCRATCH_TEST : Workload.DATABASE;
+        if (chosen == null) {
+            assumptions.add("workload " + workload.id() + " (the default for " + (check.scratch() ? "scratch" : "persistent")
+                    + " disks; choose one under workloads: in .virtlint.yaml)");
+        }
+        boolean flushes = check.guest().flushes() == Flushes.YES;
+        if (check.guest().assumed()) {
+            assumptions.add("the guest flushes (its OS is unknown)");
+        } else if (check.guest().flushes() == Flushes.COND) {
+            assumptions.add("the guest does not flush (it flushes only in some setups)");
+        }
+        boolean qcow2 = disk.format().map("qcow2"::equalsIgnoreCase).orElse(false);
+        if (disk.format().isEmpty()) {
+            assumptions.add("a raw image (no format given)");
+        }
+        boolean preallocated = disk.sourceKind() != SourceKind.FILE && disk.sourceKind() != SourceKind.VOLUME;
+        if (!preallocated) {
+            assumptions.add("a sparse image (space allocated on first write)");
+        }
+        long memory = domain != null && domain.memoryBytes() != null ? domain.memoryBytes()
+                : Simulator.DEFAULT_GUEST_MEMORY;
+        if (domain == null || domain.memoryBytes() == null) {
+            assumptions.add("guest memory 2 GiB");
+        }
+        return new Scenario(disk.cache(), flushes, workload, qcow2, preallocated, memory, HostModel.of(check.host()),
+                DeviceCosts.withOverrides(check.host().costs()));
+    }
+}

@@ -1,0 +1,93 @@
+package dev.virtlint.sim;
+
+import dev.virtlint.model.CacheMode;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Predictions for one disk: the loss model and the speed model run for a scenario. Identical
+ * scenarios are computed once per run (many disks of a repository share one), and every figure is a
+ * pure function of the scenario, so output is the same on every run.
+ */
+public final class Simulator {
+
+    /** The seed for failure instants: fixed, so the same input gives the same figures. */
+    public static final long SEED = 20_260_401L;
+
+    /** What the guest is assumed to have when the domain does not say. */
+    public static final long DEFAULT_GUEST_MEMORY = 2L << 30;
+
+    /**
+     * Everything a prediction depends on.
+     *
+     * @param cache        the disk's cache switches
+     * @param guestFlushes whether the guest sends flushes
+     * @param workload     what the guest does
+     * @param qcow2        the image is qcow2
+     * @param preallocated the host need not allocate space on first write (block devices, preallocated images)
+     * @param guestMemory  the guest's memory, which bounds what its page cache holds
+     * @param host         the host's page cache and device
+     * @param costs        the host's device costs
+     */
+    public record Scenario(CacheMode cache, boolean guestFlushes, Workload workload, boolean qcow2,
+                           boolean preallocated, long guestMemory, HostModel host, DeviceCosts costs) {
+
+        public Scenario {
+            cache = new CacheMode(cache.writeback(), cache.direct(), cache.noFlush(), true);
+        }
+
+        public Scenario withCache(CacheMode mode) {
+            return new Scenario(mode, guestFlushes, workload, qcow2, preallocated, guestMemory, host, costs);
+        }
+    }
+
+    private final Map<Scenario, Prediction> cache = new ConcurrentHashMap<>();
+
+    /** Predictions for a scenario, computed on first use. */
+    public Prediction predict(Scenario s) {
+        return cache.computeIfAbsent(s, Simulator::compute);
+    }
+
+    /** How many distinct scenarios were computed. */
+    public int computed() {
+        return cache.size();
+    }
+
+    /** The evidence for a finding: the scenario as it is and with the recommended cache mode. */
+    public Evidence evidence(Scenario current, CacheMode recommended, List<String> assumptions) {
+        List<String> all = new ArrayList<>(assumptions);
+        if (!current.host().assumptions().isEmpty()) {
+            all.add(current.host().assumptions());
+        }
+        return new Evidence(current.workload().id(), current.guestFlushes(), predict(current), predict(current.withCache(recommended)), all);
+    }
+
+    static Prediction compute(Scenario s) {
+        CacheMode mode = s.cache();
+        Workload w = s.workload();
+        LossModel.Losses losses = LossModel.simulate(mode, s.guestFlushes(), w, s.host(), SEED);
+        IoPattern p = w.pattern(s.guestFlushes(), s.qcow2(), s.preallocated());
+        double write = SpeedModel.mbps(p.size(), SpeedModel.writeMicros(mode, p, s.costs()));
+        boolean pageCache = !mode.direct();
+        if (pageCache && mode.writeback()) {
+            // Past the dirty limit, buffered writes go no faster than the device writes them back.
+            double volume = w.writeRate() * w.durationSeconds();
+            double limit = s.host().dirtyLimitBytes();
+            if (volume > limit) {
+                write = Math.min(write, s.costs().deviceMBps() * volume / (volume - limit));
+            }
+        }
+        double read = SpeedModel.mbps(p.size(), SpeedModel.readMicros(mode, p, w.hostHit(), s.costs()));
+        long duplicate = pageCache ? Math.min(s.guestMemory() / 2, s.host().memoryBytes() / 2) : 0;
+        return new Prediction(mode.modeName(), losses, round(write), round(read), duplicate);
+    }
+
+    /** Three significant digits: what the figures can claim, and the same text on every platform. */
+    static double round(double value) {
+        return new BigDecimal(value).round(new MathContext(3)).doubleValue();
+    }
+}
