@@ -229,4 +229,33 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.load(cfg, "cfg")).isInstanceOf(YamlException.class)
                 .hasMessageContaining("has the id of a rule that is already defined");
     }
+
+    @Test
+    void workloadsChooseWhatTheSimulatorRunsPerDomainAndDefaultToDatabase() throws Exception {
+        Path vm = write("vm.xml", domain("ci-07", "writeback", "/var/lib/libvirt/images/ci.img"));
+        Finding plain = lint(write("none.yaml", ""), vm).get(0);
+        assertThat(plain.evidence().workload()).isEqualTo("database");
+        assertThat(plain.evidence().assumptions()).anyMatch(a -> a.startsWith("workload database"));
+        Finding chosen = lint(write("w.yaml", "workloads:\n  - {domain: \"db-*\", workload: streaming}\n"
+                + "  - {domain: \"ci-*\", workload: build}\n"), vm).get(0);
+        assertThat(chosen.evidence().workload()).isEqualTo("build");
+        assertThat(chosen.evidence().assumptions()).noneMatch(a -> a.startsWith("workload"));
+        assertThat(chosen.evidence().current().writeMBps()).isNotEqualTo(plain.evidence().current().writeMBps());
+    }
+
+    @Test
+    void scratchDisksDefaultToTheScratchTestWorkload() throws Exception {
+        Path vm = write("vm.xml", domain("ci-07", "writeback", "/var/lib/ci/ci.img"));
+        Finding f = lint(write("s.yaml", "scratch: [/var/lib/ci/**]\n"), vm).get(0);
+        assertThat(f.evidence().workload()).isEqualTo("scratch-test");
+    }
+
+    @Test
+    void anUnknownWorkloadIsAnErrorAtItsPosition() throws Exception {
+        Path config = write("bad.yaml", "workloads:\n  - {domain: web, workload: oltp}\n");
+        assertThatThrownBy(() -> Config.load(config, "bad.yaml")).isInstanceOf(YamlException.class)
+                .extracting(e -> ((YamlException) e).format())
+                .isEqualTo("bad.yaml:2:29: error: unknown workload 'oltp'; expected one of database, build, "
+                        + "scratch-test, streaming, read-mostly");
+    }
 }

@@ -96,4 +96,14 @@ class HostProfileTest {
                 .isEqualTo("host.yaml:2:27: error: expected true or false, found 'maybe'");
         assertThat(error("kernal: \"5.15\"\n")).startsWith("host.yaml:1:1: error: unknown key 'kernal'");
     }
+
+    @Test
+    void measuredCostsAreReadAndCheckedByName() throws YamlException {
+        HostFacts h = read("costs:\n  flush-us: 850\n  copy-mbps: 2500.5\n");
+        assertThat(h.costs()).containsEntry("flush-us", 850.0).containsEntry("copy-mbps", 2500.5).hasSize(2);
+        assertThat(error("costs:\n  flush-ms: 1\n")).startsWith("host.yaml:2:3: error: unknown device cost 'flush-ms'");
+        assertThat(error("costs:\n  flush-us: fast\n")).isEqualTo("host.yaml:2:13: error: expected a number, found 'fast'");
+        assertThat(error("costs:\n  device-queue: 0\n"))
+                .isEqualTo("host.yaml:2:3: error: copy-mbps and device-mbps must be > 0 and device-queue >= 1");
+    }
 }

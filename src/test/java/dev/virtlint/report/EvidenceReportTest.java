@@ -1,0 +1,84 @@
+package dev.virtlint.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.virtlint.sim.Evidence;
+import dev.virtlint.sim.LossModel.Loss;
+import dev.virtlint.sim.LossModel.Losses;
+import dev.virtlint.sim.Prediction;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The evidence lines under a finding, and the JSON shape issue 4 specifies. */
+class EvidenceReportTest {
+
+    private static final Loss ZERO = new Loss(0, 0, 0);
+
+    private static Prediction p(String cache, long host, long power, double write, double read, long dup) {
+        return new Prediction(cache, new Losses(ZERO, new Loss(host / 2, host, host), new Loss(power / 2, power, power)),
+                write, read, dup);
+    }
+
+    private static String xml(String mode) {
+        return "cache='" + mode + "'";
+    }
+
+    @Test
+    void theFirstLineNamesTheFailureThatLosesMostAndTheSecondTheSpeedRatios() {
+        Evidence e = new Evidence("database", true, p("unsafe", 100L << 20, 1288490189L, 400, 600, 1L << 30),
+                p("none", 0, 0, 372, 588, 0), List.of());
+        assertThat(EvidenceReport.lines(e, EvidenceReportTest::xml, "cache='unsafe' -> cache='none'")).containsExactly(
+                "predicted on host power loss: 1.2 GiB of fsync-acknowledged writes lost (p95), 0 B with cache='none'",
+                "speed with cache='none': 0.93x writes, 0.98x reads (database workload)   "
+                        + "fix: cache='unsafe' -> cache='none'");
+    }
+
+    @Test
+    void whenLossesAreEqualTheFirstLineIsTheDuplicatedHostCache() {
+        Evidence e = new Evidence("build", true, p("writeback", 0, 0, 100, 100, 2L << 30), p("none", 0, 0, 50, 80, 0),
+                List.of());
+        assertThat(EvidenceReport.lines(e, m -> "cache=" + m, null)).containsExactly(
+                "predicted host RAM caching what the guest caches too: 2 GiB, 0 B with cache=none",
+                "speed with cache=none: 0.50x writes, 0.80x reads (build workload)");
+    }
+
+    @Test
+    void aGuestThatDoesNotFlushLosesCompletedWritesAndAnUnchangedModeGivesAbsoluteSpeeds() {
+        Evidence e = new Evidence("database", false, p("none", 0, 64L << 20, 23.6, 557, 0),
+                p("none", 0, 64L << 20, 23.6, 557, 0), List.of());
+        assertThat(EvidenceReport.lines(e, EvidenceReportTest::xml, "add discard='unmap'")).containsExactly(
+                "predicted on host power loss: 64 MiB of completed writes lost (p95)",
+                "speed with cache='none': 23.6 MB/s writes, 557 MB/s reads (database workload)   fix: add discard='unmap'");
+    }
+
+    @Test
+    void jsonHasTheSpecifiedShape() {
+        Evidence e = new Evidence("database", true, p("unsafe", 10, 20, 400, 600, 7), p("none", 0, 0, 372, 588, 0),
+                List.of("guest memory 2 GiB"));
+        // The writer indents; compare without the layout.
+        String json = Json.write(EvidenceReport.json(e)).replaceAll("\\s*\n\\s*", "").replace("\": ", "\":");
+        assertThat(json).isEqualTo("{\"workload\":\"database\",\"guestFlushes\":true,\"current\":{\"cache\":\"unsafe\","
+                + "\"loss\":{\"qemuCrash\":{\"p50\":0,\"p95\":0,\"max\":0},\"hostCrash\":{\"p50\":5,\"p95\":10,\"max\":10},"
+                + "\"powerLoss\":{\"p50\":10,\"p95\":20,\"max\":20}},\"writeMBps\":400.0,\"readMBps\":600.0,"
+                + "\"hostCacheDuplicateBytes\":7},\"recommended\":{\"cache\":\"none\",\"loss\":{\"qemuCrash\":{\"p50\":0,"
+                + "\"p95\":0,\"max\":0},\"hostCrash\":{\"p50\":0,\"p95\":0,\"max\":0},\"powerLoss\":{\"p50\":0,\"p95\":0,"
+                + "\"max\":0}},\"writeMBps\":372.0,\"readMBps\":588.0,\"hostCacheDuplicateBytes\":0},"
+                + "\"assumptions\":[\"guest memory 2 GiB\"]}");
+        assertThat(EvidenceReport.json(e.current())).containsKeys("cache", "loss", "writeMBps", "readMBps",
+                "hostCacheDuplicateBytes");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> loss = (Map<String, Object>) EvidenceReport.json(e.current()).get("loss");
+        assertThat(loss).containsOnlyKeys("qemuCrash", "hostCrash", "powerLoss");
+    }
+
+    @Test
+    void bytesReadLikeSizes() {
+        assertThat(EvidenceReport.bytes(0)).isEqualTo("0 B");
+        assertThat(EvidenceReport.bytes(1023)).isEqualTo("1023 B");
+        assertThat(EvidenceReport.bytes(64L << 20)).isEqualTo("64 MiB");
+        assertThat(EvidenceReport.bytes(1288490189L)).isEqualTo("1.2 GiB");
+        assertThat(EvidenceReport.bytes(136L << 20)).isEqualTo("136 MiB");
+        assertThat(EvidenceReport.bytes(15L << 30)).isEqualTo("15 GiB");
+    }
+}

@@ -1,0 +1,113 @@
+package dev.virtlint.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.virtlint.facts.HostFacts;
+import dev.virtlint.lint.Input;
+import dev.virtlint.lint.Loader;
+import dev.virtlint.lint.ParsedFile;
+import dev.virtlint.model.Disk;
+import dev.virtlint.sim.Simulator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Every finding about a writable disk carries the simulator's figures for its setting and the advice. */
+class EvidenceTest {
+
+    private static final Path DOMAINS = Path.of("samples/domains");
+
+    private static ParsedFile parse(Path file) {
+        return Loader.load(Input.file(file.toString(), file, Input.Kind.XML)).file();
+    }
+
+    @Test
+    void everyDiskFindingOfTheRealisticDomainsHasEvidenceForTheDiskAndItsAdvice() throws IOException {
+        int checked = 0;
+        try (Stream<Path> files = Files.list(DOMAINS)) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".xml")).sorted().toList()) {
+                ParsedFile parsed = parse(file);
+                for (Finding f : Linter.lint(parsed, Linter.Settings.defaults())) {
+                    Disk disk = parsed.disks().stream().filter(d -> d.target().equals(f.disk())).findFirst().orElse(null);
+                    if (disk == null) {
+                        assertThat(f.evidence()).as(file + " " + f.rule()).isNull();
+                        continue;
+                    }
+                    assertThat(f.evidence()).as(file + " " + f.rule()).isNotNull();
+                    assertThat(f.evidence().current().cache()).isEqualTo(disk.cache().modeName());
+                    String advised = f.recommended() == null ? disk.cache().modeName() : f.recommended().cache().id();
+                    assertThat(f.evidence().recommended().cache()).isEqualTo(advised);
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(10);
+    }
+
+    private static final String UNSAFE_DB = """
+            <domain type='kvm'>
+              <name>db01</name>
+              <memory unit='GiB'>8</memory>
+              <devices>
+                <disk type='block' device='disk'>
+                  <driver name='qemu' type='raw' cache='unsafe'/>
+                  <source dev='/dev/vg/db01'/>
+                  <target dev='vda' bus='virtio'/>
+                </disk>
+              </devices>
+            </domain>
+            """;
+
+    private static Finding unsafeFinding(Path dir, HostFacts host) throws IOException {
+        Path file = dir.resolve("db01.xml");
+        Files.writeString(file, UNSAFE_DB);
+        Linter.Settings s = new Linter.Settings(java.util.Set.of("unsafe-cache-persistent-disk"), java.util.Set.of(),
+                dev.virtlint.advise.Advisor.Policy.AVOID, host);
+        return Linter.lint(parse(file), s).get(0);
+    }
+
+    @Test
+    void unsafeOnADatabaseLosesAboutThirtyFiveSecondsOfWritesOnHostCrashAndNoneLosesNothing(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Finding f = unsafeFinding(dir, HostFacts.defaults());
+        var e = f.evidence();
+        assertThat(e.workload()).isEqualTo("database");
+        // 4 MB/s held in the page cache for up to expiry (30 s) + flusher interval (5 s).
+        assertThat(e.current().loss().hostCrash().p95()).isBetween((long) (0.85 * 4e6 * 35), (long) (1.15 * 4e6 * 35));
+        assertThat(e.recommended().loss().hostCrash().p95()).isZero();
+        assertThat(e.recommended().loss().powerLoss().max()).isZero();
+        // The guest caches up to half its 8 GiB; the host keeps a copy under unsafe, none under none.
+        assertThat(e.current().hostCacheDuplicateBytes()).isEqualTo(4L << 30);
+        assertThat(e.recommended().hostCacheDuplicateBytes()).isZero();
+        assertThat(e.assumptions()).noneMatch(a -> a.contains("guest memory")).noneMatch(a -> a.contains("sparse"));
+    }
+
+    @Test
+    void aHostProfileWithMeasuredCostsChangesTheSpeedsAndItsSysctlsTheLoss(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        Finding plain = unsafeFinding(dir, HostFacts.defaults());
+        HostFacts slowFlush = new HostFacts(null, null, 32L << 30, HostFacts.defaultMounts(), List.of(),
+                Map.of("dirty_expire_centisecs", 1000L), Map.of("flush-us", 5000.0), "slow.yaml");
+        Finding measured = unsafeFinding(dir, slowFlush);
+        assertThat(measured.evidence().recommended().writeMBps())
+                .isLessThan(plain.evidence().recommended().writeMBps() / 10);
+        assertThat(measured.evidence().current().loss().hostCrash().p95())
+                .isLessThan(plain.evidence().current().loss().hostCrash().p95() / 2);
+        assertThat(measured.evidence().assumptions()).noneMatch(a -> a.contains("host memory"));
+    }
+
+    @Test
+    void predictionsAreTheSameFromAFreshSimulator(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Finding f = unsafeFinding(dir, HostFacts.defaults());
+        List<String> assumptions = new java.util.ArrayList<>();
+        ParsedFile parsed = parse(dir.resolve("db01.xml"));
+        DiskCheck check = new DiskCheck(parsed.disks().get(0), dev.virtlint.facts.GuestTable.builtIn().resolve(null,
+                null, null), HostFacts.defaults(), false, java.util.Optional.empty(), "db01", () -> null);
+        Simulator.Scenario s = Evidences.scenario(check, parsed.domain(), n -> null, assumptions);
+        assertThat(new Simulator().predict(s)).isEqualTo(new Simulator().predict(s)).isEqualTo(f.evidence().current());
+    }
+}
