@@ -67,7 +67,8 @@ public final class Linter {
     private Linter() {
     }
 
-    public static List<Finding> lint(ParsedFile file, Settings settings) {
+    /** What the rules see of each disk of a file: its guest, host, scratch status and advice. */
+    public static List<DiskCheck> checks(ParsedFile file, Settings settings) {
         Domain domain = file.domain();
         Annotations notes = domain == null ? Annotations.NONE : domain.annotations();
         String name = domain == null ? null : domain.name();
@@ -75,13 +76,22 @@ public final class Linter {
                 notes.guestNote().map(Annotations.Guest::flushes).orElse(null),
                 name == null ? null : settings.guests().apply(name),
                 domain == null ? null : domain.osId());
-        List<Finding> findings = new ArrayList<>();
+        List<DiskCheck> checks = new ArrayList<>();
         for (Disk disk : file.disks()) {
             boolean scratch = disk.isTransient() || declaredScratch(notes, disk.target())
                     || disk.source().filter(settings.scratch()).isPresent();
             Optional<Recommendation> advice = Advisor.advise(disk, guest, settings.host(), scratch, settings.policy());
-            DiskCheck check = new DiskCheck(disk, guest, settings.host(), scratch, advice, name,
-                    memoize(() -> DiskView.of(disk, file.tree(), name)));
+            checks.add(new DiskCheck(disk, guest, settings.host(), scratch, advice, name,
+                    memoize(() -> DiskView.of(disk, file.tree(), name))));
+        }
+        return checks;
+    }
+
+    public static List<Finding> lint(ParsedFile file, Settings settings) {
+        Domain domain = file.domain();
+        Annotations notes = domain == null ? Annotations.NONE : domain.annotations();
+        List<Finding> findings = new ArrayList<>();
+        for (DiskCheck check : checks(file, settings)) {
             int before = findings.size();
             for (Rule rule : settings.rules()) {
                 if (settings.enabled(rule.info().id())) {

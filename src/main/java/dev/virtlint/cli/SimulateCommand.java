@@ -1,0 +1,284 @@
+package dev.virtlint.cli;
+
+import dev.virtlint.config.Config;
+import dev.virtlint.facts.Flushes;
+import dev.virtlint.facts.GuestFact;
+import dev.virtlint.facts.GuestTable;
+import dev.virtlint.facts.HostFacts;
+import dev.virtlint.lint.Input;
+import dev.virtlint.lint.Loader;
+import dev.virtlint.model.CacheMode;
+import dev.virtlint.model.CacheMode.Preset;
+import dev.virtlint.parse.Yaml.YamlException;
+import dev.virtlint.report.EvidenceReport;
+import dev.virtlint.report.Json;
+import dev.virtlint.rules.DiskCheck;
+import dev.virtlint.rules.Evidences;
+import dev.virtlint.rules.Linter;
+import dev.virtlint.sim.DeviceCosts;
+import dev.virtlint.sim.HostModel;
+import dev.virtlint.sim.Prediction;
+import dev.virtlint.sim.Simulator;
+import dev.virtlint.sim.Simulator.Scenario;
+import dev.virtlint.sim.Workload;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code virtlint simulate}: the what-if table of all five cache modes for one disk. */
+@Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Predict loss and speed under every cache mode for one disk of a file (FILE[:TARGET]),",
+            "or for facts given as options."})
+final class SimulateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE[:TARGET]", arity = "0..1",
+            description = "A domain XML or .args file, and the disk's target (e.g. vm.xml:vdb) when it has several.")
+    String disk;
+
+    @Option(names = "--guest", paramLabel = "OSID", description = "The guest OS, a libosinfo id from rules/guest-os.tsv.")
+    String guest;
+
+    @Option(names = "--flushes", paramLabel = "yes|no|cond", description = "Whether the guest sends flushes.")
+    String flushes;
+
+    @Option(names = "--workload", paramLabel = "ID",
+            description = "database, build, scratch-test, streaming or read-mostly (default: the configuration's"
+                    + " choice, else database; scratch-test for scratch disks).")
+    String workload;
+
+    @Option(names = "--host", paramLabel = "FILE", description = "Host profile (YAML), e.g. from virtlint probe.")
+    Path host;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Configuration for a FILE (default: the nearest " + Config.FILE_NAME + ").")
+    Path config;
+
+    @Option(names = "--format", paramLabel = "FORMAT", split = ",",
+            description = "text or json (the output), raw or qcow2 (the image); repeatable, e.g. --format qcow2,json.")
+    List<String> formats = new ArrayList<>();
+
+    @Option(names = "--preallocated", description = "The image's space is allocated up front (given facts only).")
+    boolean preallocated;
+
+    @Option(names = "--cache", paramLabel = "MODE",
+            description = "The current mode the ratios compare with (given facts only; default: writeback).")
+    String cache;
+
+    @Override
+    public Integer call() throws IOException, YamlException {
+        boolean json = false;
+        Boolean qcow2 = null;
+        for (String f : formats) {
+            switch (f) {
+                case "text" -> json = false;
+                case "json" -> json = true;
+                case "raw" -> qcow2 = false;
+                case "qcow2" -> qcow2 = true;
+                default -> throw usage("--format takes text, json, raw or qcow2, not '" + f + "'");
+            }
+        }
+        if (guest != null && flushes != null) {
+            throw usage("give --guest or --flushes, not both");
+        }
+        HostFacts hostFacts = null;
+        if (host != null) {
+            if (!Files.isRegularFile(host)) {
+                throw usage("host profile " + host + " not found");
+            }
+            hostFacts = dev.virtlint.facts.HostProfile.load(host, Config.labelFor(host));
+        }
+        Workload chosen = null;
+        if (workload != null) {
+            chosen = Workload.byId(workload).orElseThrow(() -> usage("unknown workload '" + workload
+                    + "'; expected one of " + Workload.ids()));
+        }
+        GuestFact guestFact = guestFact();
+
+        List<String> assumptions = new ArrayList<>();
+        Scenario scenario;
+        String subject;
+        if (disk != null) {
+            if (preallocated || cache != null) {
+                throw usage("--preallocated and --cache describe given facts; a FILE says them itself");
+            }
+            Located located = locate();
+            if (located == null) {
+                return ExitCode.INPUT;
+            }
+            DiskCheck check = located.check();
+            if (guestFact != null) {
+                check = new DiskCheck(check.disk(), guestFact, check.host(), check.scratch(), check.advice(),
+                        check.domain(), check.view());
+            }
+            Workload w = chosen;
+            Scenario s = Evidences.scenario(check, located.domain(),
+                    name -> w != null ? w : located.settings().workloads().apply(name), assumptions);
+            if (hostFacts != null || qcow2 != null) {
+                HostFacts h = hostFacts != null ? hostFacts : check.host();
+                s = new Scenario(s.cache(), s.guestFlushes(), s.workload(), qcow2 != null ? qcow2 : s.qcow2(),
+                        s.preallocated(), s.guestMemory(), HostModel.of(h), DeviceCosts.withOverrides(h.costs()));
+            }
+            scenario = s;
+            subject = check.name() + (check.domain() == null ? "" : " of domain " + check.domain());
+        } else {
+            GuestFact g = guestFact != null ? guestFact : GuestTable.builtIn().resolve(null, null, null);
+            if (guestFact == null) {
+                assumptions.add("the guest flushes (give --guest or --flushes)");
+            }
+            Workload w = chosen != null ? chosen : Workload.DATABASE;
+            if (chosen == null) {
+                assumptions.add("workload database (give --workload)");
+            }
+            CacheMode current = CacheMode.DEFAULT;
+            if (cache != null) {
+                current = Preset.byName(cache).orElseThrow(() -> usage("unknown cache mode '" + cache + "'"))
+                        .explicitMode();
+            }
+            HostFacts h = hostFacts != null ? hostFacts : HostFacts.defaults();
+            scenario = new Scenario(current, g.flushes() == Flushes.YES, w, Boolean.TRUE.equals(qcow2), preallocated,
+                    Simulator.DEFAULT_GUEST_MEMORY, HostModel.of(h), DeviceCosts.withOverrides(h.costs()));
+            assumptions.add("guest memory 2 GiB");
+            subject = "the given facts";
+        }
+        if (!scenario.host().assumptions().isEmpty()) {
+            assumptions.add(scenario.host().assumptions());
+        }
+        Simulator simulator = Evidences.simulator();
+        List<Prediction> modes = new ArrayList<>();
+        for (Preset p : Preset.values()) {
+            modes.add(simulator.predict(scenario.withCache(p.explicitMode())));
+        }
+        Prediction current = simulator.predict(scenario);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> root = new LinkedHashMap<>();
+            root.put("workload", scenario.workload().id());
+            root.put("guestFlushes", scenario.guestFlushes());
+            root.put("format", scenario.qcow2() ? "qcow2" : "raw");
+            root.put("preallocated", scenario.preallocated());
+            root.put("current", current.cache());
+            root.put("modes", modes.stream().map(EvidenceReport::json).toList());
+            root.put("assumptions", assumptions);
+            out.print(Json.write(root) + "\n");
+        } else {
+            out.print(table(subject, scenario, current, modes, assumptions));
+        }
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    private GuestFact guestFact() {
+        if (guest != null) {
+            GuestFact known = GuestTable.builtIn().lookup(guest).orElseThrow(() -> usage(
+                    "the guest table (rules/guest-os.tsv) does not know '" + guest + "'; give --flushes instead"));
+            return new GuestFact(known.flushes(), known.reason(), "config");
+        }
+        if (flushes != null) {
+            Flushes f = Flushes.byId(flushes).orElseThrow(() -> usage("--flushes takes yes, no or cond"));
+            return new GuestFact(f, "--flushes " + f.id(), "config");
+        }
+        return null;
+    }
+
+    private record Located(DiskCheck check, dev.virtlint.model.Domain domain, Linter.Settings settings) {
+    }
+
+    /** The disk named by FILE[:TARGET]; null after printing why when the file cannot be read. */
+    private Located locate() throws YamlException {
+        String file = disk;
+        String target = null;
+        if (!Files.exists(Path.of(file)) && file.lastIndexOf(':') > 0) {
+            target = file.substring(file.lastIndexOf(':') + 1);
+            file = file.substring(0, file.lastIndexOf(':'));
+        }
+        Path path = Path.of(file);
+        if (!Files.isRegularFile(path)) {
+            throw usage("no such file: " + file);
+        }
+        Input.Kind kind = file.endsWith(".xml") ? Input.Kind.XML : Input.Kind.SNIFF;
+        Loader.Outcome outcome = Loader.load(Input.file(file, path, kind));
+        if (outcome.file() == null) {
+            spec.commandLine().getErr().println(outcome.error().format());
+            spec.commandLine().getErr().flush();
+            return null;
+        }
+        Linter.Settings settings = new ConfigLookup(config).forInput(path).settingsFor(path, Set.of(), Set.of(), null);
+        List<DiskCheck> checks = Linter.checks(outcome.file(), settings);
+        List<DiskCheck> writable = checks.stream().filter(DiskCheck::writable).toList();
+        String targets = String.join(", ", writable.stream().map(c -> c.disk().target()).toList());
+        if (target == null) {
+            if (writable.size() != 1) {
+                throw usage(writable.isEmpty() ? file + " has no writable disk to simulate"
+                        : file + " has several writable disks; name one: " + file + ":TARGET with TARGET one of "
+                        + targets);
+            }
+            return new Located(writable.get(0), outcome.file().domain(), settings);
+        }
+        for (DiskCheck c : checks) {
+            if (c.disk().target().equals(target)) {
+                if (!c.writable()) {
+                    throw usage("disk " + target + " of " + file + " is read-only or not a disk QEMU writes through"
+                            + " its block layer; nothing to simulate");
+                }
+                return new Located(c, outcome.file().domain(), settings);
+            }
+        }
+        throw usage(file + " has no disk " + target + (targets.isEmpty() ? "" : "; writable disks: " + targets));
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    static String table(String subject, Scenario s, Prediction current, List<Prediction> modes,
+                        List<String> assumptions) {
+        StringBuilder out = new StringBuilder();
+        Workload w = s.workload();
+        out.append("simulated: ").append(subject).append('\n');
+        out.append("workload ").append(w.id()).append(": ").append(w.summary()).append('\n');
+        out.append("guest ").append(s.guestFlushes() ? "flushes" : "does not flush").append("; ")
+                .append(s.qcow2() ? "qcow2" : "raw").append(s.preallocated() ? ", preallocated" : ", sparse")
+                .append("; current mode ").append(current.cache()).append('\n');
+        out.append(String.format(Locale.ROOT, "%n  %-13s %-28s %10s %10s %8s %8s %10s%n", "mode",
+                "lost p95: qemu / host / power", "write MB/s", "read MB/s", "writes", "reads", "host dup"));
+        for (Prediction p : modes) {
+            String lost = EvidenceReport.bytes(p.loss().qemuCrash().p95()) + " / "
+                    + EvidenceReport.bytes(p.loss().hostCrash().p95()) + " / "
+                    + EvidenceReport.bytes(p.loss().powerLoss().p95());
+            out.append(String.format(Locale.ROOT, "%s %-13s %-28s %10s %10s %8s %8s %10s%n",
+                    p.cache().equals(current.cache()) ? "*" : " ", p.cache(), lost, number(p.writeMBps()),
+                    number(p.readMBps()), ratio(p.writeMBps() / current.writeMBps()),
+                    ratio(p.readMBps() / current.readMBps()), EvidenceReport.bytes(p.hostCacheDuplicateBytes())));
+        }
+        out.append("\n  * current; writes and reads relative to it; lost: acknowledged bytes a failure loses\n");
+        if (!assumptions.isEmpty()) {
+            out.append("assumed: ").append(String.join("; ", assumptions)).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String number(double v) {
+        return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.1f", v);
+    }
+
+    private static String ratio(double r) {
+        return String.format(Locale.ROOT, r >= 10 ? "%.0fx" : "%.2fx", r);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.virtlint.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SimulateCommandTest {
+
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        CommandLine cl = VirtLint.commandLine(new ByteArrayInputStream(new byte[0]));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private static final String TWO_DISKS = """
+            <domain type='kvm'>
+              <name>db01</name>
+              <memory unit='GiB'>8</memory>
+              <devices>
+                <disk type='file' device='disk'>
+                  <driver name='qemu' type='qcow2' cache='unsafe'/>
+                  <source file='/var/lib/libvirt/images/db01.qcow2'/>
+                  <target dev='vda' bus='virtio'/>
+                </disk>
+                <disk type='file' device='cdrom'>
+                  <driver name='qemu' type='raw'/>
+                  <source file='/iso/install.iso'/>
+                  <target dev='sda' bus='sata'/>
+                  <readonly/>
+                </disk>
+                <disk type='block' device='disk'>
+                  <driver name='qemu' type='raw' cache='none'/>
+                  <source dev='/dev/vg/db01-data'/>
+                  <target dev='vdb' bus='virtio'/>
+                </disk>
+              </devices>
+            </domain>
+            """;
+
+    private String file() throws IOException {
+        Path p = dir.resolve("db01.xml");
+        Files.writeString(p, TWO_DISKS);
+        return p.toString();
+    }
+
+    /** The table's row for a mode: its cells split on runs of spaces. */
+    private static List<String> row(String table, String mode) {
+        return table.lines().filter(l -> l.length() > 2 && l.substring(2).startsWith(mode + " ")).findFirst()
+                .map(l -> List.of(l.trim().split("\\s{2,}"))).orElseThrow();
+    }
+
+    @Test
+    void aDiskOfAFileGetsAllFiveModesWithTheCurrentOneMarked() throws IOException {
+        Run r = run("simulate", file() + ":vda");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("simulated: disk vda (/var/lib/libvirt/images/db01.qcow2) of domain db01")
+                .contains("workload database").contains("qcow2, sparse; current mode unsafe");
+        for (String mode : List.of("writeback", "none", "writethrough", "directsync", "unsafe")) {
+            assertThat(row(r.out(), mode)).hasSize(7);
+        }
+        assertThat(r.out().lines().filter(l -> l.startsWith("* "))).containsExactly(
+                r.out().lines().filter(l -> l.startsWith("* unsafe")).findFirst().orElseThrow());
+        assertThat(row(r.out(), "unsafe").get(5)).isEqualTo("1.00x");
+        // unsafe loses on host crash what writeback (which honours the flushes) does not.
+        assertThat(row(r.out(), "writeback").get(1)).isEqualTo("0 B / 0 B / 0 B");
+        assertThat(row(r.out(), "unsafe").get(1)).startsWith("0 B / ").doesNotEndWith(" / 0 B");
+    }
+
+    @Test
+    void jsonGivesOnePredictionPerModeAndRepeatsByteForByte() throws IOException {
+        Run r = run("simulate", "--format", "json", file() + ":vdb");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"modes\"").contains("\"current\": \"none\"").contains("\"preallocated\": true");
+        for (String mode : List.of("writeback", "none", "writethrough", "directsync", "unsafe")) {
+            assertThat(r.out()).contains("\"cache\": \"" + mode + "\"");
+        }
+        assertThat(r.out().split("\"powerLoss\"", -1)).hasSize(6);
+        assertThat(run("simulate", "--format", "json", file() + ":vdb").out()).isEqualTo(r.out());
+    }
+
+    @Test
+    void givenFactsAreSimulatedWithoutAFile() {
+        Run flushing = run("simulate", "--flushes", "yes", "--workload", "build", "--format", "qcow2");
+        Run not = run("simulate", "--flushes", "no", "--workload", "build", "--format", "qcow2");
+        assertThat(flushing.exit()).isZero();
+        assertThat(row(flushing.out(), "writeback").get(1)).isEqualTo("0 B / 0 B / 0 B");
+        assertThat(row(not.out(), "writeback").get(1)).isNotEqualTo("0 B / 0 B / 0 B");
+        assertThat(not.out()).contains("guest does not flush; qcow2, sparse; current mode writeback");
+        Run guest = run("simulate", "--guest", "http://redhat.com/rhel/5.4", "--cache", "unsafe");
+        assertThat(guest.exit()).as(guest.err()).isZero();
+        assertThat(guest.out()).contains("current mode unsafe");
+    }
+
+    @Test
+    void wrongArgumentsAreUsageErrors() throws IOException {
+        String f = file();
+        Run several = run("simulate", f);
+        assertThat(several.exit()).isEqualTo(2);
+        assertThat(several.err()).contains("several writable disks").contains("vda, vdb");
+        assertThat(run("simulate", f + ":sda").err()).contains("disk sda of " + f + " is read-only");
+        assertThat(run("simulate", f + ":vdz").err()).contains("has no disk vdz; writable disks: vda, vdb");
+        assertThat(run("simulate", "--workload", "oltp").err()).contains("unknown workload 'oltp'");
+        assertThat(run("simulate", "--format", "vmdk").exit()).isEqualTo(2);
+        assertThat(run("simulate", "--guest", "x", "--flushes", "no").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void aHostProfileWithMeasuredCostsChangesTheSpeeds() throws IOException {
+        Path profile = dir.resolve("host.yaml");
+        Files.writeString(profile, "memory: 64GiB\ncosts:\n  copy-mbps: 400\n  flush-us: 4000\n");
+        Run plain = run("simulate", "--flushes", "yes");
+        Run measured = run("simulate", "--flushes", "yes", "--host", profile.toString());
+        assertThat(row(measured.out(), "writeback").get(2)).isNotEqualTo(row(plain.out(), "writeback").get(2));
+        assertThat(row(measured.out(), "none").get(2)).isNotEqualTo(row(plain.out(), "none").get(2));
+        assertThat(measured.out()).doesNotContain("host memory 16 GiB");
+    }
+}
