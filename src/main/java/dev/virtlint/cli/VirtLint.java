@@ -12,7 +12,7 @@ import picocli.CommandLine;
 @Command(name = "virtlint", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Finds disk cache settings in libvirt domain XML and QEMU drive strings that lose data"
                 + " or waste speed and memory.",
-        subcommands = {LintCommand.class, RulesCommand.class, ExplainCommand.class, SimulateCommand.class,
+        subcommands = {LintCommand.class, RulesCommand.class, ExplainCommand.class, SimulateCommand.class, ProbeCommand.class,
             CommandLine.HelpCommand.class})
 public final class VirtLint implements Callable<Integer> {
 

@@ -148,6 +148,30 @@ public final class Calibration {
         return sum;
     }
 
+    /** One throughput measured on a host: a bench row under a mode, in MB/s. */
+    public record Measured(Row row, Preset mode, double mbps) {
+    }
+
+    /** Least squares on log throughputs: the costs that best explain what a host measured. */
+    public static double absoluteObjective(List<Measured> measured, DeviceCosts costs) {
+        double sum = 0;
+        for (Measured m : measured) {
+            double off = Math.log(m.row().speed(m.mode(), costs) / m.mbps());
+            sum += off * off;
+        }
+        return sum;
+    }
+
+    /** The largest factor between a measured throughput and the model's. */
+    public static double worstFactor(List<Measured> measured, DeviceCosts costs) {
+        double worst = 1;
+        for (Measured m : measured) {
+            double r = m.row().speed(m.mode(), costs) / m.mbps();
+            worst = Math.max(worst, Math.max(r, 1 / r));
+        }
+        return worst;
+    }
+
     /** The two tables side by side, one line per row and mode. */
     public static String sideBySide(List<Row> rows, DeviceCosts costs) {
         StringBuilder out = new StringBuilder();

@@ -1,0 +1,81 @@
+package dev.virtlint.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.virtlint.facts.HostFacts;
+import dev.virtlint.facts.HostProfile;
+import dev.virtlint.sim.DeviceCosts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code virtlint probe} on the machine the tests run on. */
+class ProbeCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private static boolean qemuImg() {
+        try {
+            return new ProcessBuilder("qemu-img", "--version").redirectErrorStream(true).start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void theProfileReadsBackAsAHostProfileWithThisMachinesFacts() throws Exception {
+        Path profile = dir.resolve("host.yaml");
+        SimulateCommandTest.Run r = SimulateCommandTest.run("probe", "--output", profile.toString(), dir.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        HostFacts host = HostProfile.load(profile, "host.yaml");
+        assertThat(host.kernel()).contains(Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim());
+        assertThat(host.memoryBytes()).isPresent();
+        assertThat(host.memoryBytes().get()).isGreaterThan(256L << 20);
+        assertThat(host.mountOf("/").map(HostFacts.Mount::fstype)).isPresent();
+        assertThat(host.sysctl()).containsKeys("dirty_ratio", "dirty_expire_centisecs");
+        // The test's own directory is on a disk filesystem: O_DIRECT works there.
+        assertThat(host.directIo(dir.resolve("x.img").toString()).supported()).contains(true);
+        assertThat(Files.readString(profile)).doesNotContain("costs:");
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("host.yaml");
+        }
+    }
+
+    @Test
+    void mountPathsWithEscapedSpacesReadBack() {
+        assertThat(ProbeCommand.unescape("/srv/vm\\040images")).isEqualTo("/srv/vm images");
+        assertThat(ProbeCommand.unescape("/plain")).isEqualTo("/plain");
+    }
+
+    @Test
+    void benchMeasuresEachModeAndItsCostsChangeWhatSimulatePredicts() throws Exception {
+        assumeTrue(qemuImg(), "qemu-img is not installed (.ci/run installs qemu-utils)");
+        Path benchDir = Files.createDirectory(dir.resolve("bench"));
+        Path profile = dir.resolve("host.yaml");
+        SimulateCommandTest.Run r = SimulateCommandTest.run("probe", "--bench", benchDir.toString(), "--count", "256",
+                "--output", profile.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        String text = Files.readString(profile);
+        assertThat(text).contains("#   qd64-raw     writeback").contains("#   flush-qcow2  unsafe").contains("costs:");
+        HostFacts host = HostProfile.load(profile, "host.yaml");
+        assertThat(host.costs().keySet()).containsExactlyInAnyOrder(DeviceCosts.NAMES);
+        assertThat(DeviceCosts.withOverrides(host.costs())).isNotEqualTo(DeviceCosts.builtIn());
+        try (var left = Files.list(benchDir)) {
+            assertThat(left).isEmpty();
+        }
+        List<String> args = List.of("simulate", "--flushes", "yes", "--format", "json");
+        String plain = SimulateCommandTest.run(args.toArray(String[]::new)).out();
+        String measured = SimulateCommandTest.run("simulate", "--flushes", "yes", "--format", "json", "--host",
+                profile.toString()).out();
+        assertThat(speeds(measured)).isNotEqualTo(speeds(plain));
+    }
+
+    private static List<String> speeds(String json) {
+        return json.lines().filter(l -> l.contains("MBps")).toList();
+    }
+}
