@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Predictions for one disk: the loss model and the speed model run for a scenario. Identical
@@ -45,16 +46,39 @@ public final class Simulator {
         }
     }
 
+    /** What the loss model depends on: far fewer combinations than whole scenarios. */
+    private record LossKey(boolean writeback, boolean direct, boolean noFlush, boolean guestFlushes, Workload workload,
+                           HostModel host) {
+    }
+
     private final Map<Scenario, Prediction> cache = new ConcurrentHashMap<>();
+    private final Map<LossKey, LossModel.Losses> losses = new ConcurrentHashMap<>();
+    private final LongAdder nanos = new LongAdder();
 
     /** Predictions for a scenario, computed on first use. */
     public Prediction predict(Scenario s) {
-        return cache.computeIfAbsent(s, Simulator::compute);
+        Prediction p = cache.get(s);
+        if (p == null) {
+            long start = System.nanoTime();
+            p = cache.computeIfAbsent(s, this::compute);
+            nanos.add(System.nanoTime() - start);
+        }
+        return p;
     }
 
     /** How many distinct scenarios were computed. */
     public int computed() {
         return cache.size();
+    }
+
+    /** How many distinct loss simulations ran. */
+    public int lossRuns() {
+        return losses.size();
+    }
+
+    /** Time spent computing predictions (not looking them up), in nanoseconds. */
+    public long computeNanos() {
+        return nanos.sum();
     }
 
     /** The evidence for a finding: the scenario as it is and with the recommended cache mode. */
@@ -66,10 +90,11 @@ public final class Simulator {
         return new Evidence(current.workload().id(), current.guestFlushes(), predict(current), predict(current.withCache(recommended)), all);
     }
 
-    static Prediction compute(Scenario s) {
+    private Prediction compute(Scenario s) {
         CacheMode mode = s.cache();
         Workload w = s.workload();
-        LossModel.Losses losses = LossModel.simulate(mode, s.guestFlushes(), w, s.host(), SEED);
+        LossModel.Losses lost = losses.computeIfAbsent(new LossKey(mode.writeback(), mode.direct(), mode.noFlush(),
+                s.guestFlushes(), w, s.host()), k -> LossModel.simulate(mode, s.guestFlushes(), w, s.host(), SEED));
         IoPattern p = w.pattern(s.guestFlushes(), s.qcow2(), s.preallocated());
         double write = SpeedModel.mbps(p.size(), SpeedModel.writeMicros(mode, p, s.costs()));
         boolean pageCache = !mode.direct();
@@ -83,7 +108,7 @@ public final class Simulator {
         }
         double read = SpeedModel.mbps(p.size(), SpeedModel.readMicros(mode, p, w.hostHit(), s.costs()));
         long duplicate = pageCache ? Math.min(s.guestMemory() / 2, s.host().memoryBytes() / 2) : 0;
-        return new Prediction(mode.modeName(), losses, round(write), round(read), duplicate);
+        return new Prediction(mode.modeName(), lost, round(write), round(read), duplicate);
     }
 
     /** Three significant digits: what the figures can claim, and the same text on every platform. */
