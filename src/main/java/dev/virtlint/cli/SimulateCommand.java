@@ -256,13 +256,13 @@ final class SimulateCommand implements Callable<Integer> {
         out.append("guest ").append(s.guestFlushes() ? "flushes" : "does not flush").append("; ")
                 .append(s.qcow2() ? "qcow2" : "raw").append(s.preallocated() ? ", preallocated" : ", sparse")
                 .append("; current mode ").append(current.cache()).append('\n');
-        out.append(String.format(Locale.ROOT, "%n  %-13s %-28s %10s %10s %8s %8s %10s%n", "mode",
+        out.append(String.format(Locale.ROOT, "%n  %-13s %-30s %10s %10s %8s %8s %10s%n", "mode",
                 "lost p95: qemu / host / power", "write MB/s", "read MB/s", "writes", "reads", "host dup"));
         for (Prediction p : modes) {
             String lost = EvidenceReport.bytes(p.loss().qemuCrash().p95()) + " / "
                     + EvidenceReport.bytes(p.loss().hostCrash().p95()) + " / "
                     + EvidenceReport.bytes(p.loss().powerLoss().p95());
-            out.append(String.format(Locale.ROOT, "%s %-13s %-28s %10s %10s %8s %8s %10s%n",
+            out.append(String.format(Locale.ROOT, "%s %-13s %-30s %10s %10s %8s %8s %10s%n",
                     p.cache().equals(current.cache()) ? "*" : " ", p.cache(), lost, number(p.writeMBps()),
                     number(p.readMBps()), ratio(p.writeMBps() / current.writeMBps()),
                     ratio(p.readMBps() / current.readMBps()), EvidenceReport.bytes(p.hostCacheDuplicateBytes())));
