@@ -2,7 +2,12 @@ package dev.virtlint.cli;
 
 import dev.virtlint.config.Config;
 import dev.virtlint.parse.Yaml.YamlException;
+import dev.virtlint.facts.HostFacts;
+import dev.virtlint.facts.HostProfile;
+import java.io.IOException;
 import java.nio.file.Files;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,5 +46,16 @@ final class ConfigLookup {
             byFile.put(file.get(), c);
         }
         return c;
+    }
+
+    /** The profile given by {@code --host}, or null when none was given. */
+    static HostFacts hostProfile(Path host, CommandLine cl) throws IOException, YamlException {
+        if (host == null) {
+            return null;
+        }
+        if (!Files.isRegularFile(host)) {
+            throw new ParameterException(cl, "host profile " + host + " not found");
+        }
+        return HostProfile.load(host, Config.labelFor(host));
     }
 }

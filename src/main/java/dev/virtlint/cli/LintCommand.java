@@ -2,7 +2,6 @@ package dev.virtlint.cli;
 
 import dev.virtlint.config.Config;
 import dev.virtlint.facts.HostFacts;
-import dev.virtlint.facts.HostProfile;
 import dev.virtlint.lint.Input;
 import dev.virtlint.lint.InputError;
 import dev.virtlint.lint.Inputs;
@@ -91,13 +90,7 @@ final class LintCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "nothing to lint: give a PATH, - for standard input, or --drive STRING");
         }
         ConfigLookup configs = new ConfigLookup(config);
-        HostFacts hostFacts = null;
-        if (host != null) {
-            if (!Files.isRegularFile(host)) {
-                throw new ParameterException(spec.commandLine(), "host profile " + host + " not found");
-            }
-            hostFacts = HostProfile.load(host, Config.labelFor(host));
-        }
+        HostFacts hostFacts = ConfigLookup.hostProfile(host, spec.commandLine());
         List<Input> inputs = new ArrayList<>();
         List<InputError> errors = new ArrayList<>();
         for (String path : paths) {

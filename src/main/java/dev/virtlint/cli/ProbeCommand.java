@@ -1,6 +1,5 @@
 package dev.virtlint.cli;
 
-import dev.virtlint.facts.HostProfile;
 import dev.virtlint.model.CacheMode.Preset;
 import dev.virtlint.sim.Calibration;
 import dev.virtlint.sim.Calibration.Measured;
@@ -69,9 +68,6 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the profile here, not to stdout.")
     Path output;
 
-    /** A root for /proc, for tests. */
-    Path root = Path.of("/");
-
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (count < 16) {
@@ -87,7 +83,7 @@ final class ProbeCommand implements Callable<Integer> {
         }
         StringBuilder y = new StringBuilder();
         y.append("# Host profile written by virtlint probe. Use it with --host FILE or hosts: in .virtlint.yaml.\n");
-        readFirstLine(root.resolve("proc/sys/kernel/osrelease"))
+        readFirstLine(Path.of("/proc/sys/kernel/osrelease"))
                 .ifPresent(k -> y.append("kernel: ").append(quote(k)).append('\n'));
         qemuVersion().ifPresent(q -> y.append("qemu: ").append(quote(q)).append('\n'));
         memory().ifPresent(kib -> y.append("memory: ").append(kib).append("KiB\n"));
@@ -110,7 +106,7 @@ final class ProbeCommand implements Callable<Integer> {
         }
         Map<String, String> sysctl = new LinkedHashMap<>();
         for (String name : SYSCTLS) {
-            readFirstLine(root.resolve("proc/sys/vm/" + name)).ifPresent(v -> sysctl.put(name, v));
+            readFirstLine(Path.of("/proc/sys/vm/" + name)).ifPresent(v -> sysctl.put(name, v));
         }
         if (!sysctl.isEmpty()) {
             y.append("sysctl:\n");
@@ -147,7 +143,7 @@ final class ProbeCommand implements Callable<Integer> {
 
     private Optional<Long> memory() {
         try {
-            for (String line : Files.readAllLines(root.resolve("proc/meminfo"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
                 if (line.startsWith("MemTotal:")) {
                     return Optional.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
                 }
@@ -162,7 +158,7 @@ final class ProbeCommand implements Callable<Integer> {
     List<String[]> mounts() {
         Map<String, String> byPath = new LinkedHashMap<>();
         try {
-            for (String line : Files.readAllLines(root.resolve("proc/mounts"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
                 String[] f = line.split(" ");
                 if (f.length < 3 || PSEUDO.contains(f[2])) {
                     continue;
@@ -349,10 +345,5 @@ final class ProbeCommand implements Callable<Integer> {
         }
         c.add(image.toString());
         return c;
-    }
-
-    /** For the profile's reader: a probe's output must load as a host profile. */
-    static void check(Path profile) throws IOException, dev.virtlint.parse.Yaml.YamlException {
-        HostProfile.load(profile, profile.toString());
     }
 }

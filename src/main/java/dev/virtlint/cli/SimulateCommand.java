@@ -97,13 +97,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (guest != null && flushes != null) {
             throw usage("give --guest or --flushes, not both");
         }
-        HostFacts hostFacts = null;
-        if (host != null) {
-            if (!Files.isRegularFile(host)) {
-                throw usage("host profile " + host + " not found");
-            }
-            hostFacts = dev.virtlint.facts.HostProfile.load(host, Config.labelFor(host));
-        }
+        HostFacts hostFacts = ConfigLookup.hostProfile(host, spec.commandLine());
         Workload chosen = null;
         if (workload != null) {
             chosen = Workload.byId(workload).orElseThrow(() -> usage("unknown workload '" + workload
@@ -118,7 +112,7 @@ final class SimulateCommand implements Callable<Integer> {
             if (preallocated || cache != null) {
                 throw usage("--preallocated and --cache describe given facts; a FILE says them itself");
             }
-            Located located = locate();
+            Located located = locate(hostFacts);
             if (located == null) {
                 return ExitCode.INPUT;
             }
@@ -130,10 +124,9 @@ final class SimulateCommand implements Callable<Integer> {
             Workload w = chosen;
             Scenario s = Evidences.scenario(check, located.domain(),
                     name -> w != null ? w : located.settings().workloads().apply(name), assumptions);
-            if (hostFacts != null || qcow2 != null) {
-                HostFacts h = hostFacts != null ? hostFacts : check.host();
-                s = new Scenario(s.cache(), s.guestFlushes(), s.workload(), qcow2 != null ? qcow2 : s.qcow2(),
-                        s.preallocated(), s.guestMemory(), HostModel.of(h), DeviceCosts.withOverrides(h.costs()));
+            if (qcow2 != null) {
+                s = new Scenario(s.cache(), s.guestFlushes(), s.workload(), qcow2, s.preallocated(), s.guestMemory(),
+                        s.host(), s.costs());
             }
             scenario = s;
             subject = check.name() + (check.domain() == null ? "" : " of domain " + check.domain());
@@ -201,7 +194,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     /** The disk named by FILE[:TARGET]; null after printing why when the file cannot be read. */
-    private Located locate() throws YamlException {
+    private Located locate(HostFacts host) throws YamlException {
         String file = disk;
         String target = null;
         if (!Files.exists(Path.of(file)) && file.lastIndexOf(':') > 0) {
@@ -219,7 +212,7 @@ final class SimulateCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return null;
         }
-        Linter.Settings settings = new ConfigLookup(config).forInput(path).settingsFor(path, Set.of(), Set.of(), null);
+        Linter.Settings settings = new ConfigLookup(config).forInput(path).settingsFor(path, Set.of(), Set.of(), host);
         List<DiskCheck> checks = Linter.checks(outcome.file(), settings);
         List<DiskCheck> writable = checks.stream().filter(DiskCheck::writable).toList();
         String targets = String.join(", ", writable.stream().map(c -> c.disk().target()).toList());

@@ -2,37 +2,23 @@ package dev.virtlint.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class LintCommandTest {
 
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
+    private static Cli.Run runWithStdin(String stdin, String... args) {
+        return Cli.runWithStdin(stdin, args);
     }
 
-    private static Run runWithStdin(String stdin, String... args) {
-        CommandLine cl = VirtLint.commandLine(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
-    private static Run run(String... args) {
-        return runWithStdin("", args);
+    private static Cli.Run run(String... args) {
+        return Cli.run(args);
     }
 
     private static final String GOOD = """
@@ -57,7 +43,7 @@ class LintCommandTest {
 
     @Test
     void cleanDomainExitsZero() throws IOException {
-        Run r = run("lint", write("good.xml", GOOD).toString());
+        Cli.Run r = run("lint", write("good.xml", GOOD).toString());
         assertThat(r.exit()).isEqualTo(ExitCode.OK);
         assertThat(r.out()).contains("no findings in 1 file (1 disk)");
         assertThat(r.err()).isEmpty();
@@ -68,7 +54,7 @@ class LintCommandTest {
         write("a-good.xml", GOOD);
         write("b-bad.xml", "<domain>\n  <name>bad</name>\n  <devices>\n</domain>\n");
         write("c-net.xml", "<network><name>default</name></network>");
-        Run r = run("lint", "--format", "json", dir.toString());
+        Cli.Run r = run("lint", "--format", "json", dir.toString());
         assertThat(r.exit()).isEqualTo(ExitCode.INPUT);
         assertThat(r.err()).containsPattern("b-bad\\.xml:4:3: error: malformed XML: .+");
         assertThat(r.out()).contains("\"domain\": \"good\"").contains("\"kind\": \"skipped\"")
@@ -77,7 +63,7 @@ class LintCommandTest {
 
     @Test
     void missingPathIsAnInputErrorNotAUsageError() throws IOException {
-        Run r = run("lint", dir.resolve("nope.xml").toString(), write("good.xml", GOOD).toString());
+        Cli.Run r = run("lint", dir.resolve("nope.xml").toString(), write("good.xml", GOOD).toString());
         assertThat(r.exit()).isEqualTo(ExitCode.INPUT);
         assertThat(r.err()).contains("nope.xml: error: no such file or directory");
         assertThat(r.out()).contains("in 1 file");
@@ -85,7 +71,7 @@ class LintCommandTest {
 
     @Test
     void nothingToLintIsAUsageError() {
-        Run r = run("lint");
+        Cli.Run r = run("lint");
         assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(r.err()).contains("nothing to lint");
     }
@@ -93,21 +79,21 @@ class LintCommandTest {
     @Test
     void unknownOptionAndBadFormatAreUsageErrors() {
         assertThat(run("lint", "--bogus", "x").exit()).isEqualTo(ExitCode.USAGE);
-        Run r = run("lint", "--format", "yaml", "x");
+        Cli.Run r = run("lint", "--format", "yaml", "x");
         assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(r.err()).contains("--format");
     }
 
     @Test
     void helpListsTheExitCodes() {
-        Run r = run("lint", "--help");
+        Cli.Run r = run("lint", "--help");
         assertThat(r.exit()).isEqualTo(0);
         assertThat(r.out()).contains("Exit codes:").contains("70   internal error");
     }
 
     @Test
     void driveStringFollowsTheJsonSchema() {
-        Run r = run("lint", "--format", "json", "--drive", "file=/vm/a,,b.img,if=virtio,cache=unsafe,aio=threads");
+        Cli.Run r = run("lint", "--format", "json", "--drive", "file=/vm/a,,b.img,if=virtio,cache=unsafe,aio=threads");
         assertThat(r.exit()).isEqualTo(ExitCode.FINDINGS);
         assertThat(r.out()).contains("\"kind\": \"drive\"", "\"path\": \"--drive[1]\"", "\"origin\": \"drive\"",
                 "\"source\": \"/vm/a,b.img\"", "\"mode\": \"unsafe\"", "\"explicit\": true", "\"noFlush\": true",
@@ -117,15 +103,15 @@ class LintCommandTest {
 
     @Test
     void driveWithoutCacheIsImplicitWriteback() {
-        Run r = run("lint", "--format", "json", "--drive", "file=/vm/a.img,if=virtio");
+        Cli.Run r = run("lint", "--format", "json", "--drive", "file=/vm/a.img,if=virtio");
         assertThat(r.out()).contains("\"mode\": \"writeback\"", "\"explicit\": false");
     }
 
     @Test
     void stdinIsSniffedAsXmlOrArgs() {
-        Run xml = runWithStdin(GOOD, "lint", "--format", "json", "-");
+        Cli.Run xml = runWithStdin(GOOD, "lint", "--format", "json", "-");
         assertThat(xml.out()).contains("\"path\": \"-\"", "\"kind\": \"domain\"");
-        Run args = runWithStdin("qemu-system-x86_64 -drive file=/a.img,if=virtio,cache=none\n", "lint", "--format", "json", "-");
+        Cli.Run args = runWithStdin("qemu-system-x86_64 -drive file=/a.img,if=virtio,cache=none\n", "lint", "--format", "json", "-");
         assertThat(args.out()).contains("\"kind\": \"args\"", "\"mode\": \"none\"");
     }
 
@@ -135,7 +121,7 @@ class LintCommandTest {
         write("vms/b.args", "qemu -drive file=/b.img,if=virtio\n");
         write("vms/notes.txt", "not linted");
         write("vms/.git/c.xml", "<broken");
-        Run r = run("lint", "--fail-on", "never", "--format", "json", dir.resolve("vms").toString());
+        Cli.Run r = run("lint", "--fail-on", "never", "--format", "json", dir.resolve("vms").toString());
         assertThat(r.exit()).isEqualTo(ExitCode.OK);
         assertThat(r.out()).contains("a.xml", "b.args").doesNotContain("notes.txt", "c.xml");
     }
@@ -157,19 +143,19 @@ class LintCommandTest {
 
     @Test
     void selectAndIgnoreChooseRules() {
-        Run only = run("lint", "--select", "double-caching", "--drive", UNSAFE);
+        Cli.Run only = run("lint", "--select", "double-caching", "--drive", UNSAFE);
         assertThat(only.out()).contains("[double-caching]").doesNotContain("[unsafe-cache-persistent-disk]");
-        Run without = run("lint", "--ignore", "double-caching,unsafe-cache-persistent-disk", "--drive", UNSAFE);
+        Cli.Run without = run("lint", "--ignore", "double-caching,unsafe-cache-persistent-disk", "--drive", UNSAFE);
         assertThat(without.out()).contains("no findings");
         assertThat(without.exit()).isEqualTo(ExitCode.OK);
-        Run unknown = run("lint", "--select", "no-such-rule", "--drive", UNSAFE);
+        Cli.Run unknown = run("lint", "--select", "no-such-rule", "--drive", UNSAFE);
         assertThat(unknown.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(unknown.err()).contains("unknown rule 'no-such-rule'");
     }
 
     @Test
     void textFindingHasPositionSeverityRuleAndFix() {
-        Run r = run("lint", "--drive", UNSAFE);
+        Cli.Run r = run("lint", "--drive", UNSAFE);
         assertThat(r.out()).contains("--drive[1]:1:32: error [unsafe-cache-persistent-disk] disk virtio0 (/vm/a.img)"
                 + " uses cache=unsafe but is not a scratch disk")
                 .contains("  fix: cache=unsafe -> cache=none");
@@ -177,14 +163,14 @@ class LintCommandTest {
 
     @Test
     void rulesListsTheCatalogueAndExplainPrintsAPage() {
-        Run rules = run("rules");
+        Cli.Run rules = run("rules");
         assertThat(rules.exit()).isEqualTo(0);
         assertThat(rules.out().lines()).hasSize(dev.virtlint.rules.Catalogue.rules().size());
         assertThat(rules.out()).contains("unsafe-cache-persistent-disk", "error", "safety");
-        Run explain = run("explain", "double-caching");
+        Cli.Run explain = run("explain", "double-caching");
         assertThat(explain.exit()).isEqualTo(0);
         assertThat(explain.out()).startsWith("# double-caching").contains("## What the fix does");
-        Run unknown = run("explain", "no-such-rule");
+        Cli.Run unknown = run("explain", "no-such-rule");
         assertThat(unknown.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(unknown.err()).contains("unknown rule 'no-such-rule'");
     }
@@ -206,11 +192,11 @@ class LintCommandTest {
     void theNearestConfigurationAppliesAndConfigOverridesIt() throws IOException {
         Path vm = write("repo/vms/shm.xml", WRITEBACK_ON_SHM);
         write("repo/.virtlint.yaml", "rules:\n  detect-zeroes-unmap-without-discard: off\n");
-        Run found = run("lint", vm.toString());
+        Cli.Run found = run("lint", vm.toString());
         assertThat(found.out()).doesNotContain("detect-zeroes-unmap-without-discard")
                 .contains("[direct-io-unsupported-fs]");
         Path other = write("other.yaml", "rules:\n  direct-io-unsupported-fs: off\n");
-        Run overridden = run("lint", "--config", other.toString(), vm.toString());
+        Cli.Run overridden = run("lint", "--config", other.toString(), vm.toString());
         assertThat(overridden.out()).contains("[detect-zeroes-unmap-without-discard]")
                 .doesNotContain("[direct-io-unsupported-fs]");
     }
@@ -218,13 +204,13 @@ class LintCommandTest {
     @Test
     void aHostProfileDecidesWhatTheUnknownKernelLeftOpen() throws IOException {
         Path vm = write("shm.xml", WRITEBACK_ON_SHM);
-        Run unknown = run("lint", "--select", "direct-io-unsupported-fs", vm.toString());
+        Cli.Run unknown = run("lint", "--select", "direct-io-unsupported-fs", vm.toString());
         assertThat(unknown.out()).contains("warning [direct-io-unsupported-fs]").contains("kernel is unknown");
         Path old = write("old.yaml", "kernel: \"5.15.0\"\n");
-        Run known = run("lint", "--select", "direct-io-unsupported-fs", "--host", old.toString(), vm.toString());
+        Cli.Run known = run("lint", "--select", "direct-io-unsupported-fs", "--host", old.toString(), vm.toString());
         assertThat(known.out()).contains("error [direct-io-unsupported-fs]").contains("host kernel 5.15.0");
         Path recent = write("recent.yaml", "kernel: \"6.8.0\"\n");
-        Run fine = run("lint", "--select", "direct-io-unsupported-fs", "--host", recent.toString(), vm.toString());
+        Cli.Run fine = run("lint", "--select", "direct-io-unsupported-fs", "--host", recent.toString(), vm.toString());
         assertThat(fine.exit()).isEqualTo(ExitCode.OK);
         assertThat(fine.out()).contains("no findings");
     }
@@ -240,11 +226,11 @@ class LintCommandTest {
                 """);
         write("repo/.virtlint.yaml", "custom-rules: [rules/]\n");
         Path vm = write("repo/shm.xml", WRITEBACK_ON_SHM);
-        Run r = run("lint", "--select", "no-ide-disks", "--format", "json", vm.toString());
+        Cli.Run r = run("lint", "--select", "no-ide-disks", "--format", "json", vm.toString());
         assertThat(r.exit()).isEqualTo(ExitCode.FINDINGS);
         assertThat(r.out()).contains("\"rule\": \"no-ide-disks\"").contains("\"line\": 7")
                 .contains("\"column\": 30").contains("\"message\": \"disk vda (/dev/shm/vm.img) is on bus='ide'\"");
-        Run elsewhere = run("lint", "--select", "no-ide-disks", write("shm2.xml", WRITEBACK_ON_SHM).toString());
+        Cli.Run elsewhere = run("lint", "--select", "no-ide-disks", write("shm2.xml", WRITEBACK_ON_SHM).toString());
         assertThat(elsewhere.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(elsewhere.err()).contains("unknown rule 'no-ide-disks'");
     }
@@ -260,13 +246,13 @@ class LintCommandTest {
                 """);
         write("repo/.virtlint.yaml", "custom-rules: [bad.rule.yaml]\n");
         Path vm = write("repo/vm.xml", GOOD);
-        Run r = run("lint", vm.toString());
+        Cli.Run r = run("lint", vm.toString());
         assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).matches("(?s).*bad\\.rule\\.yaml:4:9: error: rule broken-rule: invalid XPath"
                 + " 'driver\\[@cache = \\]': .*\n");
         Path badHost = write("host.yaml", "memory: lots\n");
-        Run h = run("lint", "--host", badHost.toString(), vm.toString());
+        Cli.Run h = run("lint", "--host", badHost.toString(), vm.toString());
         assertThat(h.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(h.err()).contains("host.yaml:1:9: error: expected a size such as 64GiB, found 'lots'");
     }
@@ -281,10 +267,10 @@ class LintCommandTest {
                 message: "{disk} is on {setting}"
                 """);
         Path cfg = write("repo/.virtlint.yaml", "custom-rules: [rules/]\n");
-        Run rules = run("rules", "--config", cfg.toString());
+        Cli.Run rules = run("rules", "--config", cfg.toString());
         assertThat(rules.out()).containsPattern("(?m)^no-ide-disks +error +custom +IDE disks are slow$")
                 .contains("double-caching");
-        Run explain = run("explain", "--config", cfg.toString(), "no-ide-disks");
+        Cli.Run explain = run("explain", "--config", cfg.toString(), "no-ide-disks");
         assertThat(explain.exit()).isEqualTo(ExitCode.OK);
         assertThat(explain.out()).startsWith("# no-ide-disks\n").contains("IDE disks are slow.")
                 .contains("select: \"target/@bus[. = 'ide']\"");

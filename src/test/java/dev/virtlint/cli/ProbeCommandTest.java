@@ -30,7 +30,7 @@ class ProbeCommandTest {
     @Test
     void theProfileReadsBackAsAHostProfileWithThisMachinesFacts() throws Exception {
         Path profile = dir.resolve("host.yaml");
-        SimulateCommandTest.Run r = SimulateCommandTest.run("probe", "--output", profile.toString(), dir.toString());
+        Cli.Run r = Cli.run("probe", "--output", profile.toString(), dir.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         HostFacts host = HostProfile.load(profile, "host.yaml");
         assertThat(host.kernel()).contains(Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim());
@@ -57,7 +57,7 @@ class ProbeCommandTest {
         assumeTrue(qemuImg(), "qemu-img is not installed (.ci/run installs qemu-utils)");
         Path benchDir = Files.createDirectory(dir.resolve("bench"));
         Path profile = dir.resolve("host.yaml");
-        SimulateCommandTest.Run r = SimulateCommandTest.run("probe", "--bench", benchDir.toString(), "--count", "256",
+        Cli.Run r = Cli.run("probe", "--bench", benchDir.toString(), "--count", "256",
                 "--output", profile.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         String text = Files.readString(profile);
@@ -69,8 +69,8 @@ class ProbeCommandTest {
             assertThat(left).isEmpty();
         }
         List<String> args = List.of("simulate", "--flushes", "yes", "--format", "json");
-        String plain = SimulateCommandTest.run(args.toArray(String[]::new)).out();
-        String measured = SimulateCommandTest.run("simulate", "--flushes", "yes", "--format", "json", "--host",
+        String plain = Cli.run(args.toArray(String[]::new)).out();
+        String measured = Cli.run("simulate", "--flushes", "yes", "--format", "json", "--host",
                 profile.toString()).out();
         assertThat(speeds(measured)).isNotEqualTo(speeds(plain));
     }

@@ -2,33 +2,20 @@ package dev.virtlint.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class SimulateCommandTest {
 
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        CommandLine cl = VirtLint.commandLine(new ByteArrayInputStream(new byte[0]));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static Cli.Run run(String... args) {
+        return Cli.run(args);
     }
 
     private static final String TWO_DISKS = """
@@ -70,7 +57,7 @@ class SimulateCommandTest {
 
     @Test
     void aDiskOfAFileGetsAllFiveModesWithTheCurrentOneMarked() throws IOException {
-        Run r = run("simulate", file() + ":vda");
+        Cli.Run r = run("simulate", file() + ":vda");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("simulated: disk vda (/var/lib/libvirt/images/db01.qcow2) of domain db01")
                 .contains("workload database").contains("qcow2, sparse; current mode unsafe");
@@ -87,7 +74,7 @@ class SimulateCommandTest {
 
     @Test
     void jsonGivesOnePredictionPerModeAndRepeatsByteForByte() throws IOException {
-        Run r = run("simulate", "--format", "json", file() + ":vdb");
+        Cli.Run r = run("simulate", "--format", "json", file() + ":vdb");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("\"modes\"").contains("\"current\": \"none\"").contains("\"preallocated\": true");
         for (String mode : List.of("writeback", "none", "writethrough", "directsync", "unsafe")) {
@@ -99,13 +86,13 @@ class SimulateCommandTest {
 
     @Test
     void givenFactsAreSimulatedWithoutAFile() {
-        Run flushing = run("simulate", "--flushes", "yes", "--workload", "build", "--format", "qcow2");
-        Run not = run("simulate", "--flushes", "no", "--workload", "build", "--format", "qcow2");
+        Cli.Run flushing = run("simulate", "--flushes", "yes", "--workload", "build", "--format", "qcow2");
+        Cli.Run not = run("simulate", "--flushes", "no", "--workload", "build", "--format", "qcow2");
         assertThat(flushing.exit()).isZero();
         assertThat(row(flushing.out(), "writeback").get(1)).isEqualTo("0 B / 0 B / 0 B");
         assertThat(row(not.out(), "writeback").get(1)).isNotEqualTo("0 B / 0 B / 0 B");
         assertThat(not.out()).contains("guest does not flush; qcow2, sparse; current mode writeback");
-        Run guest = run("simulate", "--guest", "http://redhat.com/rhel/5.4", "--cache", "unsafe");
+        Cli.Run guest = run("simulate", "--guest", "http://redhat.com/rhel/5.4", "--cache", "unsafe");
         assertThat(guest.exit()).as(guest.err()).isZero();
         assertThat(guest.out()).contains("current mode unsafe");
     }
@@ -113,7 +100,7 @@ class SimulateCommandTest {
     @Test
     void wrongArgumentsAreUsageErrors() throws IOException {
         String f = file();
-        Run several = run("simulate", f);
+        Cli.Run several = run("simulate", f);
         assertThat(several.exit()).isEqualTo(2);
         assertThat(several.err()).contains("several writable disks").contains("vda, vdb");
         assertThat(run("simulate", f + ":sda").err()).contains("disk sda of " + f + " is read-only");
@@ -127,10 +114,14 @@ class SimulateCommandTest {
     void aHostProfileWithMeasuredCostsChangesTheSpeeds() throws IOException {
         Path profile = dir.resolve("host.yaml");
         Files.writeString(profile, "memory: 64GiB\ncosts:\n  copy-mbps: 400\n  flush-us: 4000\n");
-        Run plain = run("simulate", "--flushes", "yes");
-        Run measured = run("simulate", "--flushes", "yes", "--host", profile.toString());
+        Cli.Run plain = run("simulate", "--flushes", "yes");
+        Cli.Run measured = run("simulate", "--flushes", "yes", "--host", profile.toString());
         assertThat(row(measured.out(), "writeback").get(2)).isNotEqualTo(row(plain.out(), "writeback").get(2));
         assertThat(row(measured.out(), "none").get(2)).isNotEqualTo(row(plain.out(), "none").get(2));
         assertThat(measured.out()).doesNotContain("host memory 16 GiB");
+        // The same for a disk of a file.
+        String f = file() + ":vdb";
+        assertThat(row(run("simulate", "--host", profile.toString(), f).out(), "none").get(2))
+                .isNotEqualTo(row(run("simulate", f).out(), "none").get(2));
     }
 }
