@@ -23,10 +23,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -67,30 +69,14 @@ final class LintCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     FailOn failOn;
 
-    @Option(names = "--select", paramLabel = "RULE", split = ",",
-            description = "Run only these rules (comma-separated ids).")
-    List<String> select = new ArrayList<>();
-
-    @Option(names = "--ignore", paramLabel = "RULE", split = ",",
-            description = "Do not run these rules (comma-separated ids).")
-    List<String> ignore = new ArrayList<>();
-
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Use this configuration for every input (default: the nearest " + Config.FILE_NAME
-                    + " in the input's directory or above).")
-    Path config;
-
-    @Option(names = "--host", paramLabel = "FILE",
-            description = "Host profile (YAML) for every input; wins over the configuration's hosts:.")
-    Path host;
+    @Mixin
+    RuleOptions rules;
 
     @Override
     public Integer call() throws IOException, YamlException {
         if (paths.isEmpty() && drives.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "nothing to lint: give a PATH, - for standard input, or --drive STRING");
         }
-        ConfigLookup configs = new ConfigLookup(config);
-        HostFacts hostFacts = ConfigLookup.hostProfile(host, spec.commandLine());
         List<Input> inputs = new ArrayList<>();
         List<InputError> errors = new ArrayList<>();
         for (String path : paths) {
@@ -108,26 +94,13 @@ final class LintCommand implements Callable<Integer> {
             inputs.add(new Input("--drive[" + (i + 1) + "]", null, Input.Kind.DRIVE,
                     drives.get(i).getBytes(StandardCharsets.UTF_8)));
         }
-        List<Config> used = new ArrayList<>();
-        for (Input input : inputs) {
-            used.add(configs.forInput(input.path()));
-        }
-        Set<String> known = new LinkedHashSet<>();
-        Catalogue.rules().forEach(r -> known.add(r.info().id()));
-        used.forEach(c -> c.rules().forEach(r -> known.add(r.info().id())));
-        for (String id : concat(select, ignore)) {
-            if (!known.contains(id)) {
-                throw new ParameterException(spec.commandLine(), "unknown rule '" + id + "' (virtlint rules lists them)");
-            }
-        }
+        Map<Input, Linter.Settings> settings = rules.settings(inputs, spec.commandLine());
         List<Checked> files = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             Input input = inputs.get(i);
-            Linter.Settings settings = used.get(i).settingsFor(input.path(), Set.copyOf(select), Set.copyOf(ignore),
-                    hostFacts);
             Loader.Outcome outcome = Loader.load(input);
             if (outcome.file() != null) {
-                files.add(new Checked(outcome.file(), Linter.lint(outcome.file(), settings)));
+                files.add(new Checked(outcome.file(), Linter.lint(outcome.file(), settings.get(input))));
             } else {
                 errors.add(outcome.error());
             }
@@ -149,12 +122,6 @@ final class LintCommand implements Callable<Integer> {
         }
         Severity threshold = failOn == FailOn.never ? null : Severity.byId(failOn.name()).orElseThrow();
         return run.fails(threshold) ? ExitCode.FINDINGS : ExitCode.OK;
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 
     private byte[] readStdin() {

@@ -12,7 +12,7 @@ import picocli.CommandLine;
 @Command(name = "virtlint", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Finds disk cache settings in libvirt domain XML and QEMU drive strings that lose data"
                 + " or waste speed and memory.",
-        subcommands = {LintCommand.class, RulesCommand.class, ExplainCommand.class, SimulateCommand.class, ProbeCommand.class,
+        subcommands = {LintCommand.class, FixCommand.class, RulesCommand.class, ExplainCommand.class, SimulateCommand.class, ProbeCommand.class,
             CommandLine.HelpCommand.class})
 public final class VirtLint implements Callable<Integer> {
 
@@ -49,7 +49,9 @@ public final class VirtLint implements Callable<Integer> {
     }
 
     private static void listExitCodes(CommandLine cl) {
-        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCode.HELP);
+        if (cl.getCommandSpec().usageMessage().exitCodeList().isEmpty()) {
+            cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCode.HELP);
+        }
         for (CommandLine sub : cl.getSubcommands().values()) {
             listExitCodes(sub);
         }

@@ -29,6 +29,7 @@ public final class Disk {
     private final String io;
     private final String discard;
     private final String detectZeroes;
+    private final boolean driveString;
     private final Map<Setting, Located> settings;
 
     private Disk(Builder b) {
@@ -49,6 +50,7 @@ public final class Disk {
         this.io = b.io;
         this.discard = b.discard;
         this.detectZeroes = b.detectZeroes;
+        this.driveString = b.driveString;
         this.settings = Collections.unmodifiableMap(new EnumMap<>(b.settings));
     }
 
@@ -128,6 +130,14 @@ public final class Disk {
         return Optional.ofNullable(detectZeroes);
     }
 
+    /**
+     * Whether the disk is a {@code -drive key=value,...} string, to which a fix may append an option
+     * after the {@link Setting#DRIVER} span; false for XML, {@code -hda FILE} shorthands and {@code -blockdev}.
+     */
+    public boolean driveString() {
+        return driveString;
+    }
+
     public Optional<Located> setting(Setting key) {
         return Optional.ofNullable(settings.get(key));
     }
@@ -165,6 +175,7 @@ public final class Disk {
         private String io;
         private String discard;
         private String detectZeroes;
+        private boolean driveString;
         private final Map<Setting, Located> settings = new EnumMap<>(Setting.class);
 
         private Builder(Origin origin, Span span) {
@@ -244,6 +255,11 @@ public final class Disk {
 
         public Builder detectZeroes(String value) {
             this.detectZeroes = value;
+            return this;
+        }
+
+        public Builder driveString(boolean value) {
+            this.driveString = value;
             return this;
         }
 

@@ -38,6 +38,8 @@ public final class DriveParser {
     private final Map<String, Options> blockdevs = new HashMap<>();
     private final List<Options> devices = new ArrayList<>();
     private final Set<Options> floppyGlobals = new HashSet<>();
+    /** {@code -hda FILE} and friends: drives without an option string of their own. */
+    private final Set<Options> shorthands = new HashSet<>();
     private boolean globalSnapshot;
 
     private DriveParser(SourceText source, Origin origin) {
@@ -87,7 +89,9 @@ public final class DriveParser {
                 case "-snapshot" -> p.globalSnapshot = true;
                 default -> {
                     if (LEGACY_DRIVES.containsKey(option) && hasValue) {
-                        p.drives.add(legacyDrive(option, argv.get(++i)));
+                        Options legacy = legacyDrive(option, argv.get(++i));
+                        p.drives.add(legacy);
+                        p.shorthands.add(legacy);
                     }
                 }
             }
@@ -221,6 +225,7 @@ public final class DriveParser {
         b.at(Setting.CACHE_DIRECT, drive.located("cache.direct"));
         b.at(Setting.CACHE_NO_FLUSH, drive.located("cache.no-flush"));
         b.at(Setting.DRIVER, new Located(drive.text(), drive.span()));
+        b.driveString(!shorthands.contains(drive));
 
         String file = drive.value("file").orElse(null);
         if (file != null && !file.isEmpty()) {

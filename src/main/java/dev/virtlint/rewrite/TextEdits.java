@@ -30,6 +30,18 @@ public final class TextEdits {
         return this;
     }
 
+    public TextEdits addAll(TextEdits other) {
+        edits.addAll(other.edits);
+        return this;
+    }
+
+    /** The edits in text order. */
+    public List<Replace> sorted() {
+        List<Replace> sorted = new ArrayList<>(edits);
+        sorted.sort(Comparator.comparingInt((Replace r) -> r.span().start()).thenComparingInt(r -> r.span().end()));
+        return sorted;
+    }
+
     public boolean isEmpty() {
         return edits.isEmpty();
     }
@@ -39,8 +51,7 @@ public final class TextEdits {
      * an insertion inside a replaced range; an insertion at a replaced range's edge is not.
      */
     public String apply(String text) {
-        List<Replace> sorted = new ArrayList<>(edits);
-        sorted.sort(Comparator.comparingInt((Replace r) -> r.span().start()).thenComparingInt(r -> r.span().end()));
+        List<Replace> sorted = sorted();
         StringBuilder out = new StringBuilder(text.length() + 64);
         int at = 0;
         Replace previous = null;

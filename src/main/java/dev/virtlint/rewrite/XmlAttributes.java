@@ -81,6 +81,16 @@ public final class XmlAttributes {
         return attributes.stream().filter(a -> a.name().equals(name)).findFirst();
     }
 
+    /** The raw value of an attribute as written (entities not expanded), if the tag has it. */
+    public Optional<String> value(String name) {
+        return find(name).map(a -> text.substring(a.value().start(), a.value().end()));
+    }
+
+    /** The quote character a new attribute of this tag gets: its last attribute's, else the document's. */
+    public char quote() {
+        return attributes.isEmpty() ? documentQuote() : attributes.get(attributes.size() - 1).quote();
+    }
+
     /** Sets an attribute: its value is replaced if it exists, else it is added after the last one. */
     public void set(String name, String value, TextEdits edits) {
         Optional<Attribute> existing = find(name);
@@ -88,7 +98,7 @@ public final class XmlAttributes {
             edits.add(existing.get().value(), escape(value, existing.get().quote()));
             return;
         }
-        char quote = attributes.isEmpty() ? documentQuote() : attributes.get(attributes.size() - 1).quote();
+        char quote = quote();
         String space = attributes.isEmpty() ? " " : spaceOf(attributes.get(attributes.size() - 1));
         int at = attributes.isEmpty() ? nameEnd() : attributes.get(attributes.size() - 1).whole().end();
         edits.add(Span.at(at), space + name + "=" + quote + escape(value, quote) + quote);

@@ -88,6 +88,14 @@ public final class Linter {
     }
 
     public static List<Finding> lint(ParsedFile file, Settings settings) {
+        return lint(file, settings, true);
+    }
+
+    /**
+     * The findings of a file, sorted by position; with {@code evidence}, every finding about a writable
+     * disk carries the simulator's figures ({@code fix} does without them).
+     */
+    public static List<Finding> lint(ParsedFile file, Settings settings, boolean withEvidence) {
         Domain domain = file.domain();
         Annotations notes = domain == null ? Annotations.NONE : domain.annotations();
         List<Finding> findings = new ArrayList<>();
@@ -98,7 +106,7 @@ public final class Linter {
                     rule.check(check, findings);
                 }
             }
-            if (findings.size() > before && check.writable()) {
+            if (withEvidence && findings.size() > before && check.writable()) {
                 Evidence evidence = Evidences.of(check, domain, settings.workloads());
                 for (int i = before; i < findings.size(); i++) {
                     findings.set(i, findings.get(i).withEvidence(evidence));

@@ -1,0 +1,115 @@
+package dev.virtlint.rewrite;
+
+import dev.virtlint.lint.Input;
+import dev.virtlint.rules.Linter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/**
+ * Fixes many files in parallel and reports them in input order. A symbolic link is never followed
+ * out of the tree it was found in (the directory given, or a given file's directory) without saying
+ * so, and a file reached twice (through a link and by name) is fixed once.
+ */
+public final class Batch {
+
+    /** One file to fix and the tree it was found in. */
+    public record Item(Input input, Path tree) {
+    }
+
+    /** How many files ended how. */
+    public record Summary(int changed, int unchanged, int skipped, int failed, int disks, int remaining) {
+
+        public static Summary of(List<FileFix.Result> results) {
+            int[] by = new int[FileFix.Status.values().length];
+            int disks = 0;
+            int remaining = 0;
+            for (FileFix.Result r : results) {
+                by[r.status().ordinal()]++;
+                disks += r.fixed().size();
+                remaining += r.remaining();
+            }
+            return new Summary(by[0], by[1], by[2], by[3], disks, remaining);
+        }
+    }
+
+    private Batch() {
+    }
+
+    /**
+     * Fixes every item with {@code jobs} threads; {@code settings} gives each input's lint settings,
+     * {@code cwd} is where diff paths are relative to.
+     */
+    public static List<FileFix.Result> run(List<Item> items, Function<Input, Linter.Settings> settings,
+                                           FileFix.Mode mode, int jobs, Path cwd) {
+        List<Path> targets = new ArrayList<>();
+        List<String> skips = new ArrayList<>();
+        Map<Path, String> firstName = new HashMap<>();
+        for (Item item : items) {
+            Path path = item.input().path();
+            Path target = path;
+            String skip = null;
+            try {
+                Path real = path.toRealPath();
+                if (!real.startsWith(item.tree().toRealPath())) {
+                    skip = "reached through a symbolic link, it is " + real + ", outside " + item.tree()
+                            + "; not followed (name that file to fix it)";
+                }
+                target = real;
+                String seen = firstName.putIfAbsent(real, item.input().name());
+                if (skip == null && seen != null) {
+                    skip = "the same file as " + seen + ", fixed once";
+                }
+            } catch (IOException e) {
+                skip = null;
+            }
+            targets.add(target);
+            skips.add(skip);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs), r -> {
+            Thread t = new Thread(r, "virtlint-fix");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<FileFix.Result>> futures = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                Item item = items.get(i);
+                Path target = targets.get(i);
+                String skip = skips.get(i);
+                futures.add(pool.submit(() -> skip != null
+                        ? new FileFix.Result(item.input().name(), FileFix.Status.SKIPPED, List.of(),
+                                List.of(item.input().name() + ": skipped: " + skip), "", 0)
+                        : FileFix.run(item.input(), target, diffPath(cwd, item.input().path()),
+                                settings.apply(item.input()), mode)));
+            }
+            List<FileFix.Result> results = new ArrayList<>();
+            for (Future<FileFix.Result> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The path a diff names: relative to {@code cwd} when the file is below it. */
+    static String diffPath(Path cwd, Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        Path base = cwd.toAbsolutePath().normalize();
+        return abs.startsWith(base) ? base.relativize(abs).toString() : abs.toString();
+    }
+}

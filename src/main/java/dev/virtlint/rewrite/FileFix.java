@@ -1,0 +1,148 @@
+package dev.virtlint.rewrite;
+
+import dev.virtlint.lint.Input;
+import dev.virtlint.lint.InputError;
+import dev.virtlint.lint.Loader;
+import dev.virtlint.lint.ParsedFile;
+import dev.virtlint.model.Position;
+import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.Linter;
+import dev.virtlint.rules.Severity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Fixes one file, like ruff: lint, plan one change per disk, lint the result again, and keep the
+ * original when the result does not parse or still has a finding the fix was to remove. Then
+ * either write it in place (atomically) or describe it as a diff.
+ */
+public final class FileFix {
+
+    /** What happened to a file. */
+    public enum Status { CHANGED, UNCHANGED, SKIPPED, FAILED }
+
+    /**
+     * The outcome for one file.
+     *
+     * @param name      the file's name in output
+     * @param status    changed (or would be, with a diff), unchanged, skipped or failed
+     * @param fixed     the disks changed
+     * @param notes     why disks or the whole file were left alone, each as {@code file:line:col: text}
+     * @param diff      the unified diff, when asked for and the file changed; else empty
+     * @param remaining findings at or above the threshold that are left after the fix
+     */
+    public record Result(String name, Status status, List<Fixer.DiskFix> fixed, List<String> notes, String diff,
+                         int remaining) {
+    }
+
+    /** How to fix: write in place or print a diff (with paths as {@code diffPath} gives them), and the threshold. */
+    public record Mode(boolean write, Severity threshold) {
+    }
+
+    private FileFix() {
+    }
+
+    /**
+     * What fixing some bytes gives, before anything is written.
+     *
+     * @param status   {@code CHANGED} when {@code after} differs and passed the checks, else why not
+     * @param file     the parsed original, or null when it did not parse
+     * @param plan     the edits, or null when nothing was planned
+     * @param after    the fixed bytes ({@code before} unless changed)
+     * @param notes    disks or files left alone, and why
+     * @param findings the findings left: after the fix when changed, else the original ones
+     */
+    public record Attempt(Status status, ParsedFile file, Fixer.Plan plan, byte[] after, List<String> notes,
+                          List<Finding> findings) {
+    }
+
+    /** Fixes the content of {@code input} in memory: parse, lint, plan, then parse and lint the result again. */
+    public static Attempt attempt(Input input, byte[] before, Linter.Settings settings) {
+        Loader.Outcome outcome = Loader.load(new Input(input.name(), input.path(), input.kind(), before));
+        if (outcome.error() != null) {
+            return new Attempt(Status.FAILED, null, null, before, List.of(outcome.error().format()), List.of());
+        }
+        ParsedFile file = outcome.file();
+        if (file.kind() == ParsedFile.Kind.SKIPPED) {
+            return new Attempt(Status.SKIPPED, file, null, before, List.of(input.name() + ": skipped: " + file.note()),
+                    List.of());
+        }
+        List<Finding> findings = Linter.lint(file, settings, false);
+        Fixer.Plan plan = Fixer.plan(file, findings);
+        List<String> notes = new ArrayList<>();
+        for (Fixer.Refusal r : plan.refused()) {
+            notes.add(at(file, r.span().start()) + ": not fixed: disk " + r.target() + ": " + r.reason());
+        }
+        if (!plan.changed()) {
+            return new Attempt(Status.UNCHANGED, file, plan, before, notes, findings);
+        }
+        byte[] after = Encoded.bytes(file.source(), plan.text());
+        Loader.Outcome again = Loader.load(new Input(input.name(), input.path(), input.kind(), after));
+        if (again.error() != null || again.file().kind() != file.kind()) {
+            String why = again.error() != null ? again.error().message() : "it would no longer be read as before";
+            notes.add(input.name() + ": not fixed: the result would not parse (" + why + "); kept the original");
+            return new Attempt(Status.FAILED, file, plan, before, notes, findings);
+        }
+        List<Finding> left = Linter.lint(again.file(), settings, false);
+        for (Fixer.DiskFix d : plan.fixed()) {
+            for (Finding f : left) {
+                if (d.target().equals(f.disk()) && d.rules().contains(f.rule())) {
+                    notes.add(at(again.file(), f.span().start()) + ": not fixed: [" + f.rule() + "] is still reported"
+                            + " after the fix (" + f.message() + "); kept the original");
+                    return new Attempt(Status.FAILED, file, plan, before, notes, findings);
+                }
+            }
+        }
+        return new Attempt(Status.CHANGED, file, plan, after, notes, left);
+    }
+
+    /**
+     * Fixes {@code input} (a file), writing to {@code target} (the file itself, or the real file behind a
+     * link) and naming it {@code diffPath} in a diff.
+     */
+    public static Result run(Input input, Path target, String diffPath, Linter.Settings settings, Mode mode) {
+        byte[] before;
+        try {
+            before = Files.readAllBytes(target);
+        } catch (IOException e) {
+            return failed(input, input.name() + ": cannot read: " + e.getMessage());
+        }
+        Attempt a = attempt(input, before, settings);
+        int remaining = count(a.findings(), mode.threshold());
+        if (a.status() != Status.CHANGED) {
+            return new Result(input.name(), a.status(), List.of(), a.notes(), "", remaining);
+        }
+        List<String> notes = new ArrayList<>(a.notes());
+        String diff = "";
+        if (mode.write()) {
+            try {
+                AtomicWrite.replace(target, before, a.after());
+            } catch (IOException e) {
+                notes.add(input.name() + ": not written: " + e.getMessage());
+                return new Result(input.name(), Status.FAILED, List.of(), notes, "", remaining);
+            }
+        } else {
+            diff = UnifiedDiff.of(diffPath, a.file().source().text(), a.plan().edits());
+        }
+        return new Result(input.name(), Status.CHANGED, a.plan().fixed(), notes, diff, remaining);
+    }
+
+    private static Result failed(Input input, String message) {
+        return new Result(input.name(), Status.FAILED, List.of(), List.of(message), "", 0);
+    }
+
+    private static String at(ParsedFile file, int offset) {
+        Position p = file.source().positionOf(offset);
+        return file.name() + ":" + p.line() + ":" + p.column();
+    }
+
+    private static int count(List<Finding> findings, Severity threshold) {
+        if (threshold == null) {
+            return 0;
+        }
+        return (int) findings.stream().filter(f -> f.severity().atLeast(threshold)).count();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.virtlint.rewrite;
+
+import dev.virtlint.model.Disk;
+import dev.virtlint.model.Located;
+import dev.virtlint.model.Setting;
+import dev.virtlint.model.Span;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Option edits on a QEMU disk, at the spans the parser recorded, wherever the option string sits: a
+ * {@code --drive} argument, a word of an {@code .args} file or shell script (quoted or not), or a
+ * {@code <qemu:arg value=...>} attribute. An existing value is replaced in place; a new option is
+ * appended to the {@code -drive} string. Only plain values are written ({@code none}, {@code threads},
+ * {@code unmap}), which need no escaping in QEMU's syntax, in XML or in the shell, and only plain
+ * source text is replaced, so {@code ,,}, entities and quotes elsewhere stay exactly as they were.
+ */
+final class QemuOptionEdits {
+
+    /** Values that read the same in every layer: QEMU options, XML attributes, shell words. */
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._-]+");
+
+    /** The settings each option is recorded under. */
+    private static final Map<String, Setting> SETTINGS = Map.ofEntries(
+            Map.entry("cache", Setting.CACHE),
+            Map.entry("cache.direct", Setting.CACHE_DIRECT),
+            Map.entry("cache.no-flush", Setting.CACHE_NO_FLUSH),
+            Map.entry("cache.writeback", Setting.CACHE_WRITEBACK),
+            Map.entry("write-cache", Setting.WRITE_CACHE),
+            Map.entry("aio", Setting.IO),
+            Map.entry("discard", Setting.DISCARD),
+            Map.entry("detect-zeroes", Setting.DETECT_ZEROES),
+            Map.entry("format", Setting.FORMAT),
+            Map.entry("if", Setting.BUS),
+            Map.entry("readonly", Setting.READONLY),
+            Map.entry("snapshot", Setting.TRANSIENT));
+
+    /** Options that belong to the {@code -device}, not to the {@code -drive}; they cannot be appended. */
+    private static final List<String> DEVICE_OPTIONS = List.of("write-cache");
+
+    private QemuOptionEdits() {
+    }
+
+    /** Why an edit cannot be made. */
+    static final class Refused extends Exception {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    /** Whether the disk records the option. */
+    static boolean has(Disk disk, String option) {
+        Setting s = SETTINGS.get(option);
+        return s != null && disk.setting(s).isPresent();
+    }
+
+    /**
+     * Adds the edits that set or remove {@code options} (in order; a null value removes) to
+     * {@code out}. Either all of them are added or, with {@link Refused}, none.
+     */
+    static void apply(String text, Disk disk, Map<String, String> options, TextEdits out) throws Refused {
+        List<TextEdits.Replace> edits = new ArrayList<>();
+        StringBuilder appended = new StringBuilder();
+        for (Map.Entry<String, String> e : options.entrySet()) {
+            String name = e.getKey();
+            String value = e.getValue();
+            if (value != null && !PLAIN.matcher(value).matches()) {
+                throw new Refused("the value '" + value + "' for " + name + " would need escaping");
+            }
+            Setting setting = SETTINGS.get(name);
+            Optional<Located> at = setting == null ? Optional.empty() : disk.setting(setting);
+            if (at.isPresent()) {
+                Span span = at.get().span();
+                if (span.isEmpty() || !text.substring(span.start(), span.end()).equals(at.get().value())) {
+                    throw new Refused(name + " is not written as a plain value here; change it by hand");
+                }
+                if (value != null) {
+                    edits.add(new TextEdits.Replace(span, spelled(value, at.get().value())));
+                } else {
+                    edits.add(new TextEdits.Replace(removal(text, name, span), ""));
+                }
+            } else if (value != null) {
+                if (!disk.driveString() || DEVICE_OPTIONS.contains(name)) {
+                    throw new Refused("cannot add " + name + "=" + value + " to this disk's options"
+                            + " (only a -drive option string takes new options); change it by hand");
+                }
+                appended.append(',').append(name).append('=').append(value);
+            }
+        }
+        if (!appended.isEmpty()) {
+            Span drive = disk.setting(Setting.DRIVER).orElseThrow().span();
+            edits.add(new TextEdits.Replace(Span.at(drive.end()), appended.toString()));
+        }
+        edits.forEach(r -> out.add(r.span(), r.text()));
+    }
+
+    /** Boolean spellings, in pairs: QEMU takes all of them in option strings, JSON only true and false. */
+    private static final List<String> BOOLEANS = List.of("on", "off", "true", "false", "yes", "no", "y", "n");
+
+    /** {@code on}/{@code off} spelled as the value it replaces is ({@code true}/{@code false} in JSON). */
+    static String spelled(String value, String old) {
+        int v = BOOLEANS.indexOf(value);
+        int o = BOOLEANS.indexOf(old);
+        if (v < 0 || v > 1 || o < 0) {
+            return value;
+        }
+        return BOOLEANS.get(o - o % 2 + v);
+    }
+
+    /** The span of {@code ,name=value} (or {@code name=value,} for the first option). */
+    private static Span removal(String text, String name, Span value) throws Refused {
+        int keyStart = value.start() - name.length() - 1;
+        if (keyStart < 0 || !text.startsWith(name + "=", keyStart)) {
+            throw new Refused(name + " is not written as a plain option here; remove it by hand");
+        }
+        if (keyStart > 0 && text.charAt(keyStart - 1) == ',') {
+            return new Span(keyStart - 1, value.end());
+        }
+        if (value.end() < text.length() && text.charAt(value.end()) == ',') {
+            return new Span(keyStart, value.end() + 1);
+        }
+        throw new Refused(name + " is the drive's only option; remove it by hand");
+    }
+}

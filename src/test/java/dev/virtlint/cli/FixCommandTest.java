@@ -1,0 +1,183 @@
+package dev.virtlint.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.virtlint.rewrite.AtomicWrite;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FixCommandTest {
+
+    @TempDir
+    Path dir;
+
+    /** Two disks: vda says cache='unsafe' (unsafe + double caching), vdb says nothing (implicit + double caching). */
+    private static final String DOMAIN = """
+            <domain type='kvm'>
+              <name>web</name>
+              <metadata>
+                <libosinfo:libosinfo xmlns:libosinfo="http://libosinfo.org/xmlns/libvirt/domain/1.0">
+                  <libosinfo:os id="http://redhat.com/rhel/9.4"/>
+                </libosinfo:libosinfo>
+              </metadata>
+              <devices>
+                <disk type='file' device='disk'>
+                  <driver name='qemu' type='qcow2' cache='unsafe'/>
+                  <source file='/var/lib/libvirt/images/web.qcow2'/>
+                  <target dev='vda' bus='virtio'/>
+                </disk>
+                <disk type='file' device='disk'>
+                  <driver name='qemu' type='raw'/>
+                  <source file='/var/lib/libvirt/images/web-data.raw'/>
+                  <target dev='vdb' bus='virtio'/>
+                </disk>
+              </devices>
+            </domain>
+            """;
+
+    private static final String FIXED = DOMAIN.replace("cache='unsafe'", "cache='none'")
+            .replace("type='raw'/>", "type='raw' cache='none'/>");
+
+    private Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void fixRewritesInPlaceKeepsPermissionsAndASecondRunChangesNothing() throws IOException {
+        Path f = write("vms/web.xml", DOMAIN);
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
+        Cli.Run first = Cli.run("fix", dir.resolve("vms").toString());
+        assertThat(first.exit()).as(first.err()).isEqualTo(ExitCode.OK);
+        assertThat(Files.readString(f)).isEqualTo(FIXED);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-r-----");
+        assertThat(first.out()).contains("fixed " + dir.resolve("vms/web.xml") + ": vda cache='unsafe' -> cache='none'")
+                .contains("1 changed, 0 unchanged, 0 skipped, 0 failed (2 disks fixed)");
+        try (var list = Files.list(dir.resolve("vms"))) {
+            assertThat(list).as("no temporary file is left").containsExactly(f);
+        }
+
+        Cli.Run second = Cli.run("fix", dir.resolve("vms").toString());
+        assertThat(second.exit()).isEqualTo(ExitCode.OK);
+        assertThat(second.out()).contains("0 changed, 1 unchanged");
+        assertThat(Files.readString(f)).isEqualTo(FIXED);
+    }
+
+    @Test
+    void diffWritesNothingExitsOneAndGitApplyGivesTheFixedFile() throws Exception {
+        // Below the working directory (the build's), so that the diff's paths are relative to it.
+        Path repo = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "fix-diff");
+        Path f = repo.resolve("vms/web.xml");
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, DOMAIN);
+        Path other = repo.resolve("vms/other.xml");
+        Files.writeString(other, DOMAIN.replace("<name>web", "<name>other"));
+        Cli.Run run = Cli.run("fix", "--diff", "--jobs", "2", f.toString(), other.toString());
+        assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.FINDINGS);
+        assertThat(Files.readString(f)).isEqualTo(DOMAIN);
+        assertThat(run.out()).startsWith("--- a/" + f + "\n+++ b/" + f + "\n").contains("-      <driver name='qemu' type='qcow2' cache='unsafe'/>")
+                .contains("+      <driver name='qemu' type='qcow2' cache='none'/>");
+        assertThat(run.err()).contains("2 would change, 0 unchanged, 0 skipped, 0 failed (4 disks to fix)");
+
+        // Paths are relative to where virtlint ran; git apply takes them from there.
+        Path cwd = Path.of("").toAbsolutePath();
+        Path patch = dir.resolve("fix.patch");
+        Files.writeString(patch, run.out());
+        assumeThat(git(cwd, "--version")).isZero();
+        assertThat(git(cwd, "apply", "--check", patch.toString())).isZero();
+        assertThat(git(cwd, "apply", patch.toString())).isZero();
+        assertThat(Files.readString(f)).isEqualTo(FIXED);
+        assertThat(Files.readString(other)).isEqualTo(FIXED.replace("<name>web", "<name>other"));
+
+        Cli.Run clean = Cli.run("fix", "--diff", f.toString());
+        assertThat(clean.exit()).isEqualTo(ExitCode.OK);
+        assertThat(clean.out()).isEmpty();
+    }
+
+    private static int git(Path cwd, String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        if (p.exitValue() != 0) {
+            System.err.println("git " + String.join(" ", args) + ": " + out);
+        }
+        return p.exitValue();
+    }
+
+    @Test
+    void selectLimitsWhichFindingsAreFixed() throws IOException {
+        Path f = write("web.xml", DOMAIN);
+        Cli.Run run = Cli.run("fix", "--select", "implicit-cache-mode", f.toString());
+        assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.OK);
+        assertThat(Files.readString(f)).isEqualTo(DOMAIN.replace("type='raw'/>", "type='raw' cache='none'/>"));
+
+        Path g = write("web2.xml", DOMAIN);
+        Cli.Run ignoring = Cli.run("fix", "--ignore", "implicit-cache-mode,double-caching", g.toString());
+        assertThat(Files.readString(g)).isEqualTo(DOMAIN.replace("cache='unsafe'", "cache='none'"));
+        assertThat(ignoring.out()).contains("1 changed");
+    }
+
+    @Test
+    void aFileThatDoesNotParseIsReportedWithItsPositionAndLeftAlone() throws IOException {
+        Path bad = write("vms/bad.xml", "<domain type='kvm'>\n  <name>x</name>\n  <devices>\n</domain>\n");
+        Path good = write("vms/web.xml", DOMAIN);
+        Cli.Run run = Cli.run("fix", dir.resolve("vms").toString());
+        assertThat(run.exit()).isEqualTo(ExitCode.INPUT);
+        assertThat(run.err()).containsPattern("bad\\.xml:4:\\d+: ");
+        assertThat(Files.readString(bad)).startsWith("<domain type='kvm'>\n  <name>x</name>");
+        assertThat(Files.readString(good)).isEqualTo(FIXED);
+        assertThat(run.out()).contains("1 changed, 0 unchanged, 0 skipped, 1 failed");
+    }
+
+    @Test
+    void aLinkOutOfTheTreeIsNotFollowedAndSaysSo() throws IOException {
+        Path outside = write("elsewhere/web.xml", DOMAIN);
+        Files.createDirectories(dir.resolve("repo"));
+        Files.createSymbolicLink(dir.resolve("repo/web.xml"), outside);
+        Path inside = write("repo/real.xml", DOMAIN);
+        Files.createSymbolicLink(dir.resolve("repo/alias.xml"), inside);
+        Cli.Run run = Cli.run("fix", dir.resolve("repo").toString());
+        assertThat(Files.readString(outside)).isEqualTo(DOMAIN);
+        assertThat(Files.isSymbolicLink(dir.resolve("repo/web.xml"))).isTrue();
+        assertThat(run.err()).contains("web.xml: skipped: reached through a symbolic link")
+                .contains("outside " + dir.resolve("repo"));
+        assertThat(Files.readString(inside)).isEqualTo(FIXED);
+        assertThat(Files.isSymbolicLink(dir.resolve("repo/alias.xml"))).as("the link stays a link").isTrue();
+        assertThat(run.out()).contains("1 changed, 0 unchanged, 2 skipped, 0 failed");
+    }
+
+    @Test
+    void aFileChangedSinceItWasReadIsNotOverwritten() throws IOException {
+        Path f = write("web.xml", DOMAIN);
+        byte[] read = Files.readAllBytes(f);
+        Files.writeString(f, DOMAIN + "<!-- edited meanwhile -->\n");
+        assertThatThrownBy(() -> AtomicWrite.replace(f, read, FIXED.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(AtomicWrite.ChangedOnDisk.class).hasMessageContaining("changed on disk");
+        assertThat(Files.readString(f)).endsWith("<!-- edited meanwhile -->\n");
+        try (var list = Files.list(dir)) {
+            assertThat(list).containsExactly(f);
+        }
+    }
+
+    @Test
+    void unknownRulesAndStandardInputAreUsageErrors() throws IOException {
+        Path f = write("web.xml", DOMAIN);
+        assertThat(Cli.run("fix", "--select", "no-such-rule", f.toString()).exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.run("fix", "-").exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.run("fix").exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(Files.readString(f)).isEqualTo(DOMAIN);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.virtlint.rewrite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.virtlint.lint.Input;
+import dev.virtlint.lint.Inputs;
+import dev.virtlint.lint.Loader;
+import dev.virtlint.rules.Catalogue;
+import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.Linter;
+import dev.virtlint.rules.SampleMarkersTest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Fix pairs (style.md, "Samples are the tests"): {@code <case>.before.EXT} fixes to exactly
+ * {@code <case>.after.EXT}, which lints clean of the rule its directory is named after and fixes to
+ * itself; a lone {@code before} must not change. Every sample prints back byte for byte when no edit
+ * applies, and fixing any sample twice changes nothing the second time.
+ */
+class FixSamplesTest {
+
+    private static final Path SAMPLES = SampleMarkersTest.SAMPLES;
+
+    static List<Input> samples() throws IOException {
+        return Inputs.expand(List.of(SAMPLES.toString())).inputs();
+    }
+
+    static Path afterOf(Path before) {
+        return before.resolveSibling(before.getFileName().toString().replace(".before.", ".after."));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyBeforeFixesToItsAfter() throws IOException {
+        List<Input> befores = samples().stream().filter(i -> i.name().contains(".before.")).toList();
+        assertThat(befores).hasSizeGreaterThanOrEqualTo(20);
+        return befores.stream().map(input -> DynamicTest.dynamicTest(input.name(), () -> {
+            byte[] before = Files.readAllBytes(input.path());
+            Path afterPath = afterOf(input.path());
+            byte[] expected = Files.exists(afterPath) ? Files.readAllBytes(afterPath) : before;
+            Linter.Settings settings = SampleMarkersTest.settingsFor(input);
+
+            FileFix.Attempt first = FileFix.attempt(input, before, settings);
+            assertThat(first.notes().stream().filter(n -> n.contains("kept the original"))).isEmpty();
+            assertThat(new String(first.after(), StandardCharsets.UTF_8)).as("fixed text")
+                    .isEqualTo(new String(expected, StandardCharsets.UTF_8));
+            assertThat(first.after()).as("fixed bytes").isEqualTo(expected);
+
+            Input after = new Input(afterPath.toString(), afterPath, input.kind(), null);
+            FileFix.Attempt second = FileFix.attempt(after, expected, settings);
+            assertThat(second.status()).as("a second cycle").isEqualTo(FileFix.Status.UNCHANGED);
+            assertThat(second.after()).isEqualTo(expected);
+
+            String rule = input.path().getParent().getFileName().toString();
+            if (Files.exists(afterPath) && Catalogue.rules().stream().anyMatch(r -> r.info().id().equals(rule))) {
+                List<Finding> left = Linter.lint(Loader.load(after).file(), settings);
+                assertThat(left).as("findings of " + rule + " after the fix")
+                        .noneMatch(f -> f.rule().equals(rule));
+            }
+        }));
+    }
+
+    @Test
+    void everyFixableRuleHasAFixPair() throws IOException {
+        Set<String> withPairs = samples().stream()
+                .filter(i -> i.name().contains(".before.") && Files.exists(afterOf(i.path())))
+                .map(i -> i.path().getParent().getFileName().toString())
+                .collect(Collectors.toCollection(TreeSet::new));
+        // The rules whose findings carry a fix, as their pages say; the suppression rules have none.
+        Set<String> fixable = Catalogue.rules().stream().map(r -> r.info().id())
+                .filter(id -> !id.contains("suppression"))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(fixable).hasSize(9);
+        assertThat(withPairs).containsAll(fixable);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everySamplePrintsBackAndFixesOnce() throws IOException {
+        return samples().stream().map(input -> DynamicTest.dynamicTest(input.name(), () -> {
+            byte[] bytes = Files.readAllBytes(input.path());
+            var file = Loader.load(input).file();
+            assertThat(Encoded.bytes(file.source(), new TextEdits().apply(file.source().text())))
+                    .as("printed back with no edit").isEqualTo(bytes);
+            Linter.Settings settings = SampleMarkersTest.settingsFor(input);
+            FileFix.Attempt first = FileFix.attempt(input, bytes, settings);
+            assertThat(first.status()).isNotEqualTo(FileFix.Status.FAILED);
+            FileFix.Attempt second = FileFix.attempt(input, first.after(), settings);
+            assertThat(second.status()).as("fixing the fixed file").isIn(FileFix.Status.UNCHANGED, FileFix.Status.SKIPPED);
+        }));
+    }
+
+    /**
+     * Every fixed XML sample that libvirt's schema accepted before is accepted after. Needs
+     * {@code virt-xml-validate} (Debian libvirt-clients, with xmllint from libxml2-utils); {@code .ci/run}
+     * installs both and sets VIRTLINT_REQUIRE_TOOLS so that a missing tool fails instead of skipping.
+     */
+    @TestFactory
+    Stream<DynamicTest> fixedSamplesStillValidate() throws IOException {
+        boolean required = System.getenv("VIRTLINT_REQUIRE_TOOLS") != null;
+        boolean present = validates(null) != null;
+        if (required) {
+            assertThat(present).as("virt-xml-validate and xmllint are installed").isTrue();
+        }
+        assumeThat(present).as("virt-xml-validate is installed").isTrue();
+        List<Input> pairs = samples().stream()
+                .filter(i -> i.name().endsWith(".before.xml") && Files.exists(afterOf(i.path()))).toList();
+        return pairs.stream().map(input -> DynamicTest.dynamicTest(input.name(), () -> {
+            assertThat(validates(input.path())).as("before validates").isTrue();
+            assertThat(validates(afterOf(input.path()))).as("after validates").isTrue();
+        }));
+    }
+
+    /** Whether libvirt's schema accepts the file; with null, whether the tool runs at all (null if not). */
+    static Boolean validates(Path file) throws IOException {
+        List<String> command = file == null ? List.of("sh", "-c", "command -v virt-xml-validate && command -v xmllint")
+                : List.of("virt-xml-validate", file.toString(), "domain");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (file == null) {
+            return p.exitValue() == 0 ? Boolean.TRUE : null;
+        }
+        return p.exitValue() == 0;
+    }
+}

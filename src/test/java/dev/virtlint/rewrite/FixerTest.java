@@ -1,0 +1,176 @@
+package dev.virtlint.rewrite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.virtlint.advise.Recommendation;
+import dev.virtlint.lint.Input;
+import dev.virtlint.lint.Loader;
+import dev.virtlint.lint.ParsedFile;
+import dev.virtlint.model.CacheMode;
+import dev.virtlint.model.Setting;
+import dev.virtlint.model.Span;
+import dev.virtlint.rules.Edit;
+import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.Linter;
+import dev.virtlint.rules.Severity;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FixerTest {
+
+    /** A guest that flushes, so the advisor says cache='none' where O_DIRECT works. */
+    private static final String OS = """
+              <metadata>
+                <libosinfo:libosinfo xmlns:libosinfo="http://libosinfo.org/xmlns/libvirt/domain/1.0">
+                  <libosinfo:os id="http://redhat.com/rhel/9.4"/>
+                </libosinfo:libosinfo>
+              </metadata>
+            """;
+
+    private static ParsedFile load(String name, String text) {
+        Input.Kind kind = name.endsWith(".args") ? Input.Kind.ARGS : Input.Kind.XML;
+        Loader.Outcome o = Loader.load(new Input(name, null, kind, text.getBytes(StandardCharsets.UTF_8)));
+        assertThat(o.error()).isNull();
+        return o.file();
+    }
+
+    private static Fixer.Plan plan(String name, String text) {
+        ParsedFile file = load(name, text);
+        return Fixer.plan(file, Linter.lint(file, Linter.Settings.defaults(), false));
+    }
+
+    private static String qemuDomain(String args) {
+        return "<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>\n  <name>q</name>\n" + OS
+                + "  <devices/>\n  <qemu:commandline>\n" + args + "  </qemu:commandline>\n</domain>\n";
+    }
+
+    @Test
+    void qemuArgValueIsChangedInPlaceKeepingEntitiesAndDoubledCommas() {
+        String before = qemuDomain("""
+                    <qemu:arg value='-drive'/>
+                    <qemu:arg value='file=/srv/a,,b&amp;c.img,if=virtio,format=raw,cache=unsafe,aio=threads'/>
+                """);
+        Fixer.Plan plan = plan("q.xml", before);
+        assertThat(plan.text()).isEqualTo(before.replace("cache=unsafe", "cache=none"));
+        assertThat(plan.fixed()).singleElement().satisfies(d -> assertThat(d.rules())
+                .contains("unsafe-cache-persistent-disk", "double-caching"));
+    }
+
+    @Test
+    void qemuArgWithoutCacheGetsTheOptionAppendedInsideTheQuotes() {
+        String before = qemuDomain("""
+                    <qemu:arg value='-drive'/>
+                    <qemu:arg value="file=/srv/x&quot;y.img,if=virtio,format=raw"/>
+                """);
+        assertThat(plan("q.xml", before).text())
+                .isEqualTo(before.replace("format=raw\"/>", "format=raw,cache=none\"/>"));
+    }
+
+    @Test
+    void shellWordsKeepTheirQuotingAndAnUnquotedDriveGetsTheOptionAtItsEnd() {
+        String before = """
+                #!/bin/sh
+                exec qemu-system-x86_64 -m 2G \\
+                    -drive 'file=/srv/vm/a b.qcow2,if=virtio,format=qcow2,cache=writeback' \\
+                    -drive file=/srv/vm/c.qcow2,if=virtio,format=qcow2 \\
+                    -nographic
+                """;
+        String after = plan("run.args", before).text();
+        assertThat(after).isEqualTo(before
+                .replace("cache=writeback'", "cache=none'")
+                .replace("format=qcow2 \\", "format=qcow2,cache=none \\"));
+    }
+
+    @Test
+    void anOptionWrittenWithEscapesIsRefusedNotGuessed() {
+        String before = """
+                qemu-system-x86_64 -drive file=/srv/vm/c.qcow2,if=virtio,cache=writ\\eback
+                """;
+        Fixer.Plan plan = plan("run.args", before);
+        assertThat(plan.changed()).isFalse();
+        assertThat(plan.refused()).singleElement().satisfies(r -> assertThat(r.reason()).contains("not written as a plain value"));
+    }
+
+    @Test
+    void blockdevDisksAreReportedNotRewritten() {
+        String before = """
+                qemu-system-x86_64 \\
+                -blockdev driver=file,node-name=s0,filename=/srv/a.raw,cache.direct=off,cache.no-flush=on \\
+                -device virtio-blk-pci,drive=s0,id=disk0
+                """;
+        Fixer.Plan plan = plan("run.args", before);
+        assertThat(plan.text()).isEqualTo(before);
+        assertThat(plan.refused()).singleElement().satisfies(r -> assertThat(r.reason()).contains("-blockdev"));
+    }
+
+    @Test
+    void cacheSwitchesAreSetWithTheModeAndDeviceWriteCacheFollows() {
+        String before = """
+                qemu-system-x86_64 \\
+                -drive file=/srv/a.raw,if=none,id=d0,format=raw,cache.writeback=on,cache.direct=off,cache.no-flush=on \\
+                -device virtio-blk-pci,drive=d0,id=disk0,write-cache=on
+                """;
+        // All three switches are there, so no cache= is added; none keeps the guest's write cache on.
+        assertThat(plan("run.args", before).text()).isEqualTo(before
+                .replace("cache.direct=off", "cache.direct=on").replace("cache.no-flush=on", "cache.no-flush=off"));
+    }
+
+    @Test
+    void aMissingDriverElementIsAddedAsTheFirstChildInTheDocumentsStyle() {
+        String before = "<domain type=\"kvm\">\r\n  <name>d</name>\r\n" + OS.replace("\n", "\r\n")
+                + "  <devices>\r\n    <disk type=\"file\" device=\"disk\">\r\n"
+                + "      <source file=\"/var/lib/libvirt/images/d.img\"/>\r\n"
+                + "      <target dev=\"vda\" bus=\"virtio\"/>\r\n    </disk>\r\n  </devices>\r\n</domain>";
+        String after = plan("d.xml", before).text();
+        assertThat(after).isEqualTo(before.replace("<source", "<driver cache=\"none\"/>\r\n      <source"));
+    }
+
+    @Test
+    void twoFixesThatDisagreeLeaveTheDiskAlone() {
+        String text = """
+                <domain type='kvm'>
+                  <name>d</name>
+                  <devices>
+                    <disk type='file' device='disk'>
+                      <driver name='qemu' type='raw' cache='unsafe'/>
+                      <source file='/srv/d.img'/>
+                      <target dev='vda' bus='virtio'/>
+                    </disk>
+                  </devices>
+                </domain>
+                """;
+        ParsedFile file = load("d.xml", text);
+        Span driver = file.disks().get(0).setting(Setting.DRIVER).orElseThrow().span();
+        Recommendation none = new Recommendation(CacheMode.Preset.NONE, null, "because");
+        Finding advised = new Finding("unsafe-cache-persistent-disk", Severity.ERROR, "m", driver, "vda", none,
+                "cache='unsafe' -> cache='none'");
+        Finding custom = new Finding("site-writeback", Severity.WARNING, "m", driver, "vda", none,
+                "cache='unsafe' -> cache='writeback'", List.of(new Edit(driver, "cache", "writeback")));
+        Fixer.Plan plan = Fixer.plan(file, List.of(advised, custom));
+        assertThat(plan.changed()).isFalse();
+        assertThat(plan.refused()).singleElement().satisfies(r -> assertThat(r.reason()).contains("disagree about cache"));
+
+        Finding agreeing = new Finding("site-none", Severity.WARNING, "m", driver, "vda", none,
+                "cache='unsafe' -> cache='none'", List.of(new Edit(driver, "cache", "none")));
+        assertThat(Fixer.plan(file, List.of(advised, agreeing)).text())
+                .isEqualTo(text.replace("cache='unsafe'", "cache='none'"));
+    }
+
+    @Test
+    void optionsAreRemovedWithTheirCommaAndBooleansKeepTheirSpelling() throws Exception {
+        String text = "qemu-system-x86_64 -drive discard=ignore,file=/srv/a.raw,detect-zeroes=on,if=virtio\n";
+        ParsedFile file = load("a.args", text);
+        TextEdits edits = new TextEdits();
+        var options = new java.util.LinkedHashMap<String, String>();
+        options.put("discard", null);
+        options.put("detect-zeroes", null);
+        QemuOptionEdits.apply(text, file.disks().get(0), options, edits);
+        assertThat(edits.apply(text)).isEqualTo("qemu-system-x86_64 -drive file=/srv/a.raw,if=virtio\n");
+
+        assertThat(QemuOptionEdits.spelled("on", "false")).isEqualTo("true");
+        assertThat(QemuOptionEdits.spelled("off", "yes")).isEqualTo("no");
+        assertThat(QemuOptionEdits.spelled("off", "on")).isEqualTo("off");
+        assertThat(QemuOptionEdits.spelled("none", "unsafe")).isEqualTo("none");
+    }
+}
