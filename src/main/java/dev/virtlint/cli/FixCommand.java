@@ -92,6 +92,7 @@ final class FixCommand implements Callable<Integer> {
         for (FileFix.Result r : results) {
             if (diff) {
                 out.print(r.diff());
+                out.flush();
             }
             if (r.status() == FileFix.Status.CHANGED) {
                 report.println((diff ? "would fix " : "fixed ") + r.name() + ": " + describe(r.fixed()));
@@ -100,8 +101,8 @@ final class FixCommand implements Callable<Integer> {
         }
         Batch.Summary s = Batch.Summary.of(results);
         report.println(s.changed() + (diff ? " would change, " : " changed, ") + s.unchanged() + " unchanged, "
-                + s.skipped() + " skipped, " + (s.failed() + missing) + " failed (" + s.disks() + " disks"
-                + (diff ? " to fix)" : " fixed)"));
+                + s.skipped() + " skipped, " + (s.failed() + missing) + " failed (" + s.disks()
+                + (s.disks() == 1 ? " disk" : " disks") + (diff ? " to fix)" : " fixed)"));
         out.flush();
         err.flush();
         if (s.failed() + missing > 0) {

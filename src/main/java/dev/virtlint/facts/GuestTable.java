@@ -71,7 +71,11 @@ public final class GuestTable {
         if (osId == null) {
             return Optional.empty();
         }
-        String[] parts = osId.replaceAll("/+$", "").split("/");
+        String id = osId;
+        while (id.endsWith("/")) {
+            id = id.substring(0, id.length() - 1);
+        }
+        String[] parts = id.split("/");
         if (parts.length < 2) {
             return Optional.empty();
         }
@@ -97,8 +101,10 @@ public final class GuestTable {
         return aboveFrom && belowTo;
     }
 
+    private static final java.util.regex.Pattern NUMERIC = java.util.regex.Pattern.compile("[0-9]+(\\.[0-9]+)*");
+
     private static boolean isNumeric(String v) {
-        return v.matches("[0-9]+(\\.[0-9]+)*");
+        return NUMERIC.matcher(v).matches();
     }
 
     /** Compares dotted versions number by number; a missing part counts as 0. */

@@ -17,14 +17,14 @@ public final class SourceText {
     private final String text;
     private final String charset;
     private final boolean bom;
-    private final int[] lineStarts;
+    /** Where each line starts; computed when a position is first asked for (a rewrite never asks). */
+    private volatile int[] lineStarts;
 
     public SourceText(String name, String text, String charset, boolean bom) {
         this.name = name;
         this.text = text;
         this.charset = charset;
         this.bom = bom;
-        this.lineStarts = lineStarts(text);
     }
 
     public static SourceText of(String name, String text) {
@@ -47,6 +47,15 @@ public final class SourceText {
             }
         }
         return Arrays.copyOf(starts, count);
+    }
+
+    private int[] lineStarts() {
+        int[] starts = lineStarts;
+        if (starts == null) {
+            starts = lineStarts(text);
+            lineStarts = starts;
+        }
+        return starts;
     }
 
     public String name() {
@@ -73,9 +82,10 @@ public final class SourceText {
         if (offset < 0 || offset > text.length()) {
             throw new IllegalArgumentException("offset " + offset + " outside " + name + " (length " + text.length() + ")");
         }
-        int index = Arrays.binarySearch(lineStarts, offset);
+        int[] starts = lineStarts();
+        int index = Arrays.binarySearch(starts, offset);
         int line = index >= 0 ? index : -index - 2;
-        return new Position(line + 1, offset - lineStarts[line] + 1);
+        return new Position(line + 1, offset - starts[line] + 1);
     }
 
     /** The offset of a 1-based line and column, clamped to the text. */
@@ -83,10 +93,11 @@ public final class SourceText {
         if (line < 1) {
             return 0;
         }
-        if (line > lineStarts.length) {
+        int[] starts = lineStarts();
+        if (line > starts.length) {
             return text.length();
         }
-        return Math.min(text.length(), lineStarts[line - 1] + Math.max(0, column - 1));
+        return Math.min(text.length(), starts[line - 1] + Math.max(0, column - 1));
     }
 
     public Position start(Span span) {

@@ -38,7 +38,18 @@ final class HardenedXml {
         }
     }
 
+    /**
+     * Building a parser costs more than parsing a small domain, and the factory is not thread-safe:
+     * each thread keeps one reader and reuses it (a reader reads one document at a time).
+     */
+    private static final ThreadLocal<SAXReader> READER = ThreadLocal.withInitial(HardenedXml::newReader);
+
+    /** This thread's reader. */
     static SAXReader reader() {
+        return READER.get();
+    }
+
+    private static SAXReader newReader() {
         try {
             XMLReader xml;
             synchronized (FACTORY) {

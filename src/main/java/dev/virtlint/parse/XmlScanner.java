@@ -41,6 +41,8 @@ final class XmlScanner {
     }
 
     private final String text;
+    /** The text as an array: scanning indexes it char by char, which is cheaper than String.charAt. */
+    private final char[] chars;
     private final int n;
     private int pos;
     private final List<StartTag> tags = new ArrayList<>();
@@ -49,6 +51,7 @@ final class XmlScanner {
 
     private XmlScanner(String text) {
         this.text = text;
+        this.chars = text.toCharArray();
         this.n = text.length();
     }
 
@@ -112,7 +115,7 @@ final class XmlScanner {
         int depth = 0;
         int i = from;
         while (i < n) {
-            char c = text.charAt(i);
+            char c = chars[i];
             if (c == '"' || c == '\'') {
                 int close = text.indexOf(c, i + 1);
                 if (close < 0) {
@@ -145,48 +148,48 @@ final class XmlScanner {
     private boolean startTag(int lt) {
         int i = lt + 1;
         int nameStart = i;
-        while (i < n && !isSpace(text.charAt(i)) && text.charAt(i) != '>' && text.charAt(i) != '/') {
+        while (i < n && !isSpace(chars[i]) && chars[i] != '>' && chars[i] != '/') {
             i++;
         }
         Span nameSpan = new Span(nameStart, i);
         List<Attr> attrs = new ArrayList<>();
         while (true) {
-            while (i < n && isSpace(text.charAt(i))) {
+            while (i < n && isSpace(chars[i])) {
                 i++;
             }
             if (i >= n) {
                 return false;
             }
-            char c = text.charAt(i);
+            char c = chars[i];
             if (c == '>') {
                 tags.add(new StartTag(new Span(lt, i + 1), text.substring(nameStart, nameSpan.end()), nameSpan, attrs, false));
                 pos = i + 1;
                 return true;
             }
-            if (c == '/' && i + 1 < n && text.charAt(i + 1) == '>') {
+            if (c == '/' && i + 1 < n && chars[i + 1] == '>') {
                 tags.add(new StartTag(new Span(lt, i + 2), text.substring(nameStart, nameSpan.end()), nameSpan, attrs, true));
                 pos = i + 2;
                 return true;
             }
             int attrStart = i;
-            while (i < n && !isSpace(text.charAt(i)) && text.charAt(i) != '=' && text.charAt(i) != '>') {
+            while (i < n && !isSpace(chars[i]) && chars[i] != '=' && chars[i] != '>') {
                 i++;
             }
             Span attrName = new Span(attrStart, i);
-            while (i < n && isSpace(text.charAt(i))) {
+            while (i < n && isSpace(chars[i])) {
                 i++;
             }
-            if (i >= n || text.charAt(i) != '=') {
+            if (i >= n || chars[i] != '=') {
                 return false;
             }
             i++;
-            while (i < n && isSpace(text.charAt(i))) {
+            while (i < n && isSpace(chars[i])) {
                 i++;
             }
-            if (i >= n || (text.charAt(i) != '"' && text.charAt(i) != '\'')) {
+            if (i >= n || (chars[i] != '"' && chars[i] != '\'')) {
                 return false;
             }
-            char quote = text.charAt(i);
+            char quote = chars[i];
             int close = text.indexOf(quote, i + 1);
             if (close < 0) {
                 return false;

@@ -45,8 +45,17 @@ public final class AtomicWrite {
     private AtomicWrite() {
     }
 
-    /** Writes {@code after} over {@code path} if it still holds {@code before}. */
+    /** Writes {@code after} over {@code path} if it still holds {@code before}, and forces its directory. */
     public static void replace(Path path, byte[] before, byte[] after) throws IOException {
+        replace(path, before, after, true);
+    }
+
+    /**
+     * The same; without {@code syncDirectory} the caller forces the directory itself with
+     * {@link #syncDirectory}, once for many files (the rename is atomic either way; the force makes it
+     * survive a power loss).
+     */
+    public static void replace(Path path, byte[] before, byte[] after, boolean syncDirectory) throws IOException {
         if (!Arrays.equals(Files.readAllBytes(path), before)) {
             throw new ChangedOnDisk(path);
         }
@@ -78,14 +87,17 @@ public final class AtomicWrite {
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("cannot rename atomically in " + dir + ": " + e.getMessage(), e);
             }
-            forceDirectory(dir);
+            if (syncDirectory) {
+                syncDirectory(dir);
+            }
         } finally {
             Files.deleteIfExists(temp);
             PENDING.remove(temp);
         }
     }
 
-    private static void forceDirectory(Path dir) {
+    /** Forces a directory's entries to disk. */
+    public static void syncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException ignored) {

@@ -92,9 +92,16 @@ public final class Batch {
                                 settings.apply(item.input()), mode)));
             }
             List<FileFix.Result> results = new ArrayList<>();
-            for (Future<FileFix.Result> f : futures) {
-                results.add(f.get());
+            java.util.Set<Path> written = new java.util.LinkedHashSet<>();
+            for (int i = 0; i < futures.size(); i++) {
+                FileFix.Result r = futures.get(i).get();
+                results.add(r);
+                if (mode.write() && r.status() == FileFix.Status.CHANGED) {
+                    written.add(targets.get(i).toAbsolutePath().getParent());
+                }
             }
+            // Each file was forced before its rename; the renames are forced once per directory.
+            written.forEach(AtomicWrite::syncDirectory);
             return results;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -119,7 +119,7 @@ public final class FileFix {
         String diff = "";
         if (mode.write()) {
             try {
-                AtomicWrite.replace(target, before, a.after());
+                AtomicWrite.replace(target, before, a.after(), false);
             } catch (IOException e) {
                 notes.add(input.name() + ": not written: " + e.getMessage());
                 return new Result(input.name(), Status.FAILED, List.of(), notes, "", remaining);

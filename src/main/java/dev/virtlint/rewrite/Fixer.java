@@ -74,8 +74,9 @@ public final class Fixer {
             Span where = e.getValue().get(0).span();
             List<Disk> disks = file.disks().stream().filter(d -> d.target().equals(target)).toList();
             if (disks.size() != 1) {
-                refused.add(new Refusal(target, where, disks.isEmpty() ? "no disk " + target + " in the file"
-                        : disks.size() + " disks are called " + target + "; fix them by hand"));
+                String name = target.isEmpty() ? "(no target)" : target;
+                refused.add(new Refusal(name, where, disks.isEmpty() ? "no such disk in the file"
+                        : disks.size() + " disks are called " + name + "; fix them by hand"));
                 continue;
             }
             Disk disk = disks.get(0);

@@ -9,10 +9,6 @@ public interface Rule {
 
     /** Java rules carry their metadata in {@link RuleInfo}; declarative rules override this. */
     default RuleMeta info() {
-        RuleInfo info = getClass().getAnnotation(RuleInfo.class);
-        if (info == null) {
-            throw new IllegalStateException(getClass().getName() + " has no @RuleInfo");
-        }
-        return RuleMeta.of(info);
+        return RuleMeta.ANNOTATED.get(getClass());
     }
 }

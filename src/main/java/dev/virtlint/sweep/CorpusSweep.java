@@ -109,6 +109,9 @@ public final class CorpusSweep {
             }
         }
         lintInputs(files);
+        FixSweep fix = new FixSweep(root, out);
+        fix.run(files, loaded);
+        failures.addAll(fix.failures());
         out.printf("disks compared: %d, switches equal: %d, differences explained by libvirt: %d%n",
                 disksCompared, disksAgreeing, explained.values().stream().mapToInt(Integer::intValue).sum());
         explained.forEach((reason, n) -> out.printf("  explained x%d: %s (e.g. %s)%n", n, reason, explainedExample.get(reason)));
