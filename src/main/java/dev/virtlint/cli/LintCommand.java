@@ -7,7 +7,12 @@ import dev.virtlint.lint.InputError;
 import dev.virtlint.lint.Inputs;
 import dev.virtlint.lint.Loader;
 import dev.virtlint.parse.Yaml.YamlException;
+import dev.virtlint.report.Baseline;
 import dev.virtlint.report.Checked;
+import dev.virtlint.report.GithubReport;
+import dev.virtlint.report.JunitReport;
+import dev.virtlint.report.SarifReport;
+import dev.virtlint.rules.Rule;
 import dev.virtlint.report.JsonReport;
 import dev.virtlint.report.RunResult;
 import dev.virtlint.report.TextReport;
@@ -41,7 +46,7 @@ import picocli.CommandLine.Spec;
 final class LintCommand implements Callable<Integer> {
 
     /** Output formats. */
-    enum Format { text, json }
+    enum Format { text, json, sarif, github, junit }
 
     @Spec
     CommandSpec spec;
@@ -72,6 +77,18 @@ final class LintCommand implements Callable<Integer> {
     @Mixin
     RuleOptions rules;
 
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write the report to FILE instead of standard output.")
+    Path output;
+
+    @Option(names = "--baseline", paramLabel = "FILE",
+            description = "Report only findings that FILE (written by --write-baseline) does not list.")
+    Path baseline;
+
+    @Option(names = "--write-baseline", paramLabel = "FILE",
+            description = "Record every current finding in FILE and exit 0.")
+    Path writeBaseline;
+
     @Override
     public Integer call() throws IOException, YamlException {
         if (paths.isEmpty() && drives.isEmpty()) {
@@ -95,12 +112,27 @@ final class LintCommand implements Callable<Integer> {
                     drives.get(i).getBytes(StandardCharsets.UTF_8)));
         }
         Map<Input, Linter.Settings> settings = rules.settings(inputs, spec.commandLine());
+        Baseline accepted = null;
+        if (baseline != null) {
+            try {
+                accepted = Baseline.read(baseline);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new ParameterException(spec.commandLine(), "baseline " + baseline + " not found");
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
         List<Checked> files = new ArrayList<>();
+        List<Rule> ran = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < inputs.size(); i++) {
             Input input = inputs.get(i);
+            Linter.Settings s = settings.get(input);
+            s.enabledRules().stream().filter(r -> seen.add(r.info().id())).forEach(ran::add);
             Loader.Outcome outcome = Loader.load(input);
             if (outcome.file() != null) {
-                files.add(new Checked(outcome.file(), Linter.lint(outcome.file(), settings.get(input))));
+                Linter.Result result = Linter.run(outcome.file(), s, format != Format.github);
+                files.add(new Checked(outcome.file(), result.findings(), result.suppressed()));
             } else {
                 errors.add(outcome.error());
             }
@@ -111,9 +143,29 @@ final class LintCommand implements Callable<Integer> {
             err.println(e.format());
         }
         err.flush();
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(format == Format.json ? JsonReport.render(run, VersionProvider.version()) : TextReport.render(run));
-        out.flush();
+        if (writeBaseline != null) {
+            int n = Baseline.write(run, writeBaseline);
+            err.println("virtlint: wrote " + n + " finding" + (n == 1 ? "" : "s") + " to " + writeBaseline);
+            err.flush();
+            return errors.stream().anyMatch(InputError::internal) ? ExitCode.INTERNAL : ExitCode.OK;
+        }
+        if (accepted != null) {
+            run = accepted.filter(run);
+        }
+        String report = switch (format) {
+            case json -> JsonReport.render(run, VersionProvider.version());
+            case sarif -> SarifReport.render(run, ran, VersionProvider.version());
+            case github -> GithubReport.render(run);
+            case junit -> JunitReport.render(run, ran);
+            case text -> TextReport.render(run);
+        };
+        if (output != null) {
+            Files.writeString(output, report, StandardCharsets.UTF_8);
+        } else {
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(report);
+            out.flush();
+        }
         if (errors.stream().anyMatch(InputError::internal)) {
             return ExitCode.INTERNAL;
         }

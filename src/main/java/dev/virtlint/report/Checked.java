@@ -2,12 +2,18 @@ package dev.virtlint.report;
 
 import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.Linter;
 import java.util.List;
 
-/** A parsed file and what the rules found in it. */
-public record Checked(ParsedFile file, List<Finding> findings) {
+/** A parsed file, what the rules found in it, and what its suppressions hid. */
+public record Checked(ParsedFile file, List<Finding> findings, List<Linter.Suppressed> suppressed) {
 
     public Checked {
         findings = List.copyOf(findings);
+        suppressed = List.copyOf(suppressed);
+    }
+
+    public Checked(ParsedFile file, List<Finding> findings) {
+        this(file, findings, List.of());
     }
 }

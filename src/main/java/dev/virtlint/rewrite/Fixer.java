@@ -27,8 +27,8 @@ import org.dom4j.Element;
  */
 public final class Fixer {
 
-    /** What fixing one disk changes, and which findings it answers. */
-    public record DiskFix(String target, Set<String> rules, String description) {
+    /** What fixing one disk changes, which findings it answers, and the edits that make it. */
+    public record DiskFix(String target, Set<String> rules, String description, List<TextEdits.Replace> edits) {
     }
 
     /** A disk that has fixable findings but could not be fixed, and why. */
@@ -116,7 +116,7 @@ public final class Fixer {
                 rules.add(f.rule());
                 what.add(f.fix());
             }
-            fixed.add(new DiskFix(target, rules, String.join(", ", what)));
+            fixed.add(new DiskFix(target, rules, String.join(", ", what), mine.sorted()));
         }
         return new Plan(all.apply(text), all.sorted(), fixed, refused);
     }

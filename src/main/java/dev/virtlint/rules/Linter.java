@@ -59,6 +59,11 @@ public final class Linter {
             return select.isEmpty() ? !disabled.contains(id) : select.contains(id);
         }
 
+        /** The rules this run runs, in catalogue order. */
+        public List<Rule> enabledRules() {
+            return rules.stream().filter(r -> enabled(r.info().id())).toList();
+        }
+
         Optional<Rule> rule(String id) {
             return rules.stream().filter(r -> r.info().id().equals(id)).findFirst();
         }
@@ -96,6 +101,19 @@ public final class Linter {
      * disk carries the simulator's figures ({@code fix} does without them).
      */
     public static List<Finding> lint(ParsedFile file, Settings settings, boolean withEvidence) {
+        return run(file, settings, withEvidence).findings();
+    }
+
+    /** A finding that a suppression in the source hid, and the reason it gives (null when none). */
+    public record Suppressed(Finding finding, String reason) {
+    }
+
+    /** The findings of a file and those its suppressions hid. */
+    public record Result(List<Finding> findings, List<Suppressed> suppressed) {
+    }
+
+    /** {@link #lint(ParsedFile, Settings, boolean)}, keeping what the suppressions hid (SARIF reports it). */
+    public static Result run(ParsedFile file, Settings settings, boolean withEvidence) {
         Domain domain = file.domain();
         Annotations notes = domain == null ? Annotations.NONE : domain.annotations();
         List<Finding> findings = new ArrayList<>();
@@ -115,15 +133,19 @@ public final class Linter {
         }
         List<Suppressions.Suppression> suppressions = Suppressions.of(file, notes);
         boolean[] used = new boolean[suppressions.size()];
+        List<Suppressed> hidden = new ArrayList<>();
         findings.removeIf(f -> {
-            boolean hit = false;
+            Suppressions.Suppression first = null;
             for (int i = 0; i < suppressions.size(); i++) {
                 if (suppressions.get(i).covers(f)) {
                     used[i] = true;
-                    hit = true;
+                    first = first == null ? suppressions.get(i) : first;
                 }
             }
-            return hit;
+            if (first != null) {
+                hidden.add(new Suppressed(f, first.reason()));
+            }
+            return first != null;
         });
         UnusedSuppressionRule unused = new UnusedSuppressionRule();
         if (settings.enabled(unused.info().id())) {
@@ -145,7 +167,11 @@ public final class Linter {
             return override == null ? f : f.withSeverity(override);
         });
         findings.sort(Comparator.comparingInt((Finding f) -> f.span().start()).thenComparing(Finding::rule));
-        return findings;
+        hidden.replaceAll(h -> {
+            Severity override = settings.severities().get(h.finding().rule());
+            return override == null ? h : new Suppressed(h.finding().withSeverity(override), h.reason());
+        });
+        return new Result(findings, hidden);
     }
 
     private static <T> Supplier<T> memoize(Supplier<T> make) {

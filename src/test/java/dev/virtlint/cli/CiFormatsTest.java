@@ -1,0 +1,162 @@
+package dev.virtlint.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.dom4j.Document;
+import org.dom4j.io.SAXReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CiFormatsTest {
+
+    @TempDir
+    Path dir;
+
+    /** vda: cache='unsafe' (unsafe + double caching); vdb: writeback, with its double caching suppressed. */
+    private static final String DOMAIN = """
+            <domain type='kvm'>
+              <name>db01</name>
+              <metadata>
+                <libosinfo:libosinfo xmlns:libosinfo="http://libosinfo.org/xmlns/libvirt/domain/1.0">
+                  <libosinfo:os id="http://redhat.com/rhel/9.4"/>
+                </libosinfo:libosinfo>
+              </metadata>
+              <devices>
+                <disk type='file' device='disk'>
+                  <driver name='qemu' type='raw' cache='unsafe'/>
+                  <source file='/srv/db01.raw'/>
+                  <target dev='vda' bus='virtio'/>
+                </disk>
+                <!-- virtlint: ignore=double-caching reason="benchmark box, RAM to spare" -->
+                <disk type='file' device='disk'>
+                  <driver name='qemu' type='raw' cache='writeback'/>
+                  <source file='/srv/db01-bench.raw'/>
+                  <target dev='vdb' bus='virtio'/>
+                </disk>
+              </devices>
+            </domain>
+            """;
+
+    private Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private static List<String> all(Pattern p, String text) {
+        List<String> out = new ArrayList<>();
+        Matcher m = p.matcher(text);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    @Test
+    void sarifCarriesRulesRegionsFixesEvidenceAndSuppressions() throws IOException {
+        Path f = write("db01.xml", DOMAIN);
+        Cli.Run run = Cli.run("lint", "--format", "sarif", f.toString());
+        assertThat(run.exit()).isEqualTo(ExitCode.FINDINGS);
+        String s = run.out();
+        assertThat(s).contains("\"version\": \"2.1.0\"").contains("\"name\": \"virtlint\"")
+                .contains("\"id\": \"unsafe-cache-persistent-disk\"").contains("\"name\": \"UnsafeCachePersistentDisk\"")
+                .contains("\"helpUri\": \"https://virtlint.dev/rules/unsafe-cache-persistent-disk\"")
+                .contains("\"defaultConfiguration\": {\n");
+        // The unsafe finding points at the value 'unsafe' on line 10: columns 45 to 51.
+        assertThat(s).containsPattern("\"ruleId\": \"unsafe-cache-persistent-disk\",\\s+\"ruleIndex\": \\d+,\\s+\"level\": \"error\"")
+                .containsPattern("\"startLine\": 10,\\s+\"startColumn\": 45,\\s+\"endLine\": 10,\\s+\"endColumn\": 51,"
+                        + "\\s+\"snippet\": \\{\\s+\"text\": \"unsafe\"");
+        assertThat(s).containsPattern("\"deletedRegion\": \\{\\s+\"startLine\": 10,\\s+\"startColumn\": 45,"
+                + "\\s+\"endLine\": 10,\\s+\"endColumn\": 51\\s+},\\s+\"insertedContent\": \\{\\s+\"text\": \"none\"");
+        assertThat(s).contains("\"evidence\": {").contains("\"guestFlushes\"");
+        assertThat(s).containsPattern("\"suppressions\": \\[\\s+\\{\\s+\"kind\": \"inSource\",\\s+"
+                + "\"justification\": \"benchmark box, RAM to spare\"");
+        assertThat(all(Pattern.compile("\"virtlint/v1\": \"([0-9a-f]{32})\""), s)).hasSize(3).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void fingerprintsDoNotMoveWithLines() throws IOException {
+        Pattern print = Pattern.compile("\"virtlint/v1\": \"([0-9a-f]{32})\"");
+        String before = Cli.run("lint", "--format", "sarif", write("a.xml", DOMAIN).toString()).out();
+        String moved = DOMAIN.replace("  <devices>\n", "  <devices>\n" + "\n".repeat(20) + "    <!-- moved -->\n");
+        String after = Cli.run("lint", "--format", "sarif", write("a.xml", moved).toString()).out();
+        assertThat(after).doesNotContain("\"startLine\": 10,");
+        assertThat(all(print, after)).isEqualTo(all(print, before));
+    }
+
+    @Test
+    void githubAnnotationsAreWorkflowCommands() throws IOException {
+        Path f = write("db01.xml", DOMAIN);
+        Cli.Run run = Cli.run("lint", "--format", "github", f.toString());
+        assertThat(run.exit()).isEqualTo(ExitCode.FINDINGS);
+        assertThat(run.out().lines()).hasSize(2);
+        assertThat(run.out()).contains("::error file=" + f + ",line=10,col=45,endLine=10,endColumn=51,"
+                + "title=virtlint unsafe-cache-persistent-disk::disk vda (/srv/db01.raw) uses cache='unsafe'");
+        assertThat(run.out()).startsWith("::warning file=" + f + ",line=10,col=45,").contains("(fix: cache='unsafe' -> cache='none')");
+        assertThat(dev.virtlint.report.GithubReport.property("a:b,c%\n")).isEqualTo("a%3Ab%2Cc%25%0A");
+        assertThat(dev.virtlint.report.GithubReport.data("a:b,c%\r\n")).isEqualTo("a:b,c%25%0D%0A");
+    }
+
+    @Test
+    void junitHasOneTestCasePerFileAndRule() throws Exception {
+        Path bad = write("db01.xml", DOMAIN);
+        Path clean = write("clean.xml", DOMAIN.replace("cache='unsafe'", "cache='none'").replace("cache='writeback'", "cache='none'")
+                .replaceAll("    <!-- virtlint: .* -->\n", ""));
+        Path out = dir.resolve("report.xml");
+        Cli.Run run = Cli.run("lint", "--format", "junit", "--output", out.toString(), bad.toString(), clean.toString());
+        assertThat(run.exit()).isEqualTo(ExitCode.FINDINGS);
+        assertThat(run.out()).isEmpty();
+        Document doc = new SAXReader().read(new StringReader(Files.readString(out)));
+        int rules = Cli.run("rules").out().strip().split("\n").length;
+        assertThat(doc.selectNodes("//testcase")).hasSize(2 * rules);
+        assertThat(doc.selectNodes("//testcase[failure]")).hasSize(2);
+        assertThat(doc.valueOf("//testcase[@classname='" + bad + "' and @name='unsafe-cache-persistent-disk']/failure/@message"))
+                .startsWith("1 finding: disk vda");
+        assertThat(doc.selectNodes("//testcase[@classname='" + clean + "']/failure")).isEmpty();
+        assertThat(doc.valueOf("/testsuites/@failures")).isEqualTo("2");
+    }
+
+    @Test
+    void aBaselineHidesKnownFindingsWhereverTheyMoveButNotANewValue() throws IOException {
+        Path f = write("db01.xml", DOMAIN);
+        Path baseline = dir.resolve("virtlint-baseline.txt");
+        Cli.Run written = Cli.run("lint", "--write-baseline", baseline.toString(), f.toString());
+        assertThat(written.exit()).isEqualTo(ExitCode.OK);
+        assertThat(written.err()).contains("wrote 2 findings to " + baseline);
+        assertThat(Files.readString(baseline)).contains("\tunsafe-cache-persistent-disk\tdb01\tvda\tunsafe\n");
+
+        // 20 blank lines and a comment above the disk: the same findings, on other lines.
+        String moved = DOMAIN.replace("  <devices>\n", "  <devices>\n" + "\n".repeat(20) + "    <!-- the database disk -->\n");
+        Files.writeString(f, moved);
+        assertThat(Cli.run("lint", f.toString()).out()).contains(":31:");
+        Cli.Run quiet = Cli.run("lint", "--baseline", baseline.toString(), f.toString());
+        assertThat(quiet.exit()).isEqualTo(ExitCode.OK);
+        assertThat(quiet.out()).doesNotContain("[");
+
+        // Another bad mode on the same disk is a new finding.
+        Files.writeString(f, moved.replace("cache='unsafe'", "cache='writeback'"));
+        Cli.Run fresh = Cli.run("lint", "--baseline", baseline.toString(), "--format", "github", f.toString());
+        assertThat(fresh.out().lines()).singleElement().satisfies(l -> assertThat(l).contains("double-caching")
+                .contains("cache='writeback'"));
+        assertThat(fresh.exit()).isEqualTo(ExitCode.FINDINGS);
+    }
+
+    @Test
+    void aBaselineThatIsNotOneIsAUsageError() throws IOException {
+        Path f = write("db01.xml", DOMAIN);
+        Path junk = write("junk.txt", "# header\nnot a fingerprint\n");
+        Cli.Run run = Cli.run("lint", "--baseline", junk.toString(), f.toString());
+        assertThat(run.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains(junk + ":2:1: not a baseline line");
+        assertThat(Cli.run("lint", "--baseline", dir.resolve("missing").toString(), f.toString()).exit())
+                .isEqualTo(ExitCode.USAGE);
+    }
+}
