@@ -3,6 +3,7 @@ package dev.virtlint.cli;
 import dev.virtlint.config.Config;
 import dev.virtlint.facts.HostFacts;
 import dev.virtlint.lint.Input;
+import dev.virtlint.lint.InOrder;
 import dev.virtlint.lint.InputError;
 import dev.virtlint.lint.Inputs;
 import dev.virtlint.lint.Loader;
@@ -81,6 +82,10 @@ final class LintCommand implements Callable<Integer> {
             description = "Write the report to FILE instead of standard output.")
     Path output;
 
+    @Option(names = "--jobs", paramLabel = "N",
+            description = "Files linted at once (default: the number of processors).")
+    int jobs = Runtime.getRuntime().availableProcessors();
+
     @Option(names = "--baseline", paramLabel = "FILE",
             description = "Report only findings that FILE (written by --write-baseline) does not list.")
     Path baseline;
@@ -125,16 +130,23 @@ final class LintCommand implements Callable<Integer> {
         List<Checked> files = new ArrayList<>();
         List<Rule> ran = new ArrayList<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
-        for (int i = 0; i < inputs.size(); i++) {
-            Input input = inputs.get(i);
-            Linter.Settings s = settings.get(input);
-            s.enabledRules().stream().filter(r -> seen.add(r.info().id())).forEach(ran::add);
+        for (Input input : inputs) {
+            settings.get(input).enabledRules().stream().filter(r -> seen.add(r.info().id())).forEach(ran::add);
+        }
+        boolean evidence = format != Format.github;
+        List<Object> outcomes = InOrder.map(inputs, jobs, input -> {
             Loader.Outcome outcome = Loader.load(input);
-            if (outcome.file() != null) {
-                Linter.Result result = Linter.run(outcome.file(), s, format != Format.github);
-                files.add(new Checked(outcome.file(), result.findings(), result.suppressed()));
+            if (outcome.file() == null) {
+                return outcome.error();
+            }
+            Linter.Result result = Linter.run(outcome.file(), settings.get(input), evidence);
+            return new Checked(outcome.file(), result.findings(), result.suppressed());
+        });
+        for (Object o : outcomes) {
+            if (o instanceof Checked c) {
+                files.add(c);
             } else {
-                errors.add(outcome.error());
+                errors.add((InputError) o);
             }
         }
         RunResult run = new RunResult(files, errors);

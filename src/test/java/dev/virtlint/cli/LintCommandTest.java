@@ -276,4 +276,12 @@ class LintCommandTest {
                 .contains("select: \"target/@bus[. = 'ide']\"");
         assertThat(run("explain", "no-ide-disks").exit()).isEqualTo(ExitCode.USAGE);
     }
+
+    @org.junit.jupiter.api.Test
+    void parallelLintingReportsExactlyWhatOneThreadReports() {
+        Cli.Run one = run("lint", "--format", "json", "--fail-on", "never", "--jobs", "1", "samples/");
+        Cli.Run two = run("lint", "--format", "json", "--fail-on", "never", "--jobs", "2", "samples/");
+        assertThat(one.exit()).isZero();
+        assertThat(two.out()).isEqualTo(one.out()).contains("\"path\": \"samples/drives/build-vm.args\"");
+    }
 }
