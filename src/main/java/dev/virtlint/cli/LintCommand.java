@@ -1,7 +1,5 @@
 package dev.virtlint.cli;
 
-import dev.virtlint.config.Config;
-import dev.virtlint.facts.HostFacts;
 import dev.virtlint.lint.Input;
 import dev.virtlint.lint.InOrder;
 import dev.virtlint.lint.InputError;
@@ -17,7 +15,6 @@ import dev.virtlint.rules.Rule;
 import dev.virtlint.report.JsonReport;
 import dev.virtlint.report.RunResult;
 import dev.virtlint.report.TextReport;
-import dev.virtlint.rules.Catalogue;
 import dev.virtlint.rules.Linter;
 import dev.virtlint.rules.Severity;
 import java.io.IOException;
@@ -27,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

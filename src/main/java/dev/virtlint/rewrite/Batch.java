@@ -69,7 +69,7 @@ public final class Batch {
                     skip = "the same file as " + seen + ", fixed once";
                 }
             } catch (IOException e) {
-                skip = null;
+                // Not there or not readable: FileFix reports it as failed, with the reason.
             }
             targets.add(target);
             skips.add(skip);

@@ -38,7 +38,7 @@ public final class FileFix {
                          int remaining) {
     }
 
-    /** How to fix: write in place or print a diff (with paths as {@code diffPath} gives them), and the threshold. */
+    /** Whether to write in place (else describe the change as a diff), and the severity that counts as left over. */
     public record Mode(boolean write, Severity threshold) {
     }
 
