@@ -50,11 +50,19 @@ final class ConfigLookup {
 
     /** The profile given by {@code --host}, or null when none was given. */
     static HostFacts hostProfile(Path host, CommandLine cl) throws IOException, YamlException {
+        try {
+            return hostProfile(host);
+        } catch (UsageException e) {
+            throw new ParameterException(cl, e.getMessage());
+        }
+    }
+
+    static HostFacts hostProfile(Path host) throws IOException, YamlException, UsageException {
         if (host == null) {
             return null;
         }
         if (!Files.isRegularFile(host)) {
-            throw new ParameterException(cl, "host profile " + host + " not found");
+            throw new UsageException("host profile " + host + " not found");
         }
         return HostProfile.load(host, Config.labelFor(host));
     }

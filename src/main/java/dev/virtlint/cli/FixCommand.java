@@ -55,7 +55,7 @@ final class FixCommand implements Callable<Integer> {
     @Option(names = "--fail-on", paramLabel = "LEVEL", defaultValue = "warning",
             description = "Exit 1 when a finding at least this severe is left after fixing: ${COMPLETION-CANDIDATES}"
                     + " (default: ${DEFAULT-VALUE}).")
-    LintCommand.FailOn failOn;
+    LintRun.FailOn failOn;
 
     @Mixin
     RuleOptions rules;
@@ -84,7 +84,7 @@ final class FixCommand implements Callable<Integer> {
         }
         List<Input> inputs = items.stream().map(Batch.Item::input).toList();
         Map<Input, Linter.Settings> settings = rules.settings(inputs, spec.commandLine());
-        Severity threshold = failOn == LintCommand.FailOn.never ? null : Severity.byId(failOn.name()).orElseThrow();
+        Severity threshold = failOn == LintRun.FailOn.never ? null : Severity.byId(failOn.name()).orElseThrow();
         List<FileFix.Result> results = Batch.run(items, settings::get, new FileFix.Mode(!diff, threshold), jobs,
                 Path.of(""));
 

@@ -44,8 +44,19 @@ final class RuleOptions {
      * catalogue or of a configuration in use.
      */
     Map<Input, Linter.Settings> settings(List<Input> inputs, CommandLine cl) throws IOException, YamlException {
+        try {
+            return settings(inputs, select, ignore, config, host);
+        } catch (UsageException e) {
+            throw new ParameterException(cl, e.getMessage());
+        }
+    }
+
+    /** {@link #settings(List, CommandLine)} without picocli, for the quick path of {@code lint}. */
+    static Map<Input, Linter.Settings> settings(List<Input> inputs, List<String> select, List<String> ignore,
+                                                Path config, Path host)
+            throws IOException, YamlException, UsageException {
         ConfigLookup configs = new ConfigLookup(config);
-        HostFacts hostFacts = ConfigLookup.hostProfile(host, cl);
+        HostFacts hostFacts = ConfigLookup.hostProfile(host);
         List<Config> used = new ArrayList<>();
         for (Input input : inputs) {
             used.add(configs.forInput(input.path()));
@@ -57,7 +68,7 @@ final class RuleOptions {
         named.addAll(ignore);
         for (String id : named) {
             if (!known.contains(id)) {
-                throw new ParameterException(cl, "unknown rule '" + id + "' (virtlint rules lists them)");
+                throw new UsageException("unknown rule '" + id + "' (virtlint rules lists them)");
             }
         }
         Map<Input, Linter.Settings> out = new IdentityHashMap<>();

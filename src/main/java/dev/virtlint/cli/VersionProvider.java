@@ -6,8 +6,7 @@ import picocli.CommandLine.IVersionProvider;
 final class VersionProvider implements IVersionProvider {
 
     static String version() {
-        String v = VirtLint.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return Main.version();
     }
 
     @Override

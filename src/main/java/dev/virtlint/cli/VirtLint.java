@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-import dev.virtlint.parse.Yaml.YamlException;
 import picocli.CommandLine;
 
 /** The top-level command; its subcommands do the work. */
@@ -31,20 +30,9 @@ public final class VirtLint implements Callable<Integer> {
         listExitCodes(cl);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();
-            cmd.getErr().println("virtlint: " + ex.getMessage());
-            cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
-            return ExitCode.USAGE;
+            return Main.usageError(cmd.getErr(), cmd.getCommandSpec().qualifiedName(), ex.getMessage());
         });
-        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            if (ex instanceof YamlException bad) {
-                // A configuration, host profile or rule file that is wrong: nothing was linted.
-                cmd.getErr().println(bad.format());
-                cmd.getErr().flush();
-                return ExitCode.USAGE;
-            }
-            cmd.getErr().println("virtlint: internal error: " + ex);
-            return ExitCode.INTERNAL;
-        });
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> Main.failed(cmd.getErr(), ex));
         return cl;
     }
 

@@ -23,7 +23,8 @@ final class HardenedXml {
 
     private static SAXParserFactory factory() {
         try {
-            SAXParserFactory f = SAXParserFactory.newInstance();
+            // The JDK's own parser, not whatever a jar on the class path names (and no service lookup at start-up).
+            SAXParserFactory f = SAXParserFactory.newDefaultInstance();
             f.setNamespaceAware(true);
             f.setValidating(false);
             f.setXIncludeAware(false);

@@ -57,20 +57,30 @@ public final class DeclarativeRule implements Rule {
     private final RuleMeta meta;
     private final String file;
     private final boolean writableOnly;
-    private final XPath select;
+    private final String selectText;
+    private final PathPrefilter prefilter;
+    private final String fixElementText;
+    private final SimpleNamespaceContext namespaces;
     private final String message;
-    private final XPath fixElement;
     private final Map<String, String> set;
     private final List<String> remove;
+    /** The compiled XPaths: at load for a user's rule (to report mistakes), on first use for a built-in one. */
+    private volatile Compiled compiled;
 
-    private DeclarativeRule(RuleMeta meta, String file, boolean writableOnly, XPath select, String message,
-                            XPath fixElement, Map<String, String> set, List<String> remove) {
+    private record Compiled(XPath select, XPath fixElement) {
+    }
+
+    private DeclarativeRule(RuleMeta meta, String file, boolean writableOnly, String select, String message,
+                            String fixElement, SimpleNamespaceContext namespaces, Map<String, String> set,
+                            List<String> remove) {
         this.meta = meta;
         this.file = file;
         this.writableOnly = writableOnly;
-        this.select = select;
+        this.selectText = select;
+        this.prefilter = PathPrefilter.of(select);
+        this.fixElementText = fixElement;
+        this.namespaces = namespaces;
         this.message = message;
-        this.fixElement = fixElement;
         this.set = set;
         this.remove = remove;
     }
@@ -93,7 +103,8 @@ public final class DeclarativeRule implements Rule {
                 throw new IllegalStateException("missing resource " + resource);
             }
             String label = "rules/" + id + ".rule.yaml";
-            return from(Yaml.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), label), label);
+            // Built-in rules are checked by the tests; their XPaths compile when a disk first needs them.
+            return from(Yaml.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), label), label, false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (YamlException e) {
@@ -103,10 +114,14 @@ public final class DeclarativeRule implements Rule {
 
     /** A user's rule file; {@code label} is how errors name it. */
     public static DeclarativeRule load(Path path, String label) throws IOException, YamlException {
-        return from(Yaml.read(path, label), label);
+        return from(Yaml.read(path, label), label, true);
     }
 
-    static DeclarativeRule from(YNode root, String label) throws YamlException {
+    /**
+     * Reads a rule; with {@code validate} its XPaths are compiled and run once on a small domain now,
+     * so that a syntax error, an unknown function or prefix is reported at its line in the file.
+     */
+    static DeclarativeRule from(YNode root, String label, boolean validate) throws YamlException {
         Map<String, YNode> m = root.map(KEYS);
         YNode idNode = root.require("id");
         String id = idNode.string();
@@ -131,7 +146,7 @@ public final class DeclarativeRule implements Rule {
             writableOnly = disks.equals("writable");
         }
         SimpleNamespaceContext namespaces = namespaces(m.get("namespaces"), id);
-        XPath select = xpath(root.require("select"), id, namespaces);
+        YNode selectNode = root.require("select");
         YNode messageNode = root.require("message");
         String message = messageNode.string().strip();
         Matcher p = PLACEHOLDER.matcher(message);
@@ -142,14 +157,14 @@ public final class DeclarativeRule implements Rule {
                         + " {source}, {domain}, {value}, {setting} or {@attribute}");
             }
         }
-        XPath fixElement = null;
+        YNode fixElementNode = null;
         Map<String, String> set = new LinkedHashMap<>();
         List<String> remove = new ArrayList<>();
         if (m.containsKey("fix")) {
             YNode fix = m.get("fix");
             Map<String, YNode> f = fix.map(Set.of("element", "set", "remove"));
             if (f.containsKey("element")) {
-                fixElement = xpath(f.get("element"), id, namespaces);
+                fixElementNode = f.get("element");
             }
             if (f.containsKey("set")) {
                 for (Map.Entry<String, YNode> e : f.get("set").map().entrySet()) {
@@ -167,8 +182,39 @@ public final class DeclarativeRule implements Rule {
                 throw fix.error("rule " + id + ": a fix needs set: or remove:");
             }
         }
-        return new DeclarativeRule(new RuleMeta(id, summary, severity, category), label, writableOnly, select,
-                message, fixElement, Map.copyOf(set), List.copyOf(remove));
+        DeclarativeRule rule = new DeclarativeRule(new RuleMeta(id, summary, severity, category), label, writableOnly,
+                selectNode.string(), message, fixElementNode == null ? null : fixElementNode.string(), namespaces,
+                Map.copyOf(set), List.copyOf(remove));
+        if (validate) {
+            rule.compiled = new Compiled(xpath(selectNode, id, namespaces),
+                    fixElementNode == null ? null : xpath(fixElementNode, id, namespaces));
+        }
+        return rule;
+    }
+
+    private Compiled compiled() {
+        Compiled c = compiled;
+        if (c == null) {
+            synchronized (this) {
+                c = compiled;
+                if (c == null) {
+                    c = new Compiled(compile(selectText), fixElementText == null ? null : compile(fixElementText));
+                    compiled = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    private XPath compile(String expr) {
+        try {
+            XPath xp = new Dom4jXPath(expr);
+            xp.setNamespaceContext(namespaces);
+            return xp;
+        } catch (JaxenException e) {
+            throw new IllegalStateException(file + ": rule " + meta.id() + ": invalid XPath '" + expr + "': "
+                    + e.getMessage(), e);
+        }
     }
 
     private static void checkAttributeName(YNode where, String name, String id) throws YamlException {
@@ -220,9 +266,12 @@ public final class DeclarativeRule implements Rule {
             return;
         }
         DiskView view = c.view().get();
+        if (prefilter != null && !prefilter.mayMatch(view.element())) {
+            return;
+        }
         List<?> selected;
         try {
-            selected = select.selectNodes(view.element());
+            selected = compiled().select().selectNodes(view.element());
         } catch (JaxenException e) {
             throw new IllegalStateException(file + ": rule " + meta.id() + ": " + e.getMessage(), e);
         }
@@ -277,9 +326,9 @@ public final class DeclarativeRule implements Rule {
             return null;
         }
         Element target = owner;
-        if (fixElement != null) {
+        if (fixElementText != null) {
             try {
-                Object o = fixElement.selectSingleNode(node);
+                Object o = compiled().fixElement().selectSingleNode(node);
                 target = o instanceof Element e ? e : null;
             } catch (JaxenException e) {
                 throw new IllegalStateException(file + ": rule " + meta.id() + ": " + e.getMessage(), e);

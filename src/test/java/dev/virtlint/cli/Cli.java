@@ -28,4 +28,12 @@ final class Cli {
     static Run run(String... args) {
         return runWithStdin("", args);
     }
+
+    /** Through {@link Main}, which takes the quick path for a plain {@code lint} command line. */
+    static Run main(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintWriter(out), new PrintWriter(err));
+        return new Run(exit, out.toString(), err.toString());
+    }
 }

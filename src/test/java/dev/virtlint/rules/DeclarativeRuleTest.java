@@ -114,7 +114,7 @@ class DeclarativeRuleTest {
     }
 
     private static DeclarativeRule rule(String yaml) throws YamlException {
-        return DeclarativeRule.from(Yaml.parse(yaml, "r.rule.yaml"), "r.rule.yaml");
+        return DeclarativeRule.from(Yaml.parse(yaml, "r.rule.yaml"), "r.rule.yaml", true);
     }
 
     @Test

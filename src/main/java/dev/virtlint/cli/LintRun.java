@@ -1,0 +1,155 @@
+package dev.virtlint.cli;
+
+import dev.virtlint.lint.InOrder;
+import dev.virtlint.lint.Input;
+import dev.virtlint.lint.InputError;
+import dev.virtlint.lint.Inputs;
+import dev.virtlint.lint.Loader;
+import dev.virtlint.parse.Yaml.YamlException;
+import dev.virtlint.report.Baseline;
+import dev.virtlint.report.Checked;
+import dev.virtlint.report.GithubReport;
+import dev.virtlint.report.JsonReport;
+import dev.virtlint.report.JunitReport;
+import dev.virtlint.report.RunResult;
+import dev.virtlint.report.SarifReport;
+import dev.virtlint.report.TextReport;
+import dev.virtlint.rules.Linter;
+import dev.virtlint.rules.Rule;
+import dev.virtlint.rules.Severity;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What {@code virtlint lint} does once its command line is read. {@link LintCommand} runs it after
+ * picocli has parsed the options; {@link Main} runs it directly when {@link QuickArgs} can read the
+ * command line alone, so that a pre-commit hook linting one file does not build picocli's model.
+ */
+final class LintRun {
+
+    /** Output formats. */
+    enum Format { text, json, sarif, github, junit }
+
+    /** Thresholds for the exit code. */
+    enum FailOn { error, warning, info, never }
+
+    /** The options of one run, as {@code lint --help} describes them. */
+    record Options(List<String> paths, List<String> drives, Format format, FailOn failOn, List<String> select,
+                   List<String> ignore, Path config, Path host, Path output, int jobs, Path baseline,
+                   Path writeBaseline) {
+    }
+
+    private LintRun() {
+    }
+
+    static int run(Options o, InputStream stdin, PrintWriter out, PrintWriter err)
+            throws IOException, YamlException, UsageException {
+        if (o.paths().isEmpty() && o.drives().isEmpty()) {
+            throw new UsageException("nothing to lint: give a PATH, - for standard input, or --drive STRING");
+        }
+        List<Input> inputs = new ArrayList<>();
+        List<InputError> errors = new ArrayList<>();
+        for (String path : o.paths()) {
+            if (path.equals("-")) {
+                inputs.add(new Input("-", null, Input.Kind.SNIFF, readAll(stdin)));
+                continue;
+            }
+            Inputs.Expanded expanded = Inputs.expand(List.of(path));
+            inputs.addAll(expanded.inputs());
+            for (String missing : expanded.missing()) {
+                errors.add(new InputError(missing, null, "no such file or directory", false));
+            }
+        }
+        for (int i = 0; i < o.drives().size(); i++) {
+            inputs.add(new Input("--drive[" + (i + 1) + "]", null, Input.Kind.DRIVE,
+                    o.drives().get(i).getBytes(StandardCharsets.UTF_8)));
+        }
+        Map<Input, Linter.Settings> settings = RuleOptions.settings(inputs, o.select(), o.ignore(), o.config(), o.host());
+        Baseline accepted = null;
+        if (o.baseline() != null) {
+            try {
+                accepted = Baseline.read(o.baseline());
+            } catch (NoSuchFileException e) {
+                throw new UsageException("baseline " + o.baseline() + " not found");
+            } catch (IOException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+        List<Rule> ran = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Input input : inputs) {
+            settings.get(input).enabledRules().stream().filter(r -> seen.add(r.info().id())).forEach(ran::add);
+        }
+        boolean evidence = o.format() != Format.github;
+        List<Object> outcomes = InOrder.map(inputs, o.jobs(), input -> {
+            Loader.Outcome outcome = Loader.load(input);
+            if (outcome.file() == null) {
+                return outcome.error();
+            }
+            Linter.Result result = Linter.run(outcome.file(), settings.get(input), evidence);
+            return new Checked(outcome.file(), result.findings(), result.suppressed());
+        });
+        List<Checked> files = new ArrayList<>();
+        for (Object outcome : outcomes) {
+            if (outcome instanceof Checked c) {
+                files.add(c);
+            } else {
+                errors.add((InputError) outcome);
+            }
+        }
+        RunResult run = new RunResult(files, errors);
+        for (InputError e : errors) {
+            err.println(e.format());
+        }
+        err.flush();
+        if (o.writeBaseline() != null) {
+            int n = Baseline.write(run, o.writeBaseline());
+            err.println("virtlint: wrote " + n + " finding" + (n == 1 ? "" : "s") + " to " + o.writeBaseline());
+            err.flush();
+            return errors.stream().anyMatch(InputError::internal) ? ExitCode.INTERNAL : ExitCode.OK;
+        }
+        if (accepted != null) {
+            run = accepted.filter(run);
+        }
+        String report = switch (o.format()) {
+            case json -> JsonReport.render(run, VersionProvider.version());
+            case sarif -> SarifReport.render(run, ran, VersionProvider.version());
+            case github -> GithubReport.render(run);
+            case junit -> JunitReport.render(run, ran);
+            case text -> TextReport.render(run);
+        };
+        if (o.output() != null) {
+            Files.writeString(o.output(), report, StandardCharsets.UTF_8);
+        } else {
+            out.print(report);
+            out.flush();
+        }
+        if (errors.stream().anyMatch(InputError::internal)) {
+            return ExitCode.INTERNAL;
+        }
+        if (!errors.isEmpty()) {
+            return ExitCode.INPUT;
+        }
+        Severity threshold = o.failOn() == FailOn.never ? null : Severity.byId(o.failOn().name()).orElseThrow();
+        return run.fails(threshold) ? ExitCode.FINDINGS : ExitCode.OK;
+    }
+
+    private static byte[] readAll(InputStream stdin) {
+        try {
+            return stdin.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
