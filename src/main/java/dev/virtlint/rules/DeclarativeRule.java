@@ -208,9 +208,7 @@ public final class DeclarativeRule implements Rule {
 
     private XPath compile(String expr) {
         try {
-            XPath xp = new Dom4jXPath(expr);
-            xp.setNamespaceContext(namespaces);
-            return xp;
+            return newXPath(expr, namespaces);
         } catch (JaxenException e) {
             throw new IllegalStateException(file + ": rule " + meta.id() + ": invalid XPath '" + expr + "': "
                     + e.getMessage(), e);
@@ -240,14 +238,19 @@ public final class DeclarativeRule implements Rule {
     private static XPath xpath(YNode node, String id, SimpleNamespaceContext namespaces) throws YamlException {
         String expr = node.string();
         try {
-            XPath xp = new Dom4jXPath(expr);
-            xp.setNamespaceContext(namespaces);
+            XPath xp = newXPath(expr, namespaces);
             xp.evaluate(probe());
             return xp;
         } catch (JaxenException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw node.error("rule " + id + ": invalid XPath '" + expr + "': " + why);
         }
+    }
+
+    private static XPath newXPath(String expr, SimpleNamespaceContext namespaces) throws JaxenException {
+        XPath xp = new Dom4jXPath(expr);
+        xp.setNamespaceContext(namespaces);
+        return xp;
     }
 
     private static Element probe() {
