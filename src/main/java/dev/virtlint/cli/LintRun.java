@@ -89,7 +89,7 @@ final class LintRun {
         List<Rule> ran = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Input input : inputs) {
-            settings.get(input).enabledRules().stream().filter(r -> seen.add(r.info().id())).forEach(ran::add);
+            settings.get(input).enabledRules().stream().filter(r -> seen.add(r.id())).forEach(ran::add);
         }
         boolean evidence = o.format() != Format.github;
         List<Object> outcomes = InOrder.map(inputs, o.jobs(), input -> {

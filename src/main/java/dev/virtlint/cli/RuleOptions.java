@@ -62,8 +62,8 @@ final class RuleOptions {
             used.add(configs.forInput(input.path()));
         }
         Set<String> known = new LinkedHashSet<>();
-        Catalogue.rules().forEach(r -> known.add(r.info().id()));
-        used.forEach(c -> c.rules().forEach(r -> known.add(r.info().id())));
+        Catalogue.rules().forEach(r -> known.add(r.id()));
+        used.forEach(c -> c.rules().forEach(r -> known.add(r.id())));
         List<String> named = new ArrayList<>(select);
         named.addAll(ignore);
         for (String id : named) {

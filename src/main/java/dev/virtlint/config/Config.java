@@ -134,8 +134,8 @@ public final class Config {
             for (YNode entry : m.get("custom-rules").list()) {
                 for (Path ruleFile : ruleFiles(entry, dir, label)) {
                     DeclarativeRule rule = loadRule(ruleFile, entry);
-                    if (rules.stream().anyMatch(r -> r.info().id().equals(rule.info().id()))) {
-                        throw entry.error("rule " + rule.info().id() + " in " + rule.file()
+                    if (rules.stream().anyMatch(r -> r.id().equals(rule.id()))) {
+                        throw entry.error("rule " + rule.id() + " in " + rule.file()
                                 + " has the id of a rule that is already defined");
                     }
                     rules.add(rule);
@@ -143,7 +143,7 @@ public final class Config {
             }
         }
         Set<String> ids = new LinkedHashSet<>();
-        rules.forEach(r -> ids.add(r.info().id()));
+        rules.forEach(r -> ids.add(r.id()));
 
         Map<String, Boolean> enabled = new HashMap<>();
         Map<String, Severity> severities = new HashMap<>();
@@ -375,7 +375,7 @@ public final class Config {
             }
         }
         if (out.contains("all")) {
-            rules.forEach(r -> out.add(r.info().id()));
+            rules.forEach(r -> out.add(r.id()));
         }
         return out;
     }

@@ -1,7 +1,6 @@
 package dev.virtlint.facts;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,7 +60,8 @@ public final class HostFacts {
 
     private static <T> List<T> longestFirst(List<T> items, java.util.function.Function<T, String> path) {
         List<T> sorted = new ArrayList<>(items);
-        sorted.sort(Comparator.comparingInt((T m) -> path.apply(m).length()).reversed());
+        // Our own lambda, not Comparator's combinators: the class-data archive keeps ours; the JDK's are made at run time.
+        sorted.sort((a, b) -> Integer.compare(path.apply(b).length(), path.apply(a).length()));
         return List.copyOf(sorted);
     }
 

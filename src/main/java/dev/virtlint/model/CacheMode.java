@@ -98,4 +98,15 @@ public record CacheMode(boolean writeback, boolean direct, boolean noFlush, bool
     public String toString() {
         return modeName() + (explicit ? "" : " (default)");
     }
+
+    // Written out for start-up speed; see Span.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CacheMode m && sameSwitches(m) && m.explicit == explicit;
+    }
+
+    @Override
+    public int hashCode() {
+        return (writeback ? 1 : 0) | (direct ? 2 : 0) | (noFlush ? 4 : 0) | (explicit ? 8 : 0);
+    }
 }

@@ -27,4 +27,17 @@ public record Span(int start, int end) {
     public boolean contains(Span other) {
         return start <= other.start && other.end <= end;
     }
+
+    // equals and hashCode are written out: a record's generated ones are bootstrapped through method
+    // handles on first call, which costs tens of milliseconds of start-up per class (bin/bench).
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Span s && s.start == start && s.end == end;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * start + end;
+    }
 }

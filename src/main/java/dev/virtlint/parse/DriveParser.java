@@ -10,7 +10,6 @@ import dev.virtlint.model.SourceKind;
 import dev.virtlint.model.SourceText;
 import dev.virtlint.model.Span;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -190,7 +189,8 @@ public final class DriveParser {
             int nth = perInterface.merge(iface, 1, Integer::sum) - 1;
             out.add(new Anchored(drive.span().start(), fromDrive(drive, null, nth)));
         }
-        out.sort(Comparator.comparingInt(Anchored::at));
+        // Our own lambda, not Comparator's combinators: the class-data archive keeps ours; the JDK's are made at run time.
+        out.sort((a, b) -> Integer.compare(a.at(), b.at()));
         return out.stream().map(Anchored::disk).toList();
     }
 

@@ -6,7 +6,10 @@ import javax.xml.parsers.SAXParserFactory;
 import org.dom4j.io.SAXReader;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
+import org.xml.sax.SAXNotRecognizedException;
+import org.xml.sax.SAXNotSupportedException;
 import org.xml.sax.XMLReader;
+import org.xml.sax.helpers.XMLFilterImpl;
 
 /**
  * A dom4j reader that cannot be turned against the machine it runs on: no DOCTYPE (so no external
@@ -16,12 +19,50 @@ import org.xml.sax.XMLReader;
  */
 final class HardenedXml {
 
+    /**
+     * The deepest element nesting accepted. libxml2, which libvirt parses domains with, stops at
+     * 256 levels too; a domain is about eight deep. Deeper input would otherwise overflow the stack
+     * of whatever walks the tree recursively, with no position to report.
+     */
+    static final int MAX_DEPTH = 256;
+
+    /**
+     * The JDK's XML limits, set as system properties before the first parser exists. Each one the
+     * JDK finds unset it looks up in {@code $JAVA_HOME/conf/jaxp.properties}, so setting them all
+     * also keeps the JDK's file out of virtlint's behaviour (and its first lookup, about 15 ms of
+     * method-handle set-up, out of start-up). The values are the JDK's defaults except the depth;
+     * entity limits cannot matter, as a DOCTYPE is refused. A value given with {@code -D} wins.
+     */
+    private static final String[][] LIMITS = {
+        {"jdk.xml.maxElementDepth", String.valueOf(MAX_DEPTH)},
+        {"jdk.xml.elementAttributeLimit", "10000"},
+        {"jdk.xml.maxXMLNameLimit", "1000"},
+        {"jdk.xml.maxOccurLimit", "5000"},
+        {"jdk.xml.entityExpansionLimit", "64000"},
+        {"jdk.xml.totalEntitySizeLimit", "50000000"},
+        {"jdk.xml.maxGeneralEntitySizeLimit", "0"},
+        {"jdk.xml.maxParameterEntitySizeLimit", "1000000"},
+        {"jdk.xml.entityReplacementLimit", "3000000"},
+        {"jdk.xml.cdataChunkSize", "0"},
+        {"jdk.xml.overrideDefaultParser", "false"},
+        {"jdk.xml.resetSymbolTable", "false"},
+        {"javax.xml.useCatalog", "false"},
+        {"javax.xml.accessExternalDTD", ""},
+        {"javax.xml.accessExternalSchema", ""},
+        {"javax.xml.parsers.SAXParserFactory", "com.sun.org.apache.xerces.internal.jaxp.SAXParserFactoryImpl"},
+    };
+
     private static final SAXParserFactory FACTORY = factory();
 
     private HardenedXml() {
     }
 
     private static SAXParserFactory factory() {
+        for (String[] limit : LIMITS) {
+            if (System.getProperty(limit[0]) == null) {
+                System.setProperty(limit[0], limit[1]);
+            }
+        }
         try {
             // The JDK's own parser, not whatever a jar on the class path names (and no service lookup at start-up).
             SAXParserFactory f = SAXParserFactory.newDefaultInstance();
@@ -57,7 +98,7 @@ final class HardenedXml {
                 xml = FACTORY.newSAXParser().getXMLReader();
             }
             xml.setEntityResolver(HardenedXml::refuse);
-            SAXReader reader = new SAXReader(xml);
+            SAXReader reader = new SAXReader(new Sax2Names(xml));
             reader.setEntityResolver(HardenedXml::refuse);
             reader.setStripWhitespaceText(false);
             reader.setMergeAdjacentText(false);
@@ -66,6 +107,28 @@ final class HardenedXml {
             return reader;
         } catch (ParserConfigurationException | SAXException e) {
             throw new IllegalStateException("cannot create an XML parser: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Before each read dom4j tries the lexical handler under its pre-SAX2 name first. The JDK's parser
+     * answers an unknown name with a localised message, loading a resource bundle the first time
+     * (several milliseconds of start-up); that one name is refused here without asking it.
+     */
+    private static final class Sax2Names extends XMLFilterImpl {
+
+        private static final String SAX1_LEXICAL_HANDLER = "http://xml.org/sax/handlers/LexicalHandler";
+
+        Sax2Names(XMLReader parser) {
+            super(parser);
+        }
+
+        @Override
+        public void setProperty(String name, Object value) throws SAXNotRecognizedException, SAXNotSupportedException {
+            if (name.equals(SAX1_LEXICAL_HANDLER)) {
+                throw new SAXNotRecognizedException(name);
+            }
+            super.setProperty(name, value);
         }
     }
 

@@ -23,7 +23,7 @@ public final class JunitReport {
 
     public static String render(RunResult run, List<Rule> rules) {
         Set<String> ids = new LinkedHashSet<>();
-        rules.forEach(r -> ids.add(r.info().id()));
+        rules.forEach(r -> ids.add(r.id()));
         run.findings().forEach(f -> ids.add(f.rule()));
         StringBuilder cases = new StringBuilder();
         int tests = 0;

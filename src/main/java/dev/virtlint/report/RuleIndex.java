@@ -25,7 +25,7 @@ public final class RuleIndex {
     /** One line per rule: id, default severity, category, summary. */
     public static String text(List<Rule> rules) {
         StringBuilder out = new StringBuilder();
-        int width = rules.stream().mapToInt(r -> r.info().id().length()).max().orElse(10);
+        int width = rules.stream().mapToInt(r -> r.id().length()).max().orElse(10);
         for (Rule rule : rules) {
             RuleMeta info = rule.info();
             out.append(String.format("%-" + width + "s  %-7s  %-11s  %s%n", info.id(), info.severity().id(),

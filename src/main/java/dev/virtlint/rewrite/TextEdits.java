@@ -2,7 +2,6 @@ package dev.virtlint.rewrite;
 
 import dev.virtlint.model.Span;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -38,7 +37,9 @@ public final class TextEdits {
     /** The edits in text order. */
     public List<Replace> sorted() {
         List<Replace> sorted = new ArrayList<>(edits);
-        sorted.sort(Comparator.comparingInt((Replace r) -> r.span().start()).thenComparingInt(r -> r.span().end()));
+        // Our own lambda, not Comparator's combinators: the class-data archive keeps ours; the JDK's are made at run time.
+        sorted.sort((a, b) -> a.span().start() != b.span().start() ? Integer.compare(a.span().start(), b.span().start())
+                : Integer.compare(a.span().end(), b.span().end()));
         return sorted;
     }
 

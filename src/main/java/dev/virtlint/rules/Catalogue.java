@@ -30,6 +30,6 @@ public final class Catalogue {
     }
 
     public static Optional<Rule> byId(String id) {
-        return RULES.stream().filter(r -> r.info().id().equals(id)).findFirst();
+        return RULES.stream().filter(r -> r.id().equals(id)).findFirst();
     }
 }

@@ -12,7 +12,6 @@ import dev.virtlint.model.Domain;
 import dev.virtlint.sim.Evidence;
 import dev.virtlint.sim.Workload;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,11 +60,11 @@ public final class Linter {
 
         /** The rules this run runs, in catalogue order. */
         public List<Rule> enabledRules() {
-            return rules.stream().filter(r -> enabled(r.info().id())).toList();
+            return rules.stream().filter(r -> enabled(r.id())).toList();
         }
 
         Optional<Rule> rule(String id) {
-            return rules.stream().filter(r -> r.info().id().equals(id)).findFirst();
+            return rules.stream().filter(r -> r.id().equals(id)).findFirst();
         }
     }
 
@@ -120,7 +119,7 @@ public final class Linter {
         for (DiskCheck check : checks(file, settings)) {
             int before = findings.size();
             for (Rule rule : settings.rules()) {
-                if (settings.enabled(rule.info().id())) {
+                if (settings.enabled(rule.id())) {
                     rule.check(check, findings);
                 }
             }
@@ -148,7 +147,7 @@ public final class Linter {
             return first != null;
         });
         UnusedSuppressionRule unused = new UnusedSuppressionRule();
-        if (settings.enabled(unused.info().id())) {
+        if (settings.enabled(unused.id())) {
             for (int i = 0; i < suppressions.size(); i++) {
                 Suppressions.Suppression s = suppressions.get(i);
                 boolean known = s.rules().stream().allMatch(id -> settings.rule(id).isPresent());
@@ -159,14 +158,16 @@ public final class Linter {
             }
         }
         SuppressionWithoutReasonRule reasonless = new SuppressionWithoutReasonRule();
-        if (settings.enabled(reasonless.info().id())) {
+        if (settings.enabled(reasonless.id())) {
             suppressions.stream().filter(reasonless::applies).map(reasonless::report).forEach(findings::add);
         }
         findings.replaceAll(f -> {
             Severity override = settings.severities().get(f.rule());
             return override == null ? f : f.withSeverity(override);
         });
-        findings.sort(Comparator.comparingInt((Finding f) -> f.span().start()).thenComparing(Finding::rule));
+        // Our own lambda, not Comparator's combinators: the class-data archive keeps ours; the JDK's are made at run time.
+        findings.sort((a, b) -> a.span().start() != b.span().start()
+                ? Integer.compare(a.span().start(), b.span().start()) : a.rule().compareTo(b.rule()));
         hidden.replaceAll(h -> {
             Severity override = settings.severities().get(h.finding().rule());
             return override == null ? h : new Suppressed(h.finding().withSeverity(override), h.reason());

@@ -23,6 +23,25 @@ public record RuleMeta(String id, String summary, Severity severity, String cate
         }
     };
 
+    /** {@code DoubleCachingRule} gives {@code double-caching}: each capital starts a word, {@code Rule} ends. */
+    static final ClassValue<String> ID_FROM_CLASS = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            String name = type.getSimpleName();
+            if (!name.endsWith("Rule")) {
+                throw new IllegalStateException(type.getName() + ": a rule class's name ends in Rule");
+            }
+            StringBuilder id = new StringBuilder();
+            for (char c : name.substring(0, name.length() - "Rule".length()).toCharArray()) {
+                if (Character.isUpperCase(c) && id.length() > 0) {
+                    id.append('-');
+                }
+                id.append(Character.toLowerCase(c));
+            }
+            return id.toString();
+        }
+    };
+
     static RuleMeta of(RuleInfo info) {
         return new RuleMeta(info.id(), info.summary(), info.severity(), info.category());
     }

@@ -21,6 +21,6 @@ public final class UnusedSuppressionRule implements Rule {
                 ? "the suppression of " + names + (s.disk() == null ? "" : " on disk " + s.disk())
                         + " matches no finding: remove it"
                 : "the suppression names " + names + ", which is not a rule: `virtlint rules` lists them";
-        return new Finding(info().id(), info().severity(), message, s.at(), s.disk() == null ? "" : s.disk(), null, null);
+        return new Finding(id(), info().severity(), message, s.at(), s.disk() == null ? "" : s.disk(), null, null);
     }
 }

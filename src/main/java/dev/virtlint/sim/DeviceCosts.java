@@ -92,4 +92,15 @@ public record DeviceCosts(double submitUs, double copyMBps, double deviceLatency
         }
         return of(v);
     }
+
+    // Written out for start-up speed; see Span.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DeviceCosts c && java.util.Arrays.equals(c.values(), values());
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(values());
+    }
 }

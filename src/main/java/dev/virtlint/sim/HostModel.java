@@ -1,6 +1,7 @@
 package dev.virtlint.sim;
 
 import dev.virtlint.facts.HostFacts;
+import java.util.Objects;
 
 /**
  * The host side of a disk's write path: the page cache's writeback rules (Linux {@code vm.rst})
@@ -56,5 +57,28 @@ public record HostModel(long memoryBytes, double expireSeconds, double intervalS
     /** The most dirty data the page cache holds before writers must wait for writeback. */
     public long dirtyLimitBytes() {
         return (long) (memoryBytes * dirtyRatio);
+    }
+
+    // Written out for start-up speed; see Span.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HostModel m && m.memoryBytes == memoryBytes
+                && Double.compare(m.expireSeconds, expireSeconds) == 0
+                && Double.compare(m.intervalSeconds, intervalSeconds) == 0
+                && Double.compare(m.dirtyRatio, dirtyRatio) == 0 && m.deviceCacheBytes == deviceCacheBytes
+                && Double.compare(m.destageSeconds, destageSeconds) == 0 && m.batteryBacked == batteryBacked
+                && Objects.equals(m.assumptions, assumptions);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = Long.hashCode(memoryBytes);
+        h = 31 * h + Double.hashCode(expireSeconds);
+        h = 31 * h + Double.hashCode(intervalSeconds);
+        h = 31 * h + Double.hashCode(dirtyRatio);
+        h = 31 * h + Long.hashCode(deviceCacheBytes);
+        h = 31 * h + Double.hashCode(destageSeconds);
+        h = 31 * h + Boolean.hashCode(batteryBacked);
+        return 31 * h + Objects.hashCode(assumptions);
     }
 }

@@ -44,11 +44,45 @@ public final class Simulator {
         public Scenario withCache(CacheMode mode) {
             return new Scenario(mode, guestFlushes, workload, qcow2, preallocated, guestMemory, host, costs);
         }
+
+        // Written out for start-up speed; see Span.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Scenario s && s.cache.equals(cache) && s.guestFlushes == guestFlushes
+                    && s.workload.equals(workload) && s.qcow2 == qcow2 && s.preallocated == preallocated
+                    && s.guestMemory == guestMemory && s.host.equals(host) && s.costs.equals(costs);
+        }
+
+        @Override
+        public int hashCode() {
+            int h = cache.hashCode();
+            h = 31 * h + Boolean.hashCode(guestFlushes);
+            h = 31 * h + workload.hashCode();
+            h = 31 * h + Boolean.hashCode(qcow2);
+            h = 31 * h + Boolean.hashCode(preallocated);
+            h = 31 * h + Long.hashCode(guestMemory);
+            h = 31 * h + host.hashCode();
+            return 31 * h + costs.hashCode();
+        }
     }
 
     /** What the loss model depends on: far fewer combinations than whole scenarios. */
     private record LossKey(boolean writeback, boolean direct, boolean noFlush, boolean guestFlushes, Workload workload,
                            HostModel host) {
+
+        // Written out for start-up speed; see Span.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof LossKey k && k.writeback == writeback && k.direct == direct && k.noFlush == noFlush
+                    && k.guestFlushes == guestFlushes && k.workload.equals(workload) && k.host.equals(host);
+        }
+
+        @Override
+        public int hashCode() {
+            int h = (writeback ? 1 : 0) | (direct ? 2 : 0) | (noFlush ? 4 : 0) | (guestFlushes ? 8 : 0);
+            h = 31 * h + workload.hashCode();
+            return 31 * h + host.hashCode();
+        }
     }
 
     private final Map<Scenario, Prediction> cache = new ConcurrentHashMap<>();

@@ -1,6 +1,7 @@
 package dev.virtlint.sim;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -58,5 +59,28 @@ public record Workload(String id, int writeBytes, double writeRate, double flush
     /** Seconds between two writes of the steady stream. */
     public double writeGap() {
         return writeBytes / writeRate;
+    }
+
+    // Written out for start-up speed; see Span.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Workload w && Objects.equals(w.id, id) && w.writeBytes == writeBytes
+                && Double.compare(w.writeRate, writeRate) == 0 && Double.compare(w.flushEvery, flushEvery) == 0
+                && Double.compare(w.readShare, readShare) == 0
+                && Double.compare(w.durationSeconds, durationSeconds) == 0 && w.depth == depth
+                && Double.compare(w.hostHit, hostHit) == 0 && Objects.equals(w.summary, summary);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = Objects.hashCode(id);
+        h = 31 * h + writeBytes;
+        h = 31 * h + Double.hashCode(writeRate);
+        h = 31 * h + Double.hashCode(flushEvery);
+        h = 31 * h + Double.hashCode(readShare);
+        h = 31 * h + Double.hashCode(durationSeconds);
+        h = 31 * h + depth;
+        h = 31 * h + Double.hashCode(hostHit);
+        return 31 * h + Objects.hashCode(summary);
     }
 }

@@ -256,6 +256,29 @@ class DomainParserTest {
     }
 
     @Test
+    void nestingDeeperThanLibxml2AcceptsIsRefusedAtTheElementInsteadOfOverflowingTheStack() {
+        String tooDeep = nested(100_000);
+        assertThatThrownBy(() -> parse(tooDeep))
+                .isInstanceOf(ParseException.class)
+                .hasMessageContaining("maxElementDepth")
+                // The parser stops at the '>' of the first start tag one level too deep: <x> number MAX_DEPTH.
+                .satisfies(e -> assertThat(((ParseException) e).position())
+                        .isEqualTo(new Position(3, 3 * HardenedXml.MAX_DEPTH)));
+    }
+
+    @Test
+    void nestingUpToTheLimitIsRead() throws Exception {
+        assertThat(DomainParser.parseTree(SourceText.of("t", nested(HardenedXml.MAX_DEPTH - 1))).document().getRootElement().getName())
+                .isEqualTo("domain");
+    }
+
+    /** A domain whose third line nests {@code depth} elements inside {@code <domain>}. */
+    private static String nested(int depth) {
+        return "<domain type='kvm'>\n  <name>deep</name>\n" + "<x>".repeat(depth) + "</x>".repeat(depth)
+                + "\n</domain>\n";
+    }
+
+    @Test
     void theHardenedReaderRefusesADoctypeEvenWithoutOurPrecheck() {
         String text = "<!DOCTYPE domain [ <!ENTITY x \"y\"> ]><domain><name>&x;</name></domain>";
         assertThatThrownBy(() -> HardenedXml.reader().read(new StringReader(text)))

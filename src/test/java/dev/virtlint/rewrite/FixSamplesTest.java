@@ -64,7 +64,7 @@ class FixSamplesTest {
             assertThat(second.after()).isEqualTo(expected);
 
             String rule = input.path().getParent().getFileName().toString();
-            if (Files.exists(afterPath) && Catalogue.rules().stream().anyMatch(r -> r.info().id().equals(rule))) {
+            if (Files.exists(afterPath) && Catalogue.rules().stream().anyMatch(r -> r.id().equals(rule))) {
                 List<Finding> left = Linter.lint(Loader.load(after).file(), settings);
                 assertThat(left).as("findings of " + rule + " after the fix")
                         .noneMatch(f -> f.rule().equals(rule));
@@ -79,7 +79,7 @@ class FixSamplesTest {
                 .map(i -> i.path().getParent().getFileName().toString())
                 .collect(Collectors.toCollection(TreeSet::new));
         // The rules whose findings carry a fix, as their pages say; the suppression rules have none.
-        Set<String> fixable = Catalogue.rules().stream().map(r -> r.info().id())
+        Set<String> fixable = Catalogue.rules().stream().map(r -> r.id())
                 .filter(id -> !id.contains("suppression"))
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(fixable).hasSize(9);

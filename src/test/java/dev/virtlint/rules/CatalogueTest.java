@@ -24,15 +24,16 @@ class CatalogueTest {
 
     @Test
     void idsAreKebabCaseSortedAndUnique() {
-        List<String> ids = Catalogue.rules().stream().map(r -> r.info().id()).toList();
+        List<String> ids = Catalogue.rules().stream().map(r -> r.id()).toList();
         assertThat(ids).allMatch(id -> id.matches("[a-z0-9]+(-[a-z0-9]+)*"));
         assertThat(ids).isSorted().doesNotHaveDuplicates();
     }
 
     @TestFactory
     Stream<DynamicTest> everyRuleLinesUp() {
-        return Catalogue.rules().stream().map(rule -> DynamicTest.dynamicTest(rule.info().id(), () -> {
+        return Catalogue.rules().stream().map(rule -> DynamicTest.dynamicTest(rule.id(), () -> {
             RuleMeta info = rule.info();
+            assertThat(rule.id()).isEqualTo(info.id());
             if (rule instanceof DeclarativeRule declared) {
                 // A rule written as data is named by its file instead of a class.
                 assertThat(declared.file()).isEqualTo("rules/" + info.id() + ".rule.yaml");

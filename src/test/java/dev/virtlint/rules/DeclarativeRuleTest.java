@@ -31,7 +31,7 @@ class DeclarativeRuleTest {
             rules.add(rule);
         }
         Linter.Settings base = Linter.Settings.defaults();
-        Linter.Settings only = new Linter.Settings(Set.of(rule.info().id()), Set.of(), base.policy(), base.host(),
+        Linter.Settings only = new Linter.Settings(Set.of(rule.id()), Set.of(), base.policy(), base.host(),
                 rules, java.util.Map.of(), Set.of(), p -> false, n -> null, n -> null);
         return Linter.lint(file, only);
     }
