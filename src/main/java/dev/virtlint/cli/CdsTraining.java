@@ -6,9 +6,10 @@ import java.io.Writer;
 
 /**
  * The training run of {@code bin/virtlint}'s class-data-sharing archive: the launcher runs this
- * once per jar with {@code -XX:ArchiveClassesAtExit}, and every later run maps the classes it
- * loaded (parsed and verified) instead of reading them from the jar. It lints the given paths,
- * normally the shipped samples, in each report format, writing nothing.
+ * once per jar with {@code -XX:DumpLoadedClassList}, dumps the listed classes into a static
+ * archive, and every later run maps them (parsed and verified) instead of reading them from the
+ * jar. It lints the given paths, normally the shipped samples, in each report format, writing
+ * nothing.
  */
 public final class CdsTraining {
 
