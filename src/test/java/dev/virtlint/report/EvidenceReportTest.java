@@ -81,4 +81,20 @@ class EvidenceReportTest {
         assertThat(EvidenceReport.bytes(136L << 20)).isEqualTo("136 MiB");
         assertThat(EvidenceReport.bytes(15L << 30)).isEqualTo("15 GiB");
     }
+    @Test
+    void fixedDecimalsAreWhatTheFormatterWrites() {
+        java.util.Random random = new java.util.Random(42);
+        List<Double> values = new java.util.ArrayList<>(List.of(0.0, -0.0, 0.125, 0.15, 0.05, 2.5, 1.005, 9.95, 9.96,
+                99.95, 0.0005, 1e-7, 123456.789, 1e20, 3.999999999, -1.25, 0.1 + 0.2));
+        for (int i = 0; i < 5000; i++) {
+            values.add(Math.pow(10, random.nextDouble() * 8 - 4));
+            values.add(random.nextInt(100000) / 1000.0 + 0.0005);
+        }
+        for (double v : values) {
+            for (int digits = 0; digits <= 3; digits++) {
+                assertThat(EvidenceReport.fixed(v, digits)).as("%s with %d decimals", v, digits)
+                        .isEqualTo(String.format(java.util.Locale.ROOT, "%." + digits + "f", v));
+            }
+        }
+    }
 }
