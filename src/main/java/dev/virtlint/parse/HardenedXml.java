@@ -30,8 +30,9 @@ final class HardenedXml {
      * The JDK's XML limits, set as system properties before the first parser exists. Each one the
      * JDK finds unset it looks up in {@code $JAVA_HOME/conf/jaxp.properties}, so setting them all
      * also keeps the JDK's file out of virtlint's behaviour (and its first lookup, about 15 ms of
-     * method-handle set-up, out of start-up). The values are the JDK's defaults except the depth;
-     * entity limits cannot matter, as a DOCTYPE is refused. A value given with {@code -D} wins.
+     * method-handle set-up, out of start-up). The limits are the JDK's defaults except the depth;
+     * catalogs are off and nothing external may be fetched (the JDK's defaults allow both); entity
+     * limits cannot matter, as a DOCTYPE is refused. A value given with {@code -D} wins.
      */
     private static final String[][] LIMITS = {
         {"jdk.xml.maxElementDepth", String.valueOf(MAX_DEPTH)},
