@@ -62,6 +62,8 @@ public final class SimulatorCost {
     }
 
     public static void main(String[] args) {
+        // The model's own cost: without this, the default host's losses are looked up, not simulated.
+        System.setProperty(Evidences.SIMULATE_ALL, "true");
         int domains = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int disksEach = 10;
         List<Input> inputs = domains(domains, disksEach, 1);

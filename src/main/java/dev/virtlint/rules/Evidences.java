@@ -17,8 +17,14 @@ import java.util.function.Function;
 /** Turns what is known of a disk into the simulator's scenario, and the scenario into a finding's evidence. */
 public final class Evidences {
 
-    /** One simulator per process: disks with the same scenario, in any file, share one computation. */
-    private static final Simulator SIMULATOR = new Simulator();
+    /**
+     * One simulator per process: disks with the same scenario, in any file, share one computation.
+     * The system property {@value #SIMULATE_ALL} makes it simulate the losses it would otherwise look
+     * up (the simulator's benchmark sets it to measure the model itself).
+     */
+    public static final String SIMULATE_ALL = "virtlint.simulate-all-losses";
+
+    private static final Simulator SIMULATOR = new Simulator(!Boolean.getBoolean(SIMULATE_ALL));
 
     private Evidences() {
     }

@@ -88,6 +88,17 @@ public final class Simulator {
     private final Map<Scenario, Prediction> cache = new ConcurrentHashMap<>();
     private final Map<LossKey, LossModel.Losses> losses = new ConcurrentHashMap<>();
     private final LongAdder nanos = new LongAdder();
+    private final boolean precomputed;
+
+    /** A simulator that looks up the default host's losses ({@link LossTable}). */
+    public Simulator() {
+        this(true);
+    }
+
+    /** @param precomputed look up the default host's losses; false simulates every one (to measure the model) */
+    public Simulator(boolean precomputed) {
+        this.precomputed = precomputed;
+    }
 
     /** Predictions for a scenario, computed on first use. */
     public Prediction predict(Scenario s) {
@@ -128,7 +139,7 @@ public final class Simulator {
         CacheMode mode = s.cache();
         Workload w = s.workload();
         LossModel.Losses lost = losses.computeIfAbsent(new LossKey(mode.writeback(), mode.direct(), mode.noFlush(),
-                s.guestFlushes(), w, s.host()), k -> LossModel.simulate(mode, s.guestFlushes(), w, s.host(), SEED));
+                s.guestFlushes(), w, s.host()), k -> losses(mode, s.guestFlushes(), w, s.host()));
         IoPattern p = w.pattern(s.guestFlushes(), s.qcow2(), s.preallocated());
         double write = SpeedModel.mbps(p.size(), SpeedModel.writeMicros(mode, p, s.costs()));
         boolean pageCache = !mode.direct();
@@ -143,6 +154,12 @@ public final class Simulator {
         double read = SpeedModel.mbps(p.size(), SpeedModel.readMicros(mode, p, w.hostHit(), s.costs()));
         long duplicate = pageCache ? Math.min(s.guestMemory() / 2, s.host().memoryBytes() / 2) : 0;
         return new Prediction(mode.modeName(), lost, round(write), round(read), duplicate);
+    }
+
+    private LossModel.Losses losses(CacheMode mode, boolean guestFlushes, Workload w, HostModel host) {
+        LossModel.Losses known = precomputed
+                ? LossTable.lookup(mode.writeback(), mode.direct(), mode.noFlush(), guestFlushes, w, host) : null;
+        return known != null ? known : LossModel.simulate(mode, guestFlushes, w, host, SEED);
     }
 
     /** Three significant digits: what the figures can claim, and the same text on every platform. */
