@@ -11,7 +11,6 @@ import dev.virtlint.model.Position;
 import dev.virtlint.model.Setting;
 import dev.virtlint.model.SourceKind;
 import dev.virtlint.model.SourceText;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -76,7 +75,7 @@ public final class DomainParser {
         }
         Document document;
         try {
-            document = HardenedXml.reader().read(new StringReader(source.text()));
+            document = HardenedXml.read(source.text());
         } catch (DocumentException e) {
             throw fromSax(e);
         }

@@ -3,6 +3,9 @@ package dev.virtlint.parse;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.parsers.SAXParserFactory;
+import java.io.StringReader;
+import org.dom4j.Document;
+import org.dom4j.DocumentException;
 import org.dom4j.io.SAXReader;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
@@ -16,6 +19,9 @@ import org.xml.sax.helpers.XMLFilterImpl;
  * entities, no parameter entities, no entity expansion), no external DTD, no XInclude, nothing
  * fetched from the file system or the network. {@link DomainParser} refuses a DOCTYPE with its own
  * message first; these settings are the second line.
+ *
+ * <p>Most domains are read by {@link StrictXmlReader}, which knows no DOCTYPE, entity or external
+ * resource at all; whatever it declines goes to the JDK's parser, set up as described here.
  */
 final class HardenedXml {
 
@@ -53,7 +59,10 @@ final class HardenedXml {
         {"javax.xml.parsers.SAXParserFactory", "com.sun.org.apache.xerces.internal.jaxp.SAXParserFactoryImpl"},
     };
 
-    private static final SAXParserFactory FACTORY = factory();
+    /** The JDK's parser factory, set up on first use: a document the strict reader reads never needs it. */
+    private static final class Jdk {
+        static final SAXParserFactory FACTORY = factory();
+    }
 
     private HardenedXml() {
     }
@@ -87,28 +96,60 @@ final class HardenedXml {
      */
     private static final ThreadLocal<SAXReader> READER = ThreadLocal.withInitial(HardenedXml::newReader);
 
-    /** This thread's reader. */
+    /** The same, over {@link StrictXmlReader}: no JDK parser to set up. */
+    private static final ThreadLocal<SAXReader> STRICT = ThreadLocal.withInitial(() -> configured(new StrictXmlReader()));
+
+    /** This thread's reader (the JDK's parser). */
     static SAXReader reader() {
         return READER.get();
+    }
+
+    /**
+     * Reads a document: with {@link StrictXmlReader} when the text is within what it handles, else
+     * with the JDK's parser, which also reports every error. Both build the same tree.
+     */
+    static Document read(String text) throws DocumentException {
+        Document document = readStrictly(text);
+        return document != null ? document : reader().read(new StringReader(text));
+    }
+
+    /** The document as {@link StrictXmlReader} reads it, or null when it declines the text. */
+    static Document readStrictly(String text) throws DocumentException {
+        try {
+            return STRICT.get().read(new StringReader(text));
+        } catch (DocumentException e) {
+            if (e.getCause() instanceof StrictXmlReader.Declined) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     private static SAXReader newReader() {
         try {
             XMLReader xml;
-            synchronized (FACTORY) {
-                xml = FACTORY.newSAXParser().getXMLReader();
+            synchronized (Jdk.FACTORY) {
+                xml = Jdk.FACTORY.newSAXParser().getXMLReader();
             }
             xml.setEntityResolver(HardenedXml::refuse);
-            SAXReader reader = new SAXReader(new Sax2Names(xml));
-            reader.setEntityResolver(HardenedXml::refuse);
-            reader.setStripWhitespaceText(false);
-            reader.setMergeAdjacentText(false);
-            reader.setIncludeExternalDTDDeclarations(false);
-            reader.setIncludeInternalDTDDeclarations(false);
-            return reader;
+            return configured(new Sax2Names(xml));
         } catch (ParserConfigurationException | SAXException e) {
             throw new IllegalStateException("cannot create an XML parser: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A dom4j reader over a SAX parser. Adjacent text is merged into one node, as in XPath's data
+     * model (a parser may split character data anywhere, at a reference or a buffer boundary).
+     */
+    private static SAXReader configured(XMLReader xml) {
+        SAXReader reader = new SAXReader(xml);
+        reader.setEntityResolver(HardenedXml::refuse);
+        reader.setStripWhitespaceText(false);
+        reader.setMergeAdjacentText(true);
+        reader.setIncludeExternalDTDDeclarations(false);
+        reader.setIncludeInternalDTDDeclarations(false);
+        return reader;
     }
 
     /**
