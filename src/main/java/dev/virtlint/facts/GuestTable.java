@@ -1,5 +1,6 @@
 package dev.virtlint.facts;
 
+import dev.virtlint.model.Resources;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +32,7 @@ public final class GuestTable {
     public static GuestTable builtIn() {
         GuestTable t = builtIn;
         if (t == null) {
-            try (InputStream in = GuestTable.class.getResourceAsStream(RESOURCE)) {
+            try (InputStream in = Resources.open(GuestTable.class, RESOURCE)) {
                 if (in == null) {
                     throw new IllegalStateException("missing resource " + RESOURCE);
                 }

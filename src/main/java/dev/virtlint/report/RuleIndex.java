@@ -1,5 +1,6 @@
 package dev.virtlint.report;
 
+import dev.virtlint.model.Resources;
 import dev.virtlint.rules.Catalogue;
 import dev.virtlint.rules.DeclarativeRule;
 import dev.virtlint.rules.Rule;
@@ -68,7 +69,7 @@ public final class RuleIndex {
         if (!id.matches("[a-z0-9-]+")) {
             return Optional.empty();
         }
-        try (InputStream in = RuleIndex.class.getResourceAsStream(PAGES + id + ".md")) {
+        try (InputStream in = Resources.open(RuleIndex.class, PAGES + id + ".md")) {
             return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             return Optional.empty();

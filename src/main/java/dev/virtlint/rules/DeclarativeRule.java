@@ -1,5 +1,6 @@
 package dev.virtlint.rules;
 
+import dev.virtlint.model.Resources;
 import dev.virtlint.parse.DomainParser;
 import dev.virtlint.parse.Yaml.YNode;
 import dev.virtlint.parse.Yaml.YamlException;
@@ -107,7 +108,7 @@ public final class DeclarativeRule implements Rule {
      */
     public static DeclarativeRule builtIn(String id) {
         String resource = "/dev/virtlint/rules/data/" + id + ".rule.tree";
-        try (InputStream in = DeclarativeRule.class.getResourceAsStream(resource)) {
+        try (InputStream in = Resources.open(DeclarativeRule.class, resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + resource);
             }

@@ -1,6 +1,7 @@
 package dev.virtlint.sim;
 
 import dev.virtlint.model.CacheMode.Preset;
+import dev.virtlint.model.Resources;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,7 +85,7 @@ public final class Calibration {
 
     /** The built-in targets. */
     public static List<Row> targets() {
-        try (InputStream in = Calibration.class.getResourceAsStream("qemu-img-bench.tsv")) {
+        try (InputStream in = Resources.open(Calibration.class, "qemu-img-bench.tsv")) {
             if (in == null) {
                 throw new IllegalStateException("qemu-img-bench.tsv is missing from the build");
             }
