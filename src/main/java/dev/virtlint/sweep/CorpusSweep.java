@@ -6,6 +6,9 @@ import dev.virtlint.lint.Loader;
 import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.Disk;
+import dev.virtlint.parse.ParseException;
+import dev.virtlint.parse.ReaderAgreement;
+import dev.virtlint.parse.TextDecoder;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.Linter;
 import java.io.IOException;
@@ -108,6 +111,7 @@ public final class CorpusSweep {
                 comparePair(p);
             }
         }
+        compareXmlReaders(files);
         lintInputs(files);
         FixSweep fix = new FixSweep(root, out);
         fix.run(files, loaded);
@@ -122,6 +126,37 @@ public final class CorpusSweep {
     }
 
     private final List<String> lintCrashes = new ArrayList<>();
+
+    /**
+     * The strict XML reader against the JDK's parser on every XML file as a lint decodes it: where
+     * the strict reader reads a file, both must build the same tree; any difference is a failure.
+     */
+    private void compareXmlReaders(List<Path> files) throws IOException {
+        int xml = 0;
+        int strict = 0;
+        int disagree = 0;
+        for (Path p : files) {
+            if (!p.toString().endsWith(".xml")) {
+                continue;
+            }
+            String text;
+            try {
+                text = TextDecoder.decode(p.toString(), Files.readAllBytes(p)).text();
+            } catch (ParseException e) {
+                continue; // not decodable: reported above as an input error
+            }
+            xml++;
+            ReaderAgreement.Result r = ReaderAgreement.compare(text);
+            if (r.verdict() == ReaderAgreement.Verdict.READ_ALIKE) {
+                strict++;
+            } else if (r.verdict() == ReaderAgreement.Verdict.DISAGREE) {
+                disagree++;
+                failures.add(root.relativize(p) + ": XML readers disagree: " + r.problem());
+            }
+        }
+        out.printf("strict XML reader: %d of %d xml files read by it, %d read differently from the JDK's parser%n",
+                strict, xml, disagree);
+    }
 
     /**
      * Lints every input domain (NAME.xml, not libvirt's expected outputs) with the catalogue's
