@@ -108,18 +108,31 @@ public final class GuestTable {
         return NUMERIC.matcher(v).matches();
     }
 
-    /** Compares dotted versions number by number; a missing part counts as 0. */
+    /**
+     * Compares dotted versions number by number; a missing part counts as 0. Parts are compared as
+     * digit strings, not parsed, so that a part of any length (an OS id or a kernel version with a
+     * 20-digit number) compares by value instead of overflowing a long.
+     */
     static int compare(String a, String b) {
         String[] x = a.split("\\.");
         String[] y = b.split("\\.");
         for (int i = 0; i < Math.max(x.length, y.length); i++) {
-            long p = i < x.length ? Long.parseLong(x[i]) : 0;
-            long q = i < y.length ? Long.parseLong(y[i]) : 0;
-            if (p != q) {
-                return Long.compare(p, q);
+            String p = i < x.length ? withoutLeadingZeros(x[i]) : "";
+            String q = i < y.length ? withoutLeadingZeros(y[i]) : "";
+            int c = p.length() != q.length() ? Integer.compare(p.length(), q.length()) : p.compareTo(q);
+            if (c != 0) {
+                return Integer.signum(c);
             }
         }
         return 0;
+    }
+
+    private static String withoutLeadingZeros(String digits) {
+        int i = 0;
+        while (i < digits.length() && digits.charAt(i) == '0') {
+            i++;
+        }
+        return digits.substring(i);
     }
 
     /** Resolution order: domain metadata, then the libosinfo id, then the assumption that it flushes. */

@@ -22,9 +22,17 @@ final class JsonOptions {
         }
     }
 
+    /**
+     * How deep objects and arrays may nest, as in QEMU's JSON parser: qobject/json-streamer.c,
+     * json_message_process_token(), rejects a message once brace_count + bracket_count exceeds
+     * MAX_NESTING (1 << 10). Deeper input is an error here too, not a stack overflow.
+     */
+    static final int MAX_NESTING = 1 << 10;
+
     private final MappedText in;
     private final String s;
     private int p;
+    private int depth;
     private final Map<String, Options.Option> values = new LinkedHashMap<>();
 
     private JsonOptions(MappedText in) {
@@ -54,8 +62,10 @@ final class JsonOptions {
         char c = s.charAt(p);
         if (c == '{') {
             object(key);
+            depth--;
         } else if (c == '[') {
             array(key);
+            depth--;
         } else if (c == '"') {
             int start = p + 1;
             String text = string();
@@ -74,6 +84,12 @@ final class JsonOptions {
         }
     }
 
+    private void nest() throws JsonException {
+        if (++depth > MAX_NESTING) {
+            throw new JsonException("JSON nested deeper than " + MAX_NESTING + " levels (QEMU's limit)", p);
+        }
+    }
+
     private void put(String key, int keyStart, String value, int from, int to) {
         Span keySpan = keyStart < 0 ? Span.at(in.sourceOffset(from)) : in.sourceSpan(keyStart, keyStart + lastSegment(key).length());
         values.put(key, new Options.Option(key, value, keySpan, in.sourceSpan(from, to)));
@@ -85,6 +101,7 @@ final class JsonOptions {
     }
 
     private void object(String prefix) throws JsonException {
+        nest();
         p++;
         skipSpace();
         if (peek() == '}') {
@@ -117,6 +134,7 @@ final class JsonOptions {
     }
 
     private void array(String prefix) throws JsonException {
+        nest();
         p++;
         skipSpace();
         if (peek() == ']') {

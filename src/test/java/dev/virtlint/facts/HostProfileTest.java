@@ -59,6 +59,16 @@ class HostProfileTest {
     }
 
     @Test
+    void aKernelVersionWithATwentyDigitNumberComparesByValue() throws YamlException {
+        HostFacts huge = read("kernel: \"99999999999999999999\"\n");
+        assertThat(huge.directIo("/dev/shm/vm.img").supported()).contains(true);
+        HostFacts old = read("kernel: \"5.99999999999999999999\"\n");
+        assertThat(old.directIo("/dev/shm/vm.img").supported()).contains(false);
+        HostFacts padded = read("kernel: \"6.0000000000000000000006\"\n");
+        assertThat(padded.directIo("/dev/shm/vm.img").supported()).contains(true);
+    }
+
+    @Test
     void probedPathsWinOverTheFilesystemType() throws YamlException {
         HostFacts h = read("""
                 kernel: "6.8.0"

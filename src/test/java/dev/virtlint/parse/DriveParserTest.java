@@ -199,6 +199,17 @@ class DriveParserTest {
     }
 
     @Test
+    void jsonNestedDeeperThanQemusLimitIsAnErrorNotAStackOverflow() throws ParseException {
+        String deep = "{\"file\":".repeat(3000) + "{}" + "}".repeat(3000);
+        String line = "qemu -blockdev '{\"node-name\":\"n\",\"file\":" + deep + "}'";
+        assertThatThrownBy(() -> argv(line))
+                .isInstanceOf(ParseException.class)
+                .hasMessageContaining("nested deeper than 1024");
+        String ok = "{\"a\":".repeat(1023) + "1" + "}".repeat(1023);
+        argv("qemu -blockdev '" + ok + "'");
+    }
+
+    @Test
     void shorthandDriveOptionsAreDisks() throws ParseException {
         List<Disk> disks = argv("qemu -hda /vm/a.img -cdrom /iso/b.iso");
         assertThat(disks).extracting(Disk::device).containsExactly(DiskDevice.DISK, DiskDevice.CDROM);
