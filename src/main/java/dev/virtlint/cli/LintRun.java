@@ -99,7 +99,10 @@ final class LintRun {
             }
             Linter.Result result = Linter.run(outcome.file(), settings.get(input), evidence);
             return new Checked(outcome.file(), result.findings(), result.suppressed());
-        });
+        }, (input, failure) -> failure instanceof OutOfMemoryError
+                ? new InputError(input.name(), null, "out of memory while linting it (" + failure.getMessage()
+                        + "); give Java a larger heap (-Xmx) or lint it alone", false)
+                : new InputError(input.name(), null, failure.toString(), true));
         List<Checked> files = new ArrayList<>();
         for (Object outcome : outcomes) {
             if (outcome instanceof Checked c) {

@@ -62,6 +62,19 @@ class LintCommandTest {
     }
 
     @Test
+    void anOsIdWithATwentyDigitNumberDoesNotStopTheBatch() throws IOException {
+        write("a-good.xml", GOOD);
+        write("b-huge-os.xml", GOOD.replace("<name>good</name>", "<name>huge</name><metadata>"
+                + "<libosinfo:libosinfo xmlns:libosinfo='http://libosinfo.org/xmlns/libvirt/domain/1.0'>"
+                + "<libosinfo:os id='http://centos.org/centos/99999999999999999999'/></libosinfo:libosinfo>"
+                + "</metadata>"));
+        Cli.Run r = run("lint", "--format", "json", dir.toString());
+        assertThat(r.err()).doesNotContain("internal error");
+        assertThat(r.exit()).isEqualTo(ExitCode.OK);
+        assertThat(r.out()).contains("\"domain\": \"good\"").contains("\"domain\": \"huge\"");
+    }
+
+    @Test
     void missingPathIsAnInputErrorNotAUsageError() throws IOException {
         Cli.Run r = run("lint", dir.resolve("nope.xml").toString(), write("good.xml", GOOD).toString());
         assertThat(r.exit()).isEqualTo(ExitCode.INPUT);
