@@ -105,6 +105,9 @@ final class FixCommand implements Callable<Integer> {
                 + (s.disks() == 1 ? " disk" : " disks") + (diff ? " to fix)" : " fixed)"));
         out.flush();
         err.flush();
+        if (results.stream().anyMatch(Batch::internal)) {
+            return ExitCode.INTERNAL;
+        }
         if (s.failed() + missing > 0) {
             return ExitCode.INPUT;
         }

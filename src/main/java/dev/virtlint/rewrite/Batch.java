@@ -41,7 +41,15 @@ public final class Batch {
         }
     }
 
+    /** What follows a file's name in the note of a file that virtlint itself failed on. */
+    private static final String INTERNAL = ": internal error: ";
+
     private Batch() {
+    }
+
+    /** Whether virtlint itself failed on this file (a bug, exit 70), not the file. */
+    public static boolean internal(FileFix.Result r) {
+        return r.status() == FileFix.Status.FAILED && r.notes().stream().anyMatch(n -> n.startsWith(r.name() + INTERNAL));
     }
 
     /**
@@ -85,11 +93,20 @@ public final class Batch {
                 Item item = items.get(i);
                 Path target = targets.get(i);
                 String skip = skips.get(i);
-                futures.add(pool.submit(() -> skip != null
-                        ? new FileFix.Result(item.input().name(), FileFix.Status.SKIPPED, List.of(),
-                                List.of(item.input().name() + ": skipped: " + skip), "", 0)
-                        : FileFix.run(item.input(), target, diffPath(cwd, item.input().path()),
-                                settings.apply(item.input()), mode)));
+                futures.add(pool.submit(() -> {
+                    if (skip != null) {
+                        return new FileFix.Result(item.input().name(), FileFix.Status.SKIPPED, List.of(),
+                                List.of(item.input().name() + ": skipped: " + skip), "", 0);
+                    }
+                    try {
+                        return FileFix.run(item.input(), target, diffPath(cwd, item.input().path()),
+                                settings.apply(item.input()), mode);
+                    } catch (RuntimeException | Error e) {
+                        // One file's failure (a bug, a stack overflow, memory) never stops the others.
+                        return new FileFix.Result(item.input().name(), FileFix.Status.FAILED, List.of(),
+                                List.of(item.input().name() + INTERNAL + e), "", 0);
+                    }
+                }));
             }
             List<FileFix.Result> results = new ArrayList<>();
             java.util.Set<Path> written = new java.util.LinkedHashSet<>();
