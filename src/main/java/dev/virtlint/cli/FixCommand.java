@@ -73,12 +73,16 @@ final class FixCommand implements Callable<Integer> {
             if (given.equals("-")) {
                 throw new ParameterException(spec.commandLine(), "fix rewrites files; standard input cannot be fixed");
             }
-            Path path = Path.of(given);
-            Path tree = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
             Inputs.Expanded expanded = Inputs.expand(List.of(given));
+            Path path = expanded.inputs().isEmpty() ? null : Path.of(given);
+            Path tree = path == null || Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
             expanded.inputs().forEach(input -> items.add(new Batch.Item(input, tree)));
             for (String m : expanded.missing()) {
                 err.println(m + ": no such file or directory");
+                missing++;
+            }
+            for (var e : expanded.errors()) {
+                err.println(e.format());
                 missing++;
             }
         }

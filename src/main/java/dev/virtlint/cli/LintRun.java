@@ -70,6 +70,7 @@ final class LintRun {
             for (String missing : expanded.missing()) {
                 errors.add(new InputError(missing, null, "no such file or directory", false));
             }
+            errors.addAll(expanded.errors());
         }
         for (int i = 0; i < o.drives().size(); i++) {
             inputs.add(new Input("--drive[" + (i + 1) + "]", null, Input.Kind.DRIVE,

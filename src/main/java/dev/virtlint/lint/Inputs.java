@@ -1,11 +1,14 @@
 package dev.virtlint.lint;
 
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Expands the paths given on the command line: a file is linted whatever its name, a directory is
@@ -17,37 +20,89 @@ public final class Inputs {
     private Inputs() {
     }
 
-    /** The inputs, and the paths that do not exist (as errors for the caller to report). */
-    public record Expanded(List<Input> inputs, List<String> missing) {
+    /**
+     * The inputs, the paths that do not exist, and the paths that cannot be read as inputs (an
+     * unreadable directory, a FIFO or device, a name the locale cannot encode), as errors for the
+     * caller to report; the other inputs are still linted.
+     */
+    public record Expanded(List<Input> inputs, List<String> missing, List<InputError> errors) {
     }
 
     public static Expanded expand(List<String> paths) throws IOException {
         List<Input> inputs = new ArrayList<>();
         List<String> missing = new ArrayList<>();
+        List<InputError> errors = new ArrayList<>();
         for (String given : paths) {
-            Path path = Path.of(given);
+            Path path;
+            try {
+                path = Path.of(given);
+            } catch (InvalidPathException e) {
+                errors.add(new InputError(given, null, UNMAPPABLE, false));
+                continue;
+            }
             if (Files.isDirectory(path)) {
-                inputs.addAll(walk(given, path));
-            } else if (Files.exists(path)) {
+                inputs.addAll(walk(given, path, errors));
+            } else if (Files.isRegularFile(path)) {
                 inputs.add(Input.file(given, path, kindByName(given, Input.Kind.SNIFF)));
+            } else if (Files.exists(path)) {
+                // Reading a FIFO blocks until something writes to it, a device may never end.
+                errors.add(new InputError(given, null, NOT_REGULAR, false));
             } else {
                 missing.add(given);
             }
         }
-        return new Expanded(inputs, missing);
+        return new Expanded(inputs, missing, errors);
     }
 
-    private static List<Input> walk(String given, Path root) throws IOException {
-        List<Input> found = new ArrayList<>();
-        try (Stream<Path> stream = Files.walk(root)) {
-            stream.filter(p -> !hiddenBelow(root, p))
-                    .filter(Files::isRegularFile)
-                    .filter(p -> kindByName(p.getFileName().toString(), null) != null)
-                    .sorted()
-                    .forEach(p -> found.add(Input.file(display(given, root, p), p,
-                            kindByName(p.getFileName().toString(), null))));
+    private static final String NOT_REGULAR = "not a regular file (a FIFO, socket or device); skipped";
+
+    private static final String UNMAPPABLE = "the file name cannot be encoded in this locale's character set ("
+            + System.getProperty("sun.jnu.encoding") + "); run under a UTF-8 locale, e.g. LC_ALL=C.UTF-8";
+
+    private static List<Input> walk(String given, Path root, List<InputError> errors) throws IOException {
+        List<Path> found = new ArrayList<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                return dir.equals(root) || !hiddenBelow(root, dir) ? FileVisitResult.CONTINUE
+                        : FileVisitResult.SKIP_SUBTREE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
+                if (hiddenBelow(root, p) || kindByName(p.getFileName().toString(), null) == null) {
+                    return FileVisitResult.CONTINUE;
+                }
+                if (!mappable(p)) {
+                    errors.add(new InputError(display(given, root, p), null, UNMAPPABLE, false));
+                } else if (Files.isRegularFile(p)) {
+                    found.add(p);
+                } else if (!Files.isDirectory(p)) {
+                    errors.add(new InputError(display(given, root, p), null, NOT_REGULAR, false));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path p, IOException e) {
+                // An unreadable subdirectory is that path's error; the rest of the tree is still walked.
+                errors.add(new InputError(display(given, root, p), null, "cannot read: " + e.getMessage(), false));
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        List<Input> inputs = new ArrayList<>();
+        found.stream().sorted().forEach(p -> inputs.add(Input.file(display(given, root, p), p,
+                kindByName(p.getFileName().toString(), null))));
+        return inputs;
+    }
+
+    /** Whether the name survives decoding and encoding in the locale's character set. */
+    private static boolean mappable(Path p) {
+        try {
+            return Path.of(p.toString()).equals(p);
+        } catch (InvalidPathException e) {
+            return false;
         }
-        return found;
     }
 
     private static boolean hiddenBelow(Path root, Path p) {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +75,68 @@ class LintCommandTest {
         assertThat(r.err()).doesNotContain("internal error");
         assertThat(r.exit()).isEqualTo(ExitCode.OK);
         assertThat(r.out()).contains("\"domain\": \"good\"").contains("\"domain\": \"huge\"");
+    }
+
+    @Test
+    void aFifoNamedOrMetInAWalkIsSkippedWithAnErrorInsteadOfBlocking() throws Exception {
+        write("a-good.xml", GOOD);
+        Path fifo = dir.resolve("b-pipe.xml");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Cli.Run walked = run("lint", dir.toString());
+        assertThat(walked.exit()).isEqualTo(ExitCode.INPUT);
+        assertThat(walked.err()).contains("b-pipe.xml: error: not a regular file");
+        assertThat(walked.out()).contains("in 1 file");
+        java.util.concurrent.CompletableFuture<Cli.Run> named = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> run("lint", fifo.toString(), dir.resolve("a-good.xml").toString()));
+        Cli.Run r = named.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.exit()).isEqualTo(ExitCode.INPUT);
+        assertThat(r.err()).contains(fifo + ": error: not a regular file");
+        assertThat(r.out()).contains("in 1 file");
+    }
+
+    /**
+     * Runs virtlint in a new JVM as nobody (setpriv, util-linux): root reads any directory. The
+     * class path is copied to {@code cp} first, world-readable, since nobody cannot read ~/.m2.
+     */
+    private static Process asNobody(Path cp, String... args) throws IOException {
+        Files.setPosixFilePermissions(cp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> entries = new ArrayList<>();
+        int n = 0;
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path from = Path.of(entry);
+            Path to = cp.resolve(n++ + "-" + from.getFileName());
+            try (var walk = Files.walk(from)) {
+                for (Path f : (Iterable<Path>) walk::iterator) {
+                    Path t = to.resolve(from.relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(t);
+                    } else {
+                        Files.copy(f, t);
+                    }
+                    Files.setPosixFilePermissions(t, PosixFilePermissions.fromString(
+                            Files.isDirectory(f) ? "rwxr-xr-x" : "rw-r--r--"));
+                }
+            }
+            entries.add(to.toString());
+        }
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", String.join(java.io.File.pathSeparator, entries), "dev.virtlint.cli.Main"));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    @Test
+    void anUnreadableSubdirectoryIsAnErrorAndTheRestIsLinted(@TempDir Path cp) throws Exception {
+        write("a-good.xml", GOOD);
+        write("sub/b.xml", GOOD);
+        Files.setPosixFilePermissions(dir.resolve("sub"), PosixFilePermissions.fromString("---------"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dir.resolve("a-good.xml"), PosixFilePermissions.fromString("rw-r--r--"));
+        Process p = asNobody(cp, "lint", dir.toString());
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isEqualTo(ExitCode.INPUT);
+        assertThat(output).contains(dir + "/sub: error: cannot read").contains("in 1 file");
     }
 
     @Test
