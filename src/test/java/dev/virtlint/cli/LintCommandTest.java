@@ -127,6 +127,26 @@ class LintCommandTest {
     }
 
     @Test
+    void underLangCANameTheLocaleCannotEncodeIsThatFilesErrorAndTheOthersAreFixed() throws Exception {
+        write("a.xml", GOOD.replace("cache='none'", "cache='unsafe'"));
+        write("z.xml", GOOD.replace("cache='none'", "cache='unsafe'"));
+        // The name is made by the shell from octal bytes: this JVM's locale may not encode it either.
+        assertThat(new ProcessBuilder("sh", "-c", "cp a.xml \"$(printf 'caf\\303\\251.xml')\"")
+                .directory(dir.toFile()).start().waitFor()).isZero();
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.virtlint.cli.Main", "fix", ".")
+                .directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG"));
+        pb.environment().put("LC_ALL", "C");
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isEqualTo(ExitCode.INPUT);
+        assertThat(output).contains("cannot be encoded in this locale").contains("fixed ./a.xml")
+                .contains("fixed ./z.xml");
+        assertThat(Files.readString(dir.resolve("z.xml"))).doesNotContain("unsafe");
+    }
+
+    @Test
     void anUnreadableSubdirectoryIsAnErrorAndTheRestIsLinted(@TempDir Path cp) throws Exception {
         write("a-good.xml", GOOD);
         write("sub/b.xml", GOOD);
