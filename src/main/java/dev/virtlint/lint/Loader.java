@@ -16,7 +16,34 @@ import java.util.List;
 /** Reads and parses one input; never throws for bad input, which becomes an {@link InputError}. */
 public final class Loader {
 
+    /**
+     * The largest input read (64 MiB; the largest domain of the corpus is far below 1 MiB): a
+     * larger file, or one that never ends, is an error for that input instead of running the
+     * heap out for the whole batch.
+     */
+    public static final long MAX_INPUT_SIZE = 64L << 20;
+
+    /** An input larger than the limit. */
+    public static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge(long limit) {
+            super("larger than the input size limit of " + limit + " bytes; not read");
+        }
+    }
+
     private Loader() {
+    }
+
+    /** Reads at most {@code limit} bytes of {@code path}, never all of a file of unknown size. */
+    public static byte[] read(java.nio.file.Path path, long limit) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(path)) {
+            byte[] bytes = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+            if (bytes.length > limit) {
+                throw new TooLarge(limit);
+            }
+            return bytes;
+        }
     }
 
     /** Either a parsed file or an error. */
@@ -26,7 +53,9 @@ public final class Loader {
     public static Outcome load(Input input) {
         byte[] bytes;
         try {
-            bytes = input.inline() != null ? input.inline() : Files.readAllBytes(input.path());
+            bytes = input.inline() != null ? input.inline() : read(input.path(), MAX_INPUT_SIZE);
+        } catch (TooLarge e) {
+            return new Outcome(null, new InputError(input.name(), null, e.getMessage(), false));
         } catch (NoSuchFileException e) {
             return new Outcome(null, new InputError(input.name(), null, "no such file", false));
         } catch (IOException e) {

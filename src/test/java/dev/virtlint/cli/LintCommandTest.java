@@ -160,6 +160,22 @@ class LintCommandTest {
     }
 
     @Test
+    void aFileLargerThanTheInputSizeLimitOrADeviceIsThatFilesErrorOnly() throws IOException {
+        write("a-good.xml", GOOD);
+        Path big = dir.resolve("b-big.xml");
+        try (var ch = java.nio.channels.FileChannel.open(big, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {'<'}), dev.virtlint.lint.Loader.MAX_INPUT_SIZE);
+        }
+        Files.createSymbolicLink(dir.resolve("c-zero.xml"), Path.of("/dev/zero"));
+        Cli.Run r = run("lint", dir.toString(), dir.resolve("c-zero.xml").toString());
+        assertThat(r.exit()).isEqualTo(ExitCode.INPUT);
+        assertThat(r.err()).contains("b-big.xml: error: larger than the input size limit of 67108864 bytes")
+                .contains("c-zero.xml: error: not a regular file");
+        assertThat(r.out()).contains("in 1 file");
+    }
+
+    @Test
     void missingPathIsAnInputErrorNotAUsageError() throws IOException {
         Cli.Run r = run("lint", dir.resolve("nope.xml").toString(), write("good.xml", GOOD).toString());
         assertThat(r.exit()).isEqualTo(ExitCode.INPUT);
