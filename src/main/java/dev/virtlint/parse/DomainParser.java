@@ -73,6 +73,7 @@ public final class DomainParser {
             throw ParseException.at(source, scan.doctype(), "DOCTYPE declarations are refused: domain XML has none,"
                     + " and their entities could read local files or expand without bound");
         }
+        refuseXml11LineEnds(source);
         Document document;
         try {
             document = HardenedXml.read(source.text());
@@ -80,6 +81,30 @@ public final class DomainParser {
             throw fromSax(e);
         }
         return XmlTree.join(source, document, scan);
+    }
+
+    private static final java.util.regex.Pattern XML11 = java.util.regex.Pattern.compile(
+            "\\A\uFEFF?<\\?xml\\s+version\\s*=\\s*[\"']1\\.1[\"']");
+
+    /**
+     * XML 1.1 (section 2.11) makes NEL (U+0085) and U+2028 line ends, which Java's parser turns into
+     * LF, so offsets no longer match the text. libvirt's parser, libxml2, reads an XML 1.1 document
+     * as 1.0 (xmlParseXMLDecl: "Unsupported version '1.1'" is only a warning), where these are plain
+     * characters, so the two would not read the same domain: refused at the first one.
+     */
+    private static void refuseXml11LineEnds(SourceText source) throws ParseException {
+        String t = source.text();
+        if (!XML11.matcher(t).lookingAt()) {
+            return;
+        }
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c == '\u0085' || c == '\u2028') {
+                throw ParseException.at(source, i, String.format("U+%04X in an XML 1.1 document: a line end"
+                        + " in XML 1.1, a plain character to libvirt's parser (libxml2 reads XML 1.1 as 1.0)",
+                        (int) c));
+            }
+        }
     }
 
     private static ParseException fromSax(DocumentException e) {

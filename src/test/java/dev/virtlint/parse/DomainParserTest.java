@@ -79,6 +79,16 @@ class DomainParserTest {
     }
 
     @Test
+    void nelOrLineSeparatorInAnXml11DocumentIsAnErrorAtItsPosition() {
+        for (String end : new String[] {"\u0085", "\u2028"}) {
+            String text = "<?xml version='1.1' encoding='UTF-8'?>\n<domain" + end + "type='kvm'><name>a</name></domain>";
+            assertThatThrownBy(() -> DomainParser.parse(SourceText.of("t.xml", text)))
+                    .isInstanceOf(ParseException.class).hasMessageContaining("XML 1.1")
+                    .satisfies(e -> assertThat(((ParseException) e).position().line()).isEqualTo(2));
+        }
+    }
+
+    @Test
     void readsTheDomainAndItsDisks() throws ParseException {
         Domain d = parse(DOMAIN).domain();
         assertThat(d.name()).isEqualTo("db01");
