@@ -106,7 +106,7 @@ public final class FileFix {
     public static Result run(Input input, Path target, String diffPath, Linter.Settings settings, Mode mode) {
         byte[] before;
         try {
-            before = Files.readAllBytes(target);
+            before = Loader.read(target, Loader.MAX_INPUT_SIZE);
         } catch (IOException e) {
             return failed(input, input.name() + ": cannot read: " + e.getMessage());
         }

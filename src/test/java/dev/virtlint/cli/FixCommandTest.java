@@ -55,6 +55,21 @@ class FixCommandTest {
     }
 
     @Test
+    void aFileLargerThanTheInputSizeLimitFailsAloneAndTheOthersAreFixed() throws IOException {
+        Path good = write("vms/a.xml", DOMAIN);
+        Path big = dir.resolve("vms/b-big.xml");
+        try (var ch = java.nio.channels.FileChannel.open(big, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {'<'}), dev.virtlint.lint.Loader.MAX_INPUT_SIZE);
+        }
+        Cli.Run r = Cli.run("fix", dir.resolve("vms").toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.INPUT);
+        assertThat(r.err()).contains("b-big.xml: cannot read: larger than the input size limit");
+        assertThat(r.out()).contains("fixed " + good);
+        assertThat(Files.readString(good)).doesNotContain("unsafe");
+    }
+
+    @Test
     void fixRewritesInPlaceKeepsPermissionsAndASecondRunChangesNothing() throws IOException {
         Path f = write("vms/web.xml", DOMAIN);
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
