@@ -88,8 +88,8 @@ final class FixCommand implements Callable<Integer> {
         List<Input> inputs = items.stream().map(Batch.Item::input).toList();
         Map<Input, Linter.Settings> settings = rules.settings(inputs, spec.commandLine());
         Severity threshold = failOn == LintRun.FailOn.never ? null : Severity.byId(failOn.name()).orElseThrow();
-        List<FileFix.Result> results = Batch.run(items, settings::get, new FileFix.Mode(!diff, threshold, force), jobs,
-                Path.of(""));
+        FileFix.Mode mode = new FileFix.Mode(!diff, threshold, force);
+        List<FileFix.Result> results = Batch.run(items, settings::get, mode, jobs, Path.of(""));
 
         PrintWriter report = diff ? err : out;
         for (FileFix.Result r : results) {

@@ -135,6 +135,10 @@ final class LintRun {
             case text -> TextReport.render(run);
         };
         if (o.output() != null) {
+            // Temporary report files of a run killed with SIGKILL are removed here, as fix does.
+            Path outputDir = o.output().toAbsolutePath().normalize().getParent();
+            AtomicWrite.removeLeftovers(outputDir).forEach(err::println);
+            err.flush();
             writeOutput(o.output(), report.getBytes(StandardCharsets.UTF_8));
         } else {
             out.print(report);
@@ -165,7 +169,8 @@ final class LintRun {
             throw new UsageException(named + ": no such directory " + parent);
         }
         try {
-            Path real = Files.exists(output) ? output.toRealPath() : parent.toRealPath().resolve(abs.getFileName());
+            Path real = Files.exists(output) ? output.toRealPath()
+                    : parent.toRealPath().resolve(abs.getFileName());
             Path cwd = Path.of("").toRealPath();
             if (!real.equals(abs) && !real.startsWith(cwd)) {
                 throw new UsageException(named + " leads through a symbolic link to " + real
@@ -174,7 +179,8 @@ final class LintRun {
             if (!Files.exists(output)) {
                 return;
             }
-            if (Files.isRegularFile(output) && ((Integer) Files.getAttribute(output, "unix:mode") & 0222) == 0) {
+            int mode = (Integer) Files.getAttribute(output, "unix:mode");
+            if (Files.isRegularFile(output) && (mode & 0222) == 0) {
                 throw new UsageException(named + " is read-only");
             }
             Object key = Files.readAttributes(output, BasicFileAttributes.class).fileKey();

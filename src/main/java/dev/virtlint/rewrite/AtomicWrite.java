@@ -42,7 +42,7 @@ public final class AtomicWrite {
         }
     }
 
-    /** Writing the file would lose or widen something it has, or needs the user to ask; nothing was written. */
+    /** Writing would lose or widen something the file has, or needs the user to ask; nothing written. */
     public static final class Refused extends IOException {
         Refused(String why) {
             super(why);
@@ -54,7 +54,8 @@ public final class AtomicWrite {
 
     /** Temporary names: short (a long file name still leaves room under NAME_MAX), the writer's pid. */
     private static final String SUFFIX = ".virtlint-tmp";
-    private static final Pattern TEMP = Pattern.compile("\\.virtlint-([0-9]{1,10})-[0-9a-z]{1,13}\\.virtlint-tmp");
+    private static final Pattern TEMP =
+            Pattern.compile("\\.virtlint-([0-9]{1,10})-[0-9a-z]{1,13}\\.virtlint-tmp");
     private static final long PID = ProcessHandle.current().pid();
     private static final AtomicLong COUNTER = new AtomicLong(System.nanoTime() & 0xffffff);
 
@@ -92,7 +93,8 @@ public final class AtomicWrite {
     }
 
     /** The same, not forcing the directory (see the five-argument form). */
-    public static void replace(Path path, byte[] before, byte[] after, boolean syncDirectory) throws IOException {
+    public static void replace(Path path, byte[] before, byte[] after, boolean syncDirectory)
+            throws IOException {
         replace(path, before, after, syncDirectory, false);
     }
 

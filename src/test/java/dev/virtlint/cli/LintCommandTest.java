@@ -343,4 +343,20 @@ class LintCommandTest {
             assertThat(list).containsExactly(report);
         }
     }
+
+    @Test
+    void aTemporaryReportLeftByAKilledRunIsRemovedByTheNextAndSaidSo() throws Exception {
+        Path in = write("good.xml", GOOD);
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        org.assertj.core.api.Assumptions.assumeThat(ProcessHandle.of(gone.pid())).as("pid not reused").isEmpty();
+        Path left = write("out/.virtlint-" + gone.pid() + "-2b.virtlint-tmp", "{\"half\": ");
+        Path report = dir.resolve("out/report.json");
+        Cli.Run r = Cli.main("lint", "--format", "json", "--output", report.toString(), in.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.err()).contains(left + ": removed a temporary file left by virtlint process " + gone.pid());
+        try (var list = Files.list(report.getParent())) {
+            assertThat(list).containsExactly(report);
+        }
+    }
 }
