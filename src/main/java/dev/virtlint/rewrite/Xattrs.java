@@ -16,8 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * system.posix_acl_access/default (POSIX ACLs, acl(5)). Java's UserDefinedFileAttributeView sees
  * user.* only, so they are read with getfattr (Debian attr: {@code -d -m -} dumps every attribute
  * the caller may read, {@code -e hex} exactly, getfattr(1)) and copied with coreutils cp
- * ({@code --attributes-only --preserve=mode,xattr}: mode includes the ACL, and cp exits non-zero when
- * an attribute asked for by --preserve cannot be kept, cp(1)/coreutils manual "cp invocation").
+ * ({@code --attributes-only --preserve=mode,xattr}: mode includes the ACL, coreutils manual "cp
+ * invocation"; cp exits non-zero when an attribute named by --preserve cannot be kept, where cp -a
+ * stays quiet: coreutils tests/cp/cp-mv-enotsup-xattr; FixCommandTest sees it refuse one). The copy
+ * is then read back and compared, so whatever cp does, a difference is refused.
  * A batch reads them with one getfattr per 500 files ({@link #prefetch}), not one per file.
  */
 final class Xattrs {
