@@ -57,6 +57,9 @@ final class FixCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     LintRun.FailOn failOn;
 
+    @Option(names = "--force", description = "Rewrite read-only files too (they keep their mode).")
+    boolean force;
+
     @Mixin
     RuleOptions rules;
 
@@ -89,8 +92,8 @@ final class FixCommand implements Callable<Integer> {
         List<Input> inputs = items.stream().map(Batch.Item::input).toList();
         Map<Input, Linter.Settings> settings = rules.settings(inputs, spec.commandLine());
         Severity threshold = failOn == LintRun.FailOn.never ? null : Severity.byId(failOn.name()).orElseThrow();
-        List<FileFix.Result> results = Batch.run(items, settings::get, new FileFix.Mode(!diff, threshold), jobs,
-                Path.of(""));
+        FileFix.Mode mode = new FileFix.Mode(!diff, threshold, force);
+        List<FileFix.Result> results = Batch.run(items, settings::get, mode, jobs, Path.of(""));
 
         PrintWriter report = diff ? err : out;
         for (FileFix.Result r : results) {

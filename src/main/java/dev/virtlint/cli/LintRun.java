@@ -14,6 +14,7 @@ import dev.virtlint.report.JunitReport;
 import dev.virtlint.report.RunResult;
 import dev.virtlint.report.SarifReport;
 import dev.virtlint.report.TextReport;
+import dev.virtlint.rewrite.AtomicWrite;
 import dev.virtlint.rules.Linter;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.Severity;
@@ -25,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -75,6 +77,9 @@ final class LintRun {
         for (int i = 0; i < o.drives().size(); i++) {
             inputs.add(new Input("--drive[" + (i + 1) + "]", null, Input.Kind.DRIVE,
                     o.drives().get(i).getBytes(StandardCharsets.UTF_8)));
+        }
+        if (o.output() != null) {
+            checkOutput(o.output(), inputs);
         }
         Map<Input, Linter.Settings> settings = RuleOptions.settings(inputs, o.select(), o.ignore(), o.config(), o.host());
         Baseline accepted = null;
@@ -134,7 +139,11 @@ final class LintRun {
             case text -> TextReport.render(run);
         };
         if (o.output() != null) {
-            Files.writeString(o.output(), report, StandardCharsets.UTF_8);
+            // Temporary report files of a run killed with SIGKILL are removed here, as fix does.
+            Path outputDir = o.output().toAbsolutePath().normalize().getParent();
+            AtomicWrite.removeLeftovers(outputDir).forEach(err::println);
+            err.flush();
+            writeOutput(o.output(), report.getBytes(StandardCharsets.UTF_8));
         } else {
             out.print(report);
             out.flush();
@@ -147,6 +156,72 @@ final class LintRun {
         }
         Severity threshold = o.failOn() == FailOn.never ? null : Severity.byId(o.failOn().name()).orElseThrow();
         return run.fails(threshold) ? ExitCode.FINDINGS : ExitCode.OK;
+    }
+
+    /**
+     * Refuses a report file that would overwrite an input, that is a directory or has no directory,
+     * that is read-only, or that a symbolic link puts outside the working directory.
+     */
+    private static void checkOutput(Path output, List<Input> inputs) throws UsageException {
+        String named = "--output " + output;
+        if (Files.isDirectory(output)) {
+            throw new UsageException(named + " is a directory");
+        }
+        Path abs = output.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new UsageException(named + ": no such directory " + parent);
+        }
+        try {
+            Path real = Files.exists(output) ? output.toRealPath()
+                    : parent.toRealPath().resolve(abs.getFileName());
+            Path cwd = Path.of("").toRealPath();
+            if (!real.equals(abs) && !real.startsWith(cwd)) {
+                throw new UsageException(named + " leads through a symbolic link to " + real
+                        + ", outside the working directory; not followed (name " + real + " itself)");
+            }
+            if (!Files.exists(output)) {
+                return;
+            }
+            int mode = (Integer) Files.getAttribute(output, "unix:mode");
+            if (Files.isRegularFile(output) && (mode & 0222) == 0) {
+                throw new UsageException(named + " is read-only");
+            }
+            Object key = Files.readAttributes(output, BasicFileAttributes.class).fileKey();
+            for (Input input : inputs) {
+                if (input.path() != null && key != null && key.equals(fileKey(input.path()))) {
+                    throw new UsageException(named + " is one of the inputs (" + input.name() + ")");
+                }
+            }
+        } catch (IOException e) {
+            throw new UsageException(named + ": " + e.getMessage());
+        }
+    }
+
+    private static Object fileKey(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            // An input that cannot be read is reported as such, not here.
+            return null;
+        }
+    }
+
+    /**
+     * Writes the report: a regular or new file through a temporary file and a rename (a reader never
+     * sees half a report), anything else (a pipe, /dev/stdout) straight; a failure is a usage error.
+     */
+    private static void writeOutput(Path output, byte[] report) throws UsageException {
+        try {
+            if (Files.exists(output) && !Files.isRegularFile(output)) {
+                Files.write(output, report);
+            } else {
+                AtomicWrite.create(output, report);
+            }
+        } catch (IOException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new UsageException("cannot write --output " + output + ": " + why);
+        }
     }
 
     private static byte[] readAll(InputStream stdin) {

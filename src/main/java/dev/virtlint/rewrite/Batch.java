@@ -82,6 +82,20 @@ public final class Batch {
             targets.add(target);
             skips.add(skip);
         }
+        // Writing: leftovers of a killed run are removed first (once per directory, said on the first file
+        // there), and every file's extended attributes are read by a few getfattr runs, not one per file.
+        Map<Path, List<String>> leftovers = new HashMap<>();
+        if (mode.write()) {
+            List<Path> toWrite = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                if (skips.get(i) == null) {
+                    Path dir = targets.get(i).toAbsolutePath().getParent();
+                    leftovers.computeIfAbsent(dir, AtomicWrite::removeLeftovers);
+                    toWrite.add(targets.get(i));
+                }
+            }
+            Xattrs.prefetch(toWrite);
+        }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs), r -> {
             Thread t = new Thread(r, "virtlint-fix");
             t.setDaemon(true);
@@ -112,6 +126,12 @@ public final class Batch {
             java.util.Set<Path> written = new java.util.LinkedHashSet<>();
             for (int i = 0; i < futures.size(); i++) {
                 FileFix.Result r = futures.get(i).get();
+                List<String> removed = leftovers.remove(targets.get(i).toAbsolutePath().getParent());
+                if (removed != null && !removed.isEmpty()) {
+                    List<String> notes = new ArrayList<>(removed);
+                    notes.addAll(r.notes());
+                    r = new FileFix.Result(r.name(), r.status(), r.fixed(), notes, r.diff(), r.remaining());
+                }
                 results.add(r);
                 if (mode.write() && r.status() == FileFix.Status.CHANGED) {
                     written.add(targets.get(i).toAbsolutePath().getParent());

@@ -9,7 +9,6 @@ import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.Linter;
 import dev.virtlint.rules.Severity;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +37,16 @@ public final class FileFix {
                          int remaining) {
     }
 
-    /** Whether to write in place (else describe the change as a diff), and the severity that counts as left over. */
-    public record Mode(boolean write, Severity threshold) {
+    /**
+     * Whether to write in place (else describe the change as a diff), the severity that counts as left
+     * over, and whether a read-only file is rewritten too.
+     */
+    public record Mode(boolean write, Severity threshold, boolean force) {
+
+        /** Not forced: a read-only file is left alone. */
+        public Mode(boolean write, Severity threshold) {
+            this(write, threshold, false);
+        }
     }
 
     private FileFix() {
@@ -104,12 +111,13 @@ public final class FileFix {
      * link) and naming it {@code diffPath} in a diff.
      */
     public static Result run(Input input, Path target, String diffPath, Linter.Settings settings, Mode mode) {
-        byte[] before;
+        AtomicWrite.Snapshot read;
         try {
-            before = Loader.read(target, Loader.MAX_INPUT_SIZE);
+            read = AtomicWrite.Snapshot.read(target);
         } catch (IOException e) {
             return failed(input, input.name() + ": cannot read: " + e.getMessage());
         }
+        byte[] before = read.bytes();
         Attempt a = attempt(input, before, settings);
         int remaining = count(a.findings(), mode.threshold());
         if (a.status() != Status.CHANGED) {
@@ -119,7 +127,7 @@ public final class FileFix {
         String diff = "";
         if (mode.write()) {
             try {
-                AtomicWrite.replace(target, before, a.after(), false);
+                AtomicWrite.replace(target, read, a.after(), false, mode.force());
             } catch (IOException e) {
                 notes.add(input.name() + ": not written: " + e.getMessage());
                 return new Result(input.name(), Status.FAILED, List.of(), notes, "", remaining);

@@ -195,4 +195,162 @@ class FixCommandTest {
         assertThat(Cli.run("fix").exit()).isEqualTo(ExitCode.USAGE);
         assertThat(Files.readString(f)).isEqualTo(DOMAIN);
     }
+
+    @Test
+    void aReadOnlyFileIsNotRewrittenUnlessForced() throws IOException {
+        Path f = write("vms/web.xml", DOMAIN);
+        Files.setAttribute(f, "unix:mode", 0444);
+        Cli.Run refused = Cli.run("fix", dir.resolve("vms").toString());
+        assertThat(refused.exit()).as(refused.err()).isEqualTo(ExitCode.INPUT);
+        assertThat(refused.err()).contains(f + ": not written: it is read-only (mode 0444); --force rewrites it");
+        assertThat(Files.readString(f)).isEqualTo(DOMAIN);
+
+        Cli.Run forced = Cli.run("fix", "--force", dir.resolve("vms").toString());
+        assertThat(forced.exit()).as(forced.err()).isEqualTo(ExitCode.OK);
+        assertThat(Files.readString(f)).isEqualTo(FIXED);
+        assertThat((Integer) Files.getAttribute(f, "unix:mode") & 07777).isEqualTo(0444);
+    }
+
+    @Test
+    void aTemporaryFileLeftByAKilledRunIsRemovedByTheNextAndSaidSo() throws Exception {
+        Path f = write("vms/web.xml", DOMAIN);
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        assumeThat(ProcessHandle.of(gone.pid())).as("pid not reused yet").isEmpty();
+        // What a `fix` killed with SIGKILL between creating and renaming its temporary file leaves.
+        Path left = write("vms/.virtlint-" + gone.pid() + "-1a.virtlint-tmp", FIXED.substring(0, 40));
+        Cli.Run r = Cli.run("fix", dir.resolve("vms").toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.err()).contains(left + ": removed a temporary file left by virtlint process " + gone.pid());
+        try (var list = Files.list(dir.resolve("vms"))) {
+            assertThat(list).containsExactly(f);
+        }
+    }
+
+    /** A java command running virtlint's Main from a copy of the class path that any user can read. */
+    private List<String> javaAnyUserCanRun() throws IOException {
+        Path cp = Files.createDirectories(dir.resolve("cp"));
+        List<String> entries = new java.util.ArrayList<>();
+        int n = 0;
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path from = Path.of(e);
+            Path to = cp.resolve(n++ + "-" + from.getFileName());
+            if (Files.isDirectory(from)) {
+                try (var walk = Files.walk(from)) {
+                    for (Path p : (Iterable<Path>) walk::iterator) {
+                        Path q = to.resolve(from.relativize(p).toString());
+                        if (Files.isDirectory(p)) {
+                            Files.createDirectories(q);
+                        } else {
+                            Files.copy(p, q);
+                        }
+                    }
+                }
+            } else if (Files.exists(from)) {
+                Files.copy(from, to);
+            }
+            entries.add(to.toString());
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Files.setAttribute(p, "unix:mode", Files.isDirectory(p) ? 0755 : 0644);
+            }
+        }
+        String launcher = ProcessHandle.current().info().command().orElse("java");
+        return List.of(launcher, "-cp", String.join(java.io.File.pathSeparator, entries), "dev.virtlint.cli.Main");
+    }
+
+    /** Whether the Debian attr and acl tools are there; .ci/run installs them and requires them. */
+    private static boolean aclTools() throws Exception {
+        boolean present = runAs(0, List.of("sh", "-c", "command -v getfattr && command -v setfattr"))[0].equals("0");
+        if (System.getenv("VIRTLINT_REQUIRE_TOOLS") != null) {
+            assertThat(present).as("getfattr and setfattr (Debian attr) are installed").isTrue();
+        }
+        return present;
+    }
+
+    private static String[] runAs(int uid, List<String> command) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid,
+                "--clear-groups"));
+        cmd.addAll(command);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new String[] {String.valueOf(p.exitValue()), out};
+    }
+
+    /**
+     * As an unprivileged user (root could keep everything), files whose owner or extended attribute
+     * that user cannot give a new file are refused, not written with less.
+     */
+    @Test
+    void whatAnUnprivilegedUserCannotKeepIsRefusedNotLost() throws Exception {
+        assumeThat(System.getProperty("user.name")).as("root sets the scene").isEqualTo("root");
+        boolean tools = aclTools();
+        assumeThat(tools).as("attr and acl tools installed").isTrue();
+        List<String> java = javaAnyUserCanRun();
+        Path vms = Files.createDirectories(dir.resolve("vms"));
+        Path owned = write("vms/owned-by-root.xml", DOMAIN);
+        Path labelled = write("vms/labelled.xml", DOMAIN);
+        Path plain = write("vms/plain.xml", DOMAIN);
+        Files.setAttribute(owned, "unix:mode", 0666);
+        for (Path p : List.of(vms, labelled, plain)) {
+            Files.setAttribute(p, "unix:uid", 65534);
+            Files.setAttribute(p, "unix:gid", 65534);
+        }
+        // Any user reads security.*, only CAP_SYS_ADMIN sets it (commoncap's cap_inode_setxattr), except
+        // names an LSM takes over: without SELinux loaded the kernel lets anyone set security.selinux.
+        assertThat(runAs(0, List.of("setfattr", "-n", "security.virtlint-test", "-v", "label",
+                labelled.toString()))[0]).isEqualTo("0");
+        List<String> cmd = new java.util.ArrayList<>(java);
+        cmd.addAll(List.of("fix", vms.toString()));
+        String[] r = runAs(65534, cmd);
+        assertThat(r[0]).as(r[1]).isEqualTo(String.valueOf(ExitCode.INPUT));
+        assertThat(r[1]).contains(owned + ": not written: cannot keep its owner 0 and group 0")
+                .contains(labelled + ": not written: cannot keep its extended attributes or ACL")
+                .contains("1 changed, 0 unchanged, 0 skipped, 2 failed");
+        assertThat(Files.readString(owned)).isEqualTo(DOMAIN);
+        assertThat(Files.readString(labelled)).isEqualTo(DOMAIN);
+        assertThat(Files.readString(plain)).isEqualTo(FIXED);
+        try (var list = Files.list(vms)) {
+            assertThat(list).containsExactlyInAnyOrder(owned, labelled, plain);
+        }
+    }
+
+    /** SIGTERM and SIGINT in the middle of a batch: every file is old or new, no temporary file is left. */
+    @Test
+    void aSignalMidBatchLeavesNoTemporaryFile() throws Exception {
+        assumeThat(System.getProperty("user.name")).isEqualTo("root");
+        List<String> java = javaAnyUserCanRun();
+        for (String signal : List.of("TERM", "INT")) {
+            Path vms = Files.createDirectories(dir.resolve("batch-" + signal));
+            for (int i = 0; i < 3000; i++) {
+                Files.writeString(vms.resolve("vm-" + i + ".xml"), DOMAIN.replace("<name>web", "<name>web" + i));
+            }
+            List<String> cmd = new java.util.ArrayList<>(java);
+            cmd.addAll(List.of("fix", "--jobs", "2", vms.toString()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("out-" + signal).toFile()).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (p.isAlive() && System.nanoTime() < deadline
+                    && Files.readString(vms.resolve("vm-0.xml")).contains("unsafe")) {
+                Thread.sleep(5);
+            }
+            assertThat(p.isAlive()).as("still fixing when signalled").isTrue();
+            new ProcessBuilder("kill", "-s", signal, String.valueOf(p.pid())).start().waitFor();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            int changed = 0;
+            try (var list = Files.list(vms)) {
+                for (Path f : (Iterable<Path>) list::iterator) {
+                    assertThat(f.getFileName().toString()).as("SIG" + signal + " left").doesNotStartWith(".");
+                    String text = Files.readString(f);
+                    String name = f.getFileName().toString().replace("vm-", "web").replace(".xml", "");
+                    assertThat(text).isIn(DOMAIN.replace("<name>web", "<name>" + name),
+                            FIXED.replace("<name>web", "<name>" + name));
+                    changed += text.contains("unsafe") ? 0 : 1;
+                }
+            }
+            assertThat(changed).as("SIG" + signal + " stopped the run").isBetween(1, 2999);
+        }
+    }
 }

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -397,5 +399,77 @@ class LintCommandTest {
         Cli.Run two = run("lint", "--format", "json", "--fail-on", "never", "--jobs", "2", "samples/");
         assertThat(one.exit()).isZero();
         assertThat(two.out()).isEqualTo(one.out()).contains("\"path\": \"samples/drives/build-vm.args\"");
+    }
+
+    /** Both ways of reading a lint command line: picocli, and Main's quick path. */
+    private static List<Cli.Run> bothWays(String... args) {
+        return List.of(Cli.run(args), Cli.main(args));
+    }
+
+    @Test
+    void anOutputThatIsAnInputIsAUsageErrorAndTheInputIsKept() throws IOException {
+        Path in = write("vms/good.xml", GOOD);
+        for (Cli.Run r : bothWays("lint", "--output", in.toString(), dir.resolve("vms").toString())) {
+            assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.USAGE);
+            assertThat(r.err()).contains("--output " + in + " is one of the inputs");
+            assertThat(Files.readString(in)).isEqualTo(GOOD);
+        }
+    }
+
+    @Test
+    void anOutputThatCannotBeWrittenIsAUsageErrorWithTheReason() throws IOException {
+        Path in = write("good.xml", GOOD);
+        Path readOnly = write("old-report.txt", "kept\n");
+        Files.setAttribute(readOnly, "unix:mode", 0444);
+        Path elsewhere = write("elsewhere/report.txt", "kept\n");
+        Path link = Files.createSymbolicLink(dir.resolve("report-link.txt"), elsewhere);
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put(dir.toString(), "is a directory");
+        cases.put(dir.resolve("no/such/report.txt").toString(), "no such directory");
+        cases.put(readOnly.toString(), "is read-only");
+        cases.put("/dev/full", "cannot write --output /dev/full: No space left on device");
+        cases.put(link.toString(), "leads through a symbolic link to " + elsewhere + ", outside the working"
+                + " directory; not followed");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            for (Cli.Run r : bothWays("lint", "--output", c.getKey(), in.toString())) {
+                assertThat(r.exit()).as(c.getKey() + ": " + r.err()).isEqualTo(ExitCode.USAGE);
+                assertThat(r.err()).contains(c.getValue());
+            }
+        }
+        assertThat(Files.readString(readOnly)).isEqualTo("kept\n");
+        assertThat(Files.readString(elsewhere)).isEqualTo("kept\n");
+    }
+
+    @Test
+    void theReportIsWrittenThroughATemporaryFileAndKeepsAnOldReportsMode() throws IOException {
+        Path in = write("good.xml", GOOD);
+        Path report = write("out/report.txt", "old report\n");
+        Files.setAttribute(report, "unix:mode", 0640);
+        Object before = Files.getAttribute(report, "unix:ino");
+        Cli.Run r = Cli.main("lint", "--output", report.toString(), in.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.OK);
+        assertThat(Files.readString(report)).contains("no findings in 1 file");
+        // A new inode: renamed into place, never truncated and written where a reader could see half.
+        assertThat(Files.getAttribute(report, "unix:ino")).isNotEqualTo(before);
+        assertThat((Integer) Files.getAttribute(report, "unix:mode") & 0777).isEqualTo(0640);
+        try (var list = Files.list(report.getParent())) {
+            assertThat(list).containsExactly(report);
+        }
+    }
+
+    @Test
+    void aTemporaryReportLeftByAKilledRunIsRemovedByTheNextAndSaidSo() throws Exception {
+        Path in = write("good.xml", GOOD);
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        org.assertj.core.api.Assumptions.assumeThat(ProcessHandle.of(gone.pid())).as("pid not reused").isEmpty();
+        Path left = write("out/.virtlint-" + gone.pid() + "-2b.virtlint-tmp", "{\"half\": ");
+        Path report = dir.resolve("out/report.json");
+        Cli.Run r = Cli.main("lint", "--format", "json", "--output", report.toString(), in.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.err()).contains(left + ": removed a temporary file left by virtlint process " + gone.pid());
+        try (var list = Files.list(report.getParent())) {
+            assertThat(list).containsExactly(report);
+        }
     }
 }
