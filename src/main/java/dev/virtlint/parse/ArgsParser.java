@@ -17,7 +17,7 @@ public final class ArgsParser {
     private final SourceText source;
     private final String s;
     private int p;
-    /** Here-documents whose operator was read on the current line; their bodies follow its newline. */
+    /** Here-documents whose operator was read on this line; their bodies follow its newline. */
     private final List<Heredoc> pending = new ArrayList<>();
 
     private ArgsParser(SourceText source) {
@@ -51,7 +51,7 @@ public final class ArgsParser {
             } else if (c == '\\' && s.startsWith("\r\n", p + 1)) {
                 p += 3;
             } else if (s.startsWith("<<<", p)) {
-                // A here-string (bash): its word is the command's input, not an argument, and no body follows.
+                // A here-string (bash): its word is the command's input, not an argument; no body.
                 p += 3;
                 skipBlanks();
                 if (p < s.length()) {
@@ -121,7 +121,7 @@ public final class ArgsParser {
                 if (h.stripTabs()) {
                     line = line.replaceFirst("^\t+", "");
                 }
-                // A CRLF script's lines end in CR, which this reader takes as a blank elsewhere too.
+                // A CRLF script's lines end in CR, which this reader takes as a blank elsewhere.
                 if (line.equals(h.delimiter()) || line.equals(h.delimiter() + "\r")) {
                     break;
                 }

@@ -11,13 +11,16 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.util.List;
 
-/** A rewritten text encoded the way its source was stored: the same charset, the same byte order mark. */
+/**
+ * A rewritten text encoded the way its source was stored: the same charset, the same byte order
+ * mark, and the same bytes wherever no edit is.
+ */
 public final class Encoded {
 
     private Encoded() {
     }
 
-    /** Why an edit cannot be written into the file's bytes; {@code offset} is where in the text, or -1. */
+    /** Why an edit cannot be written into the bytes; {@code offset}: where in the text, or -1. */
     public static final class Refused extends Exception {
 
         private final int offset;
@@ -33,10 +36,10 @@ public final class Encoded {
     }
 
     /**
-     * The bytes of {@code text} for {@code source}'s file. The decoder names UTF-16 by its byte order
-     * (UTF-16BE/LE), so the mark is written as U+FEFF in that order. This encodes every character
-     * again, which gives other bytes than were read where a charset does not round-trip; a fix uses
-     * {@link #splice} instead.
+     * The bytes of {@code text} for {@code source}'s file. The decoder names UTF-16 by its byte
+     * order (UTF-16BE/LE), so the mark is written as U+FEFF in that order. This encodes every
+     * character again, which gives other bytes than were read where a charset does not round-trip;
+     * a fix uses {@link #splice} instead.
      */
     public static byte[] bytes(SourceText source, String text) {
         return ((source.bom() ? "\uFEFF" : "") + text).getBytes(Charset.forName(source.charset()));
@@ -45,10 +48,10 @@ public final class Encoded {
     /**
      * The original bytes with only the edited characters replaced, each edit's text encoded on its
      * own; every other byte stays as it was read. Re-encoding the whole text would not: windows-31j
-     * decodes NEC and IBM duplicates (0xED40 and 0xFA5C) to one character and writes it back as one of
-     * them, and ISO-2022-* depend on shift state. Refused when the charset cannot be written at all
-     * (the JDK decodes ISO-2022-CN but has no encoder), an edit's text has a character it cannot
-     * write, or the spliced bytes do not read back as exactly the edited text.
+     * decodes NEC and IBM duplicates (0xED40 and 0xFA5C) to one character and writes it back as one
+     * of them, and ISO-2022-* depend on shift state. Refused when the charset cannot be written
+     * at all (the JDK decodes ISO-2022-CN but has no encoder), an edit's text has a character it
+     * cannot write, or the spliced bytes do not read back as exactly the edited text.
      *
      * @param edits the edits in text order, not overlapping
      */
@@ -70,9 +73,12 @@ public final class Encoded {
             out.write(original, copied, at[2 * i] - copied);
             try {
                 ByteBuffer encoded = encoder.reset().encode(CharBuffer.wrap(r.text()));
-                out.write(encoded.array(), encoded.arrayOffset() + encoded.position(), encoded.remaining());
+                byte[] piece = new byte[encoded.remaining()];
+                encoded.get(piece);
+                out.write(piece, 0, piece.length);
             } catch (CharacterCodingException e) {
-                throw new Refused(r.span().start(), "'" + r.text() + "' cannot be written in " + charset.name());
+                throw new Refused(r.span().start(), "'" + r.text() + "' cannot be written in "
+                        + charset.name());
             }
             copied = at[2 * i + 1];
         }
@@ -86,8 +92,9 @@ public final class Encoded {
             actual = null;
         }
         if (!expected.equals(actual)) {
-            throw new Refused(edits.isEmpty() ? -1 : edits.get(0).span().start(), "the edit cannot be written"
-                    + " into this " + charset.name() + " file without changing other characters");
+            int where = edits.isEmpty() ? -1 : edits.get(0).span().start();
+            throw new Refused(where, "the edit cannot be written into this " + charset.name()
+                    + " file without changing other characters");
         }
         return result;
     }
@@ -103,16 +110,18 @@ public final class Encoded {
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
     }
 
-    private static String decode(Charset charset, byte[] bytes, int skip) throws CharacterCodingException {
-        return decoder(charset).decode(ByteBuffer.wrap(bytes, skip, bytes.length - skip)).toString();
+    private static String decode(Charset charset, byte[] bytes, int skip)
+            throws CharacterCodingException {
+        ByteBuffer in = ByteBuffer.wrap(bytes, skip, bytes.length - skip);
+        return decoder(charset).decode(in).toString();
     }
 
     /**
-     * Where each edit's start and end fall in the bytes: decoding stops at each boundary (the output
-     * buffer's limit), and the input's position there is the byte offset.
+     * Where each edit's start and end fall in the bytes: decoding stops at each boundary (the
+     * output buffer's limit), and the input's position there is the byte offset.
      */
-    private static int[] byteOffsets(Charset charset, byte[] bytes, int skip, List<TextEdits.Replace> edits)
-            throws Refused {
+    private static int[] byteOffsets(Charset charset, byte[] bytes, int skip,
+                                     List<TextEdits.Replace> edits) throws Refused {
         CharsetDecoder decoder = decoder(charset);
         ByteBuffer in = ByteBuffer.wrap(bytes, skip, bytes.length - skip);
         int last = edits.isEmpty() ? 0 : edits.get(edits.size() - 1).span().end();

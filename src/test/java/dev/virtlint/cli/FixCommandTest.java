@@ -197,12 +197,14 @@ class FixCommandTest {
     }
 
     @Test
-    void aFixChangesOnlyTheEditedBytesInACharsetThatDoesNotRoundTripAndTheDiffShowsThemAll() throws IOException {
-        // windows-31j reads 0xED40 (an NEC-selected IBM extension) as U+7E8A and writes U+7E8A as 0xFA5C.
-        String text = "<?xml version='1.0' encoding='windows-31j'?>\n"
-                + DOMAIN.replace("<name>web</name>", "<name>web</name>\n  <description>\u7E8A</description>");
+    void aFixChangesOnlyTheEditedBytesInACharsetThatDoesNotRoundTripAndDiffShowsThemAll()
+            throws IOException {
+        // windows-31j reads 0xED40 (NEC-selected IBM extension) as U+7E8A, writes that as 0xFA5C.
+        String text = "<?xml version='1.0' encoding='windows-31j'?>\n" + DOMAIN.replace(
+                "<name>web</name>", "<name>web</name>\n  <description>\u7E8A</description>");
         byte[] before = text.getBytes(Charset.forName("windows-31j"));
-        int at = new String(before, StandardCharsets.ISO_8859_1).indexOf("<description>") + "<description>".length();
+        String latin = new String(before, StandardCharsets.ISO_8859_1);
+        int at = latin.indexOf("<description>") + "<description>".length();
         before[at] = (byte) 0xED;
         before[at + 1] = 0x40;
         Path f = dir.resolve("sjis.xml");
@@ -210,12 +212,14 @@ class FixCommandTest {
 
         Cli.Run diff = Cli.run("fix", "--diff", f.toString());
         assertThat(diff.exit()).as(diff.err()).isEqualTo(ExitCode.FINDINGS);
-        long removed = diff.out().lines().filter(l -> l.startsWith("-") && !l.startsWith("---")).count();
+        long removed = diff.out().lines()
+                .filter(l -> l.startsWith("-") && !l.startsWith("---")).count();
 
         Cli.Run run = Cli.run("fix", f.toString());
         assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.OK);
         byte[] after = Files.readAllBytes(f);
-        String expected = new String(before, StandardCharsets.ISO_8859_1).replace("cache='unsafe'", "cache='none'")
+        String expected = new String(before, StandardCharsets.ISO_8859_1)
+                .replace("cache='unsafe'", "cache='none'")
                 .replace("type='raw'/>", "type='raw' cache='none'/>");
         assertThat(after).isEqualTo(expected.getBytes(StandardCharsets.ISO_8859_1));
         assertThat(differingLines(before, after)).isEqualTo(removed).isEqualTo(2);
@@ -231,7 +235,8 @@ class FixCommandTest {
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCode.INPUT);
         assertThat(Files.readString(a)).isEqualTo(cn);
         assertThat(Files.readString(b)).isEqualTo(FIXED);
-        assertThat(run.out() + run.err()).contains(a + ": not fixed: virtlint can read ISO-2022-CN but not write it");
+        assertThat(run.out() + run.err())
+                .contains(a + ": not fixed: virtlint can read ISO-2022-CN but not write it");
     }
 
     @Test
@@ -249,22 +254,26 @@ class FixCommandTest {
                 """);
         Path config = write("cfg/.virtlint.yaml", "custom-rules: [rules/]\n");
         Path f = write("vms/web.xml", DOMAIN);
-        Cli.Run run = Cli.run("fix", "--config", config.toString(), "--select", "rename-vda", f.toString());
+        Cli.Run run = Cli.run("fix", "--config", config.toString(), "--select", "rename-vda",
+                f.toString());
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCode.INPUT);
         assertThat(Files.readString(f)).isEqualTo(DOMAIN);
-        assertThat(run.out() + run.err()).contains(f + ":9:5: not fixed: the edit would turn disk vda (disk,"
+        assertThat(run.out() + run.err()).contains(f + ":9:5: not fixed: the edit would turn disk vda"
+                + " (disk,"
                 + " /var/lib/libvirt/images/web.qcow2) into vdz");
     }
 
     @Test
     void aDriveEndingWithASeparatorIsFixedOnceAndStaysTheSameDisk() throws IOException {
-        String args = "qemu-system-x86_64 -m 2G \\\n    -drive file=/var/lib/a.img,if=virtio, \\\n    -nographic\n";
+        String args = "qemu-system-x86_64 -m 2G \\\n"
+                + "    -drive file=/var/lib/a.img,if=virtio, \\\n    -nographic\n";
+        String fixed = args.replace("if=virtio,", "if=virtio,cache=none");
         Path f = write("vms/run.args", args);
         Cli.Run run = Cli.run("fix", f.toString());
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCode.OK);
-        assertThat(Files.readString(f)).isEqualTo(args.replace("if=virtio,", "if=virtio,cache=none"));
+        assertThat(Files.readString(f)).isEqualTo(fixed);
         Cli.Run again = Cli.run("fix", f.toString());
         assertThat(again.out()).contains("0 changed, 1 unchanged");
-        assertThat(Files.readString(f)).isEqualTo(args.replace("if=virtio,", "if=virtio,cache=none"));
+        assertThat(Files.readString(f)).isEqualTo(fixed);
     }
 }

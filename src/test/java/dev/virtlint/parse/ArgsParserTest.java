@@ -75,9 +75,11 @@ class ArgsParserTest {
     @Test
     void heredocBodiesAreDataNotWords() throws ParseException {
         String script = "cat > /etc/a.conf <<EOF\n-drive file=/a.img,cache=unsafe\nEOF\n"
-                + "cat <<-'END' >b; cat<<\"X\" >c\n\t-drive file=/b.img\n\tEND\n-drive file=/c.img\nX\n"
+                + "cat <<-'END' >b; cat<<\"X\" >c\n\t-drive file=/b.img\n\tEND\n"
+                + "-drive file=/c.img\nX\n"
                 + "qemu -drive file=/d.img\n";
-        assertThat(words(script)).containsExactly("cat", ">", "/etc/a.conf", "cat", ">b", "cat", ">c",
+        assertThat(words(script)).containsExactly("cat", ">", "/etc/a.conf", "cat", ">b", "cat",
+                ">c",
                 "qemu", "-drive", "file=/d.img");
         List<Disk> disks = ArgsParser.parse(SourceText.of("t", script), Origin.ARGS);
         assertThat(disks).singleElement().satisfies(d -> assertThat(d.source()).contains("/d.img"));
