@@ -17,6 +17,8 @@ public final class ArgsParser {
     private final SourceText source;
     private final String s;
     private int p;
+    /** Here-documents whose operator was read on this line; their bodies follow its newline. */
+    private final List<Heredoc> pending = new ArrayList<>();
 
     private ArgsParser(SourceText source) {
         this.source = source;
@@ -48,8 +50,20 @@ public final class ArgsParser {
                 p += 2;
             } else if (c == '\\' && s.startsWith("\r\n", p + 1)) {
                 p += 3;
+            } else if (s.startsWith("<<<", p)) {
+                // A here-string (bash): its word is the command's input, not an argument; no body.
+                p += 3;
+                skipBlanks();
+                if (p < s.length()) {
+                    word();
+                }
+            } else if (s.startsWith("<<", p)) {
+                heredoc();
             } else if (c == '\n' || c == '\r' || c == ';' || c == '&' || c == '|') {
                 p++;
+                if (c == '\n') {
+                    skipHeredocBodies();
+                }
                 endCommand(commands, words);
                 words = new ArrayList<>();
             } else if (c == '#') {
@@ -64,6 +78,58 @@ public final class ArgsParser {
         return commands;
     }
 
+    /** A {@code <<WORD} (or {@code <<-WORD}, which strips leading tabs) waiting for its body. */
+    private record Heredoc(String delimiter, boolean stripTabs) {
+    }
+
+    /**
+     * Reads a here-document operator and its delimiter word. POSIX XCU 2.7.4 "Here-Document": the
+     * body starts after the next newline token and ends at a line holding only the delimiter, the
+     * word after quote removal; with {@code <<-} leading tabs are removed from the body lines and
+     * the delimiter line; several on one line take their bodies in order. The body is the command's
+     * input, data not arguments, so it is neither linted nor rewritten.
+     */
+    private void heredoc() throws ParseException {
+        int at = p;
+        p += 2;
+        boolean stripTabs = p < s.length() && s.charAt(p) == '-';
+        if (stripTabs) {
+            p++;
+        }
+        skipBlanks();
+        MappedText delimiter = p < s.length() ? word() : null;
+        if (delimiter == null || delimiter.text().isEmpty()) {
+            throw ParseException.at(source, at, "a here-document needs a delimiter word");
+        }
+        pending.add(new Heredoc(delimiter.text(), stripTabs));
+    }
+
+    private void skipBlanks() {
+        while (p < s.length() && (s.charAt(p) == ' ' || s.charAt(p) == '\t')) {
+            p++;
+        }
+    }
+
+    /** Skips the bodies of the pending here-documents, p being just after a newline. */
+    private void skipHeredocBodies() {
+        for (Heredoc h : pending) {
+            while (p < s.length()) {
+                int nl = s.indexOf('\n', p);
+                int end = nl < 0 ? s.length() : nl;
+                String line = s.substring(p, end);
+                p = nl < 0 ? s.length() : nl + 1;
+                if (h.stripTabs()) {
+                    line = line.replaceFirst("^\t+", "");
+                }
+                // A CRLF script's lines end in CR, which this reader takes as a blank elsewhere.
+                if (line.equals(h.delimiter()) || line.equals(h.delimiter() + "\r")) {
+                    break;
+                }
+            }
+        }
+        pending.clear();
+    }
+
     private static void endCommand(List<List<MappedText>> commands, List<MappedText> words) {
         if (!words.isEmpty()) {
             commands.add(words);
@@ -74,7 +140,8 @@ public final class ArgsParser {
         MappedText.Builder out = new MappedText.Builder(p);
         while (p < s.length()) {
             char c = s.charAt(p);
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';' || c == '&' || c == '|') {
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';' || c == '&' || c == '|'
+                    || s.startsWith("<<", p)) {
                 break;
             }
             if (c == '\'') {

@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * Fixes one file, like ruff: lint, plan one change per disk, lint the result again, and keep the
- * original when the result does not parse or still has a finding the fix was to remove. Then
+ * original when the result does not parse, its disks are not the same disks at the same places, or
+ * it still has a finding the fix was to remove. Then
  * either write it in place (atomically) or describe it as a diff.
  */
 public final class FileFix {
@@ -86,11 +87,23 @@ public final class FileFix {
         if (!plan.changed()) {
             return new Attempt(Status.UNCHANGED, file, plan, before, notes, findings);
         }
-        byte[] after = Encoded.bytes(file.source(), plan.text());
+        byte[] after;
+        try {
+            after = Encoded.splice(file.source(), before, plan.edits());
+        } catch (Encoded.Refused e) {
+            String where = e.offset() < 0 ? input.name() : at(file, e.offset());
+            notes.add(where + ": not fixed: " + e.getMessage() + "; kept the original");
+            return new Attempt(Status.FAILED, file, plan, before, notes, findings);
+        }
         Loader.Outcome again = Loader.load(new Input(input.name(), input.path(), input.kind(), after));
         if (again.error() != null || again.file().kind() != file.kind()) {
             String why = again.error() != null ? again.error().message() : "it would no longer be read as before";
             notes.add(input.name() + ": not fixed: the result would not parse (" + why + "); kept the original");
+            return new Attempt(Status.FAILED, file, plan, before, notes, findings);
+        }
+        String moved = DiskPositions.changed(file, plan.edits(), again.file());
+        if (moved != null) {
+            notes.add(moved + "; kept the original");
             return new Attempt(Status.FAILED, file, plan, before, notes, findings);
         }
         List<Finding> left = Linter.lint(again.file(), settings, false);

@@ -91,10 +91,45 @@ final class QemuOptionEdits {
             }
         }
         if (!appended.isEmpty()) {
-            Span drive = disk.setting(Setting.DRIVER).orElseThrow().span();
-            edits.add(new TextEdits.Replace(Span.at(drive.end()), appended.toString()));
+            Located drive = disk.setting(Setting.DRIVER).orElseThrow();
+            // After a separator already there (or in an empty string) no comma of their own.
+            boolean separated = endsWithSeparator(drive.value()) || drive.value().isEmpty();
+            String added = separated ? appended.substring(1) : appended.toString();
+            edits.add(new TextEdits.Replace(Span.at(drive.span().end()), added));
         }
         edits.forEach(r -> out.add(r.span(), r.text()));
+    }
+
+    /**
+     * Whether an option string (as QEMU receives it) ends with a comma that separates, not one of
+     * a doubled {@code ,,}. QEMU's util/qemu-option.c reads it so: get_opt_name_value takes a name
+     * up to the first {@code =} or {@code ,} (strcspn(params, "=,")), get_opt_value a value up to
+     * a single comma ({@code ,,} is one literal comma), then one comma is skipped; opts_do_parse
+     * loops {@code for (p = params; *p;)}, so a final separator ends the last option and adds
+     * none. Thus {@code if=virtio,} means exactly {@code if=virtio}, and appending
+     * {@code ,cache=none} would give {@code if=virtio,,cache=none}: the value
+     * {@code virtio,cache=none}.
+     */
+    static boolean endsWithSeparator(String options) {
+        int p = 0;
+        boolean separated = false;
+        while (p < options.length()) {
+            int delim = p;
+            while (delim < options.length() && "=,".indexOf(options.charAt(delim)) < 0) {
+                delim++;
+            }
+            p = delim;
+            if (p < options.length() && options.charAt(p) == '=') {
+                p++;
+                while (p < options.length()
+                        && (options.charAt(p) != ',' || options.startsWith(",,", p))) {
+                    p += options.charAt(p) == ',' ? 2 : 1;
+                }
+            }
+            separated = p < options.length();
+            p++;
+        }
+        return separated;
     }
 
     /** Boolean spellings, in pairs: QEMU takes all of them in option strings, JSON only true and false. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.virtlint.rewrite.AtomicWrite;
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -352,5 +353,100 @@ class FixCommandTest {
             }
             assertThat(changed).as("SIG" + signal + " stopped the run").isBetween(1, 2999);
         }
+    }
+
+    /** The lines (split at LF) in which two byte arrays differ, counted. */
+    private static int differingLines(byte[] a, byte[] b) {
+        String x = new String(a, StandardCharsets.ISO_8859_1);
+        String y = new String(b, StandardCharsets.ISO_8859_1);
+        List<String> xs = List.of(x.split("\n", -1));
+        List<String> ys = List.of(y.split("\n", -1));
+        assertThat(ys).hasSameSizeAs(xs);
+        int n = 0;
+        for (int i = 0; i < xs.size(); i++) {
+            n += xs.get(i).equals(ys.get(i)) ? 0 : 1;
+        }
+        return n;
+    }
+
+    @Test
+    void aFixChangesOnlyTheEditedBytesInACharsetThatDoesNotRoundTripAndDiffShowsThemAll()
+            throws IOException {
+        // windows-31j reads 0xED40 (NEC-selected IBM extension) as U+7E8A, writes that as 0xFA5C.
+        String text = "<?xml version='1.0' encoding='windows-31j'?>\n" + DOMAIN.replace(
+                "<name>web</name>", "<name>web</name>\n  <description>\u7E8A</description>");
+        byte[] before = text.getBytes(Charset.forName("windows-31j"));
+        String latin = new String(before, StandardCharsets.ISO_8859_1);
+        int at = latin.indexOf("<description>") + "<description>".length();
+        before[at] = (byte) 0xED;
+        before[at + 1] = 0x40;
+        Path f = dir.resolve("sjis.xml");
+        Files.write(f, before);
+
+        Cli.Run diff = Cli.run("fix", "--diff", f.toString());
+        assertThat(diff.exit()).as(diff.err()).isEqualTo(ExitCode.FINDINGS);
+        long removed = diff.out().lines()
+                .filter(l -> l.startsWith("-") && !l.startsWith("---")).count();
+
+        Cli.Run run = Cli.run("fix", f.toString());
+        assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.OK);
+        byte[] after = Files.readAllBytes(f);
+        String expected = new String(before, StandardCharsets.ISO_8859_1)
+                .replace("cache='unsafe'", "cache='none'")
+                .replace("type='raw'/>", "type='raw' cache='none'/>");
+        assertThat(after).isEqualTo(expected.getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(differingLines(before, after)).isEqualTo(removed).isEqualTo(2);
+    }
+
+    @Test
+    void aCharsetTheJdkCannotWriteFailsThatFileOnlyAndTheOthersAreFixed() throws IOException {
+        // The JDK decodes ISO-2022-CN but has no encoder for it (Charset.canEncode() is false).
+        String cn = "<?xml version='1.0' encoding='ISO-2022-CN'?>\n" + DOMAIN;
+        Path a = write("vms/a-cn.xml", cn);
+        Path b = write("vms/b-web.xml", DOMAIN);
+        Cli.Run run = Cli.run("fix", "--jobs", "1", dir.resolve("vms").toString());
+        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCode.INPUT);
+        assertThat(Files.readString(a)).isEqualTo(cn);
+        assertThat(Files.readString(b)).isEqualTo(FIXED);
+        assertThat(run.out() + run.err())
+                .contains(a + ": not fixed: virtlint can read ISO-2022-CN but not write it");
+    }
+
+    @Test
+    void anEditThatChangesWhichDiskStandsThereIsRefused() throws IOException {
+        // A site rule whose fix renames the disk: after it, no finding is left under the old name.
+        write("cfg/rules/rename.rule.yaml", """
+                id: rename-vda
+                severity: warning
+                category: correctness
+                summary: vda is renamed
+                select: "target/@dev[. = 'vda']"
+                message: "{disk} is renamed"
+                fix:
+                  set: {dev: vdz}
+                """);
+        Path config = write("cfg/.virtlint.yaml", "custom-rules: [rules/]\n");
+        Path f = write("vms/web.xml", DOMAIN);
+        Cli.Run run = Cli.run("fix", "--config", config.toString(), "--select", "rename-vda",
+                f.toString());
+        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCode.INPUT);
+        assertThat(Files.readString(f)).isEqualTo(DOMAIN);
+        assertThat(run.out() + run.err()).contains(f + ":9:5: not fixed: the edit would turn disk vda"
+                + " (disk,"
+                + " /var/lib/libvirt/images/web.qcow2) into vdz");
+    }
+
+    @Test
+    void aDriveEndingWithASeparatorIsFixedOnceAndStaysTheSameDisk() throws IOException {
+        String args = "qemu-system-x86_64 -m 2G \\\n"
+                + "    -drive file=/var/lib/a.img,if=virtio, \\\n    -nographic\n";
+        String fixed = args.replace("if=virtio,", "if=virtio,cache=none");
+        Path f = write("vms/run.args", args);
+        Cli.Run run = Cli.run("fix", f.toString());
+        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCode.OK);
+        assertThat(Files.readString(f)).isEqualTo(fixed);
+        Cli.Run again = Cli.run("fix", f.toString());
+        assertThat(again.out()).contains("0 changed, 1 unchanged");
+        assertThat(Files.readString(f)).isEqualTo(fixed);
     }
 }

@@ -71,4 +71,25 @@ class ArgsParserTest {
                 .hasMessageContaining("unterminated single quote")
                 .satisfies(e -> assertThat(((ParseException) e).position().toString()).isEqualTo("1:13"));
     }
+
+    @Test
+    void heredocBodiesAreDataNotWords() throws ParseException {
+        String script = "cat > /etc/a.conf <<EOF\n-drive file=/a.img,cache=unsafe\nEOF\n"
+                + "cat <<-'END' >b; cat<<\"X\" >c\n\t-drive file=/b.img\n\tEND\n"
+                + "-drive file=/c.img\nX\n"
+                + "qemu -drive file=/d.img\n";
+        assertThat(words(script)).containsExactly("cat", ">", "/etc/a.conf", "cat", ">b", "cat",
+                ">c",
+                "qemu", "-drive", "file=/d.img");
+        List<Disk> disks = ArgsParser.parse(SourceText.of("t", script), Origin.ARGS);
+        assertThat(disks).singleElement().satisfies(d -> assertThat(d.source()).contains("/d.img"));
+        // A body that never ends runs to the end of the file, as bash reads it.
+        assertThat(words("cat <<EOF\n-drive file=/a.img\n")).containsExactly("cat");
+    }
+
+    @Test
+    void aHereStringIsNotAHeredoc() throws ParseException {
+        assertThat(words("grep x <<< 'some text'\nqemu -drive file=/d.img\n"))
+                .containsExactly("grep", "x", "qemu", "-drive", "file=/d.img");
+    }
 }

@@ -173,4 +173,30 @@ class FixerTest {
         assertThat(QemuOptionEdits.spelled("off", "on")).isEqualTo("off");
         assertThat(QemuOptionEdits.spelled("none", "unsafe")).isEqualTo("none");
     }
+
+    @Test
+    void aDriveEndingWithASeparatorGetsTheNewOptionAfterItWithoutASecondComma() {
+        // QEMU reads "if=virtio," as "if=virtio"; ",," would make the value "virtio,cache=none".
+        String args = "qemu-system-x86_64 -drive file=/var/lib/a.img,if=virtio,\n";
+        assertThat(plan("a.args", args).text())
+                .isEqualTo("qemu-system-x86_64 -drive file=/var/lib/a.img,if=virtio,cache=none\n");
+        String arg = qemuDomain("""
+                    <qemu:arg value='-drive'/>
+                    <qemu:arg value='file=/var/lib/a.img,if=virtio,'/>
+                    <qemu:arg value='-drive'/>
+                    <qemu:arg value='file=/var/lib/b.img,if=virtio&#44;'/>
+                """);
+        assertThat(plan("q.xml", arg).text())
+                .isEqualTo(arg.replace("if=virtio,'", "if=virtio,cache=none'")
+                .replace("if=virtio&#44;'", "if=virtio&#44;cache=none'"));
+        // A doubled comma at the end is part of the value, not a separator.
+        String escaped = "qemu-system-x86_64 -drive if=virtio,file=/var/lib/c.img,,\n";
+        assertThat(plan("c.args", escaped).text())
+                .isEqualTo("qemu-system-x86_64 -drive if=virtio,file=/var/lib/c.img,,"
+                        + ",cache=none\n");
+        assertThat(QemuOptionEdits.endsWithSeparator("a=b,,,")).isTrue();
+        assertThat(QemuOptionEdits.endsWithSeparator("a=b,flag,")).isTrue();
+        assertThat(QemuOptionEdits.endsWithSeparator("a=b,,")).isFalse();
+        assertThat(QemuOptionEdits.endsWithSeparator("a=b")).isFalse();
+    }
 }

@@ -83,4 +83,29 @@ class RewriteTest {
             assertThat(Encoded.bytes(source, new TextEdits().apply(source.text()))).isEqualTo(in);
         }
     }
+
+    @Test
+    void anEditIsSplicedIntoTheOriginalBytesOrRefused() throws Exception {
+        // windows-31j writes U+2252 as 0x81E0 whatever it was read from; 0x8790 must stay 0x8790.
+        byte[] bytes = "<?xml version='1.0' encoding='windows-31j'?><d a='x'>??</d>"
+                .getBytes(StandardCharsets.US_ASCII);
+        int q = bytes.length - 6;
+        bytes[q] = (byte) 0x87;
+        bytes[q + 1] = (byte) 0x90;
+        SourceText source = TextDecoder.decode("t", bytes);
+        int x = source.text().indexOf("'x'") + 1;
+        byte[] spliced = Encoded.splice(source, bytes,
+                java.util.List.of(new TextEdits.Replace(new Span(x, x + 1), "yz")));
+        assertThat(new String(spliced, StandardCharsets.ISO_8859_1))
+                .isEqualTo(new String(bytes, StandardCharsets.ISO_8859_1).replace("'x'", "'yz'"));
+
+        SourceText latin = TextDecoder.decode("l", "<?xml version='1.0' encoding='ISO-8859-1'?><d/>"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        int d = latin.text().indexOf("<d");
+        byte[] latinBytes = latin.text().getBytes(StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> Encoded.splice(latin, latinBytes,
+                java.util.List.of(new TextEdits.Replace(Span.at(d), "\u20AC"))))
+                .isInstanceOf(Encoded.Refused.class)
+                .hasMessage("'\u20AC' cannot be written in ISO-8859-1");
+    }
 }
