@@ -177,4 +177,23 @@ class DeclarativeRuleTest {
         assertThatThrownBy(() -> rule("id: x\nseverity: info\nsummary: s\nselect: a\nmessage: m\nfix: {}\n"))
                 .hasMessage("rule x: a fix needs set: or remove:");
     }
+
+    @Test
+    void aRuleMayNotCallDocumentOrAnyFunctionOutsideXPath10EvenOnABranchNotTaken() {
+        for (String select : List.of("false() and document('file:///etc/passwd')", "evaluate('driver')",
+                "driver[ends-with(@cache, 'back')]")) {
+            String rule = """
+                    id: reads-files
+                    severity: warning
+                    summary: Reads files
+                    select: "%s"
+                    message: "{disk}"
+                    """.formatted(select);
+            assertThatThrownBy(() -> DeclarativeRule.from(Yaml.parse(rule, "r.rule.yaml"), "r.rule.yaml", true))
+                    .isInstanceOfSatisfying(YamlException.class, e -> {
+                        assertThat(e.format()).startsWith("r.rule.yaml:4:9: error: rule reads-files: invalid XPath");
+                        assertThat(e.getMessage()).contains("() is not allowed; rules may call only the XPath 1.0");
+                    });
+        }
+    }
 }
