@@ -22,10 +22,10 @@ import org.dom4j.Document;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.Node;
+import org.jaxen.BaseXPath;
 import org.jaxen.JaxenException;
 import org.jaxen.SimpleNamespaceContext;
 import org.jaxen.XPath;
-import org.jaxen.dom4j.Dom4jXPath;
 
 /**
  * A rule written as data: an XPath selects, for each disk, the nodes that are wrong; a template
@@ -249,7 +249,7 @@ public final class DeclarativeRule implements Rule {
         String expr = node.string();
         try {
             XPath xp = newXPath(expr, namespaces);
-            xp.evaluate(probe());
+            XPathBudget.run(() -> xp.evaluate(probe()));
             return xp;
         } catch (JaxenException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -300,7 +300,7 @@ public final class DeclarativeRule implements Rule {
     }
 
     private static XPath newXPath(String expr, SimpleNamespaceContext namespaces) throws JaxenException {
-        Dom4jXPath xp = new Dom4jXPath(expr);
+        BaseXPath xp = new BaseXPath(expr, XPathBudget.NAVIGATOR);
         xp.setNamespaceContext(namespaces);
         xp.setFunctionContext(PURE);
         checkFunctions(xp.getRootExpr());
@@ -363,9 +363,12 @@ public final class DeclarativeRule implements Rule {
         }
         List<?> selected;
         try {
-            selected = compiled().select().selectNodes(view.element());
+            selected = XPathBudget.run(() -> compiled().select().selectNodes(view.element()));
         } catch (JaxenException e) {
             throw new IllegalStateException(file + ": rule " + meta.id() + ": " + e.getMessage(), e);
+        } catch (XPathBudget.Exceeded e) {
+            out.add(overBudget(c, view, e));
+            return;
         }
         for (Object o : selected) {
             Node node;
@@ -376,8 +379,20 @@ public final class DeclarativeRule implements Rule {
             } else {
                 continue;
             }
-            out.add(finding(c, view, node));
+            try {
+                out.add(finding(c, view, node));
+            } catch (XPathBudget.Exceeded e) {
+                out.add(overBudget(c, view, e));
+                return;
+            }
         }
+    }
+
+    /** The rule stopped on this disk: an error naming the rule and its file; other rules and files go on. */
+    private Finding overBudget(DiskCheck c, DiskView view, XPathBudget.Exceeded e) {
+        return new Finding(meta.id(), Severity.ERROR, "rule " + meta.id() + " (" + file + ") stopped on disk "
+                + c.name() + ": " + e.getMessage() + " (the limit of one evaluation)", view.spanOf(view.element()),
+                c.disk().target(), null, null, List.of());
     }
 
     private Finding finding(DiskCheck c, DiskView view, Node node) {
@@ -420,7 +435,7 @@ public final class DeclarativeRule implements Rule {
         Element target = owner;
         if (fixElementText != null) {
             try {
-                Object o = compiled().fixElement().selectSingleNode(node);
+                Object o = XPathBudget.run(() -> compiled().fixElement().selectSingleNode(node));
                 target = o instanceof Element e ? e : null;
             } catch (JaxenException e) {
                 throw new IllegalStateException(file + ": rule " + meta.id() + ": " + e.getMessage(), e);
