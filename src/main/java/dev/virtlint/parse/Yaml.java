@@ -213,11 +213,13 @@ public final class Yaml {
      * nesting depth (its composer recurses: 5000 '[' overflow the stack) nor aliases of scalars (a
      * 1 MB scalar aliased 20 times is a 20 MB document): the event pass in parse() counts those.
      */
-    static final int MAX_CODE_POINTS = 1024 * 1024;
+    static final int MAX_CODE_POINTS = 256 * 1024;
     static final int MAX_DEPTH = 64;
     static final int MAX_ALIASES = 100;
-    static final int MAX_SCALAR = 64 * 1024;
-    static final int MAX_EXPANDED = 1024 * 1024;
+    /** PATH_MAX (Linux include/uapi/linux/limits.h): values are paths, globs, XPaths and messages. */
+    static final int MAX_SCALAR = 4096;
+    /** Globs compile to regular expressions whose cost grows with their length: 1 MiB of them took 3 s. */
+    static final int MAX_EXPANDED = 256 * 1024;
 
     /**
      * Characters of a YAML problem that may repeat the file's text: quoted fragments and what follows
