@@ -390,7 +390,7 @@ public final class DeclarativeRule implements Rule {
 
     /** The rule stopped on this disk: an error naming the rule and its file; other rules and files go on. */
     private Finding overBudget(DiskCheck c, DiskView view, XPathBudget.Exceeded e) {
-        return new Finding(meta.id(), Severity.ERROR, "rule " + meta.id() + " (" + file + ") stopped on disk "
+        return new Finding(meta.id(), Severity.ERROR, "rule " + meta.id() + " (" + file + ") stopped on "
                 + c.name() + ": " + e.getMessage() + " (the limit of one evaluation)", view.spanOf(view.element()),
                 c.disk().target(), null, null, List.of());
     }
