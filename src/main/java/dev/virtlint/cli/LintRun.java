@@ -75,8 +75,8 @@ final class LintRun {
             inputs.add(new Input("--drive[" + (i + 1) + "]", null, Input.Kind.DRIVE,
                     o.drives().get(i).getBytes(StandardCharsets.UTF_8)));
         }
-        Map<Input, Linter.Settings> settings = RuleOptions.settings(inputs, o.select(), o.ignore(), o.config(), o.host(),
-                w -> err.println("virtlint: " + w));
+        Map<Input, Linter.Settings> settings = RuleOptions.settings(inputs, o.select(), o.ignore(), o.config(),
+                o.host(), w -> err.println("virtlint: " + w));
         Baseline accepted = null;
         if (o.baseline() != null) {
             try {

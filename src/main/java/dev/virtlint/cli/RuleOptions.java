@@ -51,7 +51,10 @@ final class RuleOptions {
         }
     }
 
-    /** {@link #settings(List, CommandLine)} without picocli, for the quick path of {@code lint}; warnings go to {@code warn}. */
+    /**
+     * {@link #settings(List, CommandLine)} without picocli, for the quick path of {@code lint};
+     * warnings (a configuration ignored) go to {@code warn}.
+     */
     static Map<Input, Linter.Settings> settings(List<Input> inputs, List<String> select, List<String> ignore,
                                                 Path config, Path host, java.util.function.Consumer<String> warn)
             throws IOException, YamlException, UsageException {

@@ -453,7 +453,7 @@ public final class Yaml {
         return out.toString();
     }
 
-    /** {@code expanded[0]} counts the characters of scalars reached, aliases included, against {@link #MAX_EXPANDED}. */
+    /** {@code expanded[0]} counts the characters of scalars reached, aliases included (MAX_EXPANDED). */
     private static YNode convert(Node node, String label, int depth, long[] expanded) throws YamlException {
         int line = node.getStartMark().map(m -> m.getLine() + 1).orElse(1);
         int column = node.getStartMark().map(m -> m.getColumn() + 1).orElse(1);

@@ -209,8 +209,8 @@ class DeclarativeRuleTest {
         StringBuilder xml = new StringBuilder("<domain type='kvm'><name>t</name><devices>\n");
         for (int i = 0; i < 40; i++) {
             xml.append("<disk type='file' device='disk'><driver name='qemu' type='raw' detect_zeroes='unmap'/>")
-                    .append("<source file='/srv/").append(i).append(".img'/><target dev='vd").append((char) ('a' + i % 26))
-                    .append(i).append("' bus='virtio'/></disk>\n");
+                    .append("<source file='/srv/").append(i).append(".img'/><target dev='vd")
+                    .append((char) ('a' + i % 26)).append(i).append("' bus='virtio'/></disk>\n");
         }
         ParsedFile file = load(xml.append("</devices></domain>\n").toString(), Input.Kind.XML);
         List<Rule> rules = new ArrayList<>(Catalogue.rules());
