@@ -20,7 +20,18 @@ final class ConfigLookup {
     private final Map<Path, Config> byFile = new HashMap<>();
     private final Map<Path, Optional<Path>> byDir = new HashMap<>();
 
+    private final java.util.function.Consumer<String> warn;
+
+    /** Warnings (an ignored configuration) go to standard error. */
     ConfigLookup(Path explicit) throws YamlException {
+        this(explicit, w -> {
+            System.err.println("virtlint: " + w);
+            System.err.flush();
+        });
+    }
+
+    ConfigLookup(Path explicit, java.util.function.Consumer<String> warn) throws YamlException {
+        this.warn = warn;
         if (explicit != null) {
             if (!Files.isRegularFile(explicit)) {
                 throw new YamlException(explicit.toString(), 1, 1, "configuration file not found");
@@ -36,7 +47,7 @@ final class ConfigLookup {
             return fixed;
         }
         Path dir = input == null ? Path.of("").toAbsolutePath() : input.toAbsolutePath().normalize().getParent();
-        Optional<Path> file = byDir.computeIfAbsent(dir, Config::find);
+        Optional<Path> file = byDir.computeIfAbsent(dir, d -> Config.find(d, warn));
         if (file.isEmpty()) {
             return Config.none();
         }

@@ -81,7 +81,8 @@ final class LintRun {
         if (o.output() != null) {
             checkOutput(o.output(), inputs);
         }
-        Map<Input, Linter.Settings> settings = RuleOptions.settings(inputs, o.select(), o.ignore(), o.config(), o.host());
+        Map<Input, Linter.Settings> settings = RuleOptions.settings(inputs, o.select(), o.ignore(), o.config(),
+                o.host(), w -> err.println("virtlint: " + w));
         Baseline accepted = null;
         if (o.baseline() != null) {
             try {

@@ -45,17 +45,20 @@ final class RuleOptions {
      */
     Map<Input, Linter.Settings> settings(List<Input> inputs, CommandLine cl) throws IOException, YamlException {
         try {
-            return settings(inputs, select, ignore, config, host);
+            return settings(inputs, select, ignore, config, host, w -> cl.getErr().println("virtlint: " + w));
         } catch (UsageException e) {
             throw new ParameterException(cl, e.getMessage());
         }
     }
 
-    /** {@link #settings(List, CommandLine)} without picocli, for the quick path of {@code lint}. */
+    /**
+     * {@link #settings(List, CommandLine)} without picocli, for the quick path of {@code lint};
+     * warnings (a configuration ignored) go to {@code warn}.
+     */
     static Map<Input, Linter.Settings> settings(List<Input> inputs, List<String> select, List<String> ignore,
-                                                Path config, Path host)
+                                                Path config, Path host, java.util.function.Consumer<String> warn)
             throws IOException, YamlException, UsageException {
-        ConfigLookup configs = new ConfigLookup(config);
+        ConfigLookup configs = new ConfigLookup(config, warn);
         HostFacts hostFacts = ConfigLookup.hostProfile(host);
         List<Config> used = new ArrayList<>();
         for (Input input : inputs) {

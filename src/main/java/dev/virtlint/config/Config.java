@@ -107,15 +107,55 @@ public final class Config {
                 Advisor.Policy.AVOID, Catalogue.rules());
     }
 
-    /** The nearest {@value #FILE_NAME} in {@code dir} or a directory above it. */
+    /** {@link #find(Path, java.util.function.Consumer)} with warnings dropped. */
     public static Optional<Path> find(Path dir) {
-        for (Path d = dir.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
+        return find(dir, w -> { });
+    }
+
+    /**
+     * The nearest {@value #FILE_NAME} in {@code dir} or a directory above it. The walk stops at the
+     * repository root, the first directory holding {@code .git} (a directory, or a file in a worktree
+     * or submodule). Outside any repository it looks at {@code dir} and then at parents only while
+     * they belong to the user running virtlint. Like git's safe.directory, a file owned by another
+     * user than this one or root is ignored with a warning: in a sticky /tmp anyone may plant one.
+     */
+    public static Optional<Path> find(Path dir, java.util.function.Consumer<String> warn) {
+        Path start = dir.toAbsolutePath().normalize();
+        Path root = null;
+        for (Path d = start; d != null; d = d.getParent()) {
+            if (Files.exists(d.resolve(".git"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                root = d;
+                break;
+            }
+        }
+        int me = uid(Path.of("/proc/self"));
+        for (Path d = start; d != null; d = d.getParent()) {
+            if (root == null && !d.equals(start) && uid(d) != me) {
+                break;
+            }
             Path candidate = d.resolve(FILE_NAME);
             if (Files.isRegularFile(candidate)) {
-                return Optional.of(candidate);
+                int owner = uid(candidate);
+                if (owner == me || owner == 0) {
+                    return Optional.of(candidate);
+                }
+                warn.accept(candidate + ": warning: ignored: owned by user " + owner + ", not by " + me
+                        + " (who runs virtlint) or root");
+            }
+            if (d.equals(root)) {
+                break;
             }
         }
         return Optional.empty();
+    }
+
+    /** The owner's uid, -1 when unknown; /proc/self belongs to the process's effective uid. */
+    private static int uid(Path path) {
+        try {
+            return (Integer) Files.getAttribute(path, "unix:uid");
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return -1;
+        }
     }
 
     /** Reads a configuration file; {@code label} is how errors name it. */
@@ -272,7 +312,7 @@ public final class Config {
     }
 
     private static HostFacts profile(YNode where, Path dir, String label) throws YamlException {
-        Path path = dir.resolve(where.string());
+        Path path = contained(where, dir, label, "host profile");
         if (!Files.isRegularFile(path)) {
             throw where.error("host profile " + where.string() + " not found (relative to " + label + ")");
         }
@@ -284,18 +324,51 @@ public final class Config {
     }
 
     private static List<Path> ruleFiles(YNode entry, Path dir, String label) throws YamlException {
-        Path path = dir.resolve(entry.string());
+        Path path = contained(entry, dir, label, "custom rule file");
         if (Files.isDirectory(path)) {
+            List<Path> listed;
             try (Stream<Path> files = Files.list(path)) {
-                return files.filter(p -> p.getFileName().toString().endsWith(".rule.yaml")).sorted().toList();
+                listed = files.filter(p -> p.getFileName().toString().endsWith(".rule.yaml")).sorted().toList();
             } catch (IOException e) {
                 throw entry.error("cannot list " + entry.string() + ": " + e.getMessage());
             }
+            for (Path p : listed) {
+                // A link in the directory may point out of the tree too.
+                if (!inside(p, dir)) {
+                    throw entry.error("custom rule file " + path.relativize(p) + " in " + entry.string()
+                            + " leads outside the directory of " + label + "; a configuration names only files"
+                            + " in its own directory tree");
+                }
+            }
+            return listed;
         }
         if (!Files.isRegularFile(path)) {
             throw entry.error("custom rule file " + entry.string() + " not found (relative to " + label + ")");
         }
         return List.of(path);
+    }
+
+    /**
+     * A path named in a configuration, refused unless it stays inside the configuration's directory
+     * tree once symbolic links are resolved: a pull request's {@code .virtlint.yaml} must not make CI
+     * read /etc/shadow or a credentials file. Files given on the command line are not checked.
+     */
+    private static Path contained(YNode where, Path dir, String label, String what) throws YamlException {
+        Path path = dir.resolve(where.string()).normalize();
+        if (Files.exists(path) && !inside(path, dir) || !path.startsWith(dir)) {
+            throw where.error(what + " " + where.string() + " is outside the directory of " + label
+                    + "; a configuration names only files in its own directory tree (give others on the"
+                    + " command line)");
+        }
+        return path;
+    }
+
+    private static boolean inside(Path path, Path dir) {
+        try {
+            return path.toRealPath().startsWith(dir.toRealPath());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static DeclarativeRule loadRule(Path path, YNode entry) throws YamlException {

@@ -63,6 +63,9 @@ public final class HostProfile {
         String kernel = version(m.get("kernel"));
         String qemu = version(m.get("qemu"));
         Long memory = m.containsKey("memory") ? size(m.get("memory")) : null;
+        if (memory != null && memory <= 0) {
+            throw m.get("memory").error("memory must be more than 0 bytes, found " + memory);
+        }
         List<HostFacts.Mount> mounts = new ArrayList<>();
         Map<String, HostFacts.Mount> byPath = new LinkedHashMap<>();
         for (HostFacts.Mount d : HostFacts.defaultMounts()) {
@@ -97,7 +100,9 @@ public final class HostProfile {
                     throw node.keyNode(e.getKey()).error("unknown sysctl '" + e.getKey() + "'; expected one of vm."
                             + String.join(", vm.", new java.util.TreeSet<>(SYSCTLS)));
                 }
-                sysctl.put(key, number(e.getValue()));
+                long value = number(e.getValue());
+                checkSysctl(e.getValue(), "vm." + key, value);
+                sysctl.put(key, value);
             }
         }
         Map<String, Double> costs = new LinkedHashMap<>();
@@ -108,7 +113,14 @@ public final class HostProfile {
                     throw node.keyNode(e.getKey()).error("unknown device cost '" + e.getKey() + "'; expected one of "
                             + String.join(", ", DeviceCosts.NAMES));
                 }
-                costs.put(e.getKey(), decimal(e.getValue()));
+                double value = decimal(e.getValue());
+                boolean positive = e.getKey().equals("copy-mbps") || e.getKey().equals("device-mbps");
+                if (positive && value == 0 || e.getKey().equals("device-queue") && value < 1) {
+                    // DeviceCosts' constructor: the simulator divides by these rates and the queue depth.
+                    throw e.getValue().error(e.getKey() + " must be " + (positive ? "more than 0" : "at least 1")
+                            + ", found " + e.getValue().string().trim());
+                }
+                costs.put(e.getKey(), value);
             }
             try {
                 DeviceCosts.withOverrides(costs);
@@ -117,6 +129,30 @@ public final class HostProfile {
             }
         }
         return new HostFacts(kernel, qemu, memory, mounts, probes, sysctl, costs, label);
+    }
+
+    /**
+     * The ranges the kernel accepts, from Documentation/admin-guide/sysctl/vm.rst: the two ratios are
+     * percentages (0-100); dirty_bytes is at least two pages ("any value lower than this limit will be
+     * ignored"), or 0 as it reads while dirty_ratio is in use; the centisecs are in 100ths of a second,
+     * held by the kernel in an int (mm/page-writeback.c: dirty_expire_interval, dirty_writeback_interval).
+     */
+    private static void checkSysctl(YNode node, String name, long value) throws YamlException {
+        long twoPages = 2 * 4096;
+        boolean ok = switch (name) {
+            case "vm.dirty_ratio", "vm.dirty_background_ratio" -> value <= 100;
+            case "vm.dirty_bytes" -> value == 0 || value >= twoPages;
+            case "vm.dirty_expire_centisecs", "vm.dirty_writeback_centisecs" -> value <= Integer.MAX_VALUE;
+            default -> true;
+        };
+        if (!ok) {
+            String range = switch (name) {
+                case "vm.dirty_ratio", "vm.dirty_background_ratio" -> "a percentage, 0 to 100";
+                case "vm.dirty_bytes" -> "0 or at least " + twoPages + " (two pages)";
+                default -> "0 to " + Integer.MAX_VALUE;
+            };
+            throw node.error(name + " must be " + range + " (Linux vm.rst), found " + value);
+        }
     }
 
     private static double decimal(YNode node) throws YamlException {

@@ -16,6 +16,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.AliasEvent;
+import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.events.MappingEndEvent;
+import org.snakeyaml.engine.v2.events.MappingStartEvent;
+import org.snakeyaml.engine.v2.events.ScalarEvent;
+import org.snakeyaml.engine.v2.events.SequenceEndEvent;
+import org.snakeyaml.engine.v2.events.SequenceStartEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -198,13 +206,46 @@ public final class Yaml {
         }
     }
 
-    private static final int MAX_CODE_POINTS = 4 * 1024 * 1024;
+    /*
+     * Limits on what a YAML file may cost, checked before a tree is built. virtlint's files are a few
+     * kilobytes; these are far above any real one. SnakeYAML Engine's LoadSettings bounds the document
+     * (setCodePointLimit) and aliases of collections (setMaxAliasesForCollections) but neither the
+     * nesting depth (its composer recurses: 5000 '[' overflow the stack) nor aliases of scalars (a
+     * 1 MB scalar aliased 20 times is a 20 MB document): the event pass in parse() counts those.
+     */
+    static final int MAX_CODE_POINTS = 256 * 1024;
+    static final int MAX_DEPTH = 64;
+    static final int MAX_ALIASES = 100;
+    /** PATH_MAX (Linux include/uapi/linux/limits.h): values are paths, globs, XPaths and messages. */
+    static final int MAX_SCALAR = 4096;
+    /** Globs compile to regular expressions whose cost grows with their length: 1 MiB of them took 3 s. */
+    static final int MAX_EXPANDED = 256 * 1024;
+
+    /**
+     * Characters of a YAML problem that may repeat the file's text: quoted fragments and what follows
+     * "alias"/"anchor"/"tag" (their names). They are replaced so that an error never shows content.
+     */
+    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile(
+            "'[^']*'|\"[^\"]*\"|\\b(alias|anchor|tag|handle|directive)\\b\\s+\\S+");
 
     private Yaml() {
     }
 
+    /**
+     * Whether a file may be read as a virtlint file: its name ends in {@code .yaml} or {@code .yml}.
+     * Any other file (/etc/shadow, .git-credentials) is refused unread, so no message can quote it.
+     */
+    public static boolean isVirtlintFileName(Path path) {
+        Path name = path.getFileName();
+        String n = name == null ? "" : name.toString();
+        return n.endsWith(".yaml") || n.endsWith(".yml");
+    }
+
     /** Reads a UTF-8 YAML file; an empty file is an empty mapping. */
     public static YNode read(Path path, String label) throws IOException, YamlException {
+        if (!isVirtlintFileName(path)) {
+            throw new YamlException(label, 1, 1, "not read: virtlint reads only files named *.yaml or *.yml");
+        }
         byte[] bytes = Files.readAllBytes(path);
         String text;
         try {
@@ -224,22 +265,62 @@ public final class Yaml {
                 .setCodePointLimit(MAX_CODE_POINTS)
                 .setMaxAliasesForCollections(20)
                 .setAllowRecursiveKeys(false)
+                .setUseMarks(true)
                 .build();
+        if (text.length() > MAX_CODE_POINTS) {
+            throw new YamlException(label, 1, 1, "the file is longer than " + MAX_CODE_POINTS + " characters");
+        }
         Optional<Node> root;
         try {
+            checkEvents(settings, text, label);
             root = new Compose(settings).composeString(text);
         } catch (MarkedYamlEngineException e) {
             Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
             String problem = e.getProblem() == null ? e.getMessage() : e.getProblem();
             throw new YamlException(label, mark == null ? 1 : mark.getLine() + 1,
-                    mark == null ? 1 : mark.getColumn() + 1, "malformed YAML: " + problem);
+                    mark == null ? 1 : mark.getColumn() + 1, "malformed YAML: " + withoutText(problem));
         } catch (YamlEngineException e) {
-            throw new YamlException(label, 1, 1, "malformed YAML: " + e.getMessage());
+            throw new YamlException(label, 1, 1, "malformed YAML: " + withoutText(e.getMessage()));
         }
         if (root.isEmpty()) {
             return new YNode(label, 1, 1, null, null, Map.of(), Map.of());
         }
-        return convert(root.get(), label, 0);
+        return convert(root.get(), label, 0, new long[1]);
+    }
+
+    /** A YAML problem without the fragments of the file it may quote (see {@link #QUOTED}). */
+    static String withoutText(String problem) {
+        String p = problem == null ? "unreadable" : problem.lines().findFirst().orElse("unreadable");
+        return QUOTED.matcher(p).replaceAll(m -> m.group(1) == null ? "(text not shown)"
+                : m.group(1) + " (name not shown)");
+    }
+
+    /**
+     * One pass over the parser's events, which keeps its own stack (no recursion), before the
+     * recursive composer runs: nesting depth, the number of aliases and scalar length, each reported
+     * at the node that exceeds it.
+     */
+    private static void checkEvents(LoadSettings settings, String text, String label) throws YamlException {
+        int depth = 0;
+        int aliases = 0;
+        for (Event e : new Parse(settings).parseString(text)) {
+            Mark mark = e.getStartMark().orElse(null);
+            int line = mark == null ? 1 : mark.getLine() + 1;
+            int column = mark == null ? 1 : mark.getColumn() + 1;
+            if (e instanceof MappingStartEvent || e instanceof SequenceStartEvent) {
+                if (++depth > MAX_DEPTH) {
+                    throw new YamlException(label, line, column, "nested more than " + MAX_DEPTH + " levels deep");
+                }
+            } else if (e instanceof MappingEndEvent || e instanceof SequenceEndEvent) {
+                depth--;
+            } else if (e instanceof AliasEvent) {
+                if (++aliases > MAX_ALIASES) {
+                    throw new YamlException(label, line, column, "more than " + MAX_ALIASES + " aliases");
+                }
+            } else if (e instanceof ScalarEvent s && s.getValue().length() > MAX_SCALAR) {
+                throw new YamlException(label, line, column, "a value longer than " + MAX_SCALAR + " characters");
+            }
+        }
     }
 
     /**
@@ -372,19 +453,25 @@ public final class Yaml {
         return out.toString();
     }
 
-    private static YNode convert(Node node, String label, int depth) throws YamlException {
+    /** {@code expanded[0]} counts the characters of scalars reached, aliases included (MAX_EXPANDED). */
+    private static YNode convert(Node node, String label, int depth, long[] expanded) throws YamlException {
         int line = node.getStartMark().map(m -> m.getLine() + 1).orElse(1);
         int column = node.getStartMark().map(m -> m.getColumn() + 1).orElse(1);
-        if (depth > 64) {
-            throw new YamlException(label, line, column, "nested too deeply");
+        if (depth > MAX_DEPTH) {
+            throw new YamlException(label, line, column, "nested more than " + MAX_DEPTH + " levels deep");
         }
         if (node instanceof ScalarNode s) {
+            expanded[0] += s.getValue().length();
+            if (expanded[0] > MAX_EXPANDED) {
+                throw new YamlException(label, line, column, "aliases expand the file beyond " + MAX_EXPANDED
+                        + " characters");
+            }
             return new YNode(label, line, column, s.getValue(), null, null, null);
         }
         if (node instanceof SequenceNode s) {
             List<YNode> items = new ArrayList<>();
             for (Node item : s.getValue()) {
-                items.add(convert(item, label, depth + 1));
+                items.add(convert(item, label, depth + 1, expanded));
             }
             return new YNode(label, line, column, null, Collections.unmodifiableList(items), null, null);
         }
@@ -392,15 +479,16 @@ public final class Yaml {
         Map<String, YNode> entries = new LinkedHashMap<>();
         Map<String, YNode> keys = new LinkedHashMap<>();
         for (NodeTuple t : m.getValue()) {
-            YNode key = convert(t.getKeyNode(), label, depth + 1);
+            YNode key = convert(t.getKeyNode(), label, depth + 1, expanded);
             if (!key.isScalar()) {
                 throw key.error("a key must be a single value");
             }
             if (entries.containsKey(key.scalar)) {
-                throw key.error("duplicate key '" + key.scalar + "'");
+                YNode first = keys.get(key.scalar);
+                throw key.error("duplicate key (first at line " + first.line + ")");
             }
             keys.put(key.scalar, key);
-            entries.put(key.scalar, convert(t.getValueNode(), label, depth + 1));
+            entries.put(key.scalar, convert(t.getValueNode(), label, depth + 1, expanded));
         }
         return new YNode(label, line, column, null, null, Collections.unmodifiableMap(entries),
                 Collections.unmodifiableMap(keys));

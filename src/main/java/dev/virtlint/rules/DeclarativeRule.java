@@ -22,10 +22,10 @@ import org.dom4j.Document;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.Node;
+import org.jaxen.BaseXPath;
 import org.jaxen.JaxenException;
 import org.jaxen.SimpleNamespaceContext;
 import org.jaxen.XPath;
-import org.jaxen.dom4j.Dom4jXPath;
 
 /**
  * A rule written as data: an XPath selects, for each disk, the nodes that are wrong; a template
@@ -249,7 +249,7 @@ public final class DeclarativeRule implements Rule {
         String expr = node.string();
         try {
             XPath xp = newXPath(expr, namespaces);
-            xp.evaluate(probe());
+            XPathBudget.run(() -> xp.evaluate(probe()));
             return xp;
         } catch (JaxenException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -257,10 +257,89 @@ public final class DeclarativeRule implements Rule {
         }
     }
 
+    /**
+     * The functions of XPath 1.0 (W3C XPath 1.0, section 4, "Core Function Library"). Jaxen's default
+     * XPathFunctionContext also registers extensions, among them document(), which reads a file or
+     * fetches a URL (org.jaxen.function.xslt.DocumentFunction); a rule sees only these.
+     */
+    private static final Map<String, org.jaxen.Function> FUNCTIONS = Map.ofEntries(
+            Map.entry("last", new org.jaxen.function.LastFunction()),
+            Map.entry("position", new org.jaxen.function.PositionFunction()),
+            Map.entry("count", new org.jaxen.function.CountFunction()),
+            Map.entry("id", new org.jaxen.function.IdFunction()),
+            Map.entry("local-name", new org.jaxen.function.LocalNameFunction()),
+            Map.entry("namespace-uri", new org.jaxen.function.NamespaceUriFunction()),
+            Map.entry("name", new org.jaxen.function.NameFunction()),
+            Map.entry("string", new org.jaxen.function.StringFunction()),
+            Map.entry("concat", new org.jaxen.function.ConcatFunction()),
+            Map.entry("starts-with", new org.jaxen.function.StartsWithFunction()),
+            Map.entry("contains", new org.jaxen.function.ContainsFunction()),
+            Map.entry("substring-before", new org.jaxen.function.SubstringBeforeFunction()),
+            Map.entry("substring-after", new org.jaxen.function.SubstringAfterFunction()),
+            Map.entry("substring", new org.jaxen.function.SubstringFunction()),
+            Map.entry("string-length", new org.jaxen.function.StringLengthFunction()),
+            Map.entry("normalize-space", new org.jaxen.function.NormalizeSpaceFunction()),
+            Map.entry("translate", new org.jaxen.function.TranslateFunction()),
+            Map.entry("boolean", new org.jaxen.function.BooleanFunction()),
+            Map.entry("not", new org.jaxen.function.NotFunction()),
+            Map.entry("true", new org.jaxen.function.TrueFunction()),
+            Map.entry("false", new org.jaxen.function.FalseFunction()),
+            Map.entry("lang", new org.jaxen.function.LangFunction()),
+            Map.entry("number", new org.jaxen.function.NumberFunction()),
+            Map.entry("sum", new org.jaxen.function.SumFunction()),
+            Map.entry("floor", new org.jaxen.function.FloorFunction()),
+            Map.entry("ceiling", new org.jaxen.function.CeilingFunction()),
+            Map.entry("round", new org.jaxen.function.RoundFunction()));
+
+    private static final org.jaxen.SimpleFunctionContext PURE = pureFunctions();
+
+    private static org.jaxen.SimpleFunctionContext pureFunctions() {
+        org.jaxen.SimpleFunctionContext c = new org.jaxen.SimpleFunctionContext();
+        FUNCTIONS.forEach((name, f) -> c.registerFunction(null, name, f));
+        return c;
+    }
+
     private static XPath newXPath(String expr, SimpleNamespaceContext namespaces) throws JaxenException {
-        XPath xp = new Dom4jXPath(expr);
+        BaseXPath xp = new BaseXPath(expr, XPathBudget.NAVIGATOR);
         xp.setNamespaceContext(namespaces);
+        xp.setFunctionContext(PURE);
+        checkFunctions(xp.getRootExpr());
         return xp;
+    }
+
+    /** Refuses, before anything runs, a call to a function outside {@link #FUNCTIONS}, even on a branch not taken. */
+    private static void checkFunctions(Object e) throws JaxenException {
+        if (e instanceof org.jaxen.expr.FunctionCallExpr f) {
+            String name = f.getFunctionName();
+            if (f.getPrefix() != null && !f.getPrefix().isEmpty() || !FUNCTIONS.containsKey(name)) {
+                String full = f.getPrefix() == null || f.getPrefix().isEmpty() ? name : f.getPrefix() + ":" + name;
+                throw new JaxenException("function " + full + "() is not allowed; rules may call only the"
+                        + " XPath 1.0 functions (" + String.join(", ", new java.util.TreeSet<>(FUNCTIONS.keySet()))
+                        + ")");
+            }
+            for (Object p : f.getParameters()) {
+                checkFunctions(p);
+            }
+        } else if (e instanceof org.jaxen.expr.BinaryExpr b) {
+            checkFunctions(b.getLHS());
+            checkFunctions(b.getRHS());
+        } else if (e instanceof org.jaxen.expr.UnaryExpr u) {
+            checkFunctions(u.getExpr());
+        } else if (e instanceof org.jaxen.expr.PathExpr p) {
+            checkFunctions(p.getFilterExpr());
+            checkFunctions(p.getLocationPath());
+        } else if (e instanceof org.jaxen.expr.FilterExpr f) {
+            checkFunctions(f.getExpr());
+            for (Object p : f.getPredicates()) {
+                checkFunctions(((org.jaxen.expr.Predicate) p).getExpr());
+            }
+        } else if (e instanceof org.jaxen.expr.LocationPath l) {
+            for (Object step : l.getSteps()) {
+                for (Object p : ((org.jaxen.expr.Step) step).getPredicates()) {
+                    checkFunctions(((org.jaxen.expr.Predicate) p).getExpr());
+                }
+            }
+        }
     }
 
     private static Element probe() {
@@ -284,9 +363,12 @@ public final class DeclarativeRule implements Rule {
         }
         List<?> selected;
         try {
-            selected = compiled().select().selectNodes(view.element());
+            selected = XPathBudget.run(() -> compiled().select().selectNodes(view.element()));
         } catch (JaxenException e) {
             throw new IllegalStateException(file + ": rule " + meta.id() + ": " + e.getMessage(), e);
+        } catch (XPathBudget.Exceeded e) {
+            out.add(overBudget(c, view, e));
+            return;
         }
         for (Object o : selected) {
             Node node;
@@ -297,8 +379,20 @@ public final class DeclarativeRule implements Rule {
             } else {
                 continue;
             }
-            out.add(finding(c, view, node));
+            try {
+                out.add(finding(c, view, node));
+            } catch (XPathBudget.Exceeded e) {
+                out.add(overBudget(c, view, e));
+                return;
+            }
         }
+    }
+
+    /** The rule stopped on this disk: an error naming the rule and its file; other rules and files go on. */
+    private Finding overBudget(DiskCheck c, DiskView view, XPathBudget.Exceeded e) {
+        return new Finding(meta.id(), Severity.ERROR, "rule " + meta.id() + " (" + file + ") stopped on "
+                + c.name() + ": " + e.getMessage() + " (the limit of one evaluation)", view.spanOf(view.element()),
+                c.disk().target(), null, null, List.of());
     }
 
     private Finding finding(DiskCheck c, DiskView view, Node node) {
@@ -341,7 +435,7 @@ public final class DeclarativeRule implements Rule {
         Element target = owner;
         if (fixElementText != null) {
             try {
-                Object o = compiled().fixElement().selectSingleNode(node);
+                Object o = XPathBudget.run(() -> compiled().fixElement().selectSingleNode(node));
                 target = o instanceof Element e ? e : null;
             } catch (JaxenException e) {
                 throw new IllegalStateException(file + ": rule " + meta.id() + ": " + e.getMessage(), e);

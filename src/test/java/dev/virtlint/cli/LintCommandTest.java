@@ -472,4 +472,19 @@ class LintCommandTest {
             assertThat(list).containsExactly(report);
         }
     }
+
+    @Test
+    void aConfigurationOwnedByAnotherUserIsIgnoredWithAWarningOnStandardError() throws Exception {
+        Files.createDirectories(dir.resolve("repo/.git"));
+        Path vm = write("repo/vm.xml", GOOD.replace("cache='none' io='native'", "cache='unsafe'"));
+        Cli.Run honest = run("lint", vm.toString());
+        assertThat(honest.exit()).isEqualTo(1);
+        Path planted = write("repo/.virtlint.yaml", "per-path-ignores:\n  \"**\": [all]\n");
+        int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        Files.setAttribute(planted, "unix:uid", me == 65534 ? 65533 : 65534);
+        Cli.Run r = run("lint", vm.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).isEqualTo(honest.out());
+        assertThat(r.err()).contains("virtlint: " + planted + ": warning: ignored: owned by user");
+    }
 }

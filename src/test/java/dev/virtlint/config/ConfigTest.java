@@ -258,4 +258,63 @@ class ConfigTest {
                 .isEqualTo("bad.yaml:2:29: error: unknown workload 'oltp'; expected one of database, build, "
                         + "scratch-test, streaming, read-mostly");
     }
+
+    @Test
+    void pathsNamedInAConfigurationStayInsideItsTreeLinksResolved() throws Exception {
+        write("outside.yaml", "memory: 1GiB\n");
+        write("repo/hosts/h.yaml", "memory: 1GiB\n");
+        Files.createSymbolicLink(dir.resolve("repo/hosts/link.yaml"), dir.resolve("outside.yaml"));
+        Files.createDirectories(dir.resolve("repo/rules"));
+        Files.createSymbolicLink(dir.resolve("repo/rules/x.rule.yaml"), dir.resolve("outside.yaml"));
+        Path ok = write("repo/ok.yaml", "hosts: [{paths: ['**'], profile: hosts/h.yaml}]\n");
+        assertThat(Config.load(ok, "ok.yaml").hostFor(dir.resolve("repo/vm.xml"))).isPresent();
+        for (String named : List.of("hosts: [{paths: ['**'], profile: ../outside.yaml}]",
+                "hosts: [{paths: ['**'], profile: hosts/link.yaml}]",
+                "hosts: [{paths: ['**'], profile: " + dir.resolve("outside.yaml") + "}]",
+                "custom-rules: [../outside.yaml]", "custom-rules: [rules/]")) {
+            Path cfg = write("repo/.virtlint.yaml", named + "\n");
+            assertThatThrownBy(() -> Config.load(cfg, "cfg.yaml"))
+                    .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
+                            .startsWith("cfg.yaml:1:").contains("outside the directory of cfg.yaml"));
+        }
+    }
+
+    @Test
+    void aProfileOrRuleNotNamedYamlIsNotReadSoItsTextNeverShows() throws Exception {
+        write("repo/.git-credentials", "https://u:ghp_s3cr3t@example.com\n");
+        for (String named : List.of("hosts: [{paths: ['**'], profile: .git-credentials}]",
+                "custom-rules: [.git-credentials]")) {
+            Path cfg = write("repo/.virtlint.yaml", named + "\n");
+            assertThatThrownBy(() -> Config.load(cfg, "cfg.yaml"))
+                    .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
+                            .contains("not read: virtlint reads only files named *.yaml or *.yml")
+                            .doesNotContain("s3cr3t"));
+        }
+    }
+
+    @Test
+    void discoveryStopsAtTheRepositoryRoot() throws Exception {
+        write(".virtlint.yaml", "rules: {double-caching: off}\n");
+        Files.createDirectories(dir.resolve("repo/.git"));
+        Path vm = write("repo/sub/vm.xml", domain("db", "writeback", "/var/lib/libvirt/images/db.img"));
+        assertThat(Config.find(vm.getParent())).isEmpty();
+        // A worktree or submodule: .git is a file.
+        write("wt/.git", "gitdir: /elsewhere\n");
+        assertThat(Config.find(write("wt/a/vm.xml", "").getParent())).isEmpty();
+        Path inRepo = write("repo/.virtlint.yaml", "");
+        assertThat(Config.find(vm.getParent())).contains(inRepo);
+    }
+
+    @Test
+    void aConfigurationOwnedByAnotherUserIsIgnoredWithAWarning() throws Exception {
+        Files.createDirectories(dir.resolve("repo/.git"));
+        Path planted = write("repo/.virtlint.yaml", "rules: {double-caching: off}\n");
+        int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        int other = me == 65534 ? 65533 : 65534;
+        Files.setAttribute(planted, "unix:uid", other);
+        List<String> warnings = new java.util.ArrayList<>();
+        assertThat(Config.find(dir.resolve("repo"), warnings::add)).isEmpty();
+        assertThat(warnings).containsExactly(planted + ": warning: ignored: owned by user " + other + ", not by "
+                + me + " (who runs virtlint) or root");
+    }
 }

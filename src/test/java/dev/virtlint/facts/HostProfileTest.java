@@ -114,6 +114,22 @@ class HostProfileTest {
         assertThat(error("costs:\n  flush-ms: 1\n")).startsWith("host.yaml:2:3: error: unknown device cost 'flush-ms'");
         assertThat(error("costs:\n  flush-us: fast\n")).isEqualTo("host.yaml:2:13: error: expected a number, found 'fast'");
         assertThat(error("costs:\n  device-queue: 0\n"))
-                .isEqualTo("host.yaml:2:3: error: copy-mbps and device-mbps must be > 0 and device-queue >= 1");
+                .isEqualTo("host.yaml:2:17: error: device-queue must be at least 1, found 0");
+        assertThat(error("costs:\n  copy-mbps: 0\n"))
+                .isEqualTo("host.yaml:2:14: error: copy-mbps must be more than 0, found 0");
+    }
+
+    @Test
+    void valuesOutsideTheKernelsRangesAreErrorsAtTheirPosition() throws YamlException {
+        assertThat(error("memory: 0\n")).isEqualTo("host.yaml:1:9: error: memory must be more than 0 bytes, found 0");
+        assertThat(error("sysctl:\n  vm.dirty_ratio: 1000\n")).isEqualTo(
+                "host.yaml:2:19: error: vm.dirty_ratio must be a percentage, 0 to 100 (Linux vm.rst), found 1000");
+        assertThat(error("sysctl:\n  dirty_background_ratio: 101\n")).startsWith("host.yaml:2:27: error: ");
+        assertThat(error("sysctl:\n  vm.dirty_bytes: 4096\n")).isEqualTo(
+                "host.yaml:2:19: error: vm.dirty_bytes must be 0 or at least 8192 (two pages) (Linux vm.rst),"
+                        + " found 4096");
+        assertThat(error("sysctl:\n  vm.dirty_expire_centisecs: 2147483648\n")).startsWith("host.yaml:2:30: error: ");
+        assertThat(read("sysctl:\n  vm.dirty_bytes: 0\n  vm.dirty_ratio: 100\n").sysctl())
+                .containsEntry("dirty_bytes", 0L).containsEntry("dirty_ratio", 100L);
     }
 }

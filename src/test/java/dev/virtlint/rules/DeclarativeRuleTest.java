@@ -177,4 +177,55 @@ class DeclarativeRuleTest {
         assertThatThrownBy(() -> rule("id: x\nseverity: info\nsummary: s\nselect: a\nmessage: m\nfix: {}\n"))
                 .hasMessage("rule x: a fix needs set: or remove:");
     }
+
+    @Test
+    void aRuleMayNotCallDocumentOrAnyFunctionOutsideXPath10EvenOnABranchNotTaken() {
+        for (String select : List.of("false() and document('file:///etc/passwd')", "evaluate('driver')",
+                "driver[ends-with(@cache, 'back')]")) {
+            String rule = """
+                    id: reads-files
+                    severity: warning
+                    summary: Reads files
+                    select: "%s"
+                    message: "{disk}"
+                    """.formatted(select);
+            assertThatThrownBy(() -> DeclarativeRule.from(Yaml.parse(rule, "r.rule.yaml"), "r.rule.yaml", true))
+                    .isInstanceOfSatisfying(YamlException.class, e -> {
+                        assertThat(e.format()).startsWith("r.rule.yaml:4:9: error: rule reads-files: invalid XPath");
+                        assertThat(e.getMessage()).contains("() is not allowed; rules may call only the XPath 1.0");
+                    });
+        }
+    }
+
+    @Test
+    void aRuleOverTheXPathBudgetIsAnErrorNamingItAndOtherDisksAndRulesGoOn() throws Exception {
+        DeclarativeRule slow = DeclarativeRule.from(Yaml.parse("""
+                id: slow-rule
+                severity: warning
+                summary: Quadratic three times over
+                select: "driver[count(//node()[count(//node()[count(//node()) > 0]) > 0]) > 0]"
+                message: "{disk}"
+                """, "slow.rule.yaml"), "slow.rule.yaml", true);
+        StringBuilder xml = new StringBuilder("<domain type='kvm'><name>t</name><devices>\n");
+        for (int i = 0; i < 40; i++) {
+            xml.append("<disk type='file' device='disk'><driver name='qemu' type='raw' detect_zeroes='unmap'/>")
+                    .append("<source file='/srv/").append(i).append(".img'/><target dev='vd")
+                    .append((char) ('a' + i % 26)).append(i).append("' bus='virtio'/></disk>\n");
+        }
+        ParsedFile file = load(xml.append("</devices></domain>\n").toString(), Input.Kind.XML);
+        List<Rule> rules = new ArrayList<>(Catalogue.rules());
+        rules.add(slow);
+        Linter.Settings base = Linter.Settings.defaults();
+        Linter.Settings both = new Linter.Settings(Set.of(slow.id(), DETECT_ZEROES.id()), Set.of(), base.policy(),
+                base.host(), rules, java.util.Map.of(), Set.of(), p -> false, n -> null, n -> null);
+        long start = System.nanoTime();
+        List<Finding> found = Linter.lint(file, both);
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(20_000);
+        assertThat(found.stream().filter(f -> f.rule().equals("slow-rule"))).hasSize(40).allSatisfy(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.ERROR);
+            assertThat(f.message()).startsWith("rule slow-rule (slow.rule.yaml) stopped on disk vd")
+                    .contains("visited more than 100000 nodes");
+        });
+        assertThat(found.stream().filter(f -> f.rule().equals(DETECT_ZEROES.id()))).hasSize(40);
+    }
 }
