@@ -143,7 +143,8 @@ public final class XmlTree {
     /** The span of the first start tag at or after an offset: what a comment just before an element is about. */
     public java.util.Optional<Span> nextTagAfter(int offset) {
         int at = firstTagAt(offset);
-        return at < inOrder.size() ? java.util.Optional.of(inOrder.get(at).span()) : java.util.Optional.empty();
+        return at < inOrder.size() ? java.util.Optional.of(inOrder.get(at).span())
+                : java.util.Optional.empty();
     }
 
     /** The index of the first start tag (in text order) that starts at or after an offset. */
@@ -171,7 +172,7 @@ public final class XmlTree {
         while (!last.elements().isEmpty()) {
             last = last.elements().get(last.elements().size() - 1);
         }
-        // The tags are in text order, so the last one's place is found by its offset, not by a scan.
+        // The tags are in text order: the last one's place is found by its offset, not by a scan.
         int index = firstTagAt(tagSpan(last).start());
         int end = index + 1 < inOrder.size() ? inOrder.get(index + 1).span().start() : source.text().length();
         return new Span(start, end);

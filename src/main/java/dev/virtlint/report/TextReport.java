@@ -17,7 +17,7 @@ public final class TextReport {
     public static String render(RunResult run) {
         StringBuilder out = new StringBuilder();
         for (Checked checked : run.files()) {
-            // Which disks are XML, once per file: a search of the disks for each finding was quadratic.
+            // Which disks are XML, once per file: searching the disks per finding was quadratic.
             Map<String, Boolean> xmlDisk = new HashMap<>();
             for (Disk d : checked.file().disks()) {
                 xmlDisk.putIfAbsent(d.target(), d.origin() == Origin.XML);

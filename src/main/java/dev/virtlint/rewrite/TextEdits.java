@@ -57,11 +57,12 @@ public final class TextEdits {
 
     private static void checkNext(Replace previous, Replace r, int length) {
         if (r.span().end() > length) {
-            throw new IllegalArgumentException("edit beyond the end of the text: [" + r.span().start() + ", "
-                    + r.span().end() + ") of " + length);
+            throw new IllegalArgumentException("edit beyond the end of the text: ["
+                    + r.span().start() + ", " + r.span().end() + ") of " + length);
         }
         if (previous != null && (r.span().start() < previous.span().end()
-                || r.span().start() == previous.span().start() && (r.span().isEmpty() || previous.span().isEmpty()))) {
+                || r.span().start() == previous.span().start()
+                        && (r.span().isEmpty() || previous.span().isEmpty()))) {
             throw new OverlapException(previous, r);
         }
     }
@@ -73,7 +74,8 @@ public final class TextEdits {
     static boolean overlap(Replace a, Replace b) {
         Span x = a.span();
         Span y = b.span();
-        return x.start() < y.end() && y.start() < x.end() || x.start() == y.start() && (x.isEmpty() || y.isEmpty());
+        return x.start() < y.end() && y.start() < x.end()
+                || x.start() == y.start() && (x.isEmpty() || y.isEmpty());
     }
 
     /**

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class XmlTreeTest {
 
     private static DomainParser.Parsed domain(int disks) throws ParseException {
-        StringBuilder b = new StringBuilder("<domain type='kvm'>\n  <name>many</name>\n  <devices>\n");
+        StringBuilder b = new StringBuilder("<domain type='kvm'>\n  <name>many</name>\n");
+        b.append("  <devices>\n");
         for (int i = 0; i < disks; i++) {
             b.append("    <disk type='file' device='disk'>\n      <source file='/img/d").append(i)
                     .append(".img'/>\n      <target dev='vd").append(i).append("' bus='virtio'/>\n    </disk>\n");
