@@ -3,6 +3,7 @@ package dev.virtlint.parse;
 import dev.virtlint.model.Located;
 import dev.virtlint.model.SourceText;
 import dev.virtlint.model.Span;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,14 @@ public final class XmlTree {
     private final Map<Element, XmlScanner.StartTag> tags;
     private final List<XmlScanner.Comment> comments;
     private final List<XmlScanner.StartTag> inOrder;
+    /**
+     * The elements by their start tag's span, built on the first {@link #elementAt}: rules and the
+     * fixer look up every disk's element, and a scan of all tags per lookup made a domain with
+     * 10,000 disks take seconds (issue 15).
+     */
+    private volatile Map<Span, Element> bySpan;
+    /** How many times {@link #bySpan} was built; a test checks that it is once per tree. */
+    private int indexBuilds;
 
     private XmlTree(SourceText source, Document document, Map<Element, XmlScanner.StartTag> tags,
                     List<XmlScanner.Comment> comments, List<XmlScanner.StartTag> inOrder) {
@@ -133,6 +142,13 @@ public final class XmlTree {
 
     /** The span of the first start tag at or after an offset: what a comment just before an element is about. */
     public java.util.Optional<Span> nextTagAfter(int offset) {
+        int at = firstTagAt(offset);
+        return at < inOrder.size() ? java.util.Optional.of(inOrder.get(at).span())
+                : java.util.Optional.empty();
+    }
+
+    /** The index of the first start tag (in text order) that starts at or after an offset. */
+    private int firstTagAt(int offset) {
         int lo = 0;
         int hi = inOrder.size();
         while (lo < hi) {
@@ -143,7 +159,7 @@ public final class XmlTree {
                 hi = mid;
             }
         }
-        return lo < inOrder.size() ? java.util.Optional.of(inOrder.get(lo).span()) : java.util.Optional.empty();
+        return lo;
     }
 
     /**
@@ -156,19 +172,29 @@ public final class XmlTree {
         while (!last.elements().isEmpty()) {
             last = last.elements().get(last.elements().size() - 1);
         }
-        int index = inOrder.indexOf(tag(last));
+        // The tags are in text order: the last one's place is found by its offset, not by a scan.
+        int index = firstTagAt(tagSpan(last).start());
         int end = index + 1 < inOrder.size() ? inOrder.get(index + 1).span().start() : source.text().length();
         return new Span(start, end);
     }
 
     /** The element whose start tag has this span, if any. */
     public java.util.Optional<Element> elementAt(Span tagSpan) {
-        for (Map.Entry<Element, XmlScanner.StartTag> e : tags.entrySet()) {
-            if (e.getValue().span().equals(tagSpan)) {
-                return java.util.Optional.of(e.getKey());
+        Map<Span, Element> index = bySpan;
+        if (index == null) {
+            index = new HashMap<>(tags.size() * 2);
+            for (Map.Entry<Element, XmlScanner.StartTag> e : tags.entrySet()) {
+                index.put(e.getValue().span(), e.getKey());
             }
+            bySpan = index;
+            indexBuilds++;
         }
-        return java.util.Optional.empty();
+        return java.util.Optional.ofNullable(index.get(tagSpan));
+    }
+
+    /** How many times the span index of {@link #elementAt} was built (once per tree at most). */
+    int indexBuilds() {
+        return indexBuilds;
     }
 
     /** A comment and its span, from {@code <!--} to {@code -->}. */

@@ -1,9 +1,12 @@
 package dev.virtlint.report;
 
+import dev.virtlint.model.Disk;
 import dev.virtlint.model.Origin;
 import dev.virtlint.model.Position;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.Severity;
+import java.util.HashMap;
+import java.util.Map;
 
 /** The report for people: each finding as {@code path:line:column: severity [rule] message}, then a summary. */
 public final class TextReport {
@@ -14,14 +17,18 @@ public final class TextReport {
     public static String render(RunResult run) {
         StringBuilder out = new StringBuilder();
         for (Checked checked : run.files()) {
+            // Which disks are XML, once per file: searching the disks per finding was quadratic.
+            Map<String, Boolean> xmlDisk = new HashMap<>();
+            for (Disk d : checked.file().disks()) {
+                xmlDisk.putIfAbsent(d.target(), d.origin() == Origin.XML);
+            }
             for (Finding f : checked.findings()) {
                 Position p = checked.file().source().positionOf(f.span().start());
                 out.append(checked.file().name()).append(':').append(p.line()).append(':').append(p.column())
                         .append(": ").append(f.severity().id()).append(" [").append(f.rule()).append("] ")
                         .append(f.message()).append('\n');
                 if (f.evidence() != null) {
-                    boolean xml = checked.file().disks().stream().filter(d -> d.target().equals(f.disk()))
-                            .findFirst().map(d -> d.origin() == Origin.XML).orElse(false);
+                    boolean xml = f.disk() != null && xmlDisk.getOrDefault(f.disk(), false);
                     for (String line : EvidenceReport.lines(f.evidence(),
                             mode -> xml ? "cache='" + mode + "'" : "cache=" + mode, f.fix())) {
                         out.append("  ").append(line).append('\n');

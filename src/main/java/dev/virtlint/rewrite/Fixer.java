@@ -11,6 +11,7 @@ import dev.virtlint.model.Span;
 import dev.virtlint.rules.Edit;
 import dev.virtlint.rules.Finding;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,13 +67,18 @@ public final class Fixer {
                 byDisk.computeIfAbsent(f.disk(), k -> new ArrayList<>()).add(f);
             }
         }
-        TextEdits all = new TextEdits();
+        // The disks by target, once per file: a search of all disks for each one was quadratic.
+        Map<String, List<Disk>> byTarget = new HashMap<>();
+        for (Disk d : file.disks()) {
+            byTarget.computeIfAbsent(d.target(), k -> new ArrayList<>(1)).add(d);
+        }
+        TextEdits.Disjoint all = new TextEdits.Disjoint();
         List<DiskFix> fixed = new ArrayList<>();
         List<Refusal> refused = new ArrayList<>();
         for (Map.Entry<String, List<Finding>> e : byDisk.entrySet()) {
             String target = e.getKey();
             Span where = e.getValue().get(0).span();
-            List<Disk> disks = file.disks().stream().filter(d -> d.target().equals(target)).toList();
+            List<Disk> disks = byTarget.getOrDefault(target, List.of());
             if (disks.size() != 1) {
                 String name = target.isEmpty() ? "(no target)" : target;
                 refused.add(new Refusal(name, where, disks.isEmpty() ? "no such disk in the file"
@@ -94,7 +100,7 @@ public final class Fixer {
                 } else {
                     qemu(text, disk, changes, mine);
                 }
-                mine.apply(text);
+                mine.check(text.length());
             } catch (QemuOptionEdits.Refused | IllegalArgumentException ex) {
                 refused.add(new Refusal(target, where, ex.getMessage()));
                 continue;
@@ -102,14 +108,12 @@ public final class Fixer {
             if (mine.isEmpty()) {
                 continue;
             }
-            TextEdits trial = new TextEdits().addAll(all).addAll(mine);
             try {
-                trial.apply(text);
+                all.add(mine);
             } catch (IllegalArgumentException ex) {
                 refused.add(new Refusal(target, where, "its fix overlaps another disk's: " + ex.getMessage()));
                 continue;
             }
-            all = trial;
             Set<String> rules = new LinkedHashSet<>();
             Set<String> what = new LinkedHashSet<>();
             for (Finding f : e.getValue()) {
@@ -118,7 +122,7 @@ public final class Fixer {
             }
             fixed.add(new DiskFix(target, rules, String.join(", ", what), mine.sorted()));
         }
-        return new Plan(all.apply(text), all.sorted(), fixed, refused);
+        return new Plan(all.edits().apply(text), all.edits().sorted(), fixed, refused);
     }
 
     /** Whether a finding brings a fix: its own edits, or the advisor's recommendation. */

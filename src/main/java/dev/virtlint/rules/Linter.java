@@ -133,13 +133,12 @@ public final class Linter {
         List<Suppressions.Suppression> suppressions = Suppressions.of(file, notes);
         boolean[] used = new boolean[suppressions.size()];
         List<Suppressed> hidden = new ArrayList<>();
+        Suppressions.Index index = new Suppressions.Index(suppressions);
         findings.removeIf(f -> {
             Suppressions.Suppression first = null;
-            for (int i = 0; i < suppressions.size(); i++) {
-                if (suppressions.get(i).covers(f)) {
-                    used[i] = true;
-                    first = first == null ? suppressions.get(i) : first;
-                }
+            for (int i : index.covering(f)) {
+                used[i] = true;
+                first = first == null ? suppressions.get(i) : first;
             }
             if (first != null) {
                 hidden.add(new Suppressed(f, first.reason()));
