@@ -152,7 +152,7 @@ class LintFixFuzzTest {
         int ops = data.consumeInt(0, 6);
         for (int i = 0; i < ops && out.length <= MAX_BYTES; i++) {
             int at = data.consumeInt(0, out.length);
-            switch (data.consumeInt(0, 4)) {
+            switch (data.consumeInt(0, 5)) {
                 case 0 -> out = splice(out, at, 0,
                         data.pickValue(TOKENS).getBytes(StandardCharsets.UTF_8));
                 case 1 -> out = splice(out, at, 0, data.consumeBytes(8));
@@ -166,6 +166,17 @@ class LintFixFuzzTest {
                     for (int r = data.consumeInt(1, 8); r > 0; r--) {
                         out = splice(out, at, 0, copy);
                     }
+                }
+                case 4 -> {
+                    // One token many times: deep nesting ("{" or "[" of -blockdev JSON, elements)
+                    // and long runs, which splices of a few bytes take long to build.
+                    byte[] token = data.pickValue(TOKENS).getBytes(StandardCharsets.UTF_8);
+                    int times = data.consumeInt(1, MAX_BYTES / token.length);
+                    ByteArrayOutputStream run = new ByteArrayOutputStream(token.length * times);
+                    for (int r = 0; r < times; r++) {
+                        run.write(token, 0, token.length);
+                    }
+                    out = splice(out, at, 0, run.toByteArray());
                 }
                 default -> out = splice(out, at, data.consumeInt(0, Math.min(16, out.length - at)),
                         data.consumeString(16).getBytes(StandardCharsets.UTF_8));
