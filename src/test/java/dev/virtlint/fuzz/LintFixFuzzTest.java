@@ -210,7 +210,8 @@ class LintFixFuzzTest {
                     // One token many times: deep nesting ("{" or "[" of -blockdev JSON, elements)
                     // and long runs, which splices of a few bytes take long to build.
                     byte[] token = data.pickValue(TOKENS).getBytes(StandardCharsets.UTF_8);
-                    int times = data.consumeInt(1, MAX_BYTES / token.length);
+                    // Log-uniform: long runs are slow (and rare enough), short ones many.
+                    int times = Math.min(1 << data.consumeInt(0, 16), MAX_BYTES / token.length);
                     ByteArrayOutputStream run = new ByteArrayOutputStream(token.length * times);
                     for (int r = 0; r < times; r++) {
                         run.write(token, 0, token.length);
