@@ -21,7 +21,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -142,21 +141,19 @@ class LintFixFuzzTest {
     }
 
     /**
-     * Inputs the fuzzer found that break the oracle through bugs other parts of issue 15 fix (see
-     * {@link Oracle.Known}), as they reached virtlint: a saved crash file stands for its input only
-     * as long as this class decodes the engine's bytes the same way, these stay.
+     * Inputs the fuzzer found that broke the oracle, as they reached virtlint: a saved crash file
+     * stands for its input only as long as this class decodes the engine's bytes the same way,
+     * these stay.
      */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        // Part "edits": the trailing ',' is fixed into ",,cache=none" (the disk becomes
-        // "virtio,cache=none00").
+        // The trailing ',' was fixed into ",,cache=none" (the disk became "virtio,cache=none00").
         "DRIVE | file=/srv/build/work/scratch.qcow2,if=virtio,",
-        // Part "edits": the invalid UTF-8 byte 0x9e is re-encoded as U+FFFD by the fix.
+        // The invalid UTF-8 byte 0x9e was re-encoded as U+FFFD by the fix.
         "DRIVE | file=/srv/vm/appliance.qcow2,if=virtio,format=qcow2,\\x9ecache=none,discard=unmap",
     })
-    @Disabled("known bugs of part edits (issue 15): enable when i15-edits is merged")
     void foundInputsPassTheOracle(Input.Kind kind, String escaped) {
-        Oracle.checkStrictly(kind, unescaped(escaped));
+        Oracle.check(kind, unescaped(escaped));
     }
 
     /** The bytes of {@link #escaped}'s form: {@code \\xNN} is one byte, the rest is ASCII. */
@@ -181,7 +178,7 @@ class LintFixFuzzTest {
     static void figures() {
         if (RUNS.get() > 0) {
             System.err.println("fuzz: lintAndFix ran " + RUNS.get() + " inputs: " + OUTCOMES
-                    + "; known bugs met: " + Oracle.KNOWN);
+);
         }
     }
 

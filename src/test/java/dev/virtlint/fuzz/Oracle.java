@@ -40,55 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Oracle {
 
     /** What one input came to, for the fuzz run's figures. */
-    enum Outcome { INPUT_ERROR, SKIPPED, UNCHANGED, CHANGED, KEPT_ORIGINAL, KNOWN }
-
-    /**
-     * Bugs of issue 15 that other parts fix, which the fuzzer finds within seconds: they are
-     * counted as {@link Outcome#KNOWN} so that a run goes on to find others.
-     * {@code -Dvirtlint.fuzz.strict=true} (bin/fuzz --strict) makes them failures again; once
-     * their fixes are in, remove them here.
-     */
-    enum Known {
-        /**
-         * Part "edits": a file whose bytes do not survive decoding and encoding (an invalid UTF-8
-         * byte becomes U+FFFD) is re-encoded whole, so a fix changes bytes it did not edit.
-         */
-        EDITS_ENCODING,
-        /** Part "edits": an option string that ends with its separator gets ",,cache=none". */
-        EDITS_TRAILING_SEPARATOR,
-        /** Part "batch": deep {@code -blockdev} JSON overflows the parser's stack. */
-        BATCH_DEEP_JSON,
-        /** Part "batch": a 20-digit number in an OS id or version throws NumberFormatException. */
-        BATCH_BIG_NUMBER
-    }
-
-    static final boolean STRICT = Boolean.getBoolean("virtlint.fuzz.strict");
-    static final Map<Known, AtomicLong> KNOWN = new EnumMap<>(Known.class);
-
-    static {
-        for (Known k : Known.values()) {
-            KNOWN.put(k, new AtomicLong());
-        }
-    }
-
-    /** A broken property that is {@code bug}, fixed by another part: counted; true if tolerated. */
-    private static boolean known(Known bug) {
-        KNOWN.get(bug).incrementAndGet();
-        return !(STRICT || STRICT_HERE.get());
-    }
-
-    /** Strict for one check, whatever {@link #STRICT} says: for the unit tests of found inputs. */
-    private static final ThreadLocal<Boolean> STRICT_HERE = ThreadLocal.withInitial(() -> false);
-
-    /** {@link #check} with every known bug counted as a failure. */
-    static Outcome checkStrictly(Input.Kind kind, byte[] bytes) {
-        STRICT_HERE.set(true);
-        try {
-            return check(kind, bytes);
-        } finally {
-            STRICT_HERE.set(false);
-        }
-    }
+    enum Outcome { INPUT_ERROR, SKIPPED, UNCHANGED, CHANGED, KEPT_ORIGINAL }
 
     private static final Linter.Settings SETTINGS = Linter.Settings.defaults();
 
@@ -96,30 +48,10 @@ final class Oracle {
     }
 
     static Outcome check(Input.Kind kind, byte[] bytes) {
-        try {
-            return checkAll(kind, bytes);
-        } catch (NumberFormatException e) {
-            if (known(Known.BATCH_BIG_NUMBER)) {
-                return Outcome.KNOWN;
-            }
-            throw e;
-        }
-    }
-
-    private static Outcome checkAll(Input.Kind kind, byte[] bytes) {
         Input input = new Input("fuzz", null, kind, bytes);
         Loader.Outcome loaded = Loader.load(input);
         if (loaded.error() != null) {
             if (loaded.error().internal()) {
-                if (kind != Input.Kind.XML
-                        && loaded.error().message().startsWith("java.lang.StackOverflowError")
-                        && known(Known.BATCH_DEEP_JSON)) {
-                    return Outcome.KNOWN;
-                }
-                if (loaded.error().message().startsWith("java.lang.NumberFormatException")
-                        && known(Known.BATCH_BIG_NUMBER)) {
-                    return Outcome.KNOWN;
-                }
                 throw new AssertionError("reading gave an internal error: "
                         + loaded.error().format());
             }
@@ -143,7 +75,12 @@ final class Oracle {
             case FAILED:
                 // The safety net kept the original; not because re-reading the fix crashed, though.
                 if (first.plan() != null) {
-                    byte[] planned = Encoded.bytes(first.file().source(), first.plan().text());
+                    byte[] planned;
+                    try {
+                        planned = Encoded.splice(first.file().source(), bytes, first.plan().edits());
+                    } catch (Encoded.Refused e) {
+                        return Outcome.KEPT_ORIGINAL;
+                    }
                     Loader.Outcome again = Loader.load(new Input("fuzz", null, kind, planned));
                     if (again.error() != null && again.error().internal()) {
                         throw new AssertionError("the fixed text gave an internal error: "
@@ -157,20 +94,12 @@ final class Oracle {
             default:
                 throw new AssertionError("unknown status " + first.status());
         }
-        return checkChanged(input, file, first) ? Outcome.CHANGED : Outcome.KNOWN;
+        checkChanged(input, file, first);
+        return Outcome.CHANGED;
     }
 
-    /** False when a property broke in a {@link Known} way (and was tolerated). */
-    private static boolean checkChanged(Input input, ParsedFile file, FileFix.Attempt first) {
+    private static void checkChanged(Input input, ParsedFile file, FileFix.Attempt first) {
         Fixer.Plan plan = first.plan();
-        String text = file.source().text();
-        for (TextEdits.Replace r : plan.edits()) {
-            int at = r.span().start();
-            if (r.text().startsWith(",") && at > 0 && text.charAt(at - 1) == ','
-                    && known(Known.EDITS_TRAILING_SEPARATOR)) {
-                return false;
-            }
-        }
         Input fixedInput = new Input(input.name(), null, input.kind(), first.after());
         Loader.Outcome again = Loader.load(fixedInput);
         if (again.file() == null) {
@@ -201,15 +130,9 @@ final class Oracle {
                     + second.notes()
                     + (second.plan() == null ? "" : " edits " + second.plan().edits()));
         }
-        byte[] recoded = Encoded.bytes(file.source(), file.source().text());
-        boolean roundTrips = Arrays.equals(recoded, input.inline());
-        boolean checked = roundTrips || !known(Known.EDITS_ENCODING);
-        if (checked) {
-            checkBytesOutsideEdits(file.source(), plan.edits(), input.inline(), first.after());
-        }
+        checkBytesOutsideEdits(file.source(), plan.edits(), input.inline(), first.after());
         String diff = UnifiedDiff.of("fuzz", file.source().text(), plan.edits());
         checkDiff(diff, file.source().text(), plan.text());
-        return checked;
     }
 
     /**
