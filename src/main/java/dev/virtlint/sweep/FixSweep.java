@@ -83,6 +83,9 @@ final class FixSweep {
             Path target = copy.resolve(root.relativize(p).toString());
             Files.createDirectories(target.getParent());
             Files.copy(p, target);
+            // The copy is the sweep's own: a read-only original (a read-only checkout of the corpus)
+            // would otherwise be refused by fix, which leaves read-only files alone without --force.
+            Files.setAttribute(target, "unix:mode", 0644);
             String name = target.toString();
             items.add(new Batch.Item(Input.file(name, target, name.endsWith(".xml") ? Input.Kind.XML : Input.Kind.ARGS),
                     copy));
