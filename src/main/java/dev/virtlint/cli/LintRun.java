@@ -21,7 +21,6 @@ import dev.virtlint.rules.Severity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -64,7 +63,12 @@ final class LintRun {
         List<InputError> errors = new ArrayList<>();
         for (String path : o.paths()) {
             if (path.equals("-")) {
-                inputs.add(new Input("-", null, Input.Kind.SNIFF, readAll(stdin)));
+                try {
+                    inputs.add(new Input("-", null, Input.Kind.SNIFF, readStdin(stdin)));
+                } catch (IOException e) {
+                    errors.add(new InputError("-", null, e instanceof Loader.TooLarge
+                            ? e.getMessage() : "cannot read: " + e.getMessage(), false));
+                }
                 continue;
             }
             Inputs.Expanded expanded = Inputs.expand(List.of(path));
@@ -225,11 +229,12 @@ final class LintRun {
         }
     }
 
-    private static byte[] readAll(InputStream stdin) {
-        try {
-            return stdin.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** Standard input up to the input size limit, like a file: an endless pipe is an error, not an OOM. */
+    private static byte[] readStdin(InputStream stdin) throws IOException {
+        byte[] bytes = stdin.readNBytes((int) Loader.MAX_INPUT_SIZE + 1);
+        if (bytes.length > Loader.MAX_INPUT_SIZE) {
+            throw new Loader.TooLarge(Loader.MAX_INPUT_SIZE);
         }
+        return bytes;
     }
 }

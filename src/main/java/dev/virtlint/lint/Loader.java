@@ -27,7 +27,7 @@ public final class Loader {
     public static final class TooLarge extends IOException {
         private static final long serialVersionUID = 1L;
 
-        TooLarge(long limit) {
+        public TooLarge(long limit) {
             super("larger than the input size limit of " + limit + " bytes; not read");
         }
     }

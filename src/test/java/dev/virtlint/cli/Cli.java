@@ -1,6 +1,7 @@
 package dev.virtlint.cli;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,11 @@ final class Cli {
     }
 
     static Run runWithStdin(String stdin, String... args) {
-        CommandLine cl = VirtLint.commandLine(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        return runWithStdin(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), args);
+    }
+
+    static Run runWithStdin(InputStream stdin, String... args) {
+        CommandLine cl = VirtLint.commandLine(stdin);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out));

@@ -3,6 +3,7 @@ package dev.virtlint.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -174,6 +175,28 @@ class LintCommandTest {
         assertThat(r.exit()).isEqualTo(ExitCode.INPUT);
         assertThat(r.err()).contains("b-big.xml: error: larger than the input size limit of 67108864 bytes")
                 .contains("c-zero.xml: error: not a regular file");
+        assertThat(r.out()).contains("in 1 file");
+    }
+
+    @Test
+    void standardInputThatNeverEndsIsThatInputsErrorAndTheOthersAreLinted() throws IOException {
+        Path good = write("good.xml", GOOD);
+        // Like `cat /dev/zero | virtlint lint - good.xml`: read up to the limit, not until the heap is gone.
+        InputStream endless = new InputStream() {
+            @Override
+            public int read() {
+                return 0;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                java.util.Arrays.fill(b, off, off + len, (byte) ' ');
+                return len;
+            }
+        };
+        Cli.Run r = Cli.runWithStdin(endless, "lint", "-", good.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.INPUT);
+        assertThat(r.err()).contains("-: error: larger than the input size limit of 67108864 bytes");
         assertThat(r.out()).contains("in 1 file");
     }
 
