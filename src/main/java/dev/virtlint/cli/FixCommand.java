@@ -63,6 +63,9 @@ final class FixCommand implements Callable<Integer> {
     @Mixin
     RuleOptions rules;
 
+    @Mixin
+    InputLimit limit;
+
     @Override
     public Integer call() throws IOException, YamlException {
         if (jobs < 1) {
@@ -92,7 +95,7 @@ final class FixCommand implements Callable<Integer> {
         List<Input> inputs = items.stream().map(Batch.Item::input).toList();
         Map<Input, Linter.Settings> settings = rules.settings(inputs, spec.commandLine());
         Severity threshold = failOn == LintRun.FailOn.never ? null : Severity.byId(failOn.name()).orElseThrow();
-        FileFix.Mode mode = new FileFix.Mode(!diff, threshold, force);
+        FileFix.Mode mode = new FileFix.Mode(!diff, threshold, force, limit.bytes);
         List<FileFix.Result> results = Batch.run(items, settings::get, mode, jobs, Path.of(""));
 
         PrintWriter report = diff ? err : out;

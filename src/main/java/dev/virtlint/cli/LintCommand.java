@@ -46,6 +46,9 @@ final class LintCommand implements Callable<Integer> {
     @Mixin
     RuleOptions rules;
 
+    @Mixin
+    InputLimit limit;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Write the report to FILE instead of standard output.")
     Path output;
@@ -65,7 +68,7 @@ final class LintCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, YamlException {
         LintRun.Options options = new LintRun.Options(paths, drives, format, failOn, rules.select, rules.ignore,
-                rules.config, rules.host, output, jobs, baseline, writeBaseline);
+                rules.config, rules.host, output, jobs, baseline, writeBaseline, limit.bytes);
         try {
             return LintRun.run(options, parent.stdin, spec.commandLine().getOut(), spec.commandLine().getErr());
         } catch (UsageException e) {

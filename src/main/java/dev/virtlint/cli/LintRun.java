@@ -48,7 +48,7 @@ final class LintRun {
     /** The options of one run, as {@code lint --help} describes them. */
     record Options(List<String> paths, List<String> drives, Format format, FailOn failOn, List<String> select,
                    List<String> ignore, Path config, Path host, Path output, int jobs, Path baseline,
-                   Path writeBaseline) {
+                   Path writeBaseline, long maxInputSize) {
     }
 
     private LintRun() {
@@ -64,7 +64,8 @@ final class LintRun {
         for (String path : o.paths()) {
             if (path.equals("-")) {
                 try {
-                    inputs.add(new Input("-", null, Input.Kind.SNIFF, readStdin(stdin)));
+                    // read like a file, up to the limit: an endless pipe is that input's error, not an OOM
+                    inputs.add(new Input("-", null, Input.Kind.SNIFF, Loader.read(stdin, o.maxInputSize())));
                 } catch (IOException e) {
                     errors.add(new InputError("-", null, e instanceof Loader.TooLarge
                             ? e.getMessage() : "cannot read: " + e.getMessage(), false));
@@ -104,7 +105,7 @@ final class LintRun {
         }
         boolean evidence = o.format() != Format.github;
         List<Object> outcomes = InOrder.map(inputs, o.jobs(), input -> {
-            Loader.Outcome outcome = Loader.load(input);
+            Loader.Outcome outcome = Loader.load(input, o.maxInputSize());
             if (outcome.file() == null) {
                 return outcome.error();
             }
@@ -227,14 +228,5 @@ final class LintRun {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new UsageException("cannot write --output " + output + ": " + why);
         }
-    }
-
-    /** Standard input up to the input size limit, like a file: an endless pipe is an error, not an OOM. */
-    private static byte[] readStdin(InputStream stdin) throws IOException {
-        byte[] bytes = stdin.readNBytes((int) Loader.MAX_INPUT_SIZE + 1);
-        if (bytes.length > Loader.MAX_INPUT_SIZE) {
-            throw new Loader.TooLarge(Loader.MAX_INPUT_SIZE);
-        }
-        return bytes;
     }
 }

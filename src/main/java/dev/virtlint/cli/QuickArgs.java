@@ -1,5 +1,6 @@
 package dev.virtlint.cli;
 
+import dev.virtlint.lint.Loader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +21,7 @@ final class QuickArgs {
 
     /** Options that take one value, given at most once (a second time is picocli's error to report). */
     private static final Set<String> SINGLE = Set.of("--format", "--fail-on", "--config", "--host", "-o", "--output",
-            "--jobs", "--baseline", "--write-baseline");
+            "--jobs", "--baseline", "--write-baseline", "--max-input-size");
 
     private QuickArgs() {
     }
@@ -77,6 +78,11 @@ final class QuickArgs {
         if (jobs != null && !jobs.matches("[0-9]{1,6}")) {
             return null;
         }
+        String size = single.get("--max-input-size");
+        long limit = size == null ? Loader.DEFAULT_INPUT_LIMIT : InputLimit.parse(size);
+        if (limit < 0) {
+            return null; // picocli's message
+        }
         try {
             return new LintRun.Options(paths, drives,
                     LintRun.Format.valueOf(single.getOrDefault("--format", "text")),
@@ -84,7 +90,7 @@ final class QuickArgs {
                     select, ignore, path(single.get("--config")), path(single.get("--host")),
                     path(single.get("--output")),
                     jobs == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(jobs),
-                    path(single.get("--baseline")), path(single.get("--write-baseline")));
+                    path(single.get("--baseline")), path(single.get("--write-baseline")), limit);
         } catch (IllegalArgumentException e) {
             // an unknown format or level, or a path the file system refuses (InvalidPathException)
             return null;

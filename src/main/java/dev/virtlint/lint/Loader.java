@@ -17,18 +17,18 @@ import java.util.List;
 public final class Loader {
 
     /**
-     * The largest input read (64 MiB; the largest domain of the corpus is far below 1 MiB): a
-     * larger file, or one that never ends, is an error for that input instead of running the
-     * heap out for the whole batch.
+     * The largest input read unless {@code --max-input-size} says otherwise (64 MiB; the largest
+     * domain of the corpus is far below 1 MiB): a larger file, or one that never ends, is an error
+     * for that input instead of running the heap out for the whole batch.
      */
-    public static final long MAX_INPUT_SIZE = 64L << 20;
+    public static final long DEFAULT_INPUT_LIMIT = 64L << 20;
 
     /** An input larger than the limit. */
     public static final class TooLarge extends IOException {
         private static final long serialVersionUID = 1L;
 
         public TooLarge(long limit) {
-            super("larger than the input size limit of " + limit + " bytes; not read");
+            super("larger than the input size limit of " + limit + " bytes (--max-input-size); not read");
         }
     }
 
@@ -38,22 +38,33 @@ public final class Loader {
     /** Reads at most {@code limit} bytes of {@code path}, never all of a file of unknown size. */
     public static byte[] read(java.nio.file.Path path, long limit) throws IOException {
         try (java.io.InputStream in = Files.newInputStream(path)) {
-            byte[] bytes = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
-            if (bytes.length > limit) {
-                throw new TooLarge(limit);
-            }
-            return bytes;
+            return read(in, limit);
         }
+    }
+
+    /** Reads {@code in} to its end, or throws {@link TooLarge} once it has given more than {@code limit} bytes. */
+    public static byte[] read(java.io.InputStream in, long limit) throws IOException {
+        byte[] bytes = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+        if (bytes.length > limit) {
+            throw new TooLarge(limit);
+        }
+        return bytes;
     }
 
     /** Either a parsed file or an error. */
     public record Outcome(ParsedFile file, InputError error) {
     }
 
+    /** {@link #load(Input, long)} with the default limit. */
     public static Outcome load(Input input) {
+        return load(input, DEFAULT_INPUT_LIMIT);
+    }
+
+    /** Reads (at most {@code limit} bytes, unless the input is already in memory) and parses {@code input}. */
+    public static Outcome load(Input input, long limit) {
         byte[] bytes;
         try {
-            bytes = input.inline() != null ? input.inline() : read(input.path(), MAX_INPUT_SIZE);
+            bytes = input.inline() != null ? input.inline() : read(input.path(), limit);
         } catch (TooLarge e) {
             return new Outcome(null, new InputError(input.name(), null, e.getMessage(), false));
         } catch (NoSuchFileException e) {

@@ -66,13 +66,24 @@ public final class AtomicWrite {
     private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
     private static final Object LOCK = new Object();
     private static boolean closing;
+    /** cp processes running on temporary files (under LOCK). */
+    private static int copying;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             List<Path> left;
-            // No temporary file is made once the hook runs: a writer still going cannot leave one.
+            // No temporary file is made once the hook runs: a writer still going cannot leave one. A cp
+            // that is running may create its destination again, so it is let finish first (briefly).
             synchronized (LOCK) {
                 closing = true;
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+                while (copying > 0 && System.nanoTime() < deadline) {
+                    try {
+                        LOCK.wait(100);
+                    } catch (InterruptedException e) {
+                        break;
+                    }
+                }
                 left = new ArrayList<>(PENDING);
             }
             for (Path p : left) {
@@ -84,6 +95,12 @@ public final class AtomicWrite {
             }
         }, "virtlint-temp-cleanup"));
     }
+
+    /**
+     * Runs right before cp copies the extended attributes onto the temporary file, where the shutdown
+     * hook may have deleted it; a test sets it to do what the hook does.
+     */
+    static volatile java.util.function.Consumer<Path> beforeXattrCopy = temp -> { };
 
     private AtomicWrite() {
     }
@@ -106,7 +123,7 @@ public final class AtomicWrite {
      */
     public static void replace(Path path, byte[] before, byte[] after, boolean syncDirectory, boolean force)
             throws IOException {
-        Snapshot read = Snapshot.read(path);
+        Snapshot read = Snapshot.read(path, Math.max(before.length, Loader.DEFAULT_INPUT_LIMIT));
         if (!Arrays.equals(read.bytes(), before)) {
             throw new ChangedOnDisk(path);
         }
@@ -119,11 +136,13 @@ public final class AtomicWrite {
      */
     public record Snapshot(byte[] bytes, Map<String, Object> unix) {
 
-        /** Reads the attributes, then the content: a change after the first shows in the comparison. */
-        public static Snapshot read(Path path) throws IOException {
+        /**
+         * Reads the attributes, then at most {@code limit} bytes of content (a larger file fails
+         * alone): a change after the first shows in the comparison.
+         */
+        public static Snapshot read(Path path, long limit) throws IOException {
             Map<String, Object> unix = Files.readAttributes(path, UNIX, LinkOption.NOFOLLOW_LINKS);
-            // Read no more than an input may hold: a larger file fails alone (Loader.MAX_INPUT_SIZE).
-            return new Snapshot(Loader.read(path, Loader.MAX_INPUT_SIZE), unix);
+            return new Snapshot(Loader.read(path, limit), unix);
         }
     }
 
@@ -150,14 +169,25 @@ public final class AtomicWrite {
         String xattrs = Xattrs.of(path);
         Path temp = createTemp(dir, true);
         try {
+            Map<String, Object> written;
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(after);
                 while (buffer.hasRemaining()) {
                     ch.write(buffer);
                 }
                 ch.force(true);
+                written = Files.readAttributes(temp, "unix:ino,dev", LinkOption.NOFOLLOW_LINKS);
             }
             keep(path, temp, old, mode, xattrs);
+            // The temporary file must still be the one written: on SIGTERM the shutdown hook deletes it,
+            // and cp (Xattrs.copy) would then create an empty file of that name, which the rename would
+            // put in place of the file.
+            Map<String, Object> temp2 = Files.readAttributes(temp, "unix:ino,dev,size", LinkOption.NOFOLLOW_LINKS);
+            if (!written.get("ino").equals(temp2.get("ino")) || !written.get("dev").equals(temp2.get("dev"))
+                    || (Long) temp2.get("size") != after.length) {
+                throw new IOException("its temporary file " + temp + " was removed or replaced while it was"
+                        + " written (virtlint is stopping?); not overwritten");
+            }
             // Last look before the rename: an append or a chmod since the start shows in the size, the
             // times or the content. What lands between this and the rename is lost (README, Fix).
             Map<String, Object> now = Files.readAttributes(path, UNIX, LinkOption.NOFOLLOW_LINKS);
@@ -207,7 +237,7 @@ public final class AtomicWrite {
         }
         Files.setAttribute(temp, "unix:mode", mode);
         if (xattrs == null || !xattrs.isEmpty()) {
-            Xattrs.copy(path, temp);
+            copyXattrs(path, temp);
         }
         Map<String, Object> got = Files.readAttributes(temp, "unix:mode,uid,gid");
         if (((Integer) got.get("mode") & 07777) != mode) {
@@ -227,6 +257,28 @@ public final class AtomicWrite {
     }
 
     /**
+     * Copies the extended attributes by cp, which creates its destination when it is missing: never
+     * started once the shutdown hook runs, and waited for by the hook before it deletes temporary files.
+     */
+    private static void copyXattrs(Path path, Path temp) throws IOException {
+        synchronized (LOCK) {
+            if (closing) {
+                throw new IOException("virtlint is stopping");
+            }
+            copying++;
+        }
+        try {
+            beforeXattrCopy.accept(temp);
+            Xattrs.copy(path, temp);
+        } finally {
+            synchronized (LOCK) {
+                copying--;
+                LOCK.notifyAll();
+            }
+        }
+    }
+
+    /**
      * Writes {@code bytes} to {@code path} (new, or replaced whatever it holds) through a temporary file
      * in its directory, so that a reader sees the old file or the whole new one. A new file gets the
      * umask's mode; an existing one keeps its mode.
@@ -235,7 +287,8 @@ public final class AtomicWrite {
         Path dir = path.toAbsolutePath().getParent();
         Path temp = createTemp(dir, false);
         try {
-            Files.write(temp, bytes);
+            // WRITE without CREATE: once the shutdown hook has deleted it, the temporary file stays gone.
+            Files.write(temp, bytes, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             if (Files.isRegularFile(path)) {
                 Files.setAttribute(temp, "unix:mode", (Integer) Files.getAttribute(path, "unix:mode") & 07777);
             }

@@ -40,13 +40,13 @@ public final class FileFix {
 
     /**
      * Whether to write in place (else describe the change as a diff), the severity that counts as left
-     * over, and whether a read-only file is rewritten too.
+     * over, whether a read-only file is rewritten too, and the largest file read.
      */
-    public record Mode(boolean write, Severity threshold, boolean force) {
+    public record Mode(boolean write, Severity threshold, boolean force, long maxInputSize) {
 
-        /** Not forced: a read-only file is left alone. */
+        /** Not forced, with the default input size limit: a read-only file is left alone. */
         public Mode(boolean write, Severity threshold) {
-            this(write, threshold, false);
+            this(write, threshold, false, Loader.DEFAULT_INPUT_LIMIT);
         }
     }
 
@@ -126,7 +126,9 @@ public final class FileFix {
     public static Result run(Input input, Path target, String diffPath, Linter.Settings settings, Mode mode) {
         AtomicWrite.Snapshot read;
         try {
-            read = AtomicWrite.Snapshot.read(target);
+            read = AtomicWrite.Snapshot.read(target, mode.maxInputSize());
+        } catch (Loader.TooLarge e) {
+            return failed(input, input.name() + ": " + e.getMessage());
         } catch (IOException e) {
             return failed(input, input.name() + ": cannot read: " + e.getMessage());
         }

@@ -61,13 +61,27 @@ class FixCommandTest {
         Path big = dir.resolve("vms/b-big.xml");
         try (var ch = java.nio.channels.FileChannel.open(big, java.nio.file.StandardOpenOption.CREATE_NEW,
                 java.nio.file.StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(new byte[] {'<'}), dev.virtlint.lint.Loader.MAX_INPUT_SIZE);
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {'<'}), dev.virtlint.lint.Loader.DEFAULT_INPUT_LIMIT);
         }
         Cli.Run r = Cli.run("fix", dir.resolve("vms").toString());
         assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.INPUT);
-        assertThat(r.err()).contains("b-big.xml: cannot read: larger than the input size limit");
+        assertThat(r.err()).contains("b-big.xml: larger than the input size limit of 67108864 bytes");
         assertThat(r.out()).contains("fixed " + good);
         assertThat(Files.readString(good)).doesNotContain("unsafe");
+    }
+
+    @Test
+    void maxInputSizeSetsTheLimitOfFix() throws IOException {
+        Path f = write("vms/a.xml", DOMAIN);
+        long size = Files.size(f);
+        Cli.Run low = Cli.run("fix", "--max-input-size", String.valueOf(size - 1), f.toString());
+        assertThat(low.exit()).as(low.err()).isEqualTo(ExitCode.INPUT);
+        assertThat(low.err()).contains("a.xml: larger than the input size limit of " + (size - 1) + " bytes");
+        assertThat(Files.readString(f)).isEqualTo(DOMAIN);
+        Cli.Run exact = Cli.run("fix", "--max-input-size", String.valueOf(size), f.toString());
+        assertThat(exact.out()).as(exact.err()).contains("fixed " + f);
+        Cli.Run bad = Cli.run("fix", "--max-input-size", "64X", f.toString());
+        assertThat(bad.exit()).isEqualTo(ExitCode.USAGE);
     }
 
     @Test

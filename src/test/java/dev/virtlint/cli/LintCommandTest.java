@@ -168,7 +168,7 @@ class LintCommandTest {
         Path big = dir.resolve("b-big.xml");
         try (var ch = java.nio.channels.FileChannel.open(big, java.nio.file.StandardOpenOption.CREATE_NEW,
                 java.nio.file.StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(new byte[] {'<'}), dev.virtlint.lint.Loader.MAX_INPUT_SIZE);
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {'<'}), dev.virtlint.lint.Loader.DEFAULT_INPUT_LIMIT);
         }
         Files.createSymbolicLink(dir.resolve("c-zero.xml"), Path.of("/dev/zero"));
         Cli.Run r = run("lint", dir.toString(), dir.resolve("c-zero.xml").toString());
@@ -176,6 +176,28 @@ class LintCommandTest {
         assertThat(r.err()).contains("b-big.xml: error: larger than the input size limit of 67108864 bytes")
                 .contains("c-zero.xml: error: not a regular file");
         assertThat(r.out()).contains("in 1 file");
+    }
+
+    @Test
+    void theInputSizeLimitIsSetByMaxInputSizeForFilesAndStandardInput() throws IOException {
+        Path good = write("good.xml", GOOD);
+        long size = Files.size(good);
+        assertThat(size).isBetween(257L, 1024L);
+        Cli.Run low = run("lint", "--max-input-size", "256", good.toString());
+        assertThat(low.exit()).as(low.err()).isEqualTo(ExitCode.INPUT);
+        assertThat(low.err()).contains("good.xml: error: larger than the input size limit of 256 bytes");
+        Cli.Run exact = run("lint", "--max-input-size=" + size, good.toString());
+        assertThat(exact.exit()).as(exact.err()).isEqualTo(ExitCode.OK);
+        Cli.Run piped = Cli.runWithStdin(new java.io.ByteArrayInputStream(Files.readAllBytes(good)),
+                "lint", "--max-input-size", (size - 1) + "B", "-");
+        assertThat(piped.err()).contains("-: error: larger than the input size limit of " + (size - 1) + " bytes");
+        Cli.Run raised = run("lint", "--max-input-size", "1KiB", good.toString());
+        assertThat(raised.exit()).as(raised.err()).isEqualTo(ExitCode.OK);
+        for (String bad : List.of("0", "2G", "lots", "-5")) {
+            Cli.Run r = run("lint", "--max-input-size", bad, good.toString());
+            assertThat(r.exit()).as(bad).isEqualTo(ExitCode.USAGE);
+            assertThat(r.err()).as(bad).contains("--max-input-size");
+        }
     }
 
     @Test

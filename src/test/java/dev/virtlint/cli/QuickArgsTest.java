@@ -22,7 +22,7 @@ class QuickArgsTest {
         LintCommand lint = (LintCommand) parsed.subcommand().commandSpec().userObject();
         return new LintRun.Options(lint.paths, lint.drives, lint.format, lint.failOn, lint.rules.select,
                 lint.rules.ignore, lint.rules.config, lint.rules.host, lint.output, lint.jobs, lint.baseline,
-                lint.writeBaseline);
+                lint.writeBaseline, lint.limit.bytes);
     }
 
     @Test
@@ -40,7 +40,11 @@ class QuickArgsTest {
                 new String[] {"lint", "--drive", "file=/vm.img,cache=unsafe", "--drive=file=/b.img,if=virtio"},
                 new String[] {"lint", "--", "--format", "-o"},
                 new String[] {"lint", "--fail-on", "never", "--format", "github", "x.xml"},
-                new String[] {"lint", "--format", "junit", "x.xml"});
+                new String[] {"lint", "--format", "junit", "x.xml"},
+                new String[] {"lint", "--max-input-size", "128M", SAMPLE},
+                new String[] {"lint", "--max-input-size=1GiB", SAMPLE},
+                new String[] {"lint", "--max-input-size", "4096", "-"},
+                new String[] {"lint", "--max-input-size", "2047m", "-"});
         for (String[] line : lines) {
             LintRun.Options quick = QuickArgs.lint(line);
             assertThat(quick).as(String.join(" ", line)).isNotNull();
@@ -70,7 +74,11 @@ class QuickArgsTest {
                 new String[] {"lint", "--frmat", "json", SAMPLE},
                 new String[] {"lint", "--format", "JSON", SAMPLE},
                 new String[] {"lint", "", SAMPLE},
-                new String[] {"lint", "--config", "a\0b", SAMPLE});
+                new String[] {"lint", "--config", "a\0b", SAMPLE},
+                new String[] {"lint", "--max-input-size", "0", SAMPLE},
+                new String[] {"lint", "--max-input-size", "2G", SAMPLE},
+                new String[] {"lint", "--max-input-size", "lots", SAMPLE},
+                new String[] {"lint", "--max-input-size", "64T", SAMPLE});
         for (String[] line : lines) {
             assertThat(QuickArgs.lint(line)).as(String.join(" ", line)).isNull();
         }

@@ -90,6 +90,31 @@ class AtomicWriteTest {
         assertThat(listing()).containsExactly(f);
     }
 
+    /**
+     * SIGTERM while a file with an extended attribute is written: the shutdown hook deletes the
+     * temporary file, cp then made an empty one of that name, and the rename emptied the file.
+     */
+    @Test
+    void aTemporaryFileRemovedByTheShutdownHookIsNeverRenamedIntoPlace() throws IOException {
+        Path f = file("vm.xml", 0644);
+        Files.getFileAttributeView(f, java.nio.file.attribute.UserDefinedFileAttributeView.class)
+                .write("origin", java.nio.ByteBuffer.wrap("libvirt".getBytes(StandardCharsets.UTF_8)));
+        AtomicWrite.beforeXattrCopy = temp -> {
+            try {
+                Files.delete(temp);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        try {
+            assertThatThrownBy(() -> AtomicWrite.replace(f, OLD, NEW)).isInstanceOf(IOException.class);
+        } finally {
+            AtomicWrite.beforeXattrCopy = temp -> { };
+        }
+        assertThat(Files.readAllBytes(f)).isEqualTo(OLD);
+        assertThat(listing()).containsExactly(f);
+    }
+
     @Test
     void aFileWithAnotherHardLinkIsRefusedAndBothNamesKeepTheirContent() throws IOException {
         Path f = file("vm.xml", 0644);
@@ -125,7 +150,7 @@ class AtomicWriteTest {
     @Test
     void aChangeThatRestoresTheContentIsStillSeenBeforeTheRename() throws Exception {
         Path f = file("vm.xml", 0644);
-        AtomicWrite.Snapshot read = AtomicWrite.Snapshot.read(f);
+        AtomicWrite.Snapshot read = AtomicWrite.Snapshot.read(f, dev.virtlint.lint.Loader.DEFAULT_INPUT_LIMIT);
         // Someone appends and takes it back: the bytes are as read, but the file was touched meanwhile.
         Thread.sleep(20);
         Files.write(f, "old\nappended\n".getBytes(StandardCharsets.UTF_8));
