@@ -22,11 +22,11 @@ final class ConfigLookup {
 
     private final java.util.function.Consumer<String> warn;
 
-    /** Warnings (an ignored configuration) go to standard error. */
-    ConfigLookup(Path explicit) throws YamlException {
-        this(explicit, w -> {
-            System.err.println("virtlint: " + w);
-            System.err.flush();
+    /** Warnings (an ignored configuration) go to {@code err}, the command's standard error. */
+    static ConfigLookup warningTo(Path explicit, java.io.PrintWriter err) throws YamlException {
+        return new ConfigLookup(explicit, w -> {
+            err.println("virtlint: " + w);
+            err.flush();
         });
     }
 

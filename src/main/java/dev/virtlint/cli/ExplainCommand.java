@@ -35,7 +35,7 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, YamlException {
-        Config c = new ConfigLookup(config).forInput(null);
+        Config c = ConfigLookup.warningTo(config, spec.commandLine().getErr()).forInput(null);
         Rule rule = c.rules().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow(() ->
                 new ParameterException(spec.commandLine(), "unknown rule '" + id + "'; `virtlint rules` lists them"));
         String page;

@@ -84,7 +84,10 @@ final class LintRun {
                     o.drives().get(i).getBytes(StandardCharsets.UTF_8)));
         }
         if (o.output() != null) {
-            checkOutput(o.output(), inputs);
+            checkOutput("--output", o.output(), inputs);
+        }
+        if (o.writeBaseline() != null) {
+            checkOutput("--write-baseline", o.writeBaseline(), inputs);
         }
         Map<Input, Linter.Settings> settings = RuleOptions.settings(inputs, o.select(), o.ignore(), o.config(),
                 o.host(), w -> err.println("virtlint: " + w));
@@ -129,7 +132,9 @@ final class LintRun {
         }
         err.flush();
         if (o.writeBaseline() != null) {
-            int n = Baseline.write(run, o.writeBaseline());
+            Baseline.Text baseline = Baseline.render(run);
+            int n = baseline.findings();
+            writeOutput("--write-baseline", o.writeBaseline(), baseline.text().getBytes(StandardCharsets.UTF_8));
             err.println("virtlint: wrote " + n + " finding" + (n == 1 ? "" : "s") + " to " + o.writeBaseline());
             err.flush();
             return errors.stream().anyMatch(InputError::internal) ? ExitCode.INTERNAL : ExitCode.OK;
@@ -149,7 +154,7 @@ final class LintRun {
             Path outputDir = o.output().toAbsolutePath().normalize().getParent();
             AtomicWrite.removeLeftovers(outputDir).forEach(err::println);
             err.flush();
-            writeOutput(o.output(), report.getBytes(StandardCharsets.UTF_8));
+            writeOutput("--output", o.output(), report.getBytes(StandardCharsets.UTF_8));
         } else {
             out.print(report);
             out.flush();
@@ -168,8 +173,8 @@ final class LintRun {
      * Refuses a report file that would overwrite an input, that is a directory or has no directory,
      * that is read-only, or that a symbolic link puts outside the working directory.
      */
-    private static void checkOutput(Path output, List<Input> inputs) throws UsageException {
-        String named = "--output " + output;
+    private static void checkOutput(String option, Path output, List<Input> inputs) throws UsageException {
+        String named = option + " " + output;
         if (Files.isDirectory(output)) {
             throw new UsageException(named + " is a directory");
         }
@@ -217,7 +222,7 @@ final class LintRun {
      * Writes the report: a regular or new file through a temporary file and a rename (a reader never
      * sees half a report), anything else (a pipe, /dev/stdout) straight; a failure is a usage error.
      */
-    private static void writeOutput(Path output, byte[] report) throws UsageException {
+    private static void writeOutput(String option, Path output, byte[] report) throws UsageException {
         try {
             if (Files.exists(output) && !Files.isRegularFile(output)) {
                 Files.write(output, report);
@@ -226,7 +231,7 @@ final class LintRun {
             }
         } catch (IOException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new UsageException("cannot write --output " + output + ": " + why);
+            throw new UsageException("cannot write " + option + " " + output + ": " + why);
         }
     }
 }

@@ -37,7 +37,7 @@ final class RulesCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             return ExitCode.OK;
         }
-        Config c = new ConfigLookup(config).forInput(null);
+        Config c = ConfigLookup.warningTo(config, spec.commandLine().getErr()).forInput(null);
         spec.commandLine().getOut().print(RuleIndex.text(c.rules()));
         spec.commandLine().getOut().flush();
         return ExitCode.OK;

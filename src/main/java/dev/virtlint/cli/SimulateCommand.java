@@ -212,7 +212,8 @@ final class SimulateCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return null;
         }
-        Linter.Settings settings = new ConfigLookup(config).forInput(path).settingsFor(path, Set.of(), Set.of(), host);
+        Linter.Settings settings = ConfigLookup.warningTo(config, spec.commandLine().getErr()).forInput(path)
+                .settingsFor(path, Set.of(), Set.of(), host);
         List<DiskCheck> checks = Linter.checks(outcome.file(), settings);
         List<DiskCheck> writable = checks.stream().filter(DiskCheck::writable).toList();
         String targets = String.join(", ", writable.stream().map(c -> c.disk().target()).toList());

@@ -66,8 +66,12 @@ public final class Baseline {
         return new RunResult(files, run.errors());
     }
 
-    /** Writes every finding of the run; returns how many. */
-    public static int write(RunResult run, Path file) throws IOException {
+    /** A baseline's text and the number of findings it lists. */
+    public record Text(String text, int findings) {
+    }
+
+    /** Every finding of the run, as a baseline file holds them. */
+    public static Text render(RunResult run) {
         List<String> lines = new ArrayList<>();
         for (Checked c : run.files()) {
             Fingerprints prints = new Fingerprints();
@@ -80,8 +84,7 @@ public final class Baseline {
         lines.sort(null);
         StringBuilder out = new StringBuilder(HEADER).append('\n');
         lines.forEach(l -> out.append(l).append('\n'));
-        Files.writeString(file, out, StandardCharsets.UTF_8);
-        return lines.size();
+        return new Text(out.toString(), lines.size());
     }
 
     private static String clean(String s) {

@@ -125,6 +125,27 @@ class CiFormatsTest {
     }
 
     @Test
+    void writeBaselineRefusesAnInputOrADirectoryAndWritesAtomically() throws IOException {
+        Path f = write("db01.xml", DOMAIN);
+        Cli.Run input = Cli.run("lint", "--write-baseline", f.toString(), f.toString());
+        assertThat(input.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(input.err()).contains("--write-baseline " + f + " is one of the inputs");
+        assertThat(Files.readString(f)).isEqualTo(DOMAIN);
+        Cli.Run directory = Cli.run("lint", "--write-baseline", dir.toString(), f.toString());
+        assertThat(directory.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(directory.err()).contains("is a directory");
+        Cli.Run full = Cli.run("lint", "--write-baseline", "/dev/full", f.toString());
+        assertThat(full.exit()).as(full.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(full.err()).contains("cannot write --write-baseline /dev/full");
+
+        Path baseline = dir.resolve("baseline.txt");
+        Cli.run("lint", "--write-baseline", baseline.toString(), f.toString());
+        try (var list = Files.list(dir)) {
+            assertThat(list).containsExactlyInAnyOrder(f, baseline);
+        }
+    }
+
+    @Test
     void aBaselineHidesKnownFindingsWhereverTheyMoveButNotANewValue() throws IOException {
         Path f = write("db01.xml", DOMAIN);
         Path baseline = dir.resolve("virtlint-baseline.txt");
