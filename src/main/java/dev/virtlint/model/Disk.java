@@ -150,7 +150,7 @@ public final class Disk {
         return settings;
     }
 
-    /** The settings libvirt or QEMU refuses, in source order; empty when the disk can run as written. */
+    /** The settings libvirt or QEMU refuses, in source order; empty when the disk runs as is. */
     public List<Refused> refused() {
         return refused;
     }

@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * A setting the program that reads it refuses: a value outside the set its parser accepts, or an
- * option name no parser takes. libvirt then rejects the XML and QEMU does not start, so the disk
- * never runs with the configuration as written.
+ * option name no parser takes. libvirt then rejects the XML and QEMU does not start, so the
+ * disk never runs with the configuration as written.
  *
- * @param name        the attribute or option as written ({@code cache}, or the unknown {@code cahce})
+ * @param name        the attribute or option as written ({@code cache}, or an unknown
+ *                    {@code cahce})
  * @param value       the value as written
  * @param unknownName whether the name itself is what is refused, rather than the value
  * @param span        the value, or for an unknown name the name
@@ -15,8 +16,8 @@ import java.util.List;
  * @param closest     accepted values (or option names) close to what is written, nearest first
  * @param reader      who refuses it: {@code libvirt} or {@code QEMU}
  */
-public record Refused(String name, String value, boolean unknownName, Span span, List<String> accepted,
-                      List<String> closest, String reader) {
+public record Refused(String name, String value, boolean unknownName, Span span,
+                      List<String> accepted, List<String> closest, String reader) {
 
     public Refused {
         accepted = List.copyOf(accepted);

@@ -232,21 +232,22 @@ public final class DomainParser {
             if (format != null) {
                 b.format(format.value()).at(Setting.FORMAT, format);
                 // The format list grows with libvirt; only a near miss of a known one is reported.
-                Accepted.nearMiss("type", format.value(), format.span(), Accepted.LIBVIRT_FORMATS, Accepted.LIBVIRT)
-                        .ifPresent(b::refuse);
+                Accepted.nearMiss("type", format.value(), format.span(), Accepted.LIBVIRT_FORMATS,
+                        Accepted.LIBVIRT).ifPresent(b::refuse);
             }
             Located cache = tree.attribute(driver, "cache");
             if (cache != null) {
                 b.at(Setting.CACHE, cache);
-                // Exactly a libvirt mode name: QEMU's spelling "off" is not one; "default" is no mode.
-                if (Accepted.LIBVIRT_CACHE.contains(cache.value())) {
-                    CacheMode.Preset.byName(cache.value()).ifPresent(p -> b.cache(p.explicitMode()));
-                }
+                // Exactly a libvirt mode name: QEMU's "off" is not one; "default" is no mode.
+                Optional<CacheMode.Preset> preset = Optional.of(cache.value())
+                        .filter(Accepted.LIBVIRT_CACHE::contains).flatMap(CacheMode.Preset::byName);
+                preset.ifPresent(p -> b.cache(p.explicitMode()));
                 refuse(b, "cache", cache, Accepted.LIBVIRT_CACHE);
             }
             refuse(b, "io", tree.attribute(driver, "io"), Accepted.LIBVIRT_IO);
             refuse(b, "discard", tree.attribute(driver, "discard"), Accepted.LIBVIRT_DISCARD);
-            refuse(b, "detect_zeroes", tree.attribute(driver, "detect_zeroes"), Accepted.LIBVIRT_DETECT_ZEROES);
+            refuse(b, "detect_zeroes", tree.attribute(driver, "detect_zeroes"),
+                    Accepted.LIBVIRT_DETECT_ZEROES);
             Located io = tree.attribute(driver, "io");
             if (io != null) {
                 b.io(io.value()).at(Setting.IO, io);
@@ -287,9 +288,11 @@ public final class DomainParser {
      * "Invalid value for attribute" and the domain is not defined (src/conf/domain_conf.c
      * virDomainDiskDefParseXML and virDomainDiskDefDriverParseXML).
      */
-    private static void refuse(Disk.Builder b, String name, Located attribute, List<String> accepted) {
+    private static void refuse(Disk.Builder b, String name, Located attribute,
+                               List<String> accepted) {
         if (attribute != null) {
-            Accepted.value(name, attribute.value(), attribute.span(), accepted, Accepted.LIBVIRT).ifPresent(b::refuse);
+            Accepted.value(name, attribute.value(), attribute.span(), accepted, Accepted.LIBVIRT)
+                    .ifPresent(b::refuse);
         }
     }
 

@@ -207,8 +207,8 @@ public final class DriveParser {
         refusedDriveOptions(b, drive);
         CacheMode cache = CacheMode.DEFAULT;
         // Only a name bdrv_parse_cache_mode takes, exactly as written; any other is refused above.
-        Optional<CacheMode.Preset> preset = drive.value("cache").filter(Accepted.QEMU_CACHE::contains)
-                .flatMap(CacheMode.Preset::byName);
+        Optional<CacheMode.Preset> preset = drive.value("cache")
+                .filter(Accepted.QEMU_CACHE::contains).flatMap(CacheMode.Preset::byName);
         if (preset.isPresent()) {
             cache = preset.get().explicitMode();
         }
@@ -290,19 +290,20 @@ public final class DriveParser {
             boolean flag = o.value().equals("on") && o.valueSpan().isEmpty();
             Span at = o.valueSpan();
             String v = o.value();
-            Optional<Refused> refused = switch (o.key()) {
-                case "cache" -> Accepted.value("cache", v, at, Accepted.QEMU_CACHE, Accepted.QEMU);
-                case "aio" -> Accepted.value("aio", v, at, Accepted.QEMU_AIO, Accepted.QEMU);
-                case "discard" -> Accepted.value("discard", v, at, Accepted.QEMU_DISCARD, Accepted.QEMU);
-                case "detect-zeroes" -> Accepted.value("detect-zeroes", v, at, Accepted.QEMU_DETECT_ZEROES,
-                        Accepted.QEMU);
-                case "if" -> Accepted.value("if", v, at, Accepted.QEMU_IF, Accepted.QEMU);
-                case "media" -> Accepted.value("media", v, at, Accepted.QEMU_MEDIA, Accepted.QEMU);
-                case "format" -> Accepted.nearMiss("format", v, at, Accepted.QEMU_FORMATS, Accepted.QEMU);
-                case "snapshot", "readonly", "read-only", "auto-read-only", "copy-on-read", "force-share",
-                        "cache.direct", "cache.no-flush", "cache.writeback" ->
-                        Accepted.value(o.key(), v, at, Accepted.QEMU_BOOL, Accepted.QEMU);
-                default -> Accepted.driveOption(o.key(), v, o.keySpan(), flag);
+            String key = o.key();
+            String q = Accepted.QEMU;
+            Optional<Refused> refused = switch (key) {
+                case "cache" -> Accepted.value(key, v, at, Accepted.QEMU_CACHE, q);
+                case "aio" -> Accepted.value(key, v, at, Accepted.QEMU_AIO, q);
+                case "discard" -> Accepted.value(key, v, at, Accepted.QEMU_DISCARD, q);
+                case "detect-zeroes" -> Accepted.value(key, v, at, Accepted.QEMU_DETECT_ZEROES, q);
+                case "if" -> Accepted.value(key, v, at, Accepted.QEMU_IF, q);
+                case "media" -> Accepted.value(key, v, at, Accepted.QEMU_MEDIA, q);
+                case "format" -> Accepted.nearMiss(key, v, at, Accepted.QEMU_FORMATS, q);
+                case "snapshot", "readonly", "read-only", "auto-read-only", "copy-on-read",
+                        "force-share", "cache.direct", "cache.no-flush", "cache.writeback" ->
+                        Accepted.value(key, v, at, Accepted.QEMU_BOOL, q);
+                default -> Accepted.driveOption(key, v, o.keySpan(), flag);
             };
             refused.ifPresent(b::refuse);
         }
@@ -339,8 +340,8 @@ public final class DriveParser {
             return cache;
         }
         String v = writeCache.get().value();
-        Accepted.value("write-cache", v, writeCache.get().valueSpan(), Accepted.QEMU_ON_OFF_AUTO, Accepted.QEMU)
-                .ifPresent(b::refuse);
+        Accepted.value("write-cache", v, writeCache.get().valueSpan(), Accepted.QEMU_ON_OFF_AUTO,
+                Accepted.QEMU).ifPresent(b::refuse);
         return switch (v) {
             case "on" -> cache.withWriteback(true);
             case "off" -> cache.withWriteback(false);

@@ -17,21 +17,25 @@ public final class InvalidSettingRule implements Rule {
     @Override
     public void check(DiskCheck c, List<Finding> out) {
         for (Refused r : c.disk().refused()) {
-            out.add(new Finding(id(), info().severity(), message(c, r), r.span(), c.disk().target(), null, null));
+            out.add(new Finding(id(), info().severity(), message(c, r), r.span(), c.disk().target(),
+                    null, null));
         }
     }
 
     static String message(DiskCheck c, Refused r) {
         boolean xml = c.disk().origin() == Origin.XML;
         String consequence = xml ? ", so the domain is not defined" : ", so QEMU does not start";
-        StringBuilder m = new StringBuilder(c.name()).append(" sets ").append(c.setting(r.name(), r.value()));
+        StringBuilder m = new StringBuilder(c.name()).append(" sets ")
+                .append(c.setting(r.name(), r.value()));
         if (r.unknownName()) {
-            m.append(", but ").append(r.reader()).append(" has no option ").append(r.name()).append(consequence);
+            m.append(", but ").append(r.reader()).append(" has no option ").append(r.name())
+                    .append(consequence);
         } else {
             m.append(", which ").append(r.reader()).append(" refuses");
             // A long list (the format names) says less than the suggestion does.
             if (r.accepted().size() <= 10) {
-                m.append(" (").append(r.name()).append(" takes ").append(or(r.accepted())).append(")");
+                m.append(" (").append(r.name()).append(" takes ").append(or(r.accepted()))
+                        .append(")");
             }
             m.append(consequence);
         }
@@ -49,6 +53,7 @@ public final class InvalidSettingRule implements Rule {
         if (items.size() == 1) {
             return items.get(0);
         }
-        return String.join(", ", items.subList(0, items.size() - 1)) + " or " + items.get(items.size() - 1);
+        int last = items.size() - 1;
+        return String.join(", ", items.subList(0, last)) + " or " + items.get(last);
     }
 }

@@ -237,7 +237,8 @@ class DriveParserTest {
 
     @Test
     void cacheDirectTakesTheWiderBooleanSpellings() {
-        Disk d = drive("file=/vm.img,if=virtio,cache.direct=yes,cache.no-flush=n,cache.writeback=true");
+        Disk d = drive("file=/vm.img,if=virtio,cache.direct=yes,cache.no-flush=n,"
+                + "cache.writeback=true");
         assertThat(d.cache()).isEqualTo(new CacheMode(true, true, false, true));
         assertThat(d.refused()).isEmpty();
     }
@@ -254,8 +255,8 @@ class DriveParserTest {
         "media=cd, media, cd, ",
         "snapshot=maybe, snapshot, maybe, ",
         "format=qcow3, format, qcow3, qcow2"})
-    void aValueQemuRefusesIsRecordedAtTheValueWithTheClosestNames(String option, String key, String value,
-                                                                 String first) {
+    void aValueQemuRefusesIsRecordedAtTheValueWithTheClosestNames(String option, String key,
+                                                                 String value, String first) {
         String s = "file=/vm.img,if=virtio," + option;
         Disk d = drive(s);
         assertThat(d.refused()).hasSize(1);
@@ -290,10 +291,11 @@ class DriveParserTest {
 
     @Test
     void driverOptionsChildOptionsAndFarNamesAreNotReported() {
-        // l2-cache-size is qcow2's, locking a file node's, and a name far from every -drive option may
-        // belong to a block driver virtlint does not list.
-        Disk d = drive("file=/vm.qcow2,if=virtio,format=qcow2,cache=none,l2-cache-size=8M,file.locking=off,"
-                + "file.cahce=x,x-check-cache-dropped=on,frobnicate=1,werror=stop,serial=abc,nosnapshot");
+        // l2-cache-size is qcow2's, locking a file node's, and a name far from every -drive option
+        // may belong to a block driver virtlint does not list.
+        Disk d = drive("file=/vm.qcow2,if=virtio,format=qcow2,cache=none,l2-cache-size=8M,"
+                + "file.locking=off,file.cahce=x,x-check-cache-dropped=on,frobnicate=1,werror=stop,"
+                + "serial=abc,nosnapshot");
         assertThat(d.refused()).isEmpty();
     }
 
@@ -301,7 +303,8 @@ class DriveParserTest {
     void writeCacheIsAnOnOffAutoProperty() throws ParseException {
         List<Disk> disks = argv("qemu -drive file=/a.img,if=none,id=d0,cache=none"
                 + " -device virtio-blk-pci,drive=d0,write-cache=yes"
-                + " -drive file=/b.img,if=none,id=d1,cache=none -device virtio-blk-pci,drive=d1,write-cache=off");
+                + " -drive file=/b.img,if=none,id=d1,cache=none"
+                + " -device virtio-blk-pci,drive=d1,write-cache=off");
         assertThat(disks.get(0).refused()).extracting(r -> r.name() + "=" + r.value())
                 .containsExactly("write-cache=yes");
         assertThat(disks.get(0).cache().writeback()).isTrue();
@@ -314,7 +317,8 @@ class DriveParserTest {
         assertThat(Accepted.distance("cahce", "cache")).isEqualTo(1);
         assertThat(Accepted.distance("unsafee", "unsafe")).isEqualTo(1);
         assertThat(Accepted.distance("writeback", "writethrough")).isGreaterThan(2);
-        assertThat(Accepted.closest("writeback-please", Accepted.QEMU_CACHE, true)).containsExactly("writeback");
+        assertThat(Accepted.closest("writeback-please", Accepted.QEMU_CACHE, true))
+                .containsExactly("writeback");
         assertThat(Accepted.closest("writeback-please", Accepted.QEMU_CACHE, false)).isEmpty();
     }
 }
