@@ -1,7 +1,9 @@
 package dev.virtlint.model;
 
 import java.util.Collections;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,6 +33,7 @@ public final class Disk {
     private final String detectZeroes;
     private final boolean driveString;
     private final Map<Setting, Located> settings;
+    private final List<Refused> refused;
 
     private Disk(Builder b) {
         this.origin = b.origin;
@@ -52,6 +55,7 @@ public final class Disk {
         this.detectZeroes = b.detectZeroes;
         this.driveString = b.driveString;
         this.settings = Collections.unmodifiableMap(new EnumMap<>(b.settings));
+        this.refused = List.copyOf(b.refused);
     }
 
     public static Builder builder(Origin origin, Span span) {
@@ -146,6 +150,11 @@ public final class Disk {
         return settings;
     }
 
+    /** The settings libvirt or QEMU refuses, in source order; empty when the disk runs as is. */
+    public List<Refused> refused() {
+        return refused;
+    }
+
     /** A CD-ROM or floppy with no medium: nothing is written to it. */
     public boolean isEmptyRemovable() {
         return (device == DiskDevice.CDROM || device == DiskDevice.FLOPPY) && source == null;
@@ -177,6 +186,7 @@ public final class Disk {
         private String detectZeroes;
         private boolean driveString;
         private final Map<Setting, Located> settings = new EnumMap<>(Setting.class);
+        private final List<Refused> refused = new ArrayList<>();
 
         private Builder(Origin origin, Span span) {
             this.origin = Objects.requireNonNull(origin);
@@ -268,6 +278,12 @@ public final class Disk {
             if (where != null) {
                 settings.put(key, where);
             }
+            return this;
+        }
+
+        /** Records a setting that libvirt or QEMU refuses. */
+        public Builder refuse(Refused value) {
+            refused.add(Objects.requireNonNull(value));
             return this;
         }
 

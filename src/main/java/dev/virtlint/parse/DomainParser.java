@@ -222,6 +222,8 @@ public final class DomainParser {
         b.sourceKind(kind);
         String device = Optional.ofNullable(e.attributeValue("device")).orElse("disk");
         b.device(DiskDevice.byId(device).orElse(DiskDevice.DISK)).at(Setting.DEVICE, tree.attribute(e, "device"));
+        refuse(b, "type", tree.attribute(e, "type"), Accepted.LIBVIRT_DISK_TYPE);
+        refuse(b, "device", tree.attribute(e, "device"), Accepted.LIBVIRT_DEVICE);
 
         Element driver = e.element("driver");
         if (driver != null) {
@@ -229,12 +231,23 @@ public final class DomainParser {
             Located format = tree.attribute(driver, "type");
             if (format != null) {
                 b.format(format.value()).at(Setting.FORMAT, format);
+                // The format list grows with libvirt; only a near miss of a known one is reported.
+                Accepted.nearMiss("type", format.value(), format.span(), Accepted.LIBVIRT_FORMATS,
+                        Accepted.LIBVIRT).ifPresent(b::refuse);
             }
             Located cache = tree.attribute(driver, "cache");
             if (cache != null) {
                 b.at(Setting.CACHE, cache);
-                CacheMode.Preset.byName(cache.value()).ifPresent(p -> b.cache(p.explicitMode()));
+                // Exactly a libvirt mode name: QEMU's "off" is not one; "default" is no mode.
+                Optional<CacheMode.Preset> preset = Optional.of(cache.value())
+                        .filter(Accepted.LIBVIRT_CACHE::contains).flatMap(CacheMode.Preset::byName);
+                preset.ifPresent(p -> b.cache(p.explicitMode()));
+                refuse(b, "cache", cache, Accepted.LIBVIRT_CACHE);
             }
+            refuse(b, "io", tree.attribute(driver, "io"), Accepted.LIBVIRT_IO);
+            refuse(b, "discard", tree.attribute(driver, "discard"), Accepted.LIBVIRT_DISCARD);
+            refuse(b, "detect_zeroes", tree.attribute(driver, "detect_zeroes"),
+                    Accepted.LIBVIRT_DETECT_ZEROES);
             Located io = tree.attribute(driver, "io");
             if (io != null) {
                 b.io(io.value()).at(Setting.IO, io);
@@ -258,6 +271,7 @@ public final class DomainParser {
             Located bus = tree.attribute(target, "bus");
             if (bus != null) {
                 b.bus(bus.value()).at(Setting.BUS, bus);
+                refuse(b, "bus", bus, Accepted.LIBVIRT_BUS);
             }
         }
         Element readonly = e.element("readonly");
@@ -267,6 +281,19 @@ public final class DomainParser {
         Element transientDisk = e.element("transient");
         b.transientDisk(transientDisk != null).at(Setting.TRANSIENT, tree.element(transientDisk));
         return b.build();
+    }
+
+    /**
+     * Records an attribute whose value libvirt's enum does not hold: virXMLPropEnum fails with
+     * "Invalid value for attribute" and the domain is not defined (src/conf/domain_conf.c
+     * virDomainDiskDefParseXML and virDomainDiskDefDriverParseXML).
+     */
+    private static void refuse(Disk.Builder b, String name, Located attribute,
+                               List<String> accepted) {
+        if (attribute != null) {
+            Accepted.value(name, attribute.value(), attribute.span(), accepted, Accepted.LIBVIRT)
+                    .ifPresent(b::refuse);
+        }
     }
 
     private void source(Disk.Builder b, SourceKind kind, Element source) {

@@ -5,6 +5,7 @@ import dev.virtlint.model.Disk;
 import dev.virtlint.model.DiskDevice;
 import dev.virtlint.model.Located;
 import dev.virtlint.model.Origin;
+import dev.virtlint.model.Refused;
 import dev.virtlint.model.Setting;
 import dev.virtlint.model.SourceKind;
 import dev.virtlint.model.SourceText;
@@ -203,8 +204,11 @@ public final class DriveParser {
         Disk.Builder b = Disk.builder(origin, anchor);
         String iface = drive.value("if").orElse("ide");
 
+        refusedDriveOptions(b, drive);
         CacheMode cache = CacheMode.DEFAULT;
-        Optional<CacheMode.Preset> preset = drive.value("cache").flatMap(CacheMode.Preset::byName);
+        // Only a name bdrv_parse_cache_mode takes, exactly as written; any other is refused above.
+        Optional<CacheMode.Preset> preset = drive.value("cache")
+                .filter(Accepted.QEMU_CACHE::contains).flatMap(CacheMode.Preset::byName);
         if (preset.isPresent()) {
             cache = preset.get().explicitMode();
         }
@@ -236,13 +240,16 @@ public final class DriveParser {
         }
         drive.value("format").ifPresent(b::format);
         b.at(Setting.FORMAT, drive.located("format"));
-        b.readonly(drive.bool("readonly").orElse(false));
-        b.at(Setting.READONLY, drive.located("readonly"));
+        // blockdev.c drive_new renames readonly to read-only; either spelling works.
+        String readonlyKey = drive.get("readonly").isPresent() ? "readonly" : "read-only";
+        b.readonly(drive.bool(readonlyKey).orElse(false));
+        b.at(Setting.READONLY, drive.located(readonlyKey));
         b.transientDisk(globalSnapshot || drive.bool("snapshot").orElse(false));
         b.at(Setting.TRANSIENT, drive.located("snapshot"));
         drive.value("aio").ifPresent(b::io);
         b.at(Setting.IO, drive.located("aio"));
-        drive.value("discard").ifPresent(b::discard);
+        // The model names discard as libvirt does: QEMU's on and off are unmap and ignore.
+        drive.value("discard").map(Accepted::qemuDiscard).ifPresent(b::discard);
         b.at(Setting.DISCARD, drive.located("discard"));
         drive.value("detect-zeroes").ifPresent(b::detectZeroes);
         b.at(Setting.DETECT_ZEROES, drive.located("detect-zeroes"));
@@ -272,6 +279,36 @@ public final class DriveParser {
         return b.build();
     }
 
+    /**
+     * The values and names of a {@code -drive} that QEMU refuses: blockdev.c drive_new (cache, if,
+     * media, the legacy options), blockdev_init and extract_common_blockdev_options (aio,
+     * detect-zeroes, the booleans), block.c bdrv_open_common (discard), and option names no parser
+     * takes (see {@link Accepted#driveOption}).
+     */
+    private static void refusedDriveOptions(Disk.Builder b, Options drive) {
+        for (Options.Option o : drive.values().values()) {
+            boolean flag = o.value().equals("on") && o.valueSpan().isEmpty();
+            Span at = o.valueSpan();
+            String v = o.value();
+            String key = o.key();
+            String q = Accepted.QEMU;
+            Optional<Refused> refused = switch (key) {
+                case "cache" -> Accepted.value(key, v, at, Accepted.QEMU_CACHE, q);
+                case "aio" -> Accepted.value(key, v, at, Accepted.QEMU_AIO, q);
+                case "discard" -> Accepted.value(key, v, at, Accepted.QEMU_DISCARD, q);
+                case "detect-zeroes" -> Accepted.value(key, v, at, Accepted.QEMU_DETECT_ZEROES, q);
+                case "if" -> Accepted.value(key, v, at, Accepted.QEMU_IF, q);
+                case "media" -> Accepted.value(key, v, at, Accepted.QEMU_MEDIA, q);
+                case "format" -> Accepted.nearMiss(key, v, at, Accepted.QEMU_FORMATS, q);
+                case "snapshot", "readonly", "read-only", "auto-read-only", "copy-on-read",
+                        "force-share", "cache.direct", "cache.no-flush", "cache.writeback" ->
+                        Accepted.value(key, v, at, Accepted.QEMU_BOOL, q);
+                default -> Accepted.driveOption(key, v, o.keySpan(), flag);
+            };
+            refused.ifPresent(b::refuse);
+        }
+    }
+
     /** QEMU names an unnamed drive after its interface and index ({@code virtio0}, {@code ide0-hd0}). */
     private static String defaultDriveId(Options drive, String iface, DiskDevice kind, int nth) {
         int index = drive.value("index").map(DriveParser::intOr).orElse(nth);
@@ -291,11 +328,25 @@ public final class DriveParser {
         }
     }
 
-    /** {@code write-cache=on|off} on the device overrides the drive's writeback switch; {@code auto} keeps it. */
+    /**
+     * {@code write-cache=on|off} on the device overrides the drive's writeback switch; {@code auto}
+     * keeps it. The property is an OnOffAuto (hw/block/block.c DEFINE_BLOCK_PROPERTIES_BASE), so
+     * {@code yes} or {@code true} is refused, unlike a QemuOpts boolean.
+     */
     private static CacheMode applyWriteCache(Disk.Builder b, CacheMode cache, Options device) {
-        Optional<Boolean> writeCache = device.bool("write-cache");
+        Optional<Options.Option> writeCache = device.get("write-cache");
         b.at(Setting.WRITE_CACHE, device.located("write-cache"));
-        return writeCache.map(cache::withWriteback).orElse(cache);
+        if (writeCache.isEmpty()) {
+            return cache;
+        }
+        String v = writeCache.get().value();
+        Accepted.value("write-cache", v, writeCache.get().valueSpan(), Accepted.QEMU_ON_OFF_AUTO,
+                Accepted.QEMU).ifPresent(b::refuse);
+        return switch (v) {
+            case "on" -> cache.withWriteback(true);
+            case "off" -> cache.withWriteback(false);
+            default -> cache;
+        };
     }
 
     private static DiskDevice deviceKind(String driver, DiskDevice fallback) {

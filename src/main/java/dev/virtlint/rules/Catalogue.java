@@ -16,6 +16,7 @@ public final class Catalogue {
             new FlushlessGuestWriteCacheRule(),
             new HostCacheOnShareableDiskRule(),
             new ImplicitCacheModeRule(),
+            new InvalidSettingRule(),
             new NativeAioWithoutDirectIoRule(),
             new SuppressionWithoutReasonRule(),
             new UnsafeCachePersistentDiskRule(),

@@ -16,7 +16,13 @@ public final class ImplicitCacheModeRule implements Rule {
         String effect = c.host().qemu()
                 .map(v -> "the host's QEMU " + v + " uses " + (olderThan12(v) ? "writethrough" : "writeback"))
                 .orElse("writeback since QEMU 1.2, writethrough before (the host's QEMU version is unknown)");
-        out.add(c.finding(this, c.name() + " gives no cache mode, so QEMU's default applies: " + effect,
+        // "default" is a valid value of libvirt's virDomainDiskCache (src/conf/domain_conf.c) that
+        // means no mode: the disk is the same as one without the attribute.
+        boolean spelledDefault = c.disk().setting(Setting.CACHE)
+                .filter(l -> l.value().equals("default")).isPresent();
+        String what = spelledDefault ? " sets " + c.setting("cache", "default") + " (no mode)"
+                : " gives no cache mode";
+        out.add(c.finding(this, c.name() + what + ", so QEMU's default applies: " + effect,
                 c.pointAt(Setting.DRIVER)));
     }
 

@@ -118,12 +118,15 @@ public final class Linter {
         List<Finding> findings = new ArrayList<>();
         for (DiskCheck check : checks(file, settings)) {
             int before = findings.size();
+            // A disk libvirt or QEMU refuses never runs as written: only invalid-setting speaks of
+            // it, and the other rules look at it again once it is corrected.
+            boolean runs = check.disk().refused().isEmpty();
             for (Rule rule : settings.rules()) {
-                if (settings.enabled(rule.id())) {
+                if (settings.enabled(rule.id()) && (runs || rule instanceof InvalidSettingRule)) {
                     rule.check(check, findings);
                 }
             }
-            if (withEvidence && findings.size() > before && check.writable()) {
+            if (withEvidence && runs && findings.size() > before && check.writable()) {
                 Evidence evidence = Evidences.of(check, domain, settings.workloads());
                 for (int i = before; i < findings.size(); i++) {
                     findings.set(i, findings.get(i).withEvidence(evidence));

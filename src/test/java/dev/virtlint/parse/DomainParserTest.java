@@ -360,4 +360,39 @@ class DomainParserTest {
         });
         assertThat(p.tree().comments()).singleElement().satisfies(c -> assertThat(c.body()).contains("unsafe"));
     }
+
+    private static Disk oneDisk(String driver, String target) throws ParseException {
+        String text = "<domain type='kvm'><name>t</name><devices><disk type='file' device='disk'>"
+                + driver + "<source file='/i/a.qcow2'/>" + target + "</disk></devices></domain>";
+        return parse(text).domain().disks().get(0);
+    }
+
+    @Test
+    void libvirtValuesAreReadExactlyAndAnythingElseIsRefused() throws ParseException {
+        Disk d = oneDisk("<driver name='qemu' type='qcow3' cache='writeback-please' io='default'"
+                + " discard='on' detect_zeroes='unamp'/>", "<target dev='vda' bus='virtoi'/>");
+        assertThat(d.refused()).extracting(r -> r.name() + "=" + r.value() + " " + r.closest())
+                .containsExactly("type=qcow3 [qcow, qcow2, cow]",
+                        "cache=writeback-please [writeback]", "io=default []", "discard=on []",
+                        "detect_zeroes=unamp [unmap]", "bus=virtoi [virtio]");
+        assertThat(d.refused()).allMatch(r -> r.reader().equals("libvirt") && !r.unknownName());
+        assertThat(d.cache().explicit()).isFalse();
+    }
+
+    @Test
+    void qemusCacheOffIsNotALibvirtMode() throws ParseException {
+        Disk d = oneDisk("<driver name='qemu' cache='off'/>", "<target dev='vda' bus='virtio'/>");
+        assertThat(d.cache().explicit()).isFalse();
+        assertThat(d.refused()).extracting(r -> r.value()).containsExactly("off");
+    }
+
+    @Test
+    void cacheDefaultAndEveryEnumValueAreAccepted() throws ParseException {
+        for (String driver : List.of("<driver cache='default'/>", "<driver cache='directsync'"
+                + " io='io_uring' discard='ignore' detect_zeroes='off' type='raw'/>",
+                "<driver type='aio'/>")) {
+            Disk d = oneDisk(driver, "<target dev='sda' bus='sata'/>");
+            assertThat(d.refused()).as(driver).isEmpty();
+        }
+    }
 }

@@ -215,4 +215,110 @@ class DriveParserTest {
         assertThat(disks).extracting(Disk::device).containsExactly(DiskDevice.DISK, DiskDevice.CDROM);
         assertThat(Arrays.asList(disks.get(0).cache().explicit())).containsExactly(false);
     }
+
+    // Values read the way QEMU reads them (block.c, blockdev.c, util/qapi-util.c).
+
+    @ParameterizedTest
+    @CsvSource({"on, unmap", "unmap, unmap", "off, ignore", "ignore, ignore"})
+    void discardOnAndOffAreQemusSpellingsOfUnmapAndIgnore(String written, String read) {
+        Disk d = drive("file=/vm.img,if=virtio,cache=none,discard=" + written);
+        assertThat(d.discard()).contains(read);
+        assertThat(d.refused()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"readonly=on", "read-only=on", "read-only=yes", "readonly=true"})
+    void readOnlyIsReadInBothSpellingsAndEveryBooleanForm(String option) {
+        Disk d = drive("file=/vm.img,if=virtio," + option);
+        assertThat(d.readonly()).isTrue();
+        assertThat(d.setting(Setting.READONLY)).isPresent();
+        assertThat(d.refused()).isEmpty();
+    }
+
+    @Test
+    void cacheDirectTakesTheWiderBooleanSpellings() {
+        Disk d = drive("file=/vm.img,if=virtio,cache.direct=yes,cache.no-flush=n,"
+                + "cache.writeback=true");
+        assertThat(d.cache()).isEqualTo(new CacheMode(true, true, false, true));
+        assertThat(d.refused()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "cache=unsafee, cache, unsafee, unsafe",
+        "cache=None, cache, None, none",
+        "cache=invalid, cache, invalid, ",
+        "aio=nativ, aio, nativ, native",
+        "discard=yes, discard, yes, ",
+        "detect-zeroes=unamp, detect-zeroes, unamp, unmap",
+        "if=virtoi, if, virtoi, virtio",
+        "media=cd, media, cd, ",
+        "snapshot=maybe, snapshot, maybe, ",
+        "format=qcow3, format, qcow3, qcow2"})
+    void aValueQemuRefusesIsRecordedAtTheValueWithTheClosestNames(String option, String key,
+                                                                 String value, String first) {
+        String s = "file=/vm.img,if=virtio," + option;
+        Disk d = drive(s);
+        assertThat(d.refused()).hasSize(1);
+        var r = d.refused().get(0);
+        assertThat(r.name()).isEqualTo(key);
+        assertThat(r.value()).isEqualTo(value);
+        assertThat(r.unknownName()).isFalse();
+        assertThat(s.substring(r.span().start(), r.span().end())).isEqualTo(value);
+        if (first == null) {
+            assertThat(r.closest()).isEmpty();
+        } else {
+            assertThat(r.closest()).first().isEqualTo(first);
+        }
+    }
+
+    @Test
+    void anInvalidCacheValueIsNoModeNotAPreset() {
+        assertThat(drive("file=/vm.img,if=virtio,cache=None").cache().explicit()).isFalse();
+    }
+
+    @Test
+    void anOptionNameCloseToADriveOptionIsRecordedAtTheName() {
+        String s = "file=/vm.img,if=virtio,cahce=none,cache.dirct=on";
+        Disk d = drive(s);
+        assertThat(d.refused()).extracting(r -> r.name()).containsExactly("cahce", "cache.dirct");
+        assertThat(d.refused()).allMatch(r -> r.unknownName());
+        var first = d.refused().get(0);
+        assertThat(s.substring(first.span().start(), first.span().end())).isEqualTo("cahce");
+        assertThat(first.closest()).containsExactly("cache");
+        assertThat(d.refused().get(1).closest()).containsExactly("cache.direct");
+    }
+
+    @Test
+    void driverOptionsChildOptionsAndFarNamesAreNotReported() {
+        // l2-cache-size is qcow2's, locking a file node's, and a name far from every -drive option
+        // may belong to a block driver virtlint does not list.
+        Disk d = drive("file=/vm.qcow2,if=virtio,format=qcow2,cache=none,l2-cache-size=8M,"
+                + "file.locking=off,file.cahce=x,x-check-cache-dropped=on,frobnicate=1,werror=stop,"
+                + "serial=abc,nosnapshot");
+        assertThat(d.refused()).isEmpty();
+    }
+
+    @Test
+    void writeCacheIsAnOnOffAutoProperty() throws ParseException {
+        List<Disk> disks = argv("qemu -drive file=/a.img,if=none,id=d0,cache=none"
+                + " -device virtio-blk-pci,drive=d0,write-cache=yes"
+                + " -drive file=/b.img,if=none,id=d1,cache=none"
+                + " -device virtio-blk-pci,drive=d1,write-cache=off");
+        assertThat(disks.get(0).refused()).extracting(r -> r.name() + "=" + r.value())
+                .containsExactly("write-cache=yes");
+        assertThat(disks.get(0).cache().writeback()).isTrue();
+        assertThat(disks.get(1).refused()).isEmpty();
+        assertThat(disks.get(1).cache().writeback()).isFalse();
+    }
+
+    @Test
+    void editDistanceCountsASwapOfNeighboursAsOne() {
+        assertThat(Accepted.distance("cahce", "cache")).isEqualTo(1);
+        assertThat(Accepted.distance("unsafee", "unsafe")).isEqualTo(1);
+        assertThat(Accepted.distance("writeback", "writethrough")).isGreaterThan(2);
+        assertThat(Accepted.closest("writeback-please", Accepted.QEMU_CACHE, true))
+                .containsExactly("writeback");
+        assertThat(Accepted.closest("writeback-please", Accepted.QEMU_CACHE, false)).isEmpty();
+    }
 }
