@@ -20,16 +20,21 @@ public final class Advisor {
     private Advisor() {
     }
 
-    /**
-     * The recommendation, or empty for disks that get no cache advice: read-only disks, empty
-     * removable media, and vhost-user disks (served outside QEMU's block layer).
-     */
+    /** The recommendation, or empty for a disk without advice ({@link Disk#noCacheAdvice()}). */
     public static Optional<Recommendation> advise(Disk disk, GuestFact guest, HostFacts host, boolean scratch,
                                                   Policy policy) {
         if (!advisable(disk)) {
             return Optional.empty();
         }
         boolean flushing = guest.flushes() == Flushes.YES;
+        if (disk.sourceKind() == SourceKind.VHOSTVDPA) {
+            // libvirt src/qemu/qemu_validate.c qemuValidateDomainDeviceDefDisk accepts only these
+            // two for type='vhostvdpa', and QEMU block/blkio.c needs cache.direct=on for it.
+            CacheMode.Preset only = flushing ? CacheMode.Preset.NONE : CacheMode.Preset.DIRECTSYNC;
+            String reason = "a vhost-vdpa disk accepts only cache='none' or 'directsync', and the"
+                    + " guest " + (flushing ? "flushes" : "may not flush");
+            return Optional.of(new Recommendation(only, null, reason));
+        }
         boolean directWorks = directIoWorks(disk, host);
         CacheMode.Preset cache;
         String reason;
@@ -61,7 +66,7 @@ public final class Advisor {
 
     /** Whether cache advice applies to a disk at all; the rules use the same test for their exemptions. */
     public static boolean advisable(Disk disk) {
-        return !disk.readonly() && !disk.isEmptyRemovable() && disk.sourceKind() != SourceKind.VHOSTUSER;
+        return disk.noCacheAdvice().isEmpty();
     }
 
     /** O_DIRECT works unless the source is a host path on a filesystem that refuses it or may refuse it. */
@@ -70,9 +75,13 @@ public final class Advisor {
         return path.isEmpty() || host.directIo(path.get()).supported().orElse(false);
     }
 
-    /** The host path of a file or directory disk. */
+    /**
+     * The host path of a file disk: the file QEMU opens with the disk's cache mode. Not a
+     * directory disk's: QEMU block/vvfat.c open_file reads the directory's files without O_DIRECT
+     * whatever the mode.
+     */
     public static Optional<String> localPath(Disk disk) {
-        if (disk.sourceKind() != SourceKind.FILE && disk.sourceKind() != SourceKind.DIR) {
+        if (disk.sourceKind() != SourceKind.FILE) {
             return Optional.empty();
         }
         return disk.source().filter(s -> s.startsWith("/"));
