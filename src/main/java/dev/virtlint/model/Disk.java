@@ -191,12 +191,12 @@ public final class Disk {
         }
         if (lunPassthrough()) {
             // libvirt src/qemu/qemu_command.c qemuBuildDiskDeviceProps sets no write-cache on a lun
-            // ("scsi-block", where caching makes no sense); QEMU hw/scsi/scsi-disk.c
+            // (scsi-block, to which no caching setting applies); QEMU hw/scsi/scsi-disk.c
             // scsi_block_is_passthrough and scsi_block_do_sgio send reads, writes and
-            // SYNCHRONIZE CACHE to the host device through SG_IO, past the host page cache, and
+            // SYNCHRONIZE CACHE to the device through SG_IO, past the host page cache, and
             // cache.no-flush does not stop a passed-through SYNCHRONIZE CACHE.
             return Optional.of("SCSI passthrough (device='lun', QEMU scsi-block): reads, writes"
-                    + " and cache flushes go to the host device through SG_IO");
+                    + " and cache flushes go to the device as SCSI commands (SG_IO)");
         }
         if (sourceKind == SourceKind.VHOSTUSER) {
             return Optional.of("vhost-user: served by another process, outside QEMU's block layer");
