@@ -7,6 +7,7 @@ import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.SourceKind;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Computes one recommended setting per writable disk (design.md, "The advisor"), so that rules
@@ -27,12 +28,11 @@ public final class Advisor {
             return Optional.empty();
         }
         boolean flushing = guest.flushes() == Flushes.YES;
-        if (disk.sourceKind() == SourceKind.VHOSTVDPA) {
-            // libvirt src/qemu/qemu_validate.c qemuValidateDomainDeviceDefDisk accepts only these
-            // two for type='vhostvdpa', and QEMU block/blkio.c needs cache.direct=on for it.
+        if (directOnly(disk).isPresent()) {
+            // No other mode starts (CacheModeRefusedRule), whatever the policy or scratch status.
             CacheMode.Preset only = flushing ? CacheMode.Preset.NONE : CacheMode.Preset.DIRECTSYNC;
-            String reason = "a vhost-vdpa disk accepts only cache='none' or 'directsync', and the"
-                    + " guest " + (flushing ? "flushes" : "may not flush");
+            String reason = "this kind of disk takes only cache='none' or 'directsync', and the guest "
+                    + (flushing ? "flushes" : "may not flush");
             return Optional.of(new Recommendation(only, null, reason));
         }
         boolean directWorks = directIoWorks(disk, host);
@@ -62,6 +62,23 @@ public final class Advisor {
         boolean direct = cache.explicitMode().direct();
         String io = disk.io().filter("native"::equals).isPresent() && !direct ? "threads" : null;
         return Optional.of(new Recommendation(cache, io, reason));
+    }
+
+    /** The QEMU drivers on libblkio that refuse to open without O_DIRECT (block/blkio.c). */
+    private static final Set<String> BLKIO_DIRECT_ONLY =
+            Set.of("virtio-blk-vhost-vdpa", "virtio-blk-vhost-user", "nvme-io_uring");
+
+    /**
+     * The QEMU block driver of a disk that takes only an O_DIRECT mode (none or directsync), or
+     * empty. libvirt src/qemu/qemu_validate.c qemuValidateDomainDeviceDefDisk accepts only those
+     * two modes for type='vhostvdpa'; QEMU block/blkio.c (blkio_virtio_blk_common_open,
+     * blkio_nvme_io_uring) refuses to open these drivers without cache.direct=on.
+     */
+    public static Optional<String> directOnly(Disk disk) {
+        if (disk.sourceKind() == SourceKind.VHOSTVDPA) {
+            return Optional.of("virtio-blk-vhost-vdpa");
+        }
+        return disk.protocol().filter(BLKIO_DIRECT_ONLY::contains);
     }
 
     /** Whether cache advice applies to a disk at all; the rules use the same test for their exemptions. */

@@ -1,5 +1,6 @@
 package dev.virtlint.rules;
 
+import dev.virtlint.advise.Advisor;
 import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Located;
@@ -29,11 +30,12 @@ public final class CacheModeRefusedRule implements Rule {
      * cache rules leave such a disk to this one ({@link DiskCheck#writable()}).
      */
     static Optional<String> refusal(Disk disk) {
-        if (disk.sourceKind() != SourceKind.VHOSTVDPA || unreadableMode(disk)) {
+        Optional<String> driver = Advisor.directOnly(disk);
+        if (driver.isEmpty() || unreadableMode(disk)) {
             return Optional.empty();
         }
         CacheMode mode = disk.cache();
-        if (disk.origin() == Origin.XML) {
+        if (disk.origin() == Origin.XML && disk.sourceKind() == SourceKind.VHOSTVDPA) {
             // libvirt src/qemu/qemu_validate.c qemuValidateDomainDeviceDefDisk: for
             // VIR_STORAGE_TYPE_VHOST_VDPA any cachemode but DIRECTSYNC and DISABLE (none) is an
             // error, the default (no mode) included.
@@ -49,16 +51,17 @@ public final class CacheModeRefusedRule implements Rule {
             return Optional.of(what + ", but libvirt refuses it: disk type 'vhostvdpa' requires"
                     + " cache mode 'directsync' or 'none', so the domain does not start");
         }
-        // QEMU block/blkio.c blkio_virtio_blk_common_open: the virtio-blk-vhost-vdpa driver fails
-        // to open without BDRV_O_NOCACHE, that is without cache.direct=on.
+        // QEMU block/blkio.c blkio_virtio_blk_common_open and blkio_nvme_io_uring: these
+        // drivers fail to open without BDRV_O_NOCACHE, that is without cache.direct=on.
         if (mode.direct()) {
             return Optional.empty();
         }
-        String setting = mode.preset().isPresent() ? "cache=" + mode.modeName()
-                : "cache.direct=off";
+        // Named as written: a cache= mode, else the switch itself (-blockdev has no modes).
+        String setting = disk.setting(Setting.CACHE).map(l -> "cache=" + l.value().trim())
+                .orElse("cache.direct=off");
         String what = mode.explicit() ? "uses " + setting
                 : "gives no cache mode (cache.direct=off by default)";
-        return Optional.of(what + ", but QEMU's virtio-blk-vhost-vdpa driver refuses it"
+        return Optional.of(what + ", but QEMU's " + driver.get() + " driver refuses it"
                 + " ('cache.direct=off is not supported'), so QEMU does not start");
     }
 

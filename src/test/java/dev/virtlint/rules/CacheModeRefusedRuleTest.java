@@ -65,6 +65,20 @@ class CacheModeRefusedRuleTest {
     }
 
     @Test
+    void qemuRefusesTheOtherLibblkioDriversThatNeedODirect() {
+        String blockdev = "qemu-system-x86_64 -blockdev '{\"driver\":\"%s\",\"path\":\"%s\","
+                + "\"node-name\":\"b0\"%s}' -device virtio-blk-pci,drive=b0,id=disk0\n";
+        assertThat(lint("u.args", String.format(blockdev, "virtio-blk-vhost-user", "/run/vhost.sock", "")))
+                .extracting(Finding::message).singleElement().asString()
+                .contains("QEMU's virtio-blk-vhost-user driver refuses it");
+        assertThat(lint("n.args", String.format(blockdev, "nvme-io_uring", "/dev/ng0n1",
+                ",\"cache\":{\"direct\":false}"))).extracting(Finding::message).singleElement().asString()
+                .contains("uses cache.direct=off", "QEMU's nvme-io_uring driver refuses it");
+        assertThat(lint("i.args", String.format(blockdev, "io_uring", "/vm/a.img", "")))
+                .noneMatch(f -> f.rule().equals("cache-mode-refused"));
+    }
+
+    @Test
     void otherDisksAreNotThisRulesBusiness() {
         String file = "<domain type='kvm'><name>f</name><devices><disk type='file' device='disk'>"
                 + "<driver name='qemu' type='raw' cache='writeback'/><source file='/vm/a.img'/>"
