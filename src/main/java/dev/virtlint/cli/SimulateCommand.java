@@ -228,8 +228,10 @@ final class SimulateCommand implements Callable<Integer> {
         for (DiskCheck c : checks) {
             if (c.disk().target().equals(target)) {
                 if (!c.writable()) {
-                    throw usage("disk " + target + " of " + file + " is read-only or not a disk QEMU writes through"
-                            + " its block layer; nothing to simulate");
+                    String why = c.disk().noCacheAdvice()
+                            .orElse("libvirt or QEMU refuses its cache setting, see cache-mode-refused");
+                    throw usage("disk " + target + " of " + file + " gets no cache advice (" + why
+                            + "); nothing to simulate");
                 }
                 return new Located(c, outcome.file().domain(), settings);
             }

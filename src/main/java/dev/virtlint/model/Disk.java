@@ -105,8 +105,30 @@ public final class Disk {
         return Optional.ofNullable(bus);
     }
 
+    /**
+     * Whether nothing is written to the disk: the file says so ({@code <readonly/>},
+     * {@code readonly=on}, {@code "read-only":true}), or the disk is a CD-ROM, which libvirt and
+     * QEMU open read-only whether or not the file says so (see {@link #readonlyBy()}).
+     */
     public boolean readonly() {
-        return readonly;
+        return readonlyBy().isPresent();
+    }
+
+    /**
+     * Why the disk is read-only: {@code "stated"} when the file says so, {@code "cdrom"} when only
+     * the device makes it so; empty for a writable disk. A CD-ROM is read-only in libvirt whatever
+     * the XML says (src/conf/domain_postparse.c virDomainDiskDefPostParse forces
+     * {@code src->readonly} for device='cdrom', and libvirt then passes {@code "read-only":true}),
+     * and in QEMU for {@code media=cdrom} and {@code -cdrom} (blockdev.c drive_new sets
+     * {@code read_only} for MEDIA_CDROM; vl.c passes {@code -cdrom} as a {@code media=cdrom}
+     * drive) and for ide-cd and scsi-cd devices (hw/ide/ide-dev.c ide_dev_initfn and
+     * hw/scsi/scsi-disk.c scsi_realize attach the drive read-only).
+     */
+    public Optional<String> readonlyBy() {
+        if (readonly) {
+            return Optional.of("stated");
+        }
+        return device == DiskDevice.CDROM ? Optional.of("cdrom") : Optional.empty();
     }
 
     public boolean shareable() {
@@ -158,6 +180,59 @@ public final class Disk {
     /** A CD-ROM or floppy with no medium: nothing is written to it. */
     public boolean isEmptyRemovable() {
         return (device == DiskDevice.CDROM || device == DiskDevice.FLOPPY) && source == null;
+    }
+
+    /**
+     * Why the disk gets no cache advice (no cache mode changes what its data is exposed to), or
+     * empty when it gets advice. Every rule about cache modes asks this one question, so that they
+     * agree on which disks are exempt.
+     */
+    public Optional<String> noCacheAdvice() {
+        if (readonlyBy().filter("cdrom"::equals).isPresent()) {
+            return Optional.of(source == null ? "an empty CD-ROM drive"
+                    : "a CD-ROM, which libvirt and QEMU open read-only");
+        }
+        if (readonly()) {
+            return Optional.of("read-only");
+        }
+        if (isEmptyRemovable()) {
+            return Optional.of("an empty floppy drive");
+        }
+        if (lunPassthrough()) {
+            // libvirt src/qemu/qemu_command.c qemuBuildDiskDeviceProps sets no write-cache on a lun
+            // (scsi-block, to which no caching setting applies); QEMU hw/scsi/scsi-disk.c
+            // scsi_block_is_passthrough and scsi_block_do_sgio send reads, writes and
+            // SYNCHRONIZE CACHE to the device through SG_IO, past the host page cache, and
+            // cache.no-flush does not stop a passed-through SYNCHRONIZE CACHE.
+            return Optional.of("SCSI passthrough (device='lun', QEMU scsi-block): reads, writes"
+                    + " and cache flushes go to the device as SCSI commands (SG_IO)");
+        }
+        if (sourceKind == SourceKind.VHOSTUSER) {
+            return Optional.of("vhost-user: served by another process, outside QEMU's block layer");
+        }
+        if (sourceKind == SourceKind.DIR) {
+            // QEMU block/vvfat.c builds the FAT image from the directory's files and, when
+            // writable, keeps guest writes in a temporary qcow write target (enable_write_target)
+            // that it opens with cache.no-flush=on whatever the disk's mode (vvfat_qcow_options),
+            // and commits to the files itself: no cache mode makes those writes durable.
+            return Optional.of("a host directory shown as a virtual FAT disk (vvfat): it has no"
+                    + " image file of its own and no cache mode makes its writes durable");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A {@code device='lun'} disk that QEMU drives as scsi-block or scsi-generic. On the virtio bus
+     * a lun is a virtio-blk device whose ordinary reads and writes go through the block layer.
+     * libvirt picks the bus from the target name when none is given
+     * (src/conf/domain_postparse.c virDomainDiskDefPostParse: vd* is virtio).
+     */
+    private boolean lunPassthrough() {
+        if (device != DiskDevice.LUN) {
+            return false;
+        }
+        String effectiveBus = bus != null ? bus : target.startsWith("vd") ? "virtio" : "scsi";
+        return !effectiveBus.equals("virtio");
     }
 
     @Override

@@ -264,7 +264,10 @@ public final class DriveParser {
             cache = applyWriteCache(b, cache, device);
         }
         b.device(kind).bus(bus).cache(cache);
-        b.at(Setting.BUS, drive.located("if"));
+        if (!shorthands.contains(drive)) {
+            // -cdrom FILE and friends imply their interface: no text in the file holds it.
+            b.at(Setting.BUS, drive.located("if"));
+        }
 
         String target = device != null ? device.value("id").orElse(null) : null;
         Located targetAt = device != null ? device.located("id") : null;

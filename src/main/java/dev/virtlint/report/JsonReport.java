@@ -105,6 +105,8 @@ public final class JsonReport {
         m.put("bus", d.bus().orElse(null));
         m.put("format", d.format().orElse(null));
         m.put("readonly", d.readonly());
+        m.put("readonlyBy", d.readonlyBy().orElse(null));
+        m.put("noCacheAdvice", d.noCacheAdvice().orElse(null));
         m.put("shareable", d.shareable());
         m.put("transient", d.isTransient());
         CacheMode c = d.cache();

@@ -10,6 +10,7 @@ import java.util.Optional;
 public final class Catalogue {
 
     private static final List<Rule> RULES = List.of(
+            new CacheModeRefusedRule(),
             DeclarativeRule.builtIn("detect-zeroes-unmap-without-discard"),
             new DirectIoUnsupportedFsRule(),
             new DoubleCachingRule(),

@@ -29,11 +29,13 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
                         Optional<Recommendation> advice, String domain, Supplier<DiskView> view) {
 
     /**
-     * Whether cache advice applies: read-only disks and empty removable media are exempt, and so are
-     * vhost-user disks, whose I/O does not pass through QEMU's block layer.
+     * Whether the cache rules apply: not to disks that get no cache advice
+     * ({@link Disk#noCacheAdvice()}: read-only disks and CD-ROMs, empty drives, SCSI passthrough,
+     * vhost-user, vvfat), nor to disks whose cache setting libvirt or QEMU refuses, which
+     * cache-mode-refused reports alone.
      */
     public boolean writable() {
-        return Advisor.advisable(disk);
+        return Advisor.advisable(disk) && CacheModeRefusedRule.refusal(disk).isEmpty();
     }
 
     /** The first of the given settings that the disk has in its source, else the disk itself. */

@@ -263,6 +263,18 @@ class LintCommandTest {
     }
 
     @Test
+    void jsonSaysWhyADiskIsReadOnlyAndWhyItGetsNoCacheAdvice() {
+        Cli.Run cd = run("lint", "--format", "json", "--drive", "file=/iso/install.iso,media=cdrom,cache=unsafe");
+        assertThat(cd.exit()).isEqualTo(ExitCode.OK);
+        assertThat(cd.out()).contains("\"readonly\": true", "\"readonlyBy\": \"cdrom\"",
+                "\"noCacheAdvice\": \"a CD-ROM, which libvirt and QEMU open read-only\"", "\"findings\": []");
+        Cli.Run stated = run("lint", "--format", "json", "--drive", "file=/vm/base.img,if=virtio,readonly=on");
+        assertThat(stated.out()).contains("\"readonly\": true", "\"readonlyBy\": \"stated\"");
+        Cli.Run writable = run("lint", "--format", "json", "--drive", "file=/vm/a.img,if=virtio,cache=none");
+        assertThat(writable.out()).contains("\"readonly\": false", "\"readonlyBy\": null", "\"noCacheAdvice\": null");
+    }
+
+    @Test
     void driveWithoutCacheIsImplicitWriteback() {
         Cli.Run r = run("lint", "--format", "json", "--drive", "file=/vm/a.img,if=virtio");
         assertThat(r.out()).contains("\"mode\": \"writeback\"", "\"explicit\": false");

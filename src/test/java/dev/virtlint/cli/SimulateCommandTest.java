@@ -73,6 +73,16 @@ class SimulateCommandTest {
     }
 
     @Test
+    void aDiskWithoutCacheAdviceIsNotSimulatedAndTheReasonIsGiven() throws IOException {
+        Path p = dir.resolve("iso.xml");
+        Files.writeString(p, TWO_DISKS.replace("      <readonly/>\n", ""));
+        Cli.Run r = run("simulate", p + ":sda");
+        assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("disk sda of " + p + " gets no cache advice"
+                + " (a CD-ROM, which libvirt and QEMU open read-only); nothing to simulate");
+    }
+
+    @Test
     void jsonGivesOnePredictionPerModeAndRepeatsByteForByte() throws IOException {
         Cli.Run r = run("simulate", "--format", "json", file() + ":vdb");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -103,7 +113,7 @@ class SimulateCommandTest {
         Cli.Run several = run("simulate", f);
         assertThat(several.exit()).isEqualTo(2);
         assertThat(several.err()).contains("several writable disks").contains("vda, vdb");
-        assertThat(run("simulate", f + ":sda").err()).contains("disk sda of " + f + " is read-only");
+        assertThat(run("simulate", f + ":sda").err()).contains("disk sda of " + f + " gets no cache advice (read-only)");
         assertThat(run("simulate", f + ":vdz").err()).contains("has no disk vdz; writable disks: vda, vdb");
         assertThat(run("simulate", "--workload", "oltp").err()).contains("unknown workload 'oltp'");
         assertThat(run("simulate", "--format", "vmdk").exit()).isEqualTo(2);

@@ -89,6 +89,37 @@ class DomainParserTest {
     }
 
     @Test
+    void aCdromIsReadOnlyWithoutReadonlyAndOnlySomeLunsArePassthrough() throws ParseException {
+        Domain d = parse("""
+                <domain type='kvm'><name>m</name><devices>
+                  <disk type='file' device='cdrom'><source file='/iso/a.iso'/><target dev='sda' bus='sata'/></disk>
+                  <disk type='file' device='cdrom'><target dev='sdb' bus='sata'/></disk>
+                  <disk type='file' device='disk'><source file='/vm/b.img'/><target dev='vda'/><readonly/></disk>
+                  <disk type='block' device='lun'><source dev='/dev/sdc'/><target dev='sdc' bus='scsi'/></disk>
+                  <disk type='block' device='lun'><source dev='/dev/sdd'/><target dev='sdd'/></disk>
+                  <disk type='block' device='lun'><source dev='/dev/sde'/><target dev='vdb' bus='virtio'/></disk>
+                  <disk type='block' device='lun'><source dev='/dev/sdf'/><target dev='vdc'/></disk>
+                  <disk type='dir' device='disk'><driver name='qemu' type='fat'/><source dir='/srv/x'/>
+                    <target dev='vdd' bus='virtio'/></disk>
+                  <disk type='file' device='disk'><source file='/vm/c.img'/><target dev='vde' bus='virtio'/></disk>
+                </devices></domain>
+                """).domain();
+        List<Disk> disks = d.disks();
+        assertThat(disks.get(0).readonlyBy()).contains("cdrom");
+        assertThat(disks.get(0).noCacheAdvice()).contains("a CD-ROM, which libvirt and QEMU open read-only");
+        assertThat(disks.get(1).noCacheAdvice()).contains("an empty CD-ROM drive");
+        assertThat(disks.get(2).readonlyBy()).contains("stated");
+        assertThat(disks.get(2).noCacheAdvice()).contains("read-only");
+        assertThat(disks.get(3).noCacheAdvice()).hasValueSatisfying(r -> assertThat(r).contains("SG_IO"));
+        assertThat(disks.get(4).noCacheAdvice()).as("sd* without a bus is scsi").isPresent();
+        assertThat(disks.get(5).noCacheAdvice()).as("a lun on virtio-blk").isEmpty();
+        assertThat(disks.get(6).noCacheAdvice()).as("vd* without a bus is virtio").isEmpty();
+        assertThat(disks.get(7).noCacheAdvice()).hasValueSatisfying(r -> assertThat(r).contains("vvfat"));
+        assertThat(disks.get(8).readonlyBy()).isEmpty();
+        assertThat(disks.get(8).noCacheAdvice()).isEmpty();
+    }
+
+    @Test
     void readsTheDomainAndItsDisks() throws ParseException {
         Domain d = parse(DOMAIN).domain();
         assertThat(d.name()).isEqualTo("db01");

@@ -49,6 +49,44 @@ class DriveParserTest {
     }
 
     @Test
+    void cdromsAreReadOnlyWhateverTheOptionsSay() throws ParseException {
+        assertThat(drive("file=/iso/a.iso,media=cdrom,cache=unsafe").readonlyBy()).contains("cdrom");
+        List<Disk> disks = argv("qemu-system-x86_64 -cdrom /iso/b.iso"
+                + " -drive file=/iso/c.iso,if=none,id=c,cache=writeback -device scsi-cd,drive=c,id=cd1"
+                + " -drive file=/iso/d.iso,if=none,id=d -device ide-cd,drive=d,id=cd2"
+                + " -blockdev driver=file,node-name=e,filename=/iso/e.iso -device ide-cd,drive=e,id=cd3");
+        assertThat(disks).hasSize(4).allSatisfy(d -> {
+            assertThat(d.device()).isEqualTo(DiskDevice.CDROM);
+            assertThat(d.readonly()).isTrue();
+            assertThat(d.readonlyBy()).contains("cdrom");
+            assertThat(d.noCacheAdvice()).contains("a CD-ROM, which libvirt and QEMU open read-only");
+        });
+        assertThat(drive("file=/vm/base.img,if=virtio,readonly=on").readonlyBy()).contains("stated");
+        Disk writable = drive("file=/vm/a.img,if=virtio");
+        assertThat(writable.readonly()).isFalse();
+        assertThat(writable.readonlyBy()).isEmpty();
+        assertThat(writable.noCacheAdvice()).isEmpty();
+    }
+
+    @Test
+    void scsiBlockAndScsiGenericArePassthroughButVirtioBlkIsNot() throws ParseException {
+        List<Disk> disks = argv("qemu-system-x86_64 -drive file=/dev/sdb,if=none,id=l0,cache=unsafe"
+                + " -device scsi-block,drive=l0,id=lun0 -drive file=/dev/sg2,if=none,id=l1"
+                + " -device scsi-generic,drive=l1,id=lun1 -drive file=/dev/sdc,if=none,id=h"
+                + " -device virtio-blk-pci,drive=h,id=disk0");
+        assertThat(disks.get(0).noCacheAdvice()).hasValueSatisfying(r -> assertThat(r).contains("SG_IO"));
+        assertThat(disks.get(1).noCacheAdvice()).hasValueSatisfying(r -> assertThat(r).contains("SG_IO"));
+        assertThat(disks.get(2).noCacheAdvice()).isEmpty();
+    }
+
+    @Test
+    void theCdromShorthandRecordsNoBusPositionItDoesNotHave() throws ParseException {
+        Disk d = argv("qemu-system-x86_64 -cdrom /iso/b.iso").get(0);
+        assertThat(d.bus()).contains("ide");
+        assertThat(d.setting(Setting.BUS)).isEmpty();
+    }
+
+    @Test
     void noCacheOptionMeansTheImplicitWritebackDefault() {
         Disk d = drive("file=/vm.img,if=virtio");
         assertThat(d.cache()).isEqualTo(CacheMode.DEFAULT);

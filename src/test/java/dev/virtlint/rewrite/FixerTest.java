@@ -45,6 +45,45 @@ class FixerTest {
                 + "  <devices/>\n  <qemu:commandline>\n" + args + "  </qemu:commandline>\n</domain>\n";
     }
 
+    private static String vdpaDomain(String os, String driver) {
+        return "<domain type='kvm'>\n  <name>v</name>\n" + os + "  <devices>\n"
+                + "    <disk type='vhostvdpa' device='disk'>\n      " + driver + "\n"
+                + "      <source dev='/dev/vhost-vdpa-0'/>\n      <target dev='vda' bus='virtio'/>\n"
+                + "    </disk>\n  </devices>\n</domain>\n";
+    }
+
+    @Test
+    void aVhostVdpaDiskIsFixedToAModeLibvirtAcceptsWhateverThePolicy() {
+        String before = vdpaDomain(OS, "<driver name='qemu' type='raw' cache='writeback'/>");
+        assertThat(plan("v.xml", before).text()).isEqualTo(before.replace("cache='writeback'", "cache='none'"));
+        // The libguestfs school would pick writeback for a flushing guest; libvirt refuses it here.
+        ParsedFile file = load("v.xml", before);
+        Linter.Settings allow = new Linter.Settings(java.util.Set.of(), java.util.Set.of(),
+                dev.virtlint.advise.Advisor.Policy.ALLOW, dev.virtlint.facts.HostFacts.defaults());
+        List<Finding> findings = Linter.lint(file, allow, false);
+        assertThat(findings).extracting(Finding::rule).containsExactly("cache-mode-refused");
+        assertThat(Fixer.plan(file, findings).text()).contains("cache='none'");
+
+        String flushless = OS.replace("http://redhat.com/rhel/9.4", "http://centos.org/centos/5.5");
+        String noMode = vdpaDomain(flushless, "<driver name='qemu' type='raw'/>");
+        assertThat(plan("v.xml", noMode).text())
+                .isEqualTo(noMode.replace("type='raw'/>", "type='raw' cache='directsync'/>"));
+    }
+
+    @Test
+    void cdromsWithoutReadonlyAreNeverRewritten() {
+        String before = "<domain type='kvm'>\n  <name>c</name>\n" + OS + "  <devices>\n"
+                + "    <disk type='file' device='cdrom'>\n      <driver name='qemu' type='raw' cache='unsafe'/>\n"
+                + "      <source file='/iso/a.iso'/>\n      <target dev='sda' bus='sata'/>\n    </disk>\n"
+                + "    <disk type='file' device='cdrom'>\n      <source file='/iso/b.iso'/>\n"
+                + "      <target dev='sdb' bus='sata'/>\n    </disk>\n  </devices>\n</domain>\n";
+        Fixer.Plan plan = plan("c.xml", before);
+        assertThat(plan.text()).isEqualTo(before);
+        assertThat(plan.fixed()).isEmpty();
+        String args = "qemu-system-x86_64 -drive file=/iso/a.iso,media=cdrom,cache=unsafe -cdrom /iso/b.iso\n";
+        assertThat(plan("c.args", args).text()).isEqualTo(args);
+    }
+
     @Test
     void qemuArgValueIsChangedInPlaceKeepingEntitiesAndDoubledCommas() {
         String before = qemuDomain("""
