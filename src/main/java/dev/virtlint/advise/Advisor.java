@@ -31,6 +31,7 @@ public final class Advisor {
         }
         boolean flushing = guest.flushes() == Flushes.YES;
         boolean directWorks = directIoWorks(disk, host);
+        Optional<NetworkDriver> network = NetworkDriver.of(disk);
         CacheMode.Preset cache;
         String reason;
         Optional<CacheMode.Preset> current = disk.cache().preset();
@@ -38,8 +39,14 @@ public final class Advisor {
             cache = current.get();
             reason = "the disk is declared scratch, so losing its data is acceptable";
         } else if (disk.shareable()) {
+            // For rbd this is librbd's cache instead: it is per client, so a shared image needs it
+            // off (Ceph doc/rbd/rbd-config-ref.rst: no coherency between clients, GFS or OCFS on
+            // rbd does not work with caching enabled).
             cache = flushing ? CacheMode.Preset.NONE : CacheMode.Preset.DIRECTSYNC;
             reason = "a shareable disk must bypass the host page cache so that every guest sees the same data";
+        } else if (network.isPresent()) {
+            cache = flushing ? CacheMode.Preset.WRITEBACK : CacheMode.Preset.WRITETHROUGH;
+            reason = networkReason(network.get(), flushing);
         } else if (flushing && directWorks) {
             cache = policy == Policy.ALLOW ? CacheMode.Preset.WRITEBACK : CacheMode.Preset.NONE;
             reason = policy == Policy.ALLOW ? "the guest flushes and the policy allows the host page cache"
@@ -59,9 +66,36 @@ public final class Advisor {
         return Optional.of(new Recommendation(cache, io, reason));
     }
 
-    /** Whether cache advice applies to a disk at all; the rules use the same test for their exemptions. */
+    /**
+     * Network disks never go through the host page cache, so the advice is about the write cache the
+     * guest sees: writeback when the guest flushes (for rbd it also keeps librbd's cache on, which
+     * cache='none' turns off; Ceph doc/rbd/qemu-rbd.rst recommends cache=writeback and
+     * doc/rbd/rbd-openstack.rst sets Nova's disk_cachemodes="network=writeback"), writethrough
+     * when it may not: QEMU then makes every write FUA or follows it with a flush, which reaches
+     * the server. For rbd a guest that never flushes would also be safe with writeback while
+     * librbd's rbd_cache_writethrough_until_flush keeps its default (true), but that is the host's
+     * Ceph configuration, which the file does not show, and one flush from the guest ends it.
+     */
+    private static String networkReason(NetworkDriver driver, boolean flushing) {
+        if (driver == NetworkDriver.RBD) {
+            return flushing ? "the guest flushes, and writeback keeps librbd's cache on and passes the flushes"
+                    + " to the OSDs, as Ceph recommends"
+                    : "the guest may not flush, so QEMU must flush librbd after every write; writeback would be"
+                    + " safe only while Ceph's rbd_cache_writethrough_until_flush holds and the guest never flushes";
+        }
+        return flushing ? "the guest flushes, and a " + driver.id() + " disk has no host page cache for cache"
+                + " none to bypass (cache.direct " + driver.direct() + ")"
+                : "the guest may not flush, so every write must reach the " + driver.id() + " server before it"
+                + " completes; a " + driver.id() + " disk has no host page cache for directsync to bypass";
+    }
+
+    /**
+     * Whether cache advice applies to a disk at all; the rules use the same test for their exemptions.
+     * A read-only network driver (curl: http, https, ftp, ftps, tftp) never writes.
+     */
     public static boolean advisable(Disk disk) {
-        return !disk.readonly() && !disk.isEmptyRemovable() && disk.sourceKind() != SourceKind.VHOSTUSER;
+        return !disk.readonly() && !disk.isEmptyRemovable() && disk.sourceKind() != SourceKind.VHOSTUSER
+                && NetworkDriver.of(disk).map(NetworkDriver::writable).orElse(true);
     }
 
     /** O_DIRECT works unless the source is a host path on a filesystem that refuses it or may refuse it. */

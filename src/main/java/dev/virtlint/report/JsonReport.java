@@ -5,6 +5,7 @@ import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Position;
+import dev.virtlint.rules.Evidences;
 import dev.virtlint.rules.Finding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -118,6 +119,8 @@ public final class JsonReport {
         m.put("io", d.io().orElse(null));
         m.put("discard", d.discard().orElse(null));
         m.put("detectZeroes", d.detectZeroes().orElse(null));
+        // Why this disk's findings have "evidence": null, or null when they have figures.
+        m.put("evidenceOmitted", Evidences.omitted(d).orElse(null));
         Position p = f.source().start(d.span());
         m.put("line", p.line());
         m.put("column", p.column());

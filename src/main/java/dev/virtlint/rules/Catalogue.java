@@ -17,6 +17,7 @@ public final class Catalogue {
             new HostCacheOnShareableDiskRule(),
             new ImplicitCacheModeRule(),
             new NativeAioWithoutDirectIoRule(),
+            new RbdCacheDisabledRule(),
             new SuppressionWithoutReasonRule(),
             new UnsafeCachePersistentDiskRule(),
             new UnusedSuppressionRule(),

@@ -82,7 +82,7 @@ class FixSamplesTest {
         Set<String> fixable = Catalogue.rules().stream().map(r -> r.id())
                 .filter(id -> !id.contains("suppression"))
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(fixable).hasSize(9);
+        assertThat(fixable).hasSize(10);
         assertThat(withPairs).containsAll(fixable);
     }
 
