@@ -76,7 +76,9 @@ public enum NetworkDriver {
     /**
      * libcurl: read-only. {@code curl_open} calls {@code bdrv_apply_auto_read_only} with "curl
      * driver does not support writes" (block/curl.c), and the driver has no write or flush, so
-     * nothing here is ever written and cache advice does not apply.
+     * nothing here is ever written and cache advice does not apply. (libvirt passes
+     * {@code "read-only":false} for a curl disk without {@code <readonly/>}, which QEMU then refuses
+     * to open; virtlint does not report that yet.)
      */
     CURL(Set.of("http", "https", "ftp", "ftps", "tftp"), false,
             "changes nothing (block/curl.c is read-only)", "nothing is written"),
@@ -127,6 +129,23 @@ public enum NetworkDriver {
     /** What a guest flush becomes with this driver (unless cache.no-flush stops it in QEMU). */
     public String flush() {
         return flush;
+    }
+
+    /**
+     * The data cache the driver keeps in each QEMU process while cache.direct is off, or empty
+     * when it keeps none (then guests sharing the disk cannot see different data through QEMU).
+     * rbd: librbd's cache is per client, with no coherency between clients (Ceph
+     * doc/rbd/rbd-config-ref.rst). gluster: libgfapi loads Gluster's client-side translators,
+     * write-behind among them (QEMU block/gluster.c {@code qemu_gluster_open} sets its
+     * resync-failed-syncs-after-fsync option). iSCSI, NBD, NFS (without libnfs' page-cache-size,
+     * which libvirt does not set) and ssh keep no data in QEMU.
+     */
+    public Optional<String> clientCache() {
+        return switch (this) {
+            case RBD -> Optional.of("librbd's per-client cache");
+            case GLUSTER -> Optional.of("libgfapi's per-client caches (Gluster's write-behind translator)");
+            default -> Optional.empty();
+        };
     }
 
     /** The protocol name for messages: {@code rbd}, {@code iscsi}. */

@@ -44,7 +44,47 @@ class NetworkDiskTableTest {
         return tests.stream();
     }
 
-    private static void check(String protocol, String mode, String flushes) {
+    /**
+     * Shareable network disks: only a driver that keeps data in QEMU (librbd's cache, libgfapi's
+     * client-side translators) lets the guests see different data; the advice is the shareable
+     * one, none for a guest that flushes.
+     */
+    @TestFactory
+    Stream<DynamicTest> shareableDisksOfEveryDriver() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String protocol : PROTOCOLS) {
+            for (String mode : MODES) {
+                tests.add(DynamicTest.dynamicTest(protocol + " / " + (mode.isEmpty() ? "no mode" : mode)
+                        + " / shareable", () -> checkShareable(protocol, mode)));
+            }
+        }
+        return tests.stream();
+    }
+
+    private static void checkShareable(String protocol, String mode) {
+        List<Finding> findings = lint(protocol, mode, "yes", "<shareable/>");
+        Set<String> actual = new TreeSet<>();
+        for (Finding f : findings) {
+            actual.add(f.rule() + ":" + f.severity().id());
+            assertThat(f.recommended().cache().id()).as("recommendation").isEqualTo("none");
+        }
+        Set<String> expected = new TreeSet<>();
+        boolean clientCache = protocol.equals("rbd") || protocol.equals("gluster");
+        if (!protocol.equals("http")) {
+            if (clientCache && Set.of("writeback", "writethrough", "unsafe").contains(mode)) {
+                expected.add("host-cache-on-shareable-disk:error");
+            }
+            if (mode.equals("unsafe")) {
+                expected.add("unsafe-cache-persistent-disk:error");
+            }
+            if (Set.of("writethrough", "directsync").contains(mode)) {
+                expected.add("writethrough-on-flushing-guest:warning");
+            }
+        }
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    private static List<Finding> lint(String protocol, String mode, String flushes, String extra) {
         String cache = mode.isEmpty() ? "" : " cache='" + mode + "'";
         String xml = """
                 <domain type='kvm'>
@@ -61,13 +101,18 @@ class NetworkDiskTableTest {
                         <host name='storage.example.net'/>
                       </source>
                       <target dev='vda' bus='virtio'/>
+                      %s
                     </disk>
                   </devices>
                 </domain>
-                """.formatted(flushes, cache, protocol);
+                """.formatted(flushes, cache, protocol, extra);
         var loaded = Loader.load(new Input("net.xml", null, Input.Kind.XML, xml.getBytes(StandardCharsets.UTF_8)));
-        List<Finding> findings = Linter.lint(loaded.file(),
+        return Linter.lint(loaded.file(),
                 new Linter.Settings(Set.of(), Set.of(), Advisor.Policy.AVOID, new HostFacts(null, List.of())));
+    }
+
+    private static void check(String protocol, String mode, String flushes) {
+        List<Finding> findings = lint(protocol, mode, flushes, "");
         Set<String> actual = new TreeSet<>();
         for (Finding f : findings) {
             actual.add(f.rule() + ":" + f.severity().id());
