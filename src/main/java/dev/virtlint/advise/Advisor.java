@@ -67,34 +67,40 @@ public final class Advisor {
     }
 
     /**
-     * Network disks never go through the host page cache, so the advice is about the write cache the
-     * guest sees: writeback when the guest flushes (for rbd it also keeps librbd's cache on, which
-     * cache='none' turns off; Ceph doc/rbd/qemu-rbd.rst recommends cache=writeback and
+     * Network disks never go through the host page cache, so the advice is about the write cache
+     * the guest sees: writeback when the guest flushes (for rbd it also keeps librbd's cache on,
+     * which cache='none' turns off; Ceph doc/rbd/qemu-rbd.rst recommends cache=writeback and
      * doc/rbd/rbd-openstack.rst sets Nova's disk_cachemodes="network=writeback"), writethrough
      * when it may not: QEMU then makes every write FUA or follows it with a flush, which reaches
      * the server. For rbd a guest that never flushes would also be safe with writeback while
-     * librbd's rbd_cache_writethrough_until_flush keeps its default (true), but that is the host's
-     * Ceph configuration, which the file does not show, and one flush from the guest ends it.
+     * librbd's rbd_cache_writethrough_until_flush keeps its default (true), but that is the
+     * host's Ceph configuration, which the file does not show, and one flush from the guest
+     * ends it.
      */
     private static String networkReason(NetworkDriver driver, boolean flushing) {
         if (driver == NetworkDriver.RBD) {
-            return flushing ? "the guest flushes, and writeback keeps librbd's cache on and passes the flushes"
-                    + " to the OSDs, as Ceph recommends"
-                    : "the guest may not flush, so QEMU must flush librbd after every write; writeback would be"
-                    + " safe only while Ceph's rbd_cache_writethrough_until_flush holds and the guest never flushes";
+            return flushing
+                    ? "the guest flushes, and writeback keeps librbd's cache on and passes the"
+                    + " flushes to the OSDs, as Ceph recommends"
+                    : "the guest may not flush, so QEMU must flush librbd after every write;"
+                    + " writeback would be safe only while Ceph's"
+                    + " rbd_cache_writethrough_until_flush holds and the guest never flushes";
         }
-        return flushing ? "the guest flushes, and a " + driver.id() + " disk has no host page cache for cache"
-                + " none to bypass (cache.direct " + driver.direct() + ")"
-                : "the guest may not flush, so every write must reach the " + driver.id() + " server before it"
-                + " completes; a " + driver.id() + " disk has no host page cache for directsync to bypass";
+        String kind = "a " + driver.id() + " disk has no host page cache for ";
+        return flushing
+                ? "the guest flushes, and " + kind + "cache none to bypass (cache.direct "
+                + driver.direct() + ")"
+                : "the guest may not flush, so every write must reach the server before it"
+                + " completes; " + kind + "directsync to bypass";
     }
 
     /**
-     * Whether cache advice applies to a disk at all; the rules use the same test for their exemptions.
-     * A read-only network driver (curl: http, https, ftp, ftps, tftp) never writes.
+     * Whether cache advice applies to a disk at all; the rules use the same test for their
+     * exemptions. A read-only network driver (curl: http, https, ftp, ftps, tftp) never writes.
      */
     public static boolean advisable(Disk disk) {
-        return !disk.readonly() && !disk.isEmptyRemovable() && disk.sourceKind() != SourceKind.VHOSTUSER
+        return !disk.readonly() && !disk.isEmptyRemovable()
+                && disk.sourceKind() != SourceKind.VHOSTUSER
                 && NetworkDriver.of(disk).map(NetworkDriver::writable).orElse(true);
     }
 

@@ -49,9 +49,11 @@ public enum NetworkDriver {
             "changes nothing (block/nbd.c does not read it)",
             "QEMU sends NBD_CMD_FLUSH if the server offers it, else nothing"),
     /**
-     * libgfapi. cache.direct opens the image with O_DIRECT through {@code glfs_open}, which Gluster's
-     * client-side translators may or may not honour (block/gluster.c {@code qemu_gluster_parse_flags});
-     * the host page cache is not involved either way. Flushes become {@code glfs_fsync}.
+     * libgfapi. cache.direct opens the image with O_DIRECT through {@code glfs_open}
+     * (block/gluster.c {@code qemu_gluster_parse_flags}); Gluster's client-side write-behind
+     * translator honours it only with the volume option performance.strict-o-direct (off by
+     * default). The host page cache is not involved either way. Flushes become
+     * {@code glfs_fsync}.
      */
     GLUSTER(Set.of("gluster"), true,
             "passes O_DIRECT to libgfapi's glfs_open (block/gluster.c qemu_gluster_parse_flags),"
@@ -77,8 +79,8 @@ public enum NetworkDriver {
      * libcurl: read-only. {@code curl_open} calls {@code bdrv_apply_auto_read_only} with "curl
      * driver does not support writes" (block/curl.c), and the driver has no write or flush, so
      * nothing here is ever written and cache advice does not apply. (libvirt passes
-     * {@code "read-only":false} for a curl disk without {@code <readonly/>}, which QEMU then refuses
-     * to open; virtlint does not report that yet.)
+     * {@code "read-only":false} for a curl disk without {@code <readonly/>}, which QEMU then
+     * refuses to open; virtlint does not report that yet.)
      */
     CURL(Set.of("http", "https", "ftp", "ftps", "tftp"), false,
             "changes nothing (block/curl.c is read-only)", "nothing is written"),
@@ -143,7 +145,8 @@ public enum NetworkDriver {
     public Optional<String> clientCache() {
         return switch (this) {
             case RBD -> Optional.of("librbd's per-client cache");
-            case GLUSTER -> Optional.of("libgfapi's per-client caches (Gluster's write-behind translator)");
+            case GLUSTER ->
+                    Optional.of("libgfapi's per-client caches (Gluster's write-behind translator)");
             default -> Optional.empty();
         };
     }

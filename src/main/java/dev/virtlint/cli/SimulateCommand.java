@@ -239,10 +239,12 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     /** The disk to simulate, unless the simulator's host page cache model would be false for it. */
-    private Located simulable(DiskCheck c, dev.virtlint.model.Domain domain, Linter.Settings settings, String file) {
+    private Located simulable(DiskCheck c, dev.virtlint.model.Domain domain,
+                              Linter.Settings settings, String file) {
         Optional<String> omitted = Evidences.omitted(c.disk());
         if (omitted.isPresent()) {
-            throw usage("disk " + c.disk().target() + " of " + file + ": " + omitted.get() + "; nothing to simulate");
+            throw usage("disk " + c.disk().target() + " of " + file + ": " + omitted.get()
+                    + "; nothing to simulate");
         }
         return new Located(c, domain, settings);
     }

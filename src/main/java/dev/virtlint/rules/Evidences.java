@@ -45,8 +45,9 @@ public final class Evidences {
      * are none.
      */
     public static Optional<String> omitted(Disk disk) {
-        return NetworkDriver.of(disk).map(d -> "no simulator figures: the simulator models the host page cache"
-                + " and a local device, which a network disk (" + disk.protocol().orElse("network") + ") does not use");
+        return NetworkDriver.of(disk).map(d -> "no simulator figures: the simulator models the host"
+                + " page cache and a local device, which a network disk ("
+                + disk.protocol().orElse("network") + ") does not use");
     }
 
     /** The evidence for findings on a writable disk: as it is, and with the advisor's cache mode. */

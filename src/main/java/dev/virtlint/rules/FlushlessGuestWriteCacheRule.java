@@ -25,13 +25,15 @@ public final class FlushlessGuestWriteCacheRule implements Rule {
         if (rbd && mode.direct() && !mode.noFlush()) {
             return;
         }
-        Severity severity = flushes == Flushes.NO && !mode.modeName().equals("none") && (!rbd || mode.noFlush())
-                ? Severity.ERROR : Severity.WARNING;
-        // rbd with librbd's cache on: rbd_cache_writethrough_until_flush (default true) keeps librbd
-        // in writethrough until the first flush, which protects a guest that never flushes, but
-        // only while the host's Ceph configuration keeps that default and the guest never flushes.
-        String librbd = rbd && !mode.noFlush() ? "; librbd stays writethrough until the first flush only while"
-                + " Ceph's rbd_cache_writethrough_until_flush keeps its default (true)" : "";
+        Severity severity = flushes == Flushes.NO && !mode.modeName().equals("none")
+                && (!rbd || mode.noFlush()) ? Severity.ERROR : Severity.WARNING;
+        // rbd with librbd's cache on: rbd_cache_writethrough_until_flush (default true) keeps
+        // librbd in writethrough until the first flush, which protects a guest that never
+        // flushes, but only while the host's Ceph configuration keeps that default and the guest
+        // never flushes.
+        String librbd = rbd && !mode.noFlush() ? "; librbd stays writethrough until the first"
+                + " flush only while Ceph's rbd_cache_writethrough_until_flush keeps its default"
+                + " (true)" : "";
         String virtio = c.disk().bus().filter("virtio"::equals).isPresent()
                 ? "; a virtio driver that negotiates no flush gets writethrough from QEMU, safe but slow" : "";
         out.add(c.finding(this, severity, c.name() + " uses " + c.cacheText()

@@ -23,7 +23,8 @@ public final class HostCacheOnShareableDiskRule implements Rule {
             return;
         }
         String through = "through " + cache.orElse("the host page cache");
-        out.add(c.finding(this, c.name() + " is shareable but uses " + c.cacheText() + ": guests sharing it"
-                + " " + through + " can see stale or different data", c.cacheSpan(Setting.CACHE_DIRECT)));
+        out.add(c.finding(this, c.name() + " is shareable but uses " + c.cacheText()
+                + ": guests sharing it " + through + " can see stale or different data",
+                c.cacheSpan(Setting.CACHE_DIRECT)));
     }
 }

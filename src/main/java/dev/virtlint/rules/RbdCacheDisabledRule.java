@@ -16,16 +16,19 @@ public final class RbdCacheDisabledRule implements Rule {
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {
-        if (!c.writable() || !c.disk().cache().direct() || c.disk().shareable() || !NetworkDriver.isRbd(c.disk())) {
+        if (!c.writable() || !c.disk().cache().direct() || c.disk().shareable()
+                || !NetworkDriver.isRbd(c.disk())) {
             return;
         }
-        boolean cacheRecommended = c.advice().map(a -> !a.cache().explicitMode().direct()).orElse(false);
+        boolean cacheRecommended = c.advice().map(a -> !a.cache().explicitMode().direct())
+                .orElse(false);
         if (!cacheRecommended) {
             return;
         }
-        out.add(c.finding(this, c.name() + " uses " + c.cacheText() + ", which turns librbd's cache off"
-                + " (QEMU sets rbd_cache=false): every write waits for all OSD replicas and small writes are not"
-                + " coalesced; Ceph recommends " + c.setting("cache", "writeback") + " for guests that flush",
+        out.add(c.finding(this, c.name() + " uses " + c.cacheText() + ", which turns librbd's cache"
+                + " off (QEMU sets rbd_cache=false): every write waits for all OSD replicas and"
+                + " small writes are not coalesced; Ceph recommends "
+                + c.setting("cache", "writeback") + " for guests that flush",
                 c.cacheSpan(Setting.CACHE_DIRECT)));
     }
 }

@@ -25,10 +25,11 @@ import org.junit.jupiter.api.TestFactory;
  */
 class NetworkDiskTableTest {
 
-    private static final List<String> MODES = List.of("", "writeback", "none", "writethrough", "directsync",
-            "unsafe");
+    private static final List<String> MODES = List.of("", "writeback", "none", "writethrough",
+            "directsync", "unsafe");
     private static final List<String> FLUSHES = List.of("yes", "no", "cond");
-    private static final List<String> PROTOCOLS = List.of("rbd", "iscsi", "nbd", "gluster", "nfs", "ssh", "http");
+    private static final List<String> PROTOCOLS = List.of("rbd", "iscsi", "nbd", "gluster", "nfs",
+            "ssh", "http");
 
     @TestFactory
     Stream<DynamicTest> everyDriverModeAndGuest() {
@@ -36,8 +37,8 @@ class NetworkDiskTableTest {
         for (String protocol : PROTOCOLS) {
             for (String mode : MODES) {
                 for (String flushes : FLUSHES) {
-                    tests.add(DynamicTest.dynamicTest(protocol + " / " + (mode.isEmpty() ? "no mode" : mode)
-                            + " / flushes=" + flushes, () -> check(protocol, mode, flushes)));
+                    tests.add(DynamicTest.dynamicTest(protocol + " / " + name(mode) + " / flushes="
+                            + flushes, () -> check(protocol, mode, flushes)));
                 }
             }
         }
@@ -54,11 +55,15 @@ class NetworkDiskTableTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (String protocol : PROTOCOLS) {
             for (String mode : MODES) {
-                tests.add(DynamicTest.dynamicTest(protocol + " / " + (mode.isEmpty() ? "no mode" : mode)
-                        + " / shareable", () -> checkShareable(protocol, mode)));
+                tests.add(DynamicTest.dynamicTest(protocol + " / " + name(mode) + " / shareable",
+                        () -> checkShareable(protocol, mode)));
             }
         }
         return tests.stream();
+    }
+
+    private static String name(String mode) {
+        return mode.isEmpty() ? "no mode" : mode;
     }
 
     private static void checkShareable(String protocol, String mode) {
@@ -106,9 +111,11 @@ class NetworkDiskTableTest {
                   </devices>
                 </domain>
                 """.formatted(flushes, cache, protocol, extra);
-        var loaded = Loader.load(new Input("net.xml", null, Input.Kind.XML, xml.getBytes(StandardCharsets.UTF_8)));
+        byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+        var loaded = Loader.load(new Input("net.xml", null, Input.Kind.XML, bytes));
+        HostFacts unknownHost = new HostFacts(null, List.of());
         return Linter.lint(loaded.file(),
-                new Linter.Settings(Set.of(), Set.of(), Advisor.Policy.AVOID, new HostFacts(null, List.of())));
+                new Linter.Settings(Set.of(), Set.of(), Advisor.Policy.AVOID, unknownHost));
     }
 
     private static void check(String protocol, String mode, String flushes) {
@@ -138,7 +145,8 @@ class NetworkDiskTableTest {
             out.add("rbd-cache-disabled:warning");
         }
         if (writeback && !flushes.equals("yes") && !(rbd && mode.equals("none"))) {
-            boolean error = flushes.equals("no") && !mode.equals("none") && (!rbd || mode.equals("unsafe"));
+            boolean error = flushes.equals("no") && !mode.equals("none")
+                    && (!rbd || mode.equals("unsafe"));
             out.add("flushless-guest-write-cache:" + (error ? "error" : "warning"));
         }
         if (mode.equals("unsafe")) {

@@ -17,8 +17,9 @@ class NetworkDiskReportTest {
     void textSaysThereAreNoFiguresAndNamesNoHostPageCacheRam() {
         Cli.Run run = Cli.run("lint", RBD);
         assertThat(run.out()).contains("[rbd-cache-disabled] disk vdb")
-                .contains("no simulator figures: the simulator models the host page cache and a local device,"
-                        + " which a network disk (rbd) does not use   fix: cache='none' -> cache='writeback'")
+                .contains("no simulator figures: the simulator models the host page cache and a"
+                        + " local device, which a network disk (rbd) does not use"
+                        + "   fix: cache='none' -> cache='writeback'")
                 .doesNotContain("host RAM").doesNotContain("predicted");
     }
 
@@ -34,6 +35,7 @@ class NetworkDiskReportTest {
     void simulateRefusesANetworkDisk() {
         Cli.Run run = Cli.run("simulate", RBD + ":vdb");
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).contains("disk vdb of " + RBD + ": no simulator figures").contains("nothing to simulate");
+        assertThat(run.err()).contains("disk vdb of " + RBD + ": no simulator figures")
+                .contains("nothing to simulate");
     }
 }

@@ -39,7 +39,7 @@ class EvidenceTest {
                         continue;
                     }
                     if (Evidences.omitted(disk).isPresent()) {
-                        // A network disk: the simulator's host page cache is not there (Evidences.omitted).
+                        // A network disk: no host page cache to simulate (Evidences.omitted).
                         assertThat(f.evidence()).as(file + " " + f.rule()).isNull();
                         networkDisks++;
                         continue;
