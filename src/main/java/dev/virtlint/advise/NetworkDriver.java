@@ -80,7 +80,9 @@ public enum NetworkDriver {
      * driver does not support writes" (block/curl.c), and the driver has no write or flush, so
      * nothing here is ever written and cache advice does not apply. (libvirt passes
      * {@code "read-only":false} for a curl disk without {@code <readonly/>}, which QEMU then
-     * refuses to open; virtlint does not report that yet.)
+     * refuses to open; virtlint does not report that yet. Where libvirt serves the URL through
+     * nbdkit instead, QEMU sees an NBD export (libvirt's tests disk-network-http-nbdkit); the
+     * domain XML does not say which, so no advice is given either way.)
      */
     CURL(Set.of("http", "https", "ftp", "ftps", "tftp"), false,
             "changes nothing (block/curl.c is read-only)", "nothing is written"),
