@@ -36,6 +36,7 @@ public final class Advisor {
             return Optional.of(new Recommendation(only, null, reason));
         }
         boolean directWorks = directIoWorks(disk, host);
+        Optional<NetworkDriver> network = NetworkDriver.of(disk);
         CacheMode.Preset cache;
         String reason;
         Optional<CacheMode.Preset> current = disk.cache().preset();
@@ -43,8 +44,14 @@ public final class Advisor {
             cache = current.get();
             reason = "the disk is declared scratch, so losing its data is acceptable";
         } else if (disk.shareable()) {
+            // For rbd this is librbd's cache instead: it is per client, so a shared image needs it
+            // off (Ceph doc/rbd/rbd-config-ref.rst: no coherency between clients, GFS or OCFS on
+            // rbd does not work with caching enabled).
             cache = flushing ? CacheMode.Preset.NONE : CacheMode.Preset.DIRECTSYNC;
             reason = "a shareable disk must bypass the host page cache so that every guest sees the same data";
+        } else if (network.isPresent()) {
+            cache = flushing ? CacheMode.Preset.WRITEBACK : CacheMode.Preset.WRITETHROUGH;
+            reason = networkReason(network.get(), flushing);
         } else if (flushing && directWorks) {
             cache = policy == Policy.ALLOW ? CacheMode.Preset.WRITEBACK : CacheMode.Preset.NONE;
             reason = policy == Policy.ALLOW ? "the guest flushes and the policy allows the host page cache"
@@ -64,6 +71,34 @@ public final class Advisor {
         return Optional.of(new Recommendation(cache, io, reason));
     }
 
+    /**
+     * Network disks never go through the host page cache, so the advice is about the write cache
+     * the guest sees: writeback when the guest flushes (for rbd it also keeps librbd's cache on,
+     * which cache='none' turns off; Ceph doc/rbd/qemu-rbd.rst recommends cache=writeback and
+     * doc/rbd/rbd-openstack.rst sets Nova's disk_cachemodes="network=writeback"), writethrough
+     * when it may not: QEMU then makes every write FUA or follows it with a flush, which reaches
+     * the server. For rbd a guest that never flushes would also be safe with writeback while
+     * librbd's rbd_cache_writethrough_until_flush keeps its default (true), but that is the
+     * host's Ceph configuration, which the file does not show, and one flush from the guest
+     * ends it.
+     */
+    private static String networkReason(NetworkDriver driver, boolean flushing) {
+        if (driver == NetworkDriver.RBD) {
+            return flushing
+                    ? "the guest flushes, and writeback keeps librbd's cache on and passes the"
+                    + " flushes to the OSDs, as Ceph recommends"
+                    : "the guest may not flush, so QEMU must flush librbd after every write;"
+                    + " writeback would be safe only while Ceph's"
+                    + " rbd_cache_writethrough_until_flush holds and the guest never flushes";
+        }
+        String kind = "a " + driver.id() + " disk has no host page cache for ";
+        return flushing
+                ? "the guest flushes, and " + kind + "cache none to bypass (cache.direct "
+                + driver.direct() + ")"
+                : "the guest may not flush, so every write must reach the server before it"
+                + " completes; " + kind + "directsync to bypass";
+    }
+
     /** The QEMU drivers on libblkio that refuse to open without O_DIRECT (block/blkio.c). */
     private static final Set<String> BLKIO_DIRECT_ONLY =
             Set.of("virtio-blk-vhost-vdpa", "virtio-blk-vhost-user", "nvme-io_uring");
@@ -81,9 +116,25 @@ public final class Advisor {
         return disk.protocol().filter(BLKIO_DIRECT_ONLY::contains);
     }
 
-    /** Whether cache advice applies to a disk at all; the rules use the same test for their exemptions. */
+    /**
+     * Whether cache advice applies to a disk at all; the rules use the same test for their
+     * exemptions.
+     */
     public static boolean advisable(Disk disk) {
-        return disk.noCacheAdvice().isEmpty();
+        return noAdvice(disk).isEmpty();
+    }
+
+    /**
+     * Why a disk gets no cache advice ({@link Disk#noCacheAdvice()}, or a read-only network
+     * driver: curl for http, https, ftp, ftps, tftp never writes), or empty.
+     */
+    public static Optional<String> noAdvice(Disk disk) {
+        Optional<String> why = disk.noCacheAdvice();
+        if (why.isPresent()) {
+            return why;
+        }
+        return NetworkDriver.of(disk).filter(d -> !d.writable())
+                .map(d -> "a read-only network driver (QEMU block/curl.c): nothing is written");
     }
 
     /** O_DIRECT works unless the source is a host path on a filesystem that refuses it or may refuse it. */

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -223,7 +224,7 @@ final class SimulateCommand implements Callable<Integer> {
                         : file + " has several writable disks; name one: " + file + ":TARGET with TARGET one of "
                         + targets);
             }
-            return new Located(writable.get(0), outcome.file().domain(), settings);
+            return simulable(writable.get(0), outcome.file().domain(), settings, file);
         }
         for (DiskCheck c : checks) {
             if (c.disk().target().equals(target)) {
@@ -233,10 +234,21 @@ final class SimulateCommand implements Callable<Integer> {
                     throw usage("disk " + target + " of " + file + " gets no cache advice (" + why
                             + "); nothing to simulate");
                 }
-                return new Located(c, outcome.file().domain(), settings);
+                return simulable(c, outcome.file().domain(), settings, file);
             }
         }
         throw usage(file + " has no disk " + target + (targets.isEmpty() ? "" : "; writable disks: " + targets));
+    }
+
+    /** The disk to simulate, unless the simulator's host page cache model would be false for it. */
+    private Located simulable(DiskCheck c, dev.virtlint.model.Domain domain,
+                              Linter.Settings settings, String file) {
+        Optional<String> omitted = Evidences.omitted(c.disk());
+        if (omitted.isPresent()) {
+            throw usage("disk " + c.disk().target() + " of " + file + ": " + omitted.get()
+                    + "; nothing to simulate");
+        }
+        return new Located(c, domain, settings);
     }
 
     private ParameterException usage(String message) {

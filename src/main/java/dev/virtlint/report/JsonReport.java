@@ -5,6 +5,7 @@ import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Position;
+import dev.virtlint.rules.Evidences;
 import dev.virtlint.rules.Finding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -106,7 +107,7 @@ public final class JsonReport {
         m.put("format", d.format().orElse(null));
         m.put("readonly", d.readonly());
         m.put("readonlyBy", d.readonlyBy().orElse(null));
-        m.put("noCacheAdvice", d.noCacheAdvice().orElse(null));
+        m.put("noCacheAdvice", dev.virtlint.advise.Advisor.noAdvice(d).orElse(null));
         m.put("shareable", d.shareable());
         m.put("transient", d.isTransient());
         CacheMode c = d.cache();
@@ -120,6 +121,8 @@ public final class JsonReport {
         m.put("io", d.io().orElse(null));
         m.put("discard", d.discard().orElse(null));
         m.put("detectZeroes", d.detectZeroes().orElse(null));
+        // Why this disk's findings have "evidence": null, or null when they have figures.
+        m.put("evidenceOmitted", Evidences.omitted(d).orElse(null));
         Position p = f.source().start(d.span());
         m.put("line", p.line());
         m.put("column", p.column());

@@ -3,6 +3,7 @@ package dev.virtlint.report;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Origin;
 import dev.virtlint.model.Position;
+import dev.virtlint.rules.Evidences;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.Severity;
 import java.util.HashMap;
@@ -19,8 +20,10 @@ public final class TextReport {
         for (Checked checked : run.files()) {
             // Which disks are XML, once per file: searching the disks per finding was quadratic.
             Map<String, Boolean> xmlDisk = new HashMap<>();
+            Map<String, String> omitted = new HashMap<>();
             for (Disk d : checked.file().disks()) {
                 xmlDisk.putIfAbsent(d.target(), d.origin() == Origin.XML);
+                Evidences.omitted(d).ifPresent(why -> omitted.putIfAbsent(d.target(), why));
             }
             for (Finding f : checked.findings()) {
                 Position p = checked.file().source().positionOf(f.span().start());
@@ -33,6 +36,9 @@ public final class TextReport {
                             mode -> xml ? "cache='" + mode + "'" : "cache=" + mode, f.fix())) {
                         out.append("  ").append(line).append('\n');
                     }
+                } else if (f.disk() != null && omitted.containsKey(f.disk())) {
+                    out.append("  ").append(omitted.get(f.disk()))
+                            .append(f.fixable() ? "   fix: " + f.fix() : "").append('\n');
                 } else if (f.fixable()) {
                     out.append("  fix: ").append(f.fix()).append('\n');
                 }

@@ -19,6 +19,7 @@ public final class Catalogue {
             new ImplicitCacheModeRule(),
             new InvalidSettingRule(),
             new NativeAioWithoutDirectIoRule(),
+            new RbdCacheDisabledRule(),
             new SuppressionWithoutReasonRule(),
             new UnsafeCachePersistentDiskRule(),
             new UnusedSuppressionRule(),

@@ -1,7 +1,9 @@
 package dev.virtlint.rules;
 
+import dev.virtlint.advise.NetworkDriver;
 import dev.virtlint.facts.Flushes;
 import dev.virtlint.model.CacheMode;
+import dev.virtlint.model.Disk;
 import dev.virtlint.model.Domain;
 import dev.virtlint.model.SourceKind;
 import dev.virtlint.sim.DeviceCosts;
@@ -12,6 +14,7 @@ import dev.virtlint.sim.Simulator.Scenario;
 import dev.virtlint.sim.Workload;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /** Turns what is known of a disk into the simulator's scenario, and the scenario into a finding's evidence. */
@@ -31,6 +34,20 @@ public final class Evidences {
 
     public static Simulator simulator() {
         return SIMULATOR;
+    }
+
+    /**
+     * Why a disk's findings carry no simulator figures, or empty when they do. The simulator models
+     * a local image under the host page cache (flusher, dirty limits, a device's volatile cache);
+     * a network disk has none of that: QEMU's driver talks to the server itself (see
+     * {@link NetworkDriver}), and what it loses depends on the server (librbd's own cache and the
+     * OSDs for rbd), which the simulator does not model. Figures for it would be false, so there
+     * are none.
+     */
+    public static Optional<String> omitted(Disk disk) {
+        return NetworkDriver.of(disk).map(d -> "no simulator figures: the simulator models the host"
+                + " page cache and a local device, which a network disk ("
+                + disk.protocol().orElse("network") + ") does not use");
     }
 
     /** The evidence for findings on a writable disk: as it is, and with the advisor's cache mode. */

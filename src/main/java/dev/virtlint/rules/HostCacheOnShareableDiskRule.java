@@ -1,7 +1,9 @@
 package dev.virtlint.rules;
 
+import dev.virtlint.advise.NetworkDriver;
 import dev.virtlint.model.Setting;
 import java.util.List;
+import java.util.Optional;
 
 /** Guests sharing a disk through the host page cache can each see different data. */
 @RuleInfo(id = "host-cache-on-shareable-disk", severity = Severity.ERROR, category = "safety",
@@ -13,7 +15,16 @@ public final class HostCacheOnShareableDiskRule implements Rule {
         if (!c.writable() || !c.disk().shareable() || !c.disk().cache().explicit() || c.disk().cache().direct()) {
             return;
         }
-        out.add(c.finding(this, c.name() + " is shareable but uses " + c.cacheText() + ": guests sharing it"
-                + " through the host page cache can see stale or different data", c.cacheSpan(Setting.CACHE_DIRECT)));
+        // A network disk has no host page cache; only a driver that caches data in QEMU can make
+        // the guests see different data (NetworkDriver.clientCache).
+        Optional<NetworkDriver> network = NetworkDriver.of(c.disk());
+        Optional<String> cache = network.flatMap(NetworkDriver::clientCache);
+        if (network.isPresent() && cache.isEmpty()) {
+            return;
+        }
+        String through = "through " + cache.orElse("the host page cache");
+        out.add(c.finding(this, c.name() + " is shareable but uses " + c.cacheText()
+                + ": guests sharing it " + through + " can see stale or different data",
+                c.cacheSpan(Setting.CACHE_DIRECT)));
     }
 }

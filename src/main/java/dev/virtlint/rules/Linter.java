@@ -126,7 +126,8 @@ public final class Linter {
                     rule.check(check, findings);
                 }
             }
-            if (withEvidence && runs && findings.size() > before && check.writable()) {
+            if (withEvidence && runs && findings.size() > before && check.writable()
+                    && Evidences.omitted(check.disk()).isEmpty()) {
                 Evidence evidence = Evidences.of(check, domain, settings.workloads());
                 for (int i = before; i < findings.size(); i++) {
                     findings.set(i, findings.get(i).withEvidence(evidence));

@@ -83,7 +83,7 @@ class FixSamplesTest {
         Set<String> fixable = Catalogue.rules().stream().map(r -> r.id())
                 .filter(id -> !id.contains("suppression") && !id.equals("invalid-setting"))
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(fixable).hasSize(10);
+        assertThat(fixable).hasSize(11);
         assertThat(withPairs).containsAll(fixable);
     }
 
