@@ -33,7 +33,7 @@ public final class TextReport {
                             mode -> xml ? "cache='" + mode + "'" : "cache=" + mode, f.fix())) {
                         out.append("  ").append(line).append('\n');
                     }
-                } else if (f.fixable()) {
+                } else if (f.fix() != null) {
                     out.append("  fix: ").append(f.fix()).append('\n');
                 }
             }

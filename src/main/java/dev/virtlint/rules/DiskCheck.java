@@ -105,7 +105,14 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
             String key = disk.origin() == Origin.XML ? "io" : "aio";
             parts.add(setting(key, disk.io().orElse("")) + " -> " + setting(key, r.io()));
         }
-        return parts.isEmpty() ? null : String.join(", ", parts);
+        if (parts.isEmpty()) {
+            return null;
+        }
+        String text = String.join(", ", parts);
+        if (r.assumption() == null) {
+            return text;
+        }
+        return text + (r.automatic() ? "; " : "; not applied by fix: ") + r.assumption();
     }
 
     public Finding finding(Rule rule, String message, Span span) {
