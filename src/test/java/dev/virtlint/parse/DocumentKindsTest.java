@@ -197,4 +197,26 @@ class DocumentKindsTest {
             assertThat(e.position()).isEqualTo(new Position(2, 1));
         });
     }
+
+    @Test
+    void aStandaloneDiskIsLintedAndFixedWithWhatIsUnknownSaid() {
+        String disk = "<disk type='file'>\n  <driver name='qemu' type='qcow2' cache='unsafe'/>\n"
+                + "  <source file='/var/lib/libvirt/images/scratch.qcow2'/>\n  <target dev='vdc' bus='virtio'/>\n"
+                + "</disk>\n";
+        dev.virtlint.lint.ParsedFile file = dev.virtlint.lint.Loader.load(new dev.virtlint.lint.Input("d.xml", null,
+                dev.virtlint.lint.Input.Kind.XML, disk.getBytes(java.nio.charset.StandardCharsets.UTF_8))).file();
+        assertThat(file.kind()).isEqualTo(dev.virtlint.lint.ParsedFile.Kind.DISK);
+        var findings = dev.virtlint.rules.Linter.lint(file, dev.virtlint.rules.Linter.Settings.defaults());
+        assertThat(findings).extracting(dev.virtlint.rules.Finding::rule)
+                .containsExactly("double-caching", "unsafe-cache-persistent-disk");
+        assertThat(findings).allSatisfy(f -> {
+            assertThat(f.message()).startsWith("disk vdc (/var/lib/libvirt/images/scratch.qcow2; standalone <disk>,"
+                    + " domain and guest OS unknown) uses cache='unsafe'");
+            assertThat(f.evidence().assumptions()).contains(
+                    "the guest flushes (a standalone <disk>: its domain and guest OS are unknown)",
+                    "guest memory 2 GiB (a standalone <disk>: its domain is unknown)");
+        });
+        assertThat(dev.virtlint.rewrite.Fixer.plan(file, findings).text())
+                .isEqualTo(disk.replace("cache='unsafe'", "cache='none'"));
+    }
 }
