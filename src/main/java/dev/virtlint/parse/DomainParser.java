@@ -111,9 +111,10 @@ public final class DomainParser {
     /**
      * A file that holds two documents, one after the other ({@code virsh dumpxml a b > f}, test data
      * kept together): the parser only says that markup follows the root element, one character into
-     * the second root. libvirt reads one document per file (virXMLParseHelper: libxml2 refuses
-     * "Extra content at the end of the document"), so the error is said as such, at the second
-     * root's {@code <}. An error inside the first document stays the parser's own.
+     * the second root. libvirt reads one document per file (src/util/virxml.c parses with libxml2,
+     * whose xmlParseDocument refuses "Extra content at the end of the document"), so the error is
+     * said as such, at the second root's {@code <}. An error inside the first document stays the
+     * parser's own.
      */
     private static ParseException secondDocument(SourceText source, XmlScanner.Result scan, ParseException e) {
         XmlScanner.StartTag first = scan.root();
