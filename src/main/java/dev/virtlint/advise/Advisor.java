@@ -35,7 +35,8 @@ public final class Advisor {
                     + (flushing ? "flushes" : "may not flush");
             return Optional.of(new Recommendation(only, null, reason));
         }
-        boolean directWorks = directIoWorks(disk, host);
+        HostFacts.DirectIo odirect = localPath(disk).map(host::directIo).orElse(null);
+        boolean directWorks = odirect == null || odirect.supported().orElse(false);
         Optional<NetworkDriver> network = NetworkDriver.of(disk);
         CacheMode.Preset cache;
         String reason;
@@ -68,7 +69,14 @@ public final class Advisor {
         }
         boolean direct = cache.explicitMode().direct();
         String io = disk.io().filter("native"::equals).isPresent() && !direct ? "threads" : null;
-        return Optional.of(new Recommendation(cache, io, reason));
+        String assumption = odirect == null ? null : odirect.assumption();
+        // O_DIRECT refused or in doubt only because of an assumed mount (/run, /dev/shm without a
+        // profile): a warning, not a rewrite. Assumed to work (no profile entry): said, and applied.
+        boolean automatic = assumption == null || directWorks;
+        if (assumption != null && directWorks && !direct) {
+            assumption = null; // the advice does not use O_DIRECT, so what was assumed of it does not matter
+        }
+        return Optional.of(new Recommendation(cache, io, reason, assumption, automatic));
     }
 
     /**

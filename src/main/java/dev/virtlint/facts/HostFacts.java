@@ -8,16 +8,32 @@ import java.util.Optional;
 /**
  * What virtlint knows about the host that runs the disks: kernel and QEMU versions, memory, which
  * filesystem holds a path, where O_DIRECT is known to work, and the dirty page sysctls. Without a
- * host profile, {@code /dev/shm} and {@code /run} are tmpfs and everything else is unknown.
+ * host profile, {@code /dev/shm} and {@code /run} are assumed to be tmpfs ({@link Mount#assumed()})
+ * and everything else is unknown.
  */
 public final class HostFacts {
 
-    /** A mount point and its filesystem type. */
-    public record Mount(String path, String fstype) {
+    /**
+     * A mount point and its filesystem type; {@code assumed} when no host profile states it (the
+     * built-in {@code /dev/shm} and {@code /run}).
+     */
+    public record Mount(String path, String fstype, boolean assumed) {
+
+        public Mount(String path, String fstype) {
+            this(path, fstype, false);
+        }
     }
 
-    /** Whether O_DIRECT works on a path, and why; {@code supported} is empty when it depends on what is unknown. */
-    public record DirectIo(Optional<Boolean> supported, String reason) {
+    /**
+     * Whether O_DIRECT works on a path, and why; {@code supported} is empty when it depends on what
+     * is unknown. {@code assumption} says what the answer takes for granted that no host profile
+     * states ({@code assumed tmpfs: ...}, {@code assumes O_DIRECT works on ...}), or is null.
+     */
+    public record DirectIo(Optional<Boolean> supported, String reason, String assumption) {
+
+        public DirectIo(Optional<Boolean> supported, String reason) {
+            this(supported, reason, null);
+        }
     }
 
     /** What a probe (or the operator) found about O_DIRECT under a path. */
@@ -65,9 +81,14 @@ public final class HostFacts {
         return List.copyOf(sorted);
     }
 
-    /** The mounts every Linux host has without being told: {@code /dev/shm} and {@code /run} on tmpfs. */
+    /**
+     * The mounts most Linux hosts have without being told: {@code /dev/shm} and {@code /run} on
+     * tmpfs (systemd mounts both so). Assumed, not known: oVirt's images under
+     * {@code /run/vdsm/storage} are links to shared storage, so findings that rest on these say so
+     * and get no automatic fix.
+     */
     public static List<Mount> defaultMounts() {
-        return List.of(new Mount("/dev/shm", "tmpfs"), new Mount("/run", "tmpfs"));
+        return List.of(new Mount("/dev/shm", "tmpfs", true), new Mount("/run", "tmpfs", true));
     }
 
     public static HostFacts defaults() {
@@ -127,25 +148,31 @@ public final class HostFacts {
         }
         Optional<Mount> mount = mountOf(path);
         if (mount.isEmpty()) {
-            return new DirectIo(Optional.of(true), "no profile entry says otherwise");
+            return new DirectIo(Optional.of(true), "no profile entry says otherwise",
+                    "assumes O_DIRECT works on " + path + ": " + (profile == null ? "no host profile"
+                            : "the host profile " + profile + " has no mount for it"));
         }
         String fs = mount.get().fstype();
-        String where = path + " is on " + fs + " (" + mount.get().path() + ")";
+        String assumed = !mount.get().assumed() ? null : "assumed " + fs + ": "
+                + (profile == null ? "no host profile" : "the host profile " + profile + " does not")
+                + " say" + (profile == null ? "s" : "") + " what " + mount.get().path() + " is";
+        String where = path + " is on " + fs + " (" + (assumed == null ? mount.get().path() : assumed) + ")";
         switch (fs) {
             case "ramfs":
-                return new DirectIo(Optional.of(false), where + ", and ramfs refuses O_DIRECT on every kernel");
+                return new DirectIo(Optional.of(false), where + ", and ramfs refuses O_DIRECT on every kernel",
+                        assumed);
             case "tmpfs":
                 if (kernel == null) {
                     return new DirectIo(Optional.empty(), where + "; tmpfs supports O_DIRECT only from Linux 6.6"
-                            + " and the host kernel is unknown (give a host profile)");
+                            + " and the host kernel is unknown (give a host profile)", assumed);
                 }
                 if (GuestTable.compare(numericPrefix(kernel), "6.6") < 0) {
                     return new DirectIo(Optional.of(false), where + ", and tmpfs refuses O_DIRECT before Linux 6.6"
-                            + " (host kernel " + kernel + ")");
+                            + " (host kernel " + kernel + ")", assumed);
                 }
-                return new DirectIo(Optional.of(true), where + ", which supports O_DIRECT since Linux 6.6");
+                return new DirectIo(Optional.of(true), where + ", which supports O_DIRECT since Linux 6.6", assumed);
             default:
-                return new DirectIo(Optional.of(true), where);
+                return new DirectIo(Optional.of(true), where, assumed);
         }
     }
 

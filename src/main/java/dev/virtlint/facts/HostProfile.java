@@ -48,7 +48,11 @@ public final class HostProfile {
     private static final Pattern SIZE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*([KMGTP]?)(i?B?)?",
             Pattern.CASE_INSENSITIVE);
 
-    private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+)*([-+~.][0-9A-Za-z.+~-]*)?");
+    /**
+     * A version as {@code /proc/sys/kernel/osrelease} (what {@code probe} writes) or QEMU print it;
+     * RHEL kernels carry underscores ({@code 4.18.0-513.5.1.el8_9.x86_64}).
+     */
+    private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+)*([-+~.][0-9A-Za-z.+~_-]*)?");
 
     private HostProfile() {
     }

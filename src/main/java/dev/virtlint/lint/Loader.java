@@ -95,8 +95,8 @@ public final class Loader {
         }
         DomainParser.Result result = DomainParser.parse(source);
         if (result instanceof DomainParser.Parsed parsed) {
-            return new ParsedFile(input.name(), ParsedFile.Kind.DOMAIN, source, parsed.domain(), parsed.tree(),
-                    parsed.domain().disks(), null);
+            return new ParsedFile(input.name(), parsed.standaloneDisk() ? ParsedFile.Kind.DISK : ParsedFile.Kind.DOMAIN,
+                    source, parsed.domain(), parsed.tree(), parsed.domain().disks(), null);
         }
         DomainParser.Skipped skipped = (DomainParser.Skipped) result;
         return new ParsedFile(input.name(), ParsedFile.Kind.SKIPPED, source, null, null, List.of(), skipped.reason());

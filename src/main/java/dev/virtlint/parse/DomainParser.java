@@ -24,7 +24,11 @@ import org.xml.sax.SAXParseException;
 /**
  * Reads a libvirt domain XML into a {@link Domain} whose every disk value knows its offsets. Any
  * namespace prefix works for the qemu, libosinfo and virtlint namespaces. A well-formed file whose
- * root is not {@code <domain>} (a network, a pool) is {@link Skipped}, not an error.
+ * root is not {@code <domain>} (a network, a pool) is {@link Skipped}, not an error, and so is a
+ * file with a DOCTYPE whose root is neither {@code <domain>} nor {@code <disk>} (an Apple plist,
+ * XHTML): its root's name is read off the text, and its DOCTYPE is never parsed, fetched or
+ * expanded. A standalone {@code <disk>} (what {@code virsh attach-device} and {@code attach-disk
+ * --print-xml} take) is {@link Parsed} as the one disk of an unknown domain.
  */
 public final class DomainParser {
 
@@ -44,16 +48,34 @@ public final class DomainParser {
     public sealed interface Result permits Parsed, Skipped {
     }
 
-    /** A domain, with the tree it was read from. */
-    public record Parsed(XmlTree tree, Domain domain) implements Result {
-    }
+    /**
+     * A domain, with the tree it was read from; {@code standaloneDisk} when the file is one
+     * {@code <disk>} element and {@code domain} only holds that disk (no name, guest OS or memory).
+     */
+    public record Parsed(XmlTree tree, Domain domain, boolean standaloneDisk) implements Result {
 
-    /** A well-formed XML file that is not a domain; {@code root} is its root element's name. */
-    public record Skipped(String root) implements Result {
-        public String reason() {
-            return "not a domain: the root element is <" + root + ">";
+        public Parsed(XmlTree tree, Domain domain) {
+            this(tree, domain, false);
         }
     }
+
+    /**
+     * A file that is not a domain; {@code root} is its root element's name, {@code note} says how
+     * it was read (empty when the whole file was parsed).
+     */
+    public record Skipped(String root, String note) implements Result {
+
+        public Skipped(String root) {
+            this(root, "");
+        }
+
+        public String reason() {
+            return "not a domain: the root element is <" + root + ">" + note;
+        }
+    }
+
+    /** The root elements virtlint reads: libvirt's domain, and the disk device it attaches. */
+    private static final java.util.Set<String> READ = java.util.Set.of("domain", "disk");
 
     private final SourceText source;
     private XmlTree tree;
@@ -68,7 +90,10 @@ public final class DomainParser {
 
     /** Parses the XML only, without reading a domain out of it. */
     public static XmlTree parseTree(SourceText source) throws ParseException {
-        XmlScanner.Result scan = XmlScanner.scan(source.text());
+        return parseTree(source, XmlScanner.scan(source.text()));
+    }
+
+    private static XmlTree parseTree(SourceText source, XmlScanner.Result scan) throws ParseException {
         if (scan.doctype() >= 0) {
             throw ParseException.at(source, scan.doctype(), "DOCTYPE declarations are refused: domain XML has none,"
                     + " and their entities could read local files or expand without bound");
@@ -78,9 +103,35 @@ public final class DomainParser {
         try {
             document = HardenedXml.read(source.text());
         } catch (DocumentException e) {
-            throw fromSax(e);
+            throw secondDocument(source, scan, fromSax(e));
         }
         return XmlTree.join(source, document, scan);
+    }
+
+    /**
+     * A file that holds two documents, one after the other ({@code virsh dumpxml a b > f}, test data
+     * kept together): the parser only says that markup follows the root element, one character into
+     * the second root. libvirt reads one document per file (src/util/virxml.c parses with libxml2,
+     * whose xmlParseDocument refuses "Extra content at the end of the document"), so the error is
+     * said as such, at the second root's {@code <}. An error inside the first document stays the
+     * parser's own.
+     */
+    private static ParseException secondDocument(SourceText source, XmlScanner.Result scan, ParseException e) {
+        XmlScanner.StartTag first = scan.root();
+        XmlScanner.StartTag second = scan.second();
+        if (first == null || second == null || e.position() == null) {
+            return e;
+        }
+        Position end = source.positionOf(scan.rootEnd());
+        Position at = e.position();
+        if (at.line() < end.line() || (at.line() == end.line() && at.column() < end.column())) {
+            return e;
+        }
+        String message = first.name().equals(second.name()) && READ.contains(first.name())
+                ? "this file holds more than one " + first.name() + " document; libvirt reads one per file"
+                : "a second root element <" + second.name() + "> follows the <" + first.name()
+                        + "> document; an XML file holds one document, and libvirt reads one per file";
+        return ParseException.at(source, second.span().start(), message);
     }
 
     private static final java.util.regex.Pattern XML11 = java.util.regex.Pattern.compile(
@@ -121,8 +172,19 @@ public final class DomainParser {
     }
 
     private Result run() throws ParseException {
-        tree = parseTree(source);
+        XmlScanner.Result scan = XmlScanner.scan(source.text());
+        XmlScanner.StartTag first = scan.root();
+        if (scan.doctype() >= 0 && first != null && first.span().start() > scan.doctype()
+                && !READ.contains(first.name())) {
+            // Not a document virtlint reads: its name comes from the scan alone, so nothing of the
+            // DOCTYPE (an external DTD, entities, a billion laughs) is parsed, fetched or expanded.
+            return new Skipped(first.name(), " (read without its DOCTYPE, which was neither fetched nor expanded)");
+        }
+        tree = parseTree(source, scan);
         Element root = tree.document().getRootElement();
+        if (root.getName().equals("disk") && root.getNamespaceURI().isEmpty()) {
+            return standaloneDisk(root);
+        }
         if (!root.getName().equals("domain") || !root.getNamespaceURI().isEmpty()) {
             return new Skipped(root.getQualifiedName());
         }
@@ -147,6 +209,17 @@ public final class DomainParser {
         Domain domain = new Domain(text(root, "name"), text(root, "uuid"), memory(root), osId(metadata),
                 disks, annotations(metadata));
         return new Parsed(tree, domain);
+    }
+
+    /**
+     * A {@code <disk>} document: libvirt's virDomainDiskDefParse (src/conf/domain_conf.c) reads it
+     * with the root {@code disk} through virDomainDiskDefParseXML, the same code as a {@code <disk>}
+     * under {@code <devices>}, and virDomainDeviceDefParse (attach-device) does so for a root named
+     * {@code disk}. It holds the disk alone: no domain name, guest OS, memory or metadata.
+     */
+    private Result standaloneDisk(Element root) {
+        Domain domain = new Domain(null, null, null, null, List.of(disk(root)), Annotations.NONE);
+        return new Parsed(tree, domain, true);
     }
 
     private static List<Element> children(Element parent, String namespace, String localName) {

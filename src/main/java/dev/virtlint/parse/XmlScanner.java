@@ -36,8 +36,28 @@ final class XmlScanner {
     record Comment(Span span, Span bodySpan, String body) {
     }
 
-    /** What the scan found; {@code doctype} is the offset of a {@code <!DOCTYPE}, or -1. */
-    record Result(List<StartTag> tags, List<Comment> comments, int doctype) {
+    /**
+     * What the scan found; {@code doctype} is the offset of a {@code <!DOCTYPE}, or -1;
+     * {@code rootEnd} is the offset just past the root element's end tag, or -1 when it does not
+     * close; {@code secondRoot} is the offset of a start tag that follows the closed root element
+     * (a second document in the same file), or -1.
+     */
+    record Result(List<StartTag> tags, List<Comment> comments, int doctype, int rootEnd, int secondRoot) {
+
+        /** The root element's start tag: the first one, or null when there is none. */
+        StartTag root() {
+            return tags.isEmpty() ? null : tags.get(0);
+        }
+
+        /** The start tag at {@code secondRoot}, or null. */
+        StartTag second() {
+            for (StartTag t : tags) {
+                if (t.span().start() == secondRoot) {
+                    return t;
+                }
+            }
+            return null;
+        }
     }
 
     private final String text;
@@ -48,6 +68,10 @@ final class XmlScanner {
     private final List<StartTag> tags = new ArrayList<>();
     private final List<Comment> comments = new ArrayList<>();
     private int doctype = -1;
+    /** Open elements: the root closes when this falls back to 0. */
+    private int depth;
+    private int rootEnd = -1;
+    private int secondRoot = -1;
 
     private XmlScanner(String text) {
         this.text = text;
@@ -58,7 +82,7 @@ final class XmlScanner {
     static Result scan(String text) {
         XmlScanner s = new XmlScanner(text);
         s.run();
-        return new Result(List.copyOf(s.tags), List.copyOf(s.comments), s.doctype);
+        return new Result(List.copyOf(s.tags), List.copyOf(s.comments), s.doctype, s.rootEnd, s.secondRoot);
     }
 
     private void run() {
@@ -95,9 +119,30 @@ final class XmlScanner {
                 if (!skipPast(">", lt + 2)) {
                     return;
                 }
+                depth--;
+                if (depth == 0 && rootEnd < 0) {
+                    rootEnd = pos;
+                }
             } else if (!startTag(lt)) {
                 return;
+            } else {
+                opened(lt);
             }
+        }
+    }
+
+    /** Keeps the depth after the start tag at {@code lt}, and notes the root's end and a second root. */
+    private void opened(int lt) {
+        StartTag tag = tags.get(tags.size() - 1);
+        if (depth == 0 && rootEnd >= 0 && secondRoot < 0) {
+            secondRoot = lt;
+        }
+        if (tag.selfClosing()) {
+            if (depth == 0 && rootEnd < 0) {
+                rootEnd = pos;
+            }
+        } else {
+            depth++;
         }
     }
 

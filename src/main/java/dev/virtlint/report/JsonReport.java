@@ -88,6 +88,7 @@ public final class JsonReport {
             recommended = new LinkedHashMap<>();
             recommended.put("cache", finding.recommended().cache().id());
             recommended.put("io", finding.recommended().io());
+            recommended.put("assumption", finding.recommended().assumption());
         }
         m.put("recommended", recommended);
         m.put("fixable", finding.fixable());

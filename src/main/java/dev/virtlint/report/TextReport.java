@@ -38,8 +38,8 @@ public final class TextReport {
                     }
                 } else if (f.disk() != null && omitted.containsKey(f.disk())) {
                     out.append("  ").append(omitted.get(f.disk()))
-                            .append(f.fixable() ? "   fix: " + f.fix() : "").append('\n');
-                } else if (f.fixable()) {
+                            .append(f.fix() != null ? "   fix: " + f.fix() : "").append('\n');
+                } else if (f.fix() != null) {
                     out.append("  fix: ").append(f.fix()).append('\n');
                 }
             }

@@ -78,6 +78,14 @@ public final class Fixer {
         for (Map.Entry<String, List<Finding>> e : byDisk.entrySet()) {
             String target = e.getKey();
             Span where = e.getValue().get(0).span();
+            String assumed = assumedOnly(e.getValue());
+            if (assumed != null) {
+                refused.add(new Refusal(target, where, "its advice rests on an assumption (" + assumed + "); a host"
+                        + " profile that states the mount (--host, or hosts: in .virtlint.yaml) lets fix apply it"));
+                if (e.getValue().isEmpty()) {
+                    continue;
+                }
+            }
             List<Disk> disks = byTarget.getOrDefault(target, List.of());
             if (disks.size() != 1) {
                 String name = target.isEmpty() ? "(no target)" : target;
@@ -123,6 +131,22 @@ public final class Fixer {
             fixed.add(new DiskFix(target, rules, String.join(", ", what), mine.sorted()));
         }
         return new Plan(all.edits().apply(text), all.edits().sorted(), fixed, refused);
+    }
+
+    /**
+     * Takes out of {@code findings} those whose fix is an advice that rests on an assumed filesystem
+     * (not {@link Recommendation#automatic()}), and says what was assumed; null when there are none.
+     */
+    private static String assumedOnly(List<Finding> findings) {
+        String assumed = null;
+        for (java.util.Iterator<Finding> i = findings.iterator(); i.hasNext(); ) {
+            Finding f = i.next();
+            if (f.edits().isEmpty() && f.recommended() != null && !f.recommended().automatic()) {
+                assumed = f.recommended().assumption();
+                i.remove();
+            }
+        }
+        return assumed;
     }
 
     /** Whether a finding brings a fix: its own edits, or the advisor's recommendation. */

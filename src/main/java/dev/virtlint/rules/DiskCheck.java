@@ -72,9 +72,19 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
         return disk.origin() == Origin.XML ? name + "='" + value + "'" : name + "=" + value;
     }
 
-    /** {@code disk vda (/path)}: how a message names the disk. */
+    /**
+     * {@code disk vda (/path)}: how a message names the disk; a standalone {@code <disk>} says that
+     * its domain, and so the guest OS and memory the rules would use, are unknown.
+     */
     public String name() {
-        return "disk " + disk.target() + disk.source().map(s -> " (" + s + ")").orElse("");
+        String where = standalone() ? "standalone <disk>, domain and guest OS unknown" : null;
+        String inside = disk.source().map(s -> where == null ? s : s + "; " + where).orElse(where);
+        return "disk " + disk.target() + (inside == null ? "" : " (" + inside + ")");
+    }
+
+    /** Whether the disk is a standalone {@code <disk>} document, with no domain around it. */
+    public boolean standalone() {
+        return Linter.STANDALONE_GUEST.equals(guest.reason());
     }
 
     public Finding finding(Rule rule, Severity severity, String message, Span span) {
@@ -97,7 +107,14 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
             String key = disk.origin() == Origin.XML ? "io" : "aio";
             parts.add(setting(key, disk.io().orElse("")) + " -> " + setting(key, r.io()));
         }
-        return parts.isEmpty() ? null : String.join(", ", parts);
+        if (parts.isEmpty()) {
+            return null;
+        }
+        String text = String.join(", ", parts);
+        if (r.assumption() == null) {
+            return text;
+        }
+        return text + (r.automatic() ? "; " : "; not applied by fix: ") + r.assumption();
     }
 
     public Finding finding(Rule rule, String message, Span span) {

@@ -69,8 +69,10 @@ public final class Evidences {
                     + " disks; choose one under workloads: in .virtlint.yaml)");
         }
         boolean flushes = check.guest().flushes() == Flushes.YES;
+        boolean standalone = check.standalone();
         if (check.guest().assumed()) {
-            assumptions.add("the guest flushes (its OS is unknown)");
+            assumptions.add(standalone ? "the guest flushes (a standalone <disk>: its domain and guest OS are unknown)"
+                    : "the guest flushes (its OS is unknown)");
         } else if (check.guest().flushes() == Flushes.COND) {
             assumptions.add("the guest does not flush (it flushes only in some setups)");
         }
@@ -85,7 +87,8 @@ public final class Evidences {
         long memory = domain != null && domain.memoryBytes() != null ? domain.memoryBytes()
                 : Simulator.DEFAULT_GUEST_MEMORY;
         if (domain == null || domain.memoryBytes() == null) {
-            assumptions.add("guest memory 2 GiB");
+            assumptions.add(standalone ? "guest memory 2 GiB (a standalone <disk>: its domain is unknown)"
+                    : "guest memory 2 GiB");
         }
         return new Scenario(disk.cache(), flushes, workload, qcow2, preallocated, memory, HostModel.of(check.host()),
                 DeviceCosts.withOverrides(check.host().costs()));

@@ -48,7 +48,11 @@ public record Finding(String rule, Severity severity, String message, Span span,
         return new Finding(rule, severity, message, span, disk, recommended, fix, edits, e);
     }
 
+    /**
+     * Whether {@code fix} applies the fix: not for an advice that rests on an assumed filesystem,
+     * whose {@code fix} text says what would change and why it is left to the user.
+     */
     public boolean fixable() {
-        return fix != null;
+        return fix != null && (!edits.isEmpty() || recommended == null || recommended.automatic());
     }
 }

@@ -68,6 +68,10 @@ public final class Linter {
         }
     }
 
+    /** Why the guest of a standalone {@code <disk>} is assumed to flush; {@link DiskCheck#name()} tells by it. */
+    static final String STANDALONE_GUEST = "a standalone <disk> names no domain, so its guest OS is unknown"
+            + " and it is assumed to flush";
+
     private Linter() {
     }
 
@@ -80,6 +84,10 @@ public final class Linter {
                 notes.guestNote().map(Annotations.Guest::flushes).orElse(null),
                 name == null ? null : settings.guests().apply(name),
                 domain == null ? null : domain.osId());
+        if (file.kind() == ParsedFile.Kind.DISK && guest.assumed()) {
+            // A standalone <disk> names no domain: its guest OS (and memory) cannot be known here.
+            guest = new GuestFact(guest.flushes(), STANDALONE_GUEST, guest.source());
+        }
         List<DiskCheck> checks = new ArrayList<>();
         for (Disk disk : file.disks()) {
             boolean scratch = disk.isTransient() || declaredScratch(notes, disk.target())

@@ -100,7 +100,9 @@ class CiFormatsTest {
         assertThat(run.out().lines()).hasSize(2);
         assertThat(run.out()).contains("::error file=" + f + ",line=10,col=45,endLine=10,endColumn=51,"
                 + "title=virtlint unsafe-cache-persistent-disk::disk vda (/srv/db01.raw) uses cache='unsafe'");
-        assertThat(run.out()).startsWith("::warning file=" + f + ",line=10,col=45,").contains("(fix: cache='unsafe' -> cache='none')");
+        assertThat(run.out()).startsWith("::warning file=" + f + ",line=10,col=45,")
+                .contains("(fix: cache='unsafe' -> cache='none'; assumes O_DIRECT works on /srv/db01.raw: no host"
+                        + " profile)");
         assertThat(dev.virtlint.report.GithubReport.property("a:b,c%\n")).isEqualTo("a%3Ab%2Cc%25%0A");
         assertThat(dev.virtlint.report.GithubReport.data("a:b,c%\r\n")).isEqualTo("a:b,c%25%0D%0A");
     }

@@ -454,7 +454,9 @@ class LintCommandTest {
     void parallelLintingReportsExactlyWhatOneThreadReports() {
         Cli.Run one = run("lint", "--format", "json", "--fail-on", "never", "--jobs", "1", "samples/");
         Cli.Run two = run("lint", "--format", "json", "--fail-on", "never", "--jobs", "2", "samples/");
-        assertThat(one.exit()).isZero();
+        // samples/domains/two-domains-dumpxml.xml is refused on purpose (one file, two domains): exit 3.
+        assertThat(one.exit()).isEqualTo(ExitCode.INPUT);
+        assertThat(two.exit()).isEqualTo(ExitCode.INPUT);
         assertThat(two.out()).isEqualTo(one.out()).contains("\"path\": \"samples/drives/build-vm.args\"");
     }
 
@@ -543,5 +545,33 @@ class LintCommandTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEqualTo(honest.out());
         assertThat(r.err()).contains("virtlint: " + planted + ": warning: ignored: owned by user");
+    }
+
+    /** A pre-commit hook that fails on an unrelated plist gets uninstalled: such files are skipped, exit 0. */
+    @Test
+    void xmlOfOtherToolsIsSkippedWithExitZero() throws Exception {
+        Path plist = dir.resolve("Info.plist");
+        Files.writeString(plist, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE plist PUBLIC"
+                + " \"-//Apple//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
+                + "<plist version=\"1.0\"><dict><key>CFBundleName</key><string>x</string></dict></plist>\n");
+        Path xhtml = dir.resolve("index.xhtml");
+        Files.writeString(xhtml, "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\""
+                + " \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\">\n<html xmlns=\"http://www.w3.org/1999/xhtml\">"
+                + "<body><p>a&nbsp;b</p></body></html>\n");
+        Cli.Run r = run("lint", plist.toString(), xhtml.toString());
+        assertThat(r.exit()).isEqualTo(0);
+        assertThat(r.out()).contains("skipped 2 not a domain").doesNotContain("could not be read");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void twoDomainsInOneFileAreOneInputErrorAtTheSecondRoot() throws Exception {
+        Path two = dir.resolve("two.xml");
+        Files.writeString(two, GOOD + GOOD);
+        Cli.Run r = run("lint", two.toString());
+        assertThat(r.exit()).isEqualTo(3);
+        int line = (int) GOOD.lines().count() + 1;
+        assertThat(r.err() + r.out()).contains(two + ":" + line + ":1: error: this file holds more than one domain"
+                + " document; libvirt reads one per file").doesNotContain("following the root element");
     }
 }

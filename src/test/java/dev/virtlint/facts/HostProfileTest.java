@@ -95,6 +95,13 @@ class HostProfileTest {
     }
 
     @Test
+    void aRhelKernelReleaseAsProbeWritesItIsRead() throws Exception {
+        HostFacts rhel = read("kernel: \"4.18.0-513.5.1.el8_9.x86_64\"\nmounts:\n  - {path: /run, fstype: tmpfs}\n");
+        assertThat(rhel.kernel()).contains("4.18.0-513.5.1.el8_9.x86_64");
+        assertThat(rhel.directIo("/run/vm.img").supported()).contains(false);
+    }
+
+    @Test
     void wrongValuesAreReportedWhereTheyAreWritten() {
         assertThat(error("memory: lots\n")).isEqualTo("host.yaml:1:9: error: expected a size such as 64GiB, found 'lots'");
         assertThat(error("kernel: linux\n"))

@@ -92,6 +92,9 @@ class FixSamplesTest {
         return samples().stream().map(input -> DynamicTest.dynamicTest(input.name(), () -> {
             byte[] bytes = Files.readAllBytes(input.path());
             var file = Loader.load(input).file();
+            if (file == null && new String(bytes, StandardCharsets.UTF_8).contains("<!-- expect: input-error")) {
+                return; // a sample of a refused file: nothing to print back or fix
+            }
             assertThat(Encoded.bytes(file.source(), new TextEdits().apply(file.source().text())))
                     .as("printed back with no edit").isEqualTo(bytes);
             Linter.Settings settings = SampleMarkersTest.settingsFor(input);
@@ -125,8 +128,9 @@ class FixSamplesTest {
 
     /** Whether libvirt's schema accepts the file; with null, whether the tool runs at all (null if not). */
     static Boolean validates(Path file) throws IOException {
+        Path checked = file == null ? null : asDomain(file);
         List<String> command = file == null ? List.of("sh", "-c", "command -v virt-xml-validate && command -v xmllint")
-                : List.of("virt-xml-validate", file.toString(), "domain");
+                : List.of("virt-xml-validate", checked.toString(), "domain");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             p.getInputStream().readAllBytes();
@@ -141,6 +145,26 @@ class FixSamplesTest {
         if (file == null) {
             return p.exitValue() == 0 ? Boolean.TRUE : null;
         }
+        if (!checked.equals(file)) {
+            Files.delete(checked);
+        }
         return p.exitValue() == 0;
+    }
+
+    /**
+     * A standalone {@code <disk>} sample inside a minimal domain (libvirt ships no schema for a disk
+     * alone; domain.rng's diskspec is what attach-device's disk must match), else the file itself.
+     */
+    private static Path asDomain(Path file) throws IOException {
+        String text = Files.readString(file);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^<disk[\\s>]").matcher(text);
+        if (!m.find() || text.contains("\n<domain")) {
+            return file;
+        }
+        int root = m.start();
+        Path wrapped = Files.createTempFile("virtlint-disk", ".xml");
+        Files.writeString(wrapped, "<domain type='kvm'><name>standalone</name><memory>1048576</memory>"
+                + "<os><type>hvm</type></os><devices>" + text.substring(root) + "</devices></domain>\n");
+        return wrapped;
     }
 }

@@ -32,6 +32,9 @@ class EvidenceTest {
         try (Stream<Path> files = Files.list(DOMAINS)) {
             for (Path file : files.filter(p -> p.toString().endsWith(".xml")).sorted().toList()) {
                 ParsedFile parsed = parse(file);
+                if (parsed == null) {
+                    continue; // two-domains-dumpxml.xml is refused on purpose
+                }
                 for (Finding f : Linter.lint(parsed, Linter.Settings.defaults())) {
                     Disk disk = parsed.disks().stream().filter(d -> d.target().equals(f.disk())).findFirst().orElse(null);
                     if (disk == null) {

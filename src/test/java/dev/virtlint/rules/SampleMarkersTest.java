@@ -30,6 +30,12 @@ import org.junit.jupiter.api.TestFactory;
  * there {@code # expect: rule-id "disk virtio1"} lines bind to the whole file and the quoted part
  * of the message says which disk. Checked both ways: a finding without a marker fails, a marker
  * without its finding fails, and a file without markers must be clean.
+ *
+ * <p>Two markers are about the file, not a finding: {@code <!-- expect: skipped "part of the
+ * reason" -->} says the file is not a domain and is skipped, and {@code <!-- expect: input-error
+ * "part of the message" -->} says the file is refused with that error, at the next element's
+ * {@code <}. They are read off the text (a file that is skipped or refused has no tree); a file
+ * without them must load as a domain, a disk or a command line.
  */
 public class SampleMarkersTest {
 
@@ -60,12 +66,19 @@ public class SampleMarkersTest {
         }));
     }
 
+    /** {@code <!-- expect: skipped "..." -->} or {@code <!-- expect: input-error "..." -->}. */
+    private static final Pattern FILE_MARKER =
+            Pattern.compile("<!--\\s*expect:\\s*(skipped|input-error)(?:\\s+\"([^\"]*)\")?\\s*-->");
+
     static List<String> check(Input input) {
-        ParsedFile file = Loader.load(input).file();
-        assertThat(file).as("loads").isNotNull();
+        Loader.Outcome outcome = Loader.load(input);
+        List<String> problems = new ArrayList<>();
+        if (fileMarkers(input, outcome, problems)) {
+            return problems;
+        }
+        ParsedFile file = outcome.file();
         List<Finding> findings = Linter.lint(file, settingsFor(input));
         List<Marker> markers = markersOf(file);
-        List<String> problems = new ArrayList<>();
         int[] used = new int[markers.size()];
         for (Finding f : findings) {
             boolean matched = false;
@@ -88,6 +101,78 @@ public class SampleMarkersTest {
             }
         }
         return problems;
+    }
+
+    /**
+     * Checks the file's own markers against how it loaded; true when the file was skipped or
+     * refused (nothing more to check), false when it loaded and its findings are to be checked.
+     */
+    private static boolean fileMarkers(Input input, Loader.Outcome outcome, List<String> problems) {
+        String text;
+        try {
+            text = java.nio.file.Files.readString(input.path());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        SourceText source = SourceText.of(input.name(), text);
+        Matcher m = FILE_MARKER.matcher(text);
+        String skipped = null;
+        String error = null;
+        int errorAt = -1;
+        int line = 0;
+        while (m.find()) {
+            line = source.positionOf(m.start()).line();
+            if (m.group(1).equals("skipped")) {
+                skipped = m.group(2) == null ? "" : m.group(2);
+            } else {
+                error = m.group(2) == null ? "" : m.group(2);
+                errorAt = nextElement(text, m.end());
+            }
+        }
+        String at = input.name() + ":" + line + ": ";
+        if (outcome.error() != null) {
+            if (error == null) {
+                problems.add(input.name() + ": unexpected input error: " + outcome.error().format());
+            } else if (!outcome.error().message().contains(error)) {
+                problems.add(at + "expected input error \"" + error + "\", found: " + outcome.error().format());
+            } else if (!source.positionOf(errorAt).equals(outcome.error().position())) {
+                problems.add(at + "expected the input error at " + source.positionOf(errorAt) + ", found: "
+                        + outcome.error().format());
+            }
+            return true;
+        }
+        if (error != null) {
+            problems.add(at + "expected input error \"" + error + "\", but the file loaded");
+        }
+        ParsedFile file = outcome.file();
+        if (file.kind() == ParsedFile.Kind.SKIPPED) {
+            if (skipped == null) {
+                problems.add(input.name() + ": unexpected skip: " + file.note());
+            } else if (!file.note().contains(skipped)) {
+                problems.add(at + "expected skipped \"" + skipped + "\", found: " + file.note());
+            }
+            return true;
+        }
+        if (skipped != null) {
+            problems.add(at + "expected the file to be skipped, but it was read as " + file.kind().id());
+        }
+        return error != null;
+    }
+
+    /** The offset of the next element's {@code <} after {@code from}, past comments and blanks. */
+    private static int nextElement(String text, int from) {
+        int i = from;
+        while (i < text.length()) {
+            if (text.startsWith("<!--", i)) {
+                int end = text.indexOf("-->", i);
+                i = end < 0 ? text.length() : end + 3;
+            } else if (Character.isWhitespace(text.charAt(i))) {
+                i++;
+            } else {
+                return i;
+            }
+        }
+        return text.length();
     }
 
     /** Samples under a directory with a {@code .virtlint.yaml} are linted with it, as {@code virtlint lint} does. */

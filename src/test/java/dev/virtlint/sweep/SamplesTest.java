@@ -27,6 +27,12 @@ class SamplesTest {
         assertThat(inputs).hasSizeGreaterThanOrEqualTo(15);
         return inputs.stream().map(input -> DynamicTest.dynamicTest(input.name(), () -> {
             Loader.Outcome o = Loader.load(input);
+            if (Files.readString(input.path()).contains("<!-- expect: input-error")) {
+                // A sample of a refused file (SampleMarkersTest checks its message and position).
+                assertThat(o.error()).as("error").isNotNull();
+                assertThat(o.error().internal()).as("internal").isFalse();
+                return;
+            }
             assertThat(o.error()).as("error").isNull();
             List<String> wrong = new ArrayList<>();
             SpanCheck.check(o.file(), wrong);
@@ -35,14 +41,24 @@ class SamplesTest {
     }
 
     @Test
-    void atLeastTwelveDomainsAndTheNetworkIsSkipped() throws IOException {
+    void atLeastTwelveDomainsTheNetworkIsSkippedAndTheTwoDomainFileRefused() throws IOException {
         List<ParsedFile> files = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         for (Input input : Inputs.expand(List.of(SAMPLES.resolve("domains").toString())).inputs()) {
-            files.add(Loader.load(input).file());
+            Loader.Outcome o = Loader.load(input);
+            if (o.file() != null) {
+                files.add(o.file());
+            } else {
+                refused.add(o.error().format());
+            }
         }
         assertThat(files.stream().filter(f -> f.kind() == ParsedFile.Kind.DOMAIN)).hasSizeGreaterThanOrEqualTo(12);
         assertThat(files.stream().filter(f -> f.kind() == ParsedFile.Kind.SKIPPED))
                 .singleElement().satisfies(f -> assertThat(f.name()).endsWith("network-default.xml"));
+        assertThat(files.stream().filter(f -> f.kind() == ParsedFile.Kind.DISK))
+                .singleElement().satisfies(f -> assertThat(f.name()).endsWith("attach-disk-print-xml.xml"));
+        assertThat(refused).singleElement().asString().contains("two-domains-dumpxml.xml:32:1: error: this file holds"
+                + " more than one domain document; libvirt reads one per file");
     }
 
     @Test
