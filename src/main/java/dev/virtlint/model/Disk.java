@@ -1,7 +1,9 @@
 package dev.virtlint.model;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,6 +33,10 @@ public final class Disk {
     private final String detectZeroes;
     private final boolean driveString;
     private final Map<Setting, Located> settings;
+    private final boolean blockdev;
+    private final List<CacheOption> cacheOptions;
+    private final List<CacheOption> inertCacheOptions;
+    private final String cacheNote;
 
     private Disk(Builder b) {
         this.origin = b.origin;
@@ -52,6 +58,10 @@ public final class Disk {
         this.detectZeroes = b.detectZeroes;
         this.driveString = b.driveString;
         this.settings = Collections.unmodifiableMap(new EnumMap<>(b.settings));
+        this.blockdev = b.blockdev;
+        this.cacheOptions = List.copyOf(b.cacheOptions);
+        this.inertCacheOptions = List.copyOf(b.inertCacheOptions);
+        this.cacheNote = b.cacheNote;
     }
 
     public static Builder builder(Origin origin, Span span) {
@@ -146,6 +156,35 @@ public final class Disk {
         return settings;
     }
 
+    /**
+     * Whether the disk is a {@code -blockdev} node graph: its cache switches are read from the
+     * nodes where QEMU acts on them, and a fix edits those nodes (see {@link #cacheOptions()}).
+     */
+    public boolean blockdev() {
+        return blockdev;
+    }
+
+    /**
+     * The written switches that make the effective cache mode, in the order a message names them;
+     * empty when nothing is written (XML fills it only with its {@code cache=} attribute).
+     */
+    public List<CacheOption> cacheOptions() {
+        return cacheOptions;
+    }
+
+    /**
+     * Switches the configuration writes where QEMU does not act on them: {@code cache.direct} or
+     * {@code cache.no-flush} on a {@code -blockdev} format node, whose file node decides both.
+     */
+    public List<CacheOption> inertCacheOptions() {
+        return inertCacheOptions;
+    }
+
+    /** Why the inert switches have no effect, for a message; null when there are none. */
+    public Optional<String> cacheNote() {
+        return Optional.ofNullable(cacheNote);
+    }
+
     /** A CD-ROM or floppy with no medium: nothing is written to it. */
     public boolean isEmptyRemovable() {
         return (device == DiskDevice.CDROM || device == DiskDevice.FLOPPY) && source == null;
@@ -177,6 +216,10 @@ public final class Disk {
         private String detectZeroes;
         private boolean driveString;
         private final Map<Setting, Located> settings = new EnumMap<>(Setting.class);
+        private boolean blockdev;
+        private final List<CacheOption> cacheOptions = new ArrayList<>();
+        private final List<CacheOption> inertCacheOptions = new ArrayList<>();
+        private String cacheNote;
 
         private Builder(Origin origin, Span span) {
             this.origin = Objects.requireNonNull(origin);
@@ -267,6 +310,29 @@ public final class Disk {
         public Builder at(Setting key, Located where) {
             if (where != null) {
                 settings.put(key, where);
+            }
+            return this;
+        }
+
+        public Builder blockdev(boolean value) {
+            this.blockdev = value;
+            return this;
+        }
+
+        /** Adds a written switch that makes the effective mode (see {@link Disk#cacheOptions()}). */
+        public Builder cacheOption(CacheOption option) {
+            cacheOptions.add(Objects.requireNonNull(option));
+            return this;
+        }
+
+        /**
+         * Adds a written switch QEMU does not act on and, when it matters (null when not), why
+         * (see {@link Disk#inertCacheOptions()}).
+         */
+        public Builder inertCacheOption(CacheOption option, String note) {
+            inertCacheOptions.add(Objects.requireNonNull(option));
+            if (note != null) {
+                cacheNote = cacheNote == null ? note : cacheNote + "; " + note;
             }
             return this;
         }
