@@ -81,7 +81,9 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
                     + "," + setting("cache.no-flush", onOff(c.noFlush())) + note;
         }
         String text = describe(written);
-        boolean asPreset = written.size() == 1 && written.get(0).setting() == Setting.CACHE;
+        // The preset is named only when no written cache= already names it.
+        boolean asPreset = written.stream().anyMatch(o -> o.setting() == Setting.CACHE
+                && CacheMode.Preset.byName(o.value()).equals(c.preset()));
         if (!asPreset && c.preset().isPresent()) {
             return text + " (the switches of " + setting("cache", c.preset().get().id())
                     + disk.cacheNote().map(n -> "; " + n).orElse("") + ")";

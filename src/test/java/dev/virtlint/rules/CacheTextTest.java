@@ -58,6 +58,13 @@ class CacheTextTest {
     }
 
     @Test
+    void aWrittenPresetIsNotNamedTwice() {
+        Finding f = only(lint("qemu-system-x86_64 -drive file=/srv/f.img,if=none,id=d0,cache=unsafe"
+                + " -device virtio-blk-pci,drive=d0,id=vd0,write-cache=on\n"), "unsafe-cache-persistent-disk");
+        assertThat(f.message()).contains("uses cache=unsafe and write-cache=on on the device but");
+    }
+
+    @Test
     void aBlockdevFixNamesTheNodeItEdits() {
         Finding f = only(lint("qemu-system-x86_64"
                 + " -blockdev '{\"driver\":\"file\",\"filename\":\"/srv/d.raw\",\"node-name\":\"d-file\","
