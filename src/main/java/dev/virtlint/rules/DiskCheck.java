@@ -97,6 +97,10 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
 
     /** Options as written, those of one place together: {@code a=1,b=2 on node X and c=3 on the device}. */
     String describe(List<CacheOption> options) {
+        return describe(disk.origin() == Origin.XML, options);
+    }
+
+    static String describe(boolean xml, List<CacheOption> options) {
         List<String> groups = new ArrayList<>();
         StringBuilder group = new StringBuilder();
         String where = null;
@@ -108,7 +112,7 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
             if (!group.isEmpty()) {
                 group.append(',');
             }
-            group.append(setting(o.key(), o.value()));
+            group.append(xml ? o.key() + "='" + o.value() + "'" : o.key() + "=" + o.value());
             where = o.where();
         }
         if (where != null) {

@@ -104,6 +104,21 @@ class DeclarativeRuleTest {
     }
 
     @Test
+    void aQemuCacheSettingIsRenderedAsWrittenNotAsAModeName() throws YamlException {
+        DeclarativeRule rule = rule("""
+                id: any-cache
+                severity: info
+                summary: Any cache
+                select: "driver/@cache"
+                message: "{disk} uses {setting}"
+                """);
+        ParsedFile args = load("qemu-system-x86_64 -drive file=/srv/w.img,if=virtio,cache.writeback=off,"
+                + "cache.no-flush=on\n", Input.Kind.ARGS);
+        assertThat(lint(args, rule)).singleElement().satisfies(f -> assertThat(f.message())
+                .isEqualTo("disk virtio0 (/srv/w.img) uses cache.writeback=off,cache.no-flush=on"));
+    }
+
+    @Test
     void pointsAtTheOptionInAQemuCommandlineArg() {
         ParsedFile file = load("""
                 <domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
