@@ -117,7 +117,8 @@ class FixerTest {
                 """;
         Fixer.Plan plan = plan("run.args", before);
         assertThat(plan.text()).isEqualTo(before);
-        assertThat(plan.refused()).singleElement().satisfies(r -> assertThat(r.reason()).contains("cache.direct"));
+        assertThat(plan.refused()).singleElement().satisfies(r -> assertThat(r.reason())
+                .contains("add cache.direct=on (\"direct\":true under \"cache\" in JSON) there by hand"));
     }
 
     @Test
