@@ -5,6 +5,7 @@ import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Position;
+import dev.virtlint.rules.DiskCheck;
 import dev.virtlint.rules.Finding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,6 +115,7 @@ public final class JsonReport {
         cache.put("writeback", c.writeback());
         cache.put("direct", c.direct());
         cache.put("noFlush", c.noFlush());
+        cache.put("written", DiskCheck.written(d));
         m.put("cache", cache);
         m.put("io", d.io().orElse(null));
         m.put("discard", d.discard().orElse(null));

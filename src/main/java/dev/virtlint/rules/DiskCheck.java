@@ -100,6 +100,18 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
         return describe(disk.origin() == Origin.XML, options);
     }
 
+    /**
+     * How the configuration writes a disk's cache settings, as messages name them: for JSON
+     * reports; null when nothing is written.
+     */
+    public static String written(Disk disk) {
+        if (!disk.cacheOptions().isEmpty()) {
+            return describe(disk.origin() == Origin.XML, disk.cacheOptions());
+        }
+        CacheMode c = disk.cache();
+        return c.explicit() && disk.origin() == Origin.XML ? "cache='" + c.modeName() + "'" : null;
+    }
+
     static String describe(boolean xml, List<CacheOption> options) {
         List<String> groups = new ArrayList<>();
         StringBuilder group = new StringBuilder();
