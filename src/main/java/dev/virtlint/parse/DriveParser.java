@@ -538,7 +538,8 @@ public final class DriveParser {
             }
         }
         if (zeroes != null) {
-            b.detectZeroes(zeroes.value("detect-zeroes").get()).at(Setting.DETECT_ZEROES, zeroes.located("detect-zeroes"));
+            b.detectZeroes(zeroes.value("detect-zeroes").get())
+                    .at(Setting.DETECT_ZEROES, zeroes.located("detect-zeroes"));
             if (zeroes.value("discard").isPresent()) {
                 b.discard(zeroes.value("discard").get()).at(Setting.DISCARD, zeroes.located("discard"));
             } else if (!zeroes.prefix().isEmpty()) {

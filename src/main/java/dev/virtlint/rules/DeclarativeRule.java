@@ -208,7 +208,8 @@ public final class DeclarativeRule implements Rule {
             }
         }
         DeclarativeRule rule = new DeclarativeRule(new RuleMeta(id, summary, severity, category), label, writableOnly,
-                selectNode.string(), message, qemuSeverity, qemuMessage, fixElementNode == null ? null : fixElementNode.string(), namespaces,
+                selectNode.string(), message, qemuSeverity, qemuMessage,
+                fixElementNode == null ? null : fixElementNode.string(), namespaces,
                 Map.copyOf(set), List.copyOf(remove));
         if (validate) {
             rule.compiled = new Compiled(xpath(selectNode, id, namespaces),

@@ -180,12 +180,15 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
         List<CacheOption> written = disk.cacheOptions();
         if (!disk.blockdev()) {
             boolean allSwitches = disk.setting(Setting.CACHE_WRITEBACK).isPresent()
-                    && disk.setting(Setting.CACHE_DIRECT).isPresent() && disk.setting(Setting.CACHE_NO_FLUSH).isPresent();
+                    && disk.setting(Setting.CACHE_DIRECT).isPresent()
+                    && disk.setting(Setting.CACHE_NO_FLUSH).isPresent();
             // With all three switches written the fixer leaves cache= alone (they win over it).
             if (!allSwitches) {
                 Optional<CacheOption> old = find(written, Setting.CACHE);
                 String id = want.preset().map(CacheMode.Preset::id).orElseThrow();
-                if (old.isEmpty() || CacheMode.Preset.byName(old.get().value()).filter(p -> p.id().equals(id)).isEmpty()) {
+                boolean same = old.isPresent()
+                        && CacheMode.Preset.byName(old.get().value()).filter(p -> p.id().equals(id)).isPresent();
+                if (!same) {
                     old.ifPresent(before::add);
                     after.add(new CacheOption(Setting.CACHE, "cache", id, ""));
                 }
