@@ -1,5 +1,6 @@
 package dev.virtlint.model;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -34,6 +35,10 @@ public final class Disk {
     private final boolean driveString;
     private final Map<Setting, Located> settings;
     private final List<Refused> refused;
+    private final boolean blockdev;
+    private final List<CacheOption> cacheOptions;
+    private final List<CacheOption> inertCacheOptions;
+    private final String cacheNote;
 
     private Disk(Builder b) {
         this.origin = b.origin;
@@ -56,6 +61,10 @@ public final class Disk {
         this.driveString = b.driveString;
         this.settings = Collections.unmodifiableMap(new EnumMap<>(b.settings));
         this.refused = List.copyOf(b.refused);
+        this.blockdev = b.blockdev;
+        this.cacheOptions = List.copyOf(b.cacheOptions);
+        this.inertCacheOptions = List.copyOf(b.inertCacheOptions);
+        this.cacheNote = b.cacheNote;
     }
 
     public static Builder builder(Origin origin, Span span) {
@@ -177,6 +186,35 @@ public final class Disk {
         return refused;
     }
 
+    /**
+     * Whether the disk is a {@code -blockdev} node graph: its cache switches are read from the
+     * nodes where QEMU acts on them, and a fix edits those nodes (see {@link #cacheOptions()}).
+     */
+    public boolean blockdev() {
+        return blockdev;
+    }
+
+    /**
+     * The written switches that make the effective cache mode, in the order a message names them;
+     * empty when nothing is written (XML fills it only with its {@code cache=} attribute).
+     */
+    public List<CacheOption> cacheOptions() {
+        return cacheOptions;
+    }
+
+    /**
+     * Switches the configuration writes where QEMU does not act on them: {@code cache.direct} or
+     * {@code cache.no-flush} on a {@code -blockdev} format node, whose file node decides both.
+     */
+    public List<CacheOption> inertCacheOptions() {
+        return inertCacheOptions;
+    }
+
+    /** Why the inert switches have no effect, for a message; null when there are none. */
+    public Optional<String> cacheNote() {
+        return Optional.ofNullable(cacheNote);
+    }
+
     /** A CD-ROM or floppy with no medium: nothing is written to it. */
     public boolean isEmptyRemovable() {
         return (device == DiskDevice.CDROM || device == DiskDevice.FLOPPY) && source == null;
@@ -262,6 +300,10 @@ public final class Disk {
         private boolean driveString;
         private final Map<Setting, Located> settings = new EnumMap<>(Setting.class);
         private final List<Refused> refused = new ArrayList<>();
+        private boolean blockdev;
+        private final List<CacheOption> cacheOptions = new ArrayList<>();
+        private final List<CacheOption> inertCacheOptions = new ArrayList<>();
+        private String cacheNote;
 
         private Builder(Origin origin, Span span) {
             this.origin = Objects.requireNonNull(origin);
@@ -359,6 +401,29 @@ public final class Disk {
         /** Records a setting that libvirt or QEMU refuses. */
         public Builder refuse(Refused value) {
             refused.add(Objects.requireNonNull(value));
+            return this;
+        }
+
+        public Builder blockdev(boolean value) {
+            this.blockdev = value;
+            return this;
+        }
+
+        /** Adds a written switch that makes the effective mode (see {@link Disk#cacheOptions()}). */
+        public Builder cacheOption(CacheOption option) {
+            cacheOptions.add(Objects.requireNonNull(option));
+            return this;
+        }
+
+        /**
+         * Adds a written switch QEMU does not act on and, when it matters (null when not), why
+         * (see {@link Disk#inertCacheOptions()}).
+         */
+        public Builder inertCacheOption(CacheOption option, String note) {
+            inertCacheOptions.add(Objects.requireNonNull(option));
+            if (note != null) {
+                cacheNote = cacheNote == null ? note : cacheNote + "; " + note;
+            }
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.virtlint.parse;
 
 import dev.virtlint.model.CacheMode;
+import dev.virtlint.model.CacheOption;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.DiskDevice;
 import dev.virtlint.model.Located;
@@ -29,6 +30,9 @@ public final class DriveParser {
             "ftp", "ftps", "ssh", "nfs", "vxhs", "sheepdog", "curl");
     private static final Set<String> PROTOCOL_DRIVERS = Set.of("file", "host_device", "host_cdrom", "nvme",
             "virtio-blk-vhost-vdpa", "virtio-blk-vhost-user", "null-co", "null-aio");
+    /** The keys of the individual cache switches, as {@code -drive} and {@code -blockdev} spell them. */
+    private static final Map<Setting, String> SWITCH_KEYS = Map.of(Setting.CACHE_WRITEBACK, "cache.writeback",
+            Setting.CACHE_DIRECT, "cache.direct", Setting.CACHE_NO_FLUSH, "cache.no-flush");
     private static final Map<String, Integer> LEGACY_DRIVES = Map.of(
             "-hda", 0, "-hdb", 1, "-hdc", 2, "-hdd", 3, "-cdrom", 2, "-fda", 0, "-fdb", 1);
 
@@ -205,12 +209,15 @@ public final class DriveParser {
         String iface = drive.value("if").orElse("ide");
 
         refusedDriveOptions(b, drive);
+        // blockdev.c blockdev_init / extract_common_blockdev_options: cache= sets the three
+        // switches, and cache.writeback, cache.direct, cache.no-flush given beside it win over it.
         CacheMode cache = CacheMode.DEFAULT;
         // Only a name bdrv_parse_cache_mode takes, exactly as written; any other is refused above.
         Optional<CacheMode.Preset> preset = drive.value("cache")
                 .filter(Accepted.QEMU_CACHE::contains).flatMap(CacheMode.Preset::byName);
         if (preset.isPresent()) {
             cache = preset.get().explicitMode();
+            b.cacheOption(new CacheOption(Setting.CACHE, "cache", drive.value("cache").get(), ""));
         }
         b.at(Setting.CACHE, drive.located("cache"));
         Optional<Boolean> wb = drive.bool("cache.writeback");
@@ -225,9 +232,13 @@ public final class DriveParser {
         if (noFlush.isPresent()) {
             cache = cache.withNoFlush(noFlush.get());
         }
-        b.at(Setting.CACHE_WRITEBACK, drive.located("cache.writeback"));
-        b.at(Setting.CACHE_DIRECT, drive.located("cache.direct"));
-        b.at(Setting.CACHE_NO_FLUSH, drive.located("cache.no-flush"));
+        for (Setting s : List.of(Setting.CACHE_WRITEBACK, Setting.CACHE_DIRECT, Setting.CACHE_NO_FLUSH)) {
+            String key = SWITCH_KEYS.get(s);
+            if (drive.bool(key).isPresent()) {
+                b.cacheOption(new CacheOption(s, key, drive.value(key).get(), ""));
+            }
+            b.at(s, drive.located(key));
+        }
         b.at(Setting.DRIVER, new Located(drive.text(), drive.span()));
         b.driveString(!shorthands.contains(drive));
 
@@ -332,9 +343,12 @@ public final class DriveParser {
     }
 
     /**
-     * {@code write-cache=on|off} on the device overrides the drive's writeback switch; {@code auto}
-     * keeps it. The property is an OnOffAuto (hw/block/block.c DEFINE_BLOCK_PROPERTIES_BASE), so
-     * {@code yes} or {@code true} is refused, unlike a QemuOpts boolean.
+     * {@code write-cache=on|off} on the device overrides the backend's writeback switch; {@code auto}
+     * (the default) keeps it. QEMU hw/block/block.c blkconf_apply_backend_options: ON_OFF_AUTO_AUTO
+     * takes blk_enable_write_cache(blk), and blk_set_enable_write_cache(blk, wce) sets what the guest
+     * sees (BlockConf.wce, the device's write-cache property). The property is an OnOffAuto
+     * (DEFINE_BLOCK_PROPERTIES_BASE), so {@code yes} or {@code true} is refused, unlike a QemuOpts
+     * boolean.
      */
     private static CacheMode applyWriteCache(Disk.Builder b, CacheMode cache, Options device) {
         Optional<Options.Option> writeCache = device.get("write-cache");
@@ -345,11 +359,11 @@ public final class DriveParser {
         String v = writeCache.get().value();
         Accepted.value("write-cache", v, writeCache.get().valueSpan(), Accepted.QEMU_ON_OFF_AUTO,
                 Accepted.QEMU).ifPresent(b::refuse);
-        return switch (v) {
-            case "on" -> cache.withWriteback(true);
-            case "off" -> cache.withWriteback(false);
-            default -> cache;
-        };
+        if (!v.equals("on") && !v.equals("off")) {
+            return cache;
+        }
+        b.cacheOption(new CacheOption(Setting.WRITE_CACHE, "write-cache", v, "on the device"));
+        return cache.withWriteback(v.equals("on"));
     }
 
     private static DiskDevice deviceKind(String driver, DiskDevice fallback) {
@@ -442,8 +456,33 @@ public final class DriveParser {
         return Optional.empty();
     }
 
+    /**
+     * A disk from a {@code -blockdev} graph: the device's node, then down its {@code file} children
+     * to the protocol node that opens the file or device. Each switch is read from the node where
+     * QEMU acts on it:
+     * <ul>
+     * <li>O_DIRECT: the protocol node's own {@code cache.direct}. QEMU block/file-posix.c
+     * raw_open_common / raw_parse_flags add O_DIRECT when that node's open flags hold
+     * BDRV_O_NOCACHE; a format node (qcow2, raw) opens no file (block.c bdrv_open_driver calls
+     * bdrv_file_open only for protocol drivers), so its {@code cache.direct} changes nothing.</li>
+     * <li>Flushes: bdrv_co_flush (block/io.c) checks BDRV_O_NO_FLUSH per node: with it a node skips
+     * only its own flush_to_disk and still flushes its children (label flush_children), so a guest
+     * flush reaches the disk unless the protocol node, the one whose flush_to_disk runs fdatasync
+     * (file-posix raw_co_flush_to_disk), has {@code cache.no-flush}.</li>
+     * <li>What the guest sees: the device's {@code write-cache}, else on, the default of the
+     * BlockBackend the device creates (block/block-backend.c blk_new calls
+     * blk_set_enable_write_cache(blk, true); hw/block/block.c blkconf_apply_backend_options keeps
+     * it for write-cache=auto). {@code -blockdev} has no {@code cache.writeback}: qapi/block-core.json
+     * BlockdevCacheOptions holds only direct and no-flush.</li>
+     * </ul>
+     * Options pass between nodes only into a child written inline ({@code "file":{...}} or
+     * {@code file.*}): block.c bdrv_inherited_options copies cache.direct and cache.no-flush from the
+     * parent where the child does not set them (qdict_copy_default). A child named by reference is a
+     * node opened on its own (bdrv_open_inherit returns the existing node for a reference) with its
+     * own defaults: blockdev.c bds_tree_init sets cache.direct and cache.no-flush to off.
+     */
     private Disk fromBlockdev(Options top, Options device) {
-        Disk.Builder b = Disk.builder(origin, device.span());
+        Disk.Builder b = Disk.builder(origin, device.span()).blockdev(true);
         List<Node> chain = new ArrayList<>();
         Node node = new Node(top, "");
         Set<Options> seen = new HashSet<>();
@@ -455,28 +494,43 @@ public final class DriveParser {
             node = child(node).orElse(null);
         }
         Node first = chain.get(0);
-        Node protocolNode = chain.get(chain.size() - 1);
+        int bottom = chain.size() - 1;
+        Node protocolNode = chain.get(bottom);
 
         CacheMode cache = CacheMode.DEFAULT;
-        for (Node n : chain) {
-            Optional<Boolean> direct = n.bool("cache.direct");
-            if (direct.isPresent()) {
-                cache = cache.withDirect(direct.get());
-                b.at(Setting.CACHE_DIRECT, n.located("cache.direct"));
-                break;
-            }
+        int directAt = acting(chain, bottom, "cache.direct");
+        if (directAt >= 0) {
+            Node n = chain.get(directAt);
+            cache = cache.withDirect(n.bool("cache.direct").get());
+            b.at(Setting.CACHE_DIRECT, n.located("cache.direct"));
+            b.cacheOption(written(n, Setting.CACHE_DIRECT, "cache.direct"));
         }
-        for (Node n : chain) {
-            Optional<Boolean> noFlush = n.bool("cache.no-flush");
-            if (noFlush.isPresent()) {
-                cache = cache.withNoFlush(noFlush.get());
-                b.at(Setting.CACHE_NO_FLUSH, n.located("cache.no-flush"));
-                break;
+        int noFlushAt = acting(chain, bottom, "cache.no-flush");
+        if (noFlushAt >= 0) {
+            Node n = chain.get(noFlushAt);
+            cache = cache.withNoFlush(n.bool("cache.no-flush").get());
+            b.at(Setting.CACHE_NO_FLUSH, n.located("cache.no-flush"));
+            b.cacheOption(written(n, Setting.CACHE_NO_FLUSH, "cache.no-flush"));
+        }
+        for (int i = 0; i < chain.size(); i++) {
+            Node n = chain.get(i);
+            if (i != directAt && n.bool("cache.direct").isPresent()) {
+                boolean differs = n.bool("cache.direct").get() != cache.direct();
+                b.inertCacheOption(written(n, Setting.CACHE_DIRECT, "cache.direct"), !differs ? null
+                        : show(written(n, Setting.CACHE_DIRECT, "cache.direct")) + " has no effect: O_DIRECT is"
+                        + " decided by " + label(protocolNode) + ", which opens the image");
+            }
+            if (i != noFlushAt && n.bool("cache.no-flush").isPresent()) {
+                boolean differs = n.bool("cache.no-flush").get() != cache.noFlush();
+                b.inertCacheOption(written(n, Setting.CACHE_NO_FLUSH, "cache.no-flush"), !differs ? null
+                        : show(written(n, Setting.CACHE_NO_FLUSH, "cache.no-flush")) + " has no effect on"
+                        + " durability: guest flushes still reach " + label(protocolNode));
             }
         }
         cache = applyWriteCache(b, cache, device);
         b.cache(cache);
-        b.at(Setting.DRIVER, new Located(top.text(), top.span()));
+        // Where a switch would go: the -blockdev that opens the image.
+        b.at(Setting.DRIVER, new Located(protocolNode.options().text(), protocolNode.options().span()));
 
         describeNode(b, protocolNode);
         String topDriver = first.value("driver").orElse("");
@@ -489,18 +543,7 @@ public final class DriveParser {
         b.at(Setting.READONLY, first.located("read-only"));
         protocolNode.value("aio").ifPresent(b::io);
         b.at(Setting.IO, protocolNode.located("aio"));
-        for (Node n : chain) {
-            if (n.value("discard").isPresent()) {
-                b.discard(n.value("discard").get()).at(Setting.DISCARD, n.located("discard"));
-                break;
-            }
-        }
-        for (Node n : chain) {
-            if (n.value("detect-zeroes").isPresent()) {
-                b.detectZeroes(n.value("detect-zeroes").get()).at(Setting.DETECT_ZEROES, n.located("detect-zeroes"));
-                break;
-            }
-        }
+        discardAndZeroes(b, chain);
         String driver = device.value("driver").orElse("");
         b.device(deviceKind(driver, protocolNode.value("driver").filter("host_cdrom"::equals).isPresent()
                 ? DiskDevice.CDROM : DiskDevice.DISK));
@@ -508,6 +551,77 @@ public final class DriveParser {
         String target = device.value("id").orElse(device.value("drive").orElse(""));
         b.target(target).at(Setting.TARGET, device.located("id"));
         return b.build();
+    }
+
+    /**
+     * The index of the node whose written {@code key} applies to node {@code at}: its own, else,
+     * for a child written inline, its parent's (block.c bdrv_inherited_options); -1 when the value
+     * is the default (off; blockdev.c bds_tree_init).
+     */
+    private static int acting(List<Node> chain, int at, String key) {
+        for (int i = at; i >= 0; i--) {
+            Node n = chain.get(i);
+            if (n.bool(key).isPresent()) {
+                return i;
+            }
+            if (n.prefix().isEmpty()) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * detect-zeroes and discard are read from the same node: block.c bdrv_open_common parses both
+     * per node, and bdrv_parse_detect_zeroes refuses detect-zeroes=unmap unless that node's own
+     * open flags hold BDRV_O_UNMAP (its discard=unmap). A child written inline gets discard=unmap by
+     * default (bdrv_inherited_options, qdict_set_default_str).
+     */
+    private static void discardAndZeroes(Disk.Builder b, List<Node> chain) {
+        Node zeroes = null;
+        for (Node n : chain) {
+            if (n.value("detect-zeroes").isPresent()) {
+                zeroes = n;
+                break;
+            }
+        }
+        if (zeroes != null) {
+            b.detectZeroes(zeroes.value("detect-zeroes").get())
+                    .at(Setting.DETECT_ZEROES, zeroes.located("detect-zeroes"));
+            if (zeroes.value("discard").isPresent()) {
+                b.discard(zeroes.value("discard").get()).at(Setting.DISCARD, zeroes.located("discard"));
+            } else if (!zeroes.prefix().isEmpty()) {
+                b.discard("unmap");
+            }
+            return;
+        }
+        for (Node n : chain) {
+            if (n.value("discard").isPresent()) {
+                b.discard(n.value("discard").get()).at(Setting.DISCARD, n.located("discard"));
+                return;
+            }
+        }
+    }
+
+    /** A written switch of a node, named as the configuration writes it. */
+    private static CacheOption written(Node n, Setting setting, String key) {
+        String name = n.options().value("node-name").orElse(null);
+        return new CacheOption(setting, n.prefix() + key, n.value(key).orElse(""),
+                name == null ? "on the " + n.options().value("driver").orElse("unnamed") + " node" : "on node " + name);
+    }
+
+    private static String show(CacheOption o) {
+        return o.key() + "=" + o.value() + " " + o.where();
+    }
+
+    /** How a message names a node: {@code node NAME}, or the driver of one without a name. */
+    private static String label(Node n) {
+        Optional<String> name = n.value("node-name");
+        if (name.isPresent()) {
+            return "node " + name.get();
+        }
+        String driver = n.value("driver").orElse("file");
+        return n.prefix().isEmpty() ? "the " + driver + " node" : "its " + driver + " child";
     }
 
     private static boolean isProtocol(String driver) {

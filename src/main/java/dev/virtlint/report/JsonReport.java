@@ -6,6 +6,7 @@ import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Position;
 import dev.virtlint.rules.Evidences;
+import dev.virtlint.rules.DiskCheck;
 import dev.virtlint.rules.Finding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -118,6 +119,7 @@ public final class JsonReport {
         cache.put("writeback", c.writeback());
         cache.put("direct", c.direct());
         cache.put("noFlush", c.noFlush());
+        cache.put("written", DiskCheck.written(d));
         m.put("cache", cache);
         m.put("io", d.io().orElse(null));
         m.put("discard", d.discard().orElse(null));

@@ -94,10 +94,9 @@ public final class Fixer {
                 continue;
             }
             Disk disk = disks.get(0);
-            if (disk.origin() != Origin.XML && !disk.driveString()) {
-                refused.add(new Refusal(target, where, "only -drive option strings are rewritten; a -blockdev disk"
-                        + " sets its cache on every node and a -hda disk takes no options (when libvirt wrote this"
-                        + " command line, fix the domain XML instead)"));
+            if (disk.origin() != Origin.XML && !disk.driveString() && !disk.blockdev()) {
+                refused.add(new Refusal(target, where, "a -hda disk takes no options; write it as a -drive"
+                        + " to set its cache mode"));
                 continue;
             }
             TextEdits mine = new TextEdits();
@@ -194,7 +193,15 @@ public final class Fixer {
             }
             return out;
         }
-        if (!cacheRight) {
+        if (!cacheRight && disk.blockdev()) {
+            // Each switch is set on the node where QEMU acts on it, which is where the parser
+            // recorded it (DriveParser.fromBlockdev): cache.direct and cache.no-flush on the node
+            // that opens the image, write-cache on the device. A switch not written there cannot be
+            // added to a JSON object here; QemuOptionEdits refuses it.
+            changeTo(disk, "cache.direct", now.direct(), want.direct(), out);
+            changeTo(disk, "cache.no-flush", now.noFlush(), want.noFlush(), out);
+            changeTo(disk, "write-cache", now.writeback(), want.writeback(), out);
+        } else if (!cacheRight) {
             boolean allSwitches = QemuOptionEdits.has(disk, "cache.writeback") && QemuOptionEdits.has(disk, "cache.direct")
                     && QemuOptionEdits.has(disk, "cache.no-flush");
             if (!allSwitches) {
@@ -210,6 +217,13 @@ public final class Fixer {
             out.add(new Change(null, "aio", r.io()));
         }
         return out;
+    }
+
+    /** A change of one switch that differs from what is wanted, whether or not it is written. */
+    private static void changeTo(Disk disk, String option, boolean now, boolean on, List<Change> out) {
+        if (now != on) {
+            out.add(new Change(null, option, on ? "on" : "off"));
+        }
     }
 
     private static void switchTo(Disk disk, String option, boolean on, List<Change> out) {

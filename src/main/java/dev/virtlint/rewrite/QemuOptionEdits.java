@@ -83,6 +83,14 @@ final class QemuOptionEdits {
                     edits.add(new TextEdits.Replace(removal(text, name, span), ""));
                 }
             } else if (value != null) {
+                if (disk.blockdev()) {
+                    throw new Refused(name + " is not written where QEMU reads it (" + (DEVICE_OPTIONS.contains(name)
+                            ? "the -device" : "the -blockdev node that opens the image")
+                            + "), and no key is added to a -blockdev or -device; add " + name + "=" + value
+                            + (name.startsWith("cache.") && BOOLEANS.indexOf(value) >= 0 && BOOLEANS.indexOf(value) < 2
+                            ? " (\"" + name.substring(6) + "\":" + spelled(value, "true") + " under \"cache\" in JSON)"
+                            : "") + " there by hand");
+                }
                 if (!disk.driveString() || DEVICE_OPTIONS.contains(name)) {
                     throw new Refused("cannot add " + name + "=" + value + " to this disk's options"
                             + " (only a -drive option string takes new options); change it by hand");

@@ -1,5 +1,6 @@
 package dev.virtlint.rules;
 
+import dev.virtlint.model.Origin;
 import dev.virtlint.model.Resources;
 import dev.virtlint.parse.DomainParser;
 import dev.virtlint.parse.Yaml.YNode;
@@ -44,12 +45,15 @@ import org.jaxen.XPath;
  *   element: ..                        # from the selected node; default: it, or the attribute's element
  *   set: {discard: unmap}
  *   remove: [name]
+ * qemu:                                # optional: for disks read from QEMU strings, where QEMU
+ *   severity: error                    # itself may act otherwise than libvirt
+ *   message: "..."
  * </pre>
  */
 public final class DeclarativeRule implements Rule {
 
     private static final Set<String> KEYS = Set.of("id", "severity", "category", "summary", "disks", "select",
-            "message", "fix", "namespaces");
+            "message", "fix", "namespaces", "qemu");
     private static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
     private static final Set<String> NAMES = Set.of("disk", "target", "source", "domain", "value", "setting");
@@ -63,6 +67,9 @@ public final class DeclarativeRule implements Rule {
     private final String fixElementText;
     private final SimpleNamespaceContext namespaces;
     private final String message;
+    /** The severity and message for disks from QEMU strings; the rule's own when not given. */
+    private final Severity qemuSeverity;
+    private final String qemuMessage;
     private final Map<String, String> set;
     private final List<String> remove;
     /** The compiled XPaths: at load for a user's rule (to report mistakes), on first use for a built-in one. */
@@ -72,6 +79,7 @@ public final class DeclarativeRule implements Rule {
     }
 
     private DeclarativeRule(RuleMeta meta, String file, boolean writableOnly, String select, String message,
+                            Severity qemuSeverity, String qemuMessage,
                             String fixElement, SimpleNamespaceContext namespaces, Map<String, String> set,
                             List<String> remove) {
         this.meta = meta;
@@ -82,6 +90,8 @@ public final class DeclarativeRule implements Rule {
         this.fixElementText = fixElement;
         this.namespaces = namespaces;
         this.message = message;
+        this.qemuSeverity = qemuSeverity;
+        this.qemuMessage = qemuMessage;
         this.set = set;
         this.remove = remove;
     }
@@ -158,13 +168,18 @@ public final class DeclarativeRule implements Rule {
         SimpleNamespaceContext namespaces = namespaces(m.get("namespaces"), id);
         YNode selectNode = root.require("select");
         YNode messageNode = root.require("message");
-        String message = messageNode.string().strip();
-        Matcher p = PLACEHOLDER.matcher(message);
-        while (p.find()) {
-            String name = p.group(1);
-            if (!NAMES.contains(name) && !name.matches(ATTRIBUTE_NAME)) {
-                throw messageNode.error("rule " + id + ": unknown placeholder {" + name + "}; use {disk}, {target},"
-                        + " {source}, {domain}, {value}, {setting} or {@attribute}");
+        String message = message(messageNode, id);
+        Severity qemuSeverity = severity;
+        String qemuMessage = message;
+        if (m.containsKey("qemu")) {
+            Map<String, YNode> q = m.get("qemu").map(Set.of("severity", "message"));
+            if (q.containsKey("severity")) {
+                String text = q.get("severity").string();
+                qemuSeverity = Severity.byId(text).orElseThrow(() -> q.get("severity").error(
+                        "rule " + id + ": severity must be error, warning or info, found '" + text + "'"));
+            }
+            if (q.containsKey("message")) {
+                qemuMessage = message(q.get("message"), id);
             }
         }
         YNode fixElementNode = null;
@@ -193,13 +208,28 @@ public final class DeclarativeRule implements Rule {
             }
         }
         DeclarativeRule rule = new DeclarativeRule(new RuleMeta(id, summary, severity, category), label, writableOnly,
-                selectNode.string(), message, fixElementNode == null ? null : fixElementNode.string(), namespaces,
+                selectNode.string(), message, qemuSeverity, qemuMessage,
+                fixElementNode == null ? null : fixElementNode.string(), namespaces,
                 Map.copyOf(set), List.copyOf(remove));
         if (validate) {
             rule.compiled = new Compiled(xpath(selectNode, id, namespaces),
                     fixElementNode == null ? null : xpath(fixElementNode, id, namespaces));
         }
         return rule;
+    }
+
+    /** A message template, its placeholders checked. */
+    private static String message(YNode messageNode, String id) throws YamlException {
+        String message = messageNode.string().strip();
+        Matcher p = PLACEHOLDER.matcher(message);
+        while (p.find()) {
+            String name = p.group(1);
+            if (!NAMES.contains(name) && !name.matches(ATTRIBUTE_NAME)) {
+                throw messageNode.error("rule " + id + ": unknown placeholder {" + name + "}; use {disk}, {target},"
+                        + " {source}, {domain}, {value}, {setting} or {@attribute}");
+            }
+        }
+        return message;
     }
 
     private Compiled compiled() {
@@ -397,15 +427,16 @@ public final class DeclarativeRule implements Rule {
 
     private Finding finding(DiskCheck c, DiskView view, Node node) {
         Element owner = node instanceof Attribute a ? a.getParent() : node instanceof Element e ? e : node.getParent();
-        String text = expand(c, view, node, owner);
+        boolean qemu = c.disk().origin() != Origin.XML;
+        String text = expand(c, view, node, owner, qemu ? qemuMessage : message);
         List<Edit> edits = new ArrayList<>();
         String fixText = fix(view, node, owner, edits);
-        return new Finding(meta.id(), meta.severity(), text, view.spanOf(node), c.disk().target(),
+        return new Finding(meta.id(), qemu ? qemuSeverity : meta.severity(), text, view.spanOf(node), c.disk().target(),
                 c.advice().orElse(null), fixText, edits);
     }
 
-    private String expand(DiskCheck c, DiskView view, Node node, Element owner) {
-        Matcher p = PLACEHOLDER.matcher(message);
+    private String expand(DiskCheck c, DiskView view, Node node, Element owner, String template) {
+        Matcher p = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();
         while (p.find()) {
             String name = p.group(1);

@@ -5,6 +5,7 @@ import dev.virtlint.advise.Recommendation;
 import dev.virtlint.facts.GuestFact;
 import dev.virtlint.facts.HostFacts;
 import dev.virtlint.model.CacheMode;
+import dev.virtlint.model.CacheOption;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Origin;
 import dev.virtlint.model.Setting;
@@ -58,13 +59,80 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
         return pointAt(order);
     }
 
-    /** How the cache mode reads in messages: {@code cache='unsafe'} for XML, {@code cache=unsafe} for QEMU. */
+    /**
+     * How the cache mode reads in messages, named as the file writes it: {@code cache='unsafe'} in
+     * XML, {@code cache=unsafe} or {@code cache.direct=off,cache.no-flush=on} on a {@code -drive},
+     * {@code cache.no-flush=true on node NAME} on a {@code -blockdev}, with the preset those switches
+     * amount to when they are not written as one, and why switches written where QEMU does not act
+     * on them change nothing. Never a mode name that appears nowhere in the file.
+     */
     public String cacheText() {
         CacheMode c = disk.cache();
+        String note = disk.cacheNote().map(n -> " (" + n + ")").orElse("");
         if (!c.explicit()) {
-            return "no cache mode (QEMU's default, writeback)";
+            return "no cache mode (QEMU's default, writeback" + disk.cacheNote().map(n -> "; " + n).orElse("") + ")";
         }
-        return setting("cache", c.modeName());
+        List<CacheOption> written = disk.cacheOptions();
+        if (written.isEmpty() && c.preset().isPresent()) {
+            // XML: <driver cache=> is the only way to write a mode, and it is always a preset.
+            return setting("cache", c.preset().get().id()) + note;
+        }
+        if (written.isEmpty()) {
+            // Only a parser that records no options gets here; name the switches, not a mode.
+            return setting("cache.writeback", onOff(c.writeback())) + "," + setting("cache.direct", onOff(c.direct()))
+                    + "," + setting("cache.no-flush", onOff(c.noFlush())) + note;
+        }
+        String text = describe(written);
+        // The preset is named only when no written cache= already names it.
+        boolean asPreset = written.stream().anyMatch(o -> o.setting() == Setting.CACHE
+                && CacheMode.Preset.byName(o.value()).equals(c.preset()));
+        if (!asPreset && c.preset().isPresent()) {
+            return text + " (the switches of " + setting("cache", c.preset().get().id())
+                    + disk.cacheNote().map(n -> "; " + n).orElse("") + ")";
+        }
+        return text + note;
+    }
+
+    private static String onOff(boolean on) {
+        return on ? "on" : "off";
+    }
+
+    /** Options as written, those of one place together: {@code a=1,b=2 on node X and c=3 on the device}. */
+    String describe(List<CacheOption> options) {
+        return describe(disk.origin() == Origin.XML, options);
+    }
+
+    /**
+     * How the configuration writes a disk's cache settings, as messages name them: for JSON
+     * reports; null when nothing is written.
+     */
+    public static String written(Disk disk) {
+        if (!disk.cacheOptions().isEmpty()) {
+            return describe(disk.origin() == Origin.XML, disk.cacheOptions());
+        }
+        CacheMode c = disk.cache();
+        return c.explicit() && disk.origin() == Origin.XML ? "cache='" + c.modeName() + "'" : null;
+    }
+
+    static String describe(boolean xml, List<CacheOption> options) {
+        List<String> groups = new ArrayList<>();
+        StringBuilder group = new StringBuilder();
+        String where = null;
+        for (CacheOption o : options) {
+            if (where != null && !where.equals(o.where())) {
+                groups.add(group + (where.isEmpty() ? "" : " " + where));
+                group.setLength(0);
+            }
+            if (!group.isEmpty()) {
+                group.append(',');
+            }
+            group.append(xml ? o.key() + "='" + o.value() + "'" : o.key() + "=" + o.value());
+            where = o.where();
+        }
+        if (where != null) {
+            groups.add(group + (where.isEmpty() ? "" : " " + where));
+        }
+        return String.join(" and ", groups);
     }
 
     /** {@code name='value'} in XML, {@code name=value} on a QEMU command line. */
@@ -100,8 +168,12 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
         List<String> parts = new ArrayList<>();
         CacheMode current = disk.cache();
         if (!current.explicit() || current.preset().filter(p -> p == r.cache()).isEmpty()) {
-            String from = current.explicit() ? setting("cache", current.modeName()) : "no cache mode";
-            parts.add(from + " -> " + setting("cache", r.cache().id()));
+            if (disk.origin() == Origin.XML) {
+                String from = current.explicit() ? setting("cache", current.modeName()) : "no cache mode";
+                parts.add(from + " -> " + setting("cache", r.cache().id()));
+            } else {
+                parts.add(switchChange(r.cache().explicitMode()));
+            }
         }
         if (r.io() != null) {
             String key = disk.origin() == Origin.XML ? "io" : "aio";
@@ -115,6 +187,73 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
             return text;
         }
         return text + (r.automatic() ? "; " : "; not applied by fix: ") + r.assumption();
+    }
+
+    /**
+     * What setting a QEMU disk to {@code want} changes, in its own options: the ones the fixer
+     * edits (rewrite/Fixer), old values then new ones, booleans spelled as the old value is.
+     */
+    private String switchChange(CacheMode want) {
+        List<CacheOption> before = new ArrayList<>();
+        List<CacheOption> after = new ArrayList<>();
+        List<CacheOption> written = disk.cacheOptions();
+        if (!disk.blockdev()) {
+            boolean allSwitches = disk.setting(Setting.CACHE_WRITEBACK).isPresent()
+                    && disk.setting(Setting.CACHE_DIRECT).isPresent()
+                    && disk.setting(Setting.CACHE_NO_FLUSH).isPresent();
+            // With all three switches written the fixer leaves cache= alone (they win over it).
+            if (!allSwitches) {
+                Optional<CacheOption> old = find(written, Setting.CACHE);
+                String id = want.preset().map(CacheMode.Preset::id).orElseThrow();
+                boolean same = old.isPresent()
+                        && CacheMode.Preset.byName(old.get().value()).filter(p -> p.id().equals(id)).isPresent();
+                if (!same) {
+                    old.ifPresent(before::add);
+                    after.add(new CacheOption(Setting.CACHE, "cache", id, ""));
+                }
+            }
+        }
+        for (Setting s : List.of(Setting.CACHE_WRITEBACK, Setting.CACHE_DIRECT, Setting.CACHE_NO_FLUSH,
+                Setting.WRITE_CACHE)) {
+            boolean on = switch (s) {
+                case CACHE_DIRECT -> want.direct();
+                case CACHE_NO_FLUSH -> want.noFlush();
+                default -> want.writeback();
+            };
+            Optional<CacheOption> old = find(written, s);
+            boolean now = switch (s) {
+                case CACHE_DIRECT -> disk.cache().direct();
+                case CACHE_NO_FLUSH -> disk.cache().noFlush();
+                default -> disk.cache().writeback();
+            };
+            if (old.isPresent()) {
+                if (BOOLEANS.indexOf(old.get().value()) % 2 != (on ? 0 : 1)) {
+                    before.add(old.get());
+                    after.add(new CacheOption(s, old.get().key(), spelled(on, old.get().value()), old.get().where()));
+                }
+            } else if (disk.blockdev() && now != on && s != Setting.CACHE_WRITEBACK) {
+                // Nothing written to change: the fixer must add it, which it cannot do to JSON.
+                after.add(new CacheOption(s, s == Setting.WRITE_CACHE ? "write-cache" : s == Setting.CACHE_DIRECT
+                        ? "cache.direct" : "cache.no-flush", onOff(on), s == Setting.WRITE_CACHE ? "on the device"
+                        : "on the node that opens the image"));
+            }
+        }
+        if (before.isEmpty()) {
+            return (disk.cache().explicit() ? "add " : "no cache mode -> ") + describe(after);
+        }
+        return describe(before) + " -> " + describe(after);
+    }
+
+    private static Optional<CacheOption> find(List<CacheOption> options, Setting s) {
+        return options.stream().filter(o -> o.setting() == s).findFirst();
+    }
+
+    /** Boolean spellings in pairs, true first: QEMU takes all of them in option strings, JSON only true and false. */
+    private static final List<String> BOOLEANS = List.of("on", "off", "true", "false", "yes", "no", "y", "n");
+
+    private static String spelled(boolean on, String old) {
+        int o = BOOLEANS.indexOf(old);
+        return o < 0 ? onOff(on) : BOOLEANS.get(o - o % 2 + (on ? 0 : 1));
     }
 
     public Finding finding(Rule rule, String message, Span span) {

@@ -91,6 +91,11 @@ public final class DiskView {
 
     /** How an attribute reads in a message: {@code name='value'} in XML, {@code name=value} for QEMU. */
     public String render(Element owner, String attribute, String value) {
+        if (tree == null && owner.getName().equals("driver") && attribute.equals("cache")
+                && value.equals(owner.attributeValue("cache")) && !disk.cacheOptions().isEmpty()) {
+            // The mode as the QEMU string writes it (cache.direct=off,...), not a name it does not use.
+            return DiskCheck.describe(false, disk.cacheOptions());
+        }
         String name = sourceName(owner, attribute).orElse(attribute);
         return tree != null ? name + "='" + value + "'" : name + "=" + value;
     }

@@ -14,8 +14,8 @@ public final class UnsafeCachePersistentDiskRule implements Rule {
         if (!c.writable() || c.scratch() || !c.disk().cache().noFlush()) {
             return;
         }
-        String what = c.disk().cache().modeName().equals("unsafe") ? c.cacheText() : c.setting("cache.no-flush", "on");
-        out.add(c.finding(this, c.name() + " uses " + what + " but is not a scratch disk: guest"
+        // Named as written (DiskCheck.cacheText), never a spelling the file does not use.
+        out.add(c.finding(this, c.name() + " uses " + c.cacheText() + " but is not a scratch disk: guest"
                 + " flushes are ignored, so " + whoLoses(c)
                 + " writes the guest was told are durable",
                 c.cacheSpan(Setting.CACHE_NO_FLUSH)));

@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * The fix half of the corpus sweep. Every file must print back byte for byte when no edit applies.
  * Then the corpus is copied to a temporary directory and fixed there as {@code virtlint fix} does;
  * a line diff of each changed file must show only lines whose sole difference is a cache, io or
- * discard setting, or an added {@code <driver .../>} line; and a changed domain that libvirt's
+ * discard setting (in a {@code -blockdev} or {@code -device} JSON object too), or an added
+ * {@code <driver .../>} line; and a changed domain that libvirt's
  * schema accepted before must be accepted after (when {@code virt-xml-validate} is installed).
  */
 final class FixSweep {
@@ -34,6 +35,9 @@ final class FixSweep {
     /** The settings a fix may touch, in either spelling, with their value and the separator before them. */
     private static final Pattern SETTING = Pattern.compile(
             "[ ,]?\\b(cache|io|aio|discard|cache\\.direct|cache\\.no-flush|cache\\.writeback|write-cache)=(['\"]?)[A-Za-z0-9._-]+\\2");
+    /** The same in a -blockdev or -device JSON object, where a fix edits the node the switch acts on. */
+    private static final Pattern JSON_SETTING = Pattern.compile(
+            "\"(direct|no-flush)\":(true|false)|\"(write-cache|aio|discard)\":\"[A-Za-z0-9._-]+\"");
     private static final Pattern DRIVER_LINE = Pattern.compile(
             "\\s*<driver( (cache|io|discard)=(['\"])[a-z]+\\3)+/>\\s*");
 
@@ -169,7 +173,7 @@ final class FixSweep {
 
     private static String strip(String line) {
         Matcher m = SETTING.matcher(line);
-        return m.replaceAll("");
+        return JSON_SETTING.matcher(m.replaceAll("")).replaceAll("");
     }
 
     static List<String> lines(String text) {

@@ -275,6 +275,14 @@ class LintCommandTest {
     }
 
     @Test
+    void theJsonReportGivesTheCacheSettingsAsWritten() {
+        Cli.Run r = run("lint", "--format", "json", "--drive", "file=/vm/c.img,if=virtio,cache.writeback=off,cache.no-flush=on");
+        assertThat(r.out()).contains("\"mode\": \"custom\"", "\"written\": \"cache.writeback=off,cache.no-flush=on\"");
+        Cli.Run none = run("lint", "--format", "json", "--drive", "file=/vm/d.img,if=virtio");
+        assertThat(none.out()).contains("\"written\": null");
+    }
+
+    @Test
     void driveWithoutCacheIsImplicitWriteback() {
         Cli.Run r = run("lint", "--format", "json", "--drive", "file=/vm/a.img,if=virtio");
         assertThat(r.out()).contains("\"mode\": \"writeback\"", "\"explicit\": false");

@@ -190,6 +190,94 @@ class DriveParserTest {
         assertThat(d.format()).contains("qcow2");
     }
 
+    /** A qcow2 node over a file node, in JSON, each with its own cache object (or none). */
+    private static String graph(String fileCache, String formatCache, String device) {
+        return "qemu -blockdev '{\"driver\":\"file\",\"filename\":\"/img/g.qcow2\",\"node-name\":\"s\""
+                + (fileCache == null ? "" : ",\"cache\":" + fileCache) + "}'"
+                + " -blockdev '{\"driver\":\"qcow2\",\"node-name\":\"f\",\"file\":\"s\""
+                + (formatCache == null ? "" : ",\"cache\":" + formatCache) + "}'"
+                + " -device '{\"driver\":\"virtio-blk-pci\",\"drive\":\"f\",\"id\":\"vd0\"" + device + "}'";
+    }
+
+    @Test
+    void oDirectIsTheFileNodesNotTheFormatNodes() throws ParseException {
+        String line = graph("{\"direct\":false}", "{\"direct\":true}", "");
+        Disk d = argv(line).get(0);
+        assertThat(d.cache().direct()).isFalse();
+        assertThat(d.cache().explicit()).isTrue();
+        // The switch that acts is the file node's: its position is inside the first -blockdev.
+        assertThat(d.setting(Setting.CACHE_DIRECT).orElseThrow().span().start()).isLessThan(line.indexOf("\"driver\":\"qcow2\""));
+        assertThat(d.inertCacheOptions()).singleElement()
+                .satisfies(o -> assertThat(o.where()).isEqualTo("on node f"));
+        assertThat(d.cacheNote()).hasValueSatisfying(n -> assertThat(n)
+                .isEqualTo("cache.direct=true on node f has no effect: O_DIRECT is decided by node s, which opens the image"));
+
+        Disk other = argv(graph("{\"direct\":true}", "{\"direct\":false}", "")).get(0);
+        assertThat(other.cache().direct()).isTrue();
+    }
+
+    @Test
+    void aFormatNodeWithoutFlushesStillFlushesItsFileNode() throws ParseException {
+        Disk d = argv(graph("{\"direct\":true,\"no-flush\":false}", "{\"direct\":true,\"no-flush\":true}", "")).get(0);
+        assertThat(d.cache()).isEqualTo(new CacheMode(true, true, false, true));
+        Disk onFormatOnly = argv(graph(null, "{\"no-flush\":true}", "")).get(0);
+        assertThat(onFormatOnly.cache()).isEqualTo(CacheMode.DEFAULT);
+    }
+
+    @Test
+    void aFileNodeWithoutFlushesLosesThemWhateverTheFormatNodeSays() throws ParseException {
+        Disk d = argv(graph("{\"no-flush\":true}", "{\"no-flush\":false}", "")).get(0);
+        assertThat(d.cache().noFlush()).isTrue();
+        assertThat(d.cacheOptions()).singleElement().satisfies(o -> {
+            assertThat(o.key()).isEqualTo("cache.no-flush");
+            assertThat(o.value()).isEqualTo("true");
+            assertThat(o.where()).isEqualTo("on node s");
+        });
+    }
+
+    @Test
+    void theGuestSeesTheDevicesWriteCacheElseOn() throws ParseException {
+        assertThat(argv(graph("{\"direct\":true}", null, ",\"write-cache\":\"off\"")).get(0).cache())
+                .isEqualTo(new CacheMode(false, true, false, true));
+        assertThat(argv(graph("{\"direct\":true}", null, ",\"write-cache\":\"on\"")).get(0).cache())
+                .isEqualTo(new CacheMode(true, true, false, true));
+        assertThat(argv(graph("{\"direct\":true}", null, "")).get(0).cache().writeback()).isTrue();
+    }
+
+    @Test
+    void anInlineFileChildInheritsTheSwitchesItDoesNotSet() throws ParseException {
+        Disk json = argv("qemu -blockdev '{\"driver\":\"qcow2\",\"node-name\":\"t\",\"cache\":{\"direct\":true},"
+                + "\"file\":{\"driver\":\"file\",\"filename\":\"/img/i.qcow2\"}}' -device virtio-blk-pci,drive=t,id=x")
+                .get(0);
+        assertThat(json.cache().direct()).isTrue();
+        assertThat(json.inertCacheOptions()).isEmpty();
+        Disk dotted = argv("qemu -blockdev driver=qcow2,node-name=t,cache.direct=on,file.driver=file,"
+                + "file.filename=/img/i.qcow2 -device virtio-blk-pci,drive=t,id=x").get(0);
+        assertThat(dotted.cache().direct()).isTrue();
+        Disk own = argv("qemu -blockdev driver=qcow2,node-name=t,cache.direct=on,file.driver=file,"
+                + "file.filename=/img/i.qcow2,file.cache.direct=off -device virtio-blk-pci,drive=t,id=x").get(0);
+        assertThat(own.cache().direct()).isFalse();
+        assertThat(own.cacheOptions()).singleElement().satisfies(o -> assertThat(o.key()).isEqualTo("file.cache.direct"));
+    }
+
+    @Test
+    void theDottedFormReadsTheGraphLikeJson() throws ParseException {
+        Disk d = argv("qemu -blockdev driver=file,node-name=s,filename=/img/k.qcow2,cache.direct=off"
+                + " -blockdev driver=qcow2,node-name=f,file=s,cache.direct=on,cache.no-flush=on"
+                + " -device virtio-blk-pci,drive=f,id=k").get(0);
+        assertThat(d.cache()).isEqualTo(new CacheMode(true, false, false, true));
+        assertThat(d.inertCacheOptions()).hasSize(2);
+    }
+
+    @Test
+    void detectZeroesAndDiscardAreReadFromTheSameNode() throws ParseException {
+        Disk d = argv("qemu -blockdev '{\"driver\":\"file\",\"filename\":\"/img/z\",\"node-name\":\"s\","
+                + "\"discard\":\"unmap\"}' -blockdev '{\"driver\":\"qcow2\",\"node-name\":\"f\",\"file\":\"s\","
+                + "\"detect-zeroes\":\"unmap\"}' -device virtio-blk-pci,drive=f,id=z").get(0);
+        assertThat(d.detectZeroes()).contains("unmap");
+        assertThat(d.discard()).isEmpty();
+    }
+
     @Test
     void blockdevWithoutCacheKeysOrWriteCacheIsTheDefault() throws ParseException {
         Disk d = argv("qemu -blockdev '{\"driver\":\"file\",\"filename\":\"/a\",\"node-name\":\"n\"}'"

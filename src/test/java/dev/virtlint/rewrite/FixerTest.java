@@ -132,15 +132,32 @@ class FixerTest {
     }
 
     @Test
-    void blockdevDisksAreReportedNotRewritten() {
+    void aBlockdevFixEditsTheNodeThatOpensTheImageAndNothingElse() {
         String before = """
                 qemu-system-x86_64 \\
                 -blockdev driver=file,node-name=s0,filename=/srv/a.raw,cache.direct=off,cache.no-flush=on \\
-                -device virtio-blk-pci,drive=s0,id=disk0
+                -blockdev driver=raw,node-name=f0,file=s0,cache.direct=off,cache.no-flush=on \\
+                -device virtio-blk-pci,drive=f0,id=disk0
+                """;
+        Fixer.Plan plan = plan("run.args", before);
+        assertThat(plan.refused()).isEmpty();
+        // The format node's switches change nothing in QEMU (DriveParser.fromBlockdev), so they stay.
+        assertThat(plan.text()).isEqualTo(before.replace("filename=/srv/a.raw,cache.direct=off,cache.no-flush=on",
+                "filename=/srv/a.raw,cache.direct=on,cache.no-flush=off"));
+    }
+
+    @Test
+    void aBlockdevSwitchThatIsNotWrittenWhereItActsIsRefused() {
+        String before = """
+                qemu-system-x86_64 \\
+                -blockdev '{"driver":"file","node-name":"s0","filename":"/srv/a.raw"}' \\
+                -blockdev '{"driver":"qcow2","node-name":"f0","file":"s0","cache":{"direct":true}}' \\
+                -device '{"driver":"virtio-blk-pci","drive":"f0","id":"disk0"}'
                 """;
         Fixer.Plan plan = plan("run.args", before);
         assertThat(plan.text()).isEqualTo(before);
-        assertThat(plan.refused()).singleElement().satisfies(r -> assertThat(r.reason()).contains("-blockdev"));
+        assertThat(plan.refused()).singleElement().satisfies(r -> assertThat(r.reason())
+                .contains("add cache.direct=on (\"direct\":true under \"cache\" in JSON) there by hand"));
     }
 
     @Test

@@ -65,6 +65,60 @@ class DeclarativeRuleTest {
     }
 
     @Test
+    void aQemuBlockGivesQemuStringsTheirOwnSeverityAndMessage() throws YamlException {
+        DeclarativeRule rule = DeclarativeRule.from(Yaml.parse("""
+                id: no-unsafe
+                severity: warning
+                summary: No unsafe
+                select: "driver/@cache[. = 'unsafe']"
+                message: "{disk}: libvirt says {setting}"
+                qemu:
+                  severity: error
+                  message: "{disk}: QEMU says {setting}"
+                """, "r.rule.yaml"), "r.rule.yaml", true);
+        ParsedFile xml = load("""
+                <domain type='kvm'><name>t</name><devices>
+                  <disk type='file' device='disk'>
+                    <driver name='qemu' type='raw' cache='unsafe'/>
+                    <source file='/srv/t.img'/><target dev='vda' bus='virtio'/>
+                  </disk>
+                </devices></domain>
+                """, Input.Kind.XML);
+        assertThat(lint(xml, rule)).singleElement().satisfies(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.WARNING);
+            assertThat(f.message()).isEqualTo("disk vda (/srv/t.img): libvirt says cache='unsafe'");
+        });
+        ParsedFile args = load("qemu-system-x86_64 -drive file=/srv/q.img,if=virtio,cache=unsafe\n", Input.Kind.ARGS);
+        assertThat(lint(args, rule)).singleElement().satisfies(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.ERROR);
+            assertThat(f.message()).isEqualTo("disk virtio0 (/srv/q.img): QEMU says cache=unsafe");
+        });
+        assertThatThrownBy(() -> DeclarativeRule.from(Yaml.parse("""
+                id: no-unsafe
+                severity: warning
+                summary: No unsafe
+                select: "true()"
+                message: "m"
+                qemu: {severity: fatal}
+                """, "r.rule.yaml"), "r.rule.yaml", true)).hasMessageContaining("severity must be error, warning or info");
+    }
+
+    @Test
+    void aQemuCacheSettingIsRenderedAsWrittenNotAsAModeName() throws YamlException {
+        DeclarativeRule rule = rule("""
+                id: any-cache
+                severity: info
+                summary: Any cache
+                select: "driver/@cache"
+                message: "{disk} uses {setting}"
+                """);
+        ParsedFile args = load("qemu-system-x86_64 -drive file=/srv/w.img,if=virtio,cache.writeback=off,"
+                + "cache.no-flush=on\n", Input.Kind.ARGS);
+        assertThat(lint(args, rule)).singleElement().satisfies(f -> assertThat(f.message())
+                .isEqualTo("disk virtio0 (/srv/w.img) uses cache.writeback=off,cache.no-flush=on"));
+    }
+
+    @Test
     void pointsAtTheOptionInAQemuCommandlineArg() {
         ParsedFile file = load("""
                 <domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>

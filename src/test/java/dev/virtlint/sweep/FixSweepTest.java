@@ -77,4 +77,23 @@ class FixSweepTest {
         assertThat(sweep.failures().get(0)).contains("was removed: <name>d</name>");
         assertThat(sweep.failures().get(1)).contains("changed beyond its settings");
     }
+
+    @Test
+    void aBlockdevSwitchChangedInItsJsonIsASettingAndNothingElseIs() throws IOException {
+        String args = "-blockdev '{\"driver\":\"file\",\"filename\":\"/a.raw\",\"node-name\":\"s\","
+                + "\"cache\":{\"direct\":false,\"no-flush\":true}}' \\\n"
+                + "-device '{\"driver\":\"virtio-blk-pci\",\"drive\":\"s\",\"id\":\"d\",\"write-cache\":\"off\"}'\n";
+        Path a = dir.resolve("a.args");
+        Files.writeString(a, args);
+        Path good = dir.resolve("good.args");
+        Files.writeString(good, args.replace("\"direct\":false,\"no-flush\":true", "\"direct\":true,\"no-flush\":false")
+                .replace("\"write-cache\":\"off\"", "\"write-cache\":\"on\""));
+        Path bad = dir.resolve("bad.args");
+        Files.writeString(bad, args.replace("\"/a.raw\"", "\"/b.raw\""));
+        FixSweep sweep = new FixSweep(dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertThat(sweep.checkLines(a, good)).isEqualTo(2);
+        assertThat(sweep.failures()).isEmpty();
+        sweep.checkLines(a, bad);
+        assertThat(sweep.failures()).singleElement().satisfies(f -> assertThat(f).contains("changed beyond its settings"));
+    }
 }
