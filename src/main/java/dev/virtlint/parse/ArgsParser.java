@@ -278,7 +278,12 @@ public final class ArgsParser {
                 p++;
                 break;
             } else {
+                int at = p;
                 elements.addAll(fields(true));
+                if (p == at) {
+                    // ; & | or << inside the parentheses: bash refuses them; read on past it.
+                    p++;
+                }
             }
         }
         Variable old = variables.get(name);

@@ -291,7 +291,8 @@ public final class DriveParser {
      * position.
      */
     private static Map<Options, String> defaultNames(List<Options> drives) {
-        Map<Options, String> names = new HashMap<>();
+        // By identity: two -drive "$DRIVE" of one variable are equal records but two drives.
+        Map<Options, String> names = new java.util.IdentityHashMap<>();
         Map<String, Set<Long>> taken = new HashMap<>();
         for (Options drive : drives) {
             String iface = drive.value("if").orElse("ide");

@@ -173,4 +173,11 @@ class ArgsParserTest {
                 .isInstanceOf(ParseException.class)
                 .hasMessageContaining("unterminated array assignment");
     }
+
+    @Test
+    void oneVariableGivenTwiceIsTwoDrivesWithTwoNames() throws ParseException {
+        String script = "DRIVE=\"file=/vm/a.img,if=virtio\"\nqemu-system-x86_64 -drive \"$DRIVE\" -drive \"$DRIVE\"\n";
+        assertThat(ArgsParser.parse(SourceText.of("t.sh", script), Origin.ARGS)).extracting(Disk::target)
+                .containsExactly("virtio0", "virtio1");
+    }
 }
