@@ -29,7 +29,7 @@ args=(
   -drive if=pflash,format=raw,file="$REPO_PATH/$OVMF_DIR/OVMF_VARS-1920x1080.fd"
   -device ich9-ahci,id=sata
   # The boot loader image is thrown away at every start.
-  -drive id=OpenCoreBoot,if=none,snapshot=on,format=qcow2,file="$REPO_PATH/OpenCore/OpenCore.qcow2,cache=none"
+  -drive id=OpenCoreBoot,if=none,snapshot=on,format=qcow2,file="$REPO_PATH/OpenCore/OpenCore.qcow2",cache=none
   -device ide-hd,bus=sata.2,drive=OpenCoreBoot
   -drive id=MacHDD,if=none,file="$REPO_PATH/mac_hdd_ng.img",format=qcow2,cache=none
   -device ide-hd,bus=sata.4,drive=MacHDD

@@ -228,4 +228,16 @@ class FixerTest {
         Fixer.Plan plan = Fixer.plan(o.file(), Linter.lint(o.file(), Linter.Settings.defaults(), false));
         assertThat(plan.text()).isEqualTo(before.replace("format=raw'", "format=raw,cache=none'"));
     }
+
+    @Test
+    void anOptionAppendedToAWordWhoseLastPartIsQuotedGoesAfterTheQuote() {
+        String before = "#!/bin/bash\nREPO_PATH=.\nargs=(\n"
+                + "  -drive id=hd,if=none,format=qcow2,file=\"$REPO_PATH/hd.qcow2\"\n  -device virtio-blk-pci,drive=hd\n)\n"
+                + "qemu-system-x86_64 \"${args[@]}\" -drive \"file=/vm/b.img,if=virtio\"\n";
+        Loader.Outcome o = Loader.load(new Input("a.sh", null, Input.Kind.SHELL,
+                before.getBytes(StandardCharsets.UTF_8)));
+        Fixer.Plan plan = Fixer.plan(o.file(), Linter.lint(o.file(), Linter.Settings.defaults(), false));
+        assertThat(plan.text()).isEqualTo(before.replace("hd.qcow2\"", "hd.qcow2\",cache=none")
+                .replace("if=virtio\"", "if=virtio,cache=none\""));
+    }
 }
