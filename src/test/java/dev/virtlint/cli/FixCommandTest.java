@@ -477,4 +477,16 @@ class FixCommandTest {
         Cli.Run never = Cli.run("fix", "--fail-on", "never", f.toString());
         assertThat(never.exit()).as(never.err()).isEqualTo(ExitCode.OK);
     }
+
+    @Test
+    void fixWalksLaunchScriptsAndEditsTheArrayElement() throws IOException {
+        String script = "#!/usr/bin/env bash\nargs=(\n  -m 4G\n"
+                + "  -drive 'id=hd,if=none,file=/var/lib/vm/db.qcow2,format=qcow2,cache=unsafe'\n"
+                + "  -device virtio-blk-pci,drive=hd\n)\nqemu-kvm \"${args[@]}\"\n";
+        Path f = write("vms/start", script);
+        Cli.Run r = Cli.run("fix", dir.resolve("vms").toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.out()).contains("fixed " + f + ": hd cache=unsafe -> cache=none");
+        assertThat(Files.readString(f)).isEqualTo(script.replace("cache=unsafe'", "cache=none'"));
+    }
 }
