@@ -60,6 +60,9 @@ public final class ArgsParser {
             "command", "nohup", "taskset", "numactl", "chrt", "stdbuf", "setsid", "then", "do", "else", "{", "!",
             "(", "if", "while", "until", "&&", "||");
 
+    /** Reserved words after which a command starts (POSIX XCU 2.9.4 compound commands). */
+    private static final Set<String> OPENERS = Set.of("then", "do", "else", "{", "(", "!");
+
     /** Builtins after which {@code NAME=value} still assigns. */
     private static final Set<String> DECLARATIONS = Set.of("export", "local", "declare", "typeset", "readonly");
 
@@ -177,7 +180,8 @@ public final class ArgsParser {
                 // declare -a args=(...), local -r x=1: options of a declaration come before its names.
                 String first = fields.size() == 1 ? fields.get(0).text() : "";
                 declaring = assigning && (DECLARATIONS.contains(first) || (declaring && first.startsWith("-")));
-                assigning = declaring;
+                // then args+=(...) on one line: a reserved word starts a command of its own.
+                assigning = declaring || (assigning && words.size() == 1 && OPENERS.contains(first));
             }
         }
         endCommand(commands, words);

@@ -180,4 +180,12 @@ class ArgsParserTest {
         assertThat(ArgsParser.parse(SourceText.of("t.sh", script), Origin.ARGS)).extracting(Disk::target)
                 .containsExactly("virtio0", "virtio1");
     }
+
+    @Test
+    void anAssignmentAfterThenOnTheSameLineAssigns() throws ParseException {
+        String script = "args=(-m 1G)\nif [ -e /vm/b.img ]; then args+=(-drive file=/vm/b.img,if=virtio); fi\n"
+                + "qemu-system-x86_64 \"${args[@]}\"\n";
+        assertThat(ArgsParser.parse(SourceText.of("t.sh", script), Origin.ARGS)).extracting(Disk::target)
+                .containsExactly("virtio0");
+    }
 }
