@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:nothing left to fix (with --diff: no change)",
-            "1:findings at or above --fail-on remain (with --diff: there is a change)",
+            "1:findings at or above --fail-on remain, or a disk with a fix was left alone (with --diff: there is a"
+                    + " change, or a disk with a fix was left alone)",
             "2:usage error, or a configuration, host profile or rule file that is wrong",
             "3:a file could not be read, parsed, fixed or written (it is left as it was)",
             "70:internal error"})
@@ -42,7 +43,7 @@ final class FixCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(paramLabel = "PATH", arity = "1..*",
-            description = "Files or directories (walked for *.xml and *.args).")
+            description = "Files or directories (walked for *.xml, *.args and shell scripts that run QEMU).")
     List<String> paths = new ArrayList<>();
 
     @Option(names = "--diff", description = "Print what would change as a unified diff; write nothing.")
@@ -112,7 +113,8 @@ final class FixCommand implements Callable<Integer> {
         Batch.Summary s = Batch.Summary.of(results);
         report.println(s.changed() + (diff ? " would change, " : " changed, ") + s.unchanged() + " unchanged, "
                 + s.skipped() + " skipped, " + (s.failed() + missing) + " failed (" + s.disks()
-                + (s.disks() == 1 ? " disk" : " disks") + (diff ? " to fix)" : " fixed)"));
+                + (s.disks() == 1 ? " disk" : " disks") + (diff ? " to fix" : " fixed")
+                + (s.refused() > 0 ? ", " + s.refused() + " left alone)" : ")"));
         out.flush();
         err.flush();
         if (results.stream().anyMatch(Batch::internal)) {
@@ -121,10 +123,12 @@ final class FixCommand implements Callable<Integer> {
         if (s.failed() + missing > 0) {
             return ExitCode.INPUT;
         }
+        // A disk left alone (its note says why) is work left, like a finding without a fix: exit 1,
+        // so that a CI check on fix --diff does not pass on a file fix could not settle.
         if (diff) {
-            return s.changed() > 0 ? ExitCode.FINDINGS : ExitCode.OK;
+            return s.changed() > 0 || s.refused() > 0 ? ExitCode.FINDINGS : ExitCode.OK;
         }
-        return s.remaining() > 0 ? ExitCode.FINDINGS : ExitCode.OK;
+        return s.remaining() > 0 || (s.refused() > 0 && threshold != null) ? ExitCode.FINDINGS : ExitCode.OK;
     }
 
     private static String describe(List<Fixer.DiskFix> fixed) {

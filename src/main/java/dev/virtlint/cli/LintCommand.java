@@ -27,7 +27,8 @@ final class LintCommand implements Callable<Integer> {
     VirtLint parent;
 
     @Parameters(paramLabel = "PATH", arity = "0..*",
-            description = "Files or directories (walked for *.xml and *.args); - reads standard input.")
+            description = "Files or directories (walked for *.xml, *.args and shell scripts that run QEMU); - reads"
+                    + " standard input.")
     List<String> paths = new ArrayList<>();
 
     @Option(names = "--drive", paramLabel = "STRING",

@@ -18,9 +18,14 @@ public record Input(String name, Path path, Kind kind, byte[] inline) {
         XML,
         /** A libvirt {@code .args} file or a shell command line. */
         ARGS,
+        /**
+         * A shell launch script ({@code *.sh}, or a shell {@code #!} line): the disks of its commands
+         * that run {@code qemu-system-*} or {@code qemu-kvm}; a script that runs neither is skipped.
+         */
+        SHELL,
         /** A single {@code -drive} value. */
         DRIVE,
-        /** Decided from the first character: {@code <} means XML. */
+        /** Decided from the first character ({@code <} means XML) and a shell {@code #!} line. */
         SNIFF
     }
 

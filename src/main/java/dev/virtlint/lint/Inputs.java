@@ -12,8 +12,11 @@ import java.util.List;
 
 /**
  * Expands the paths given on the command line: a file is linted whatever its name, a directory is
- * walked recursively for {@code *.xml} and {@code *.args} in name order, skipping hidden
- * directories such as {@code .git}; symbolic links to directories are not followed.
+ * walked recursively for {@code *.xml}, {@code *.args} and shell launch scripts in name order,
+ * skipping hidden directories such as {@code .git}; symbolic links to directories are not followed.
+ * A launch script is a {@code *.sh} file, or a file without an extension whose first line is a
+ * shell's {@code #!} line, that runs {@code qemu-system-*} or {@code qemu-kvm}; other scripts are
+ * left out silently (a repository's build and CI scripts are not configurations).
  */
 public final class Inputs {
 
@@ -70,7 +73,7 @@ public final class Inputs {
 
             @Override
             public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
-                if (hiddenBelow(root, p) || kindByName(p.getFileName().toString(), null) == null) {
+                if (hiddenBelow(root, p) || walkedKind(p, attrs) == null) {
                     return FileVisitResult.CONTINUE;
                 }
                 if (!mappable(p)) {
@@ -92,8 +95,32 @@ public final class Inputs {
         });
         List<Input> inputs = new ArrayList<>();
         found.stream().sorted().forEach(p -> inputs.add(Input.file(display(given, root, p), p,
-                kindByName(p.getFileName().toString(), null))));
+                kindByName(p.getFileName().toString(), Input.Kind.SHELL))));
         return inputs;
+    }
+
+    /** How a file met in a walk is read, or null when it is not walked. */
+    private static Input.Kind walkedKind(Path p, BasicFileAttributes attrs) {
+        String name = p.getFileName().toString();
+        Input.Kind kind = kindByName(name, null);
+        if (kind != null || !attrs.isRegularFile()) {
+            return kind;
+        }
+        boolean script = name.endsWith(".sh") || (name.indexOf('.') < 0 && shebang(p));
+        return script && Loader.runsQemu(p) ? Input.Kind.SHELL : null;
+    }
+
+    /** Whether the file's first line is a shell's {@code #!} line (only the first 256 bytes are read). */
+    private static boolean shebang(Path p) {
+        byte[] head;
+        try (java.io.InputStream in = Files.newInputStream(p)) {
+            head = in.readNBytes(256);
+        } catch (IOException e) {
+            return false;
+        }
+        String text = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int nl = text.indexOf('\n');
+        return Loader.shellShebang(nl < 0 ? text : text.substring(0, nl));
     }
 
     /** Whether the name survives decoding and encoding in the locale's character set. */
@@ -129,6 +156,9 @@ public final class Inputs {
         }
         if (name.endsWith(".args")) {
             return Input.Kind.ARGS;
+        }
+        if (name.endsWith(".sh") && otherwise != null) {
+            return Input.Kind.SHELL;
         }
         return otherwise;
     }

@@ -88,7 +88,16 @@ public final class Loader {
             return new ParsedFile(input.name(), ParsedFile.Kind.DRIVE, source, null, null, disks, null);
         }
         SourceText source = TextDecoder.decode(input.name(), bytes);
-        Input.Kind kind = input.kind() == Input.Kind.SNIFF ? sniff(source) : input.kind();
+        Input.Kind kind = input.kind() == Input.Kind.SNIFF ? sniff(input.name(), source) : input.kind();
+        if (kind == Input.Kind.SHELL) {
+            ArgsParser.Script script = ArgsParser.script(source);
+            if (!script.runsQemu()) {
+                return new ParsedFile(input.name(), ParsedFile.Kind.SKIPPED, source, null, null, List.of(),
+                        NO_QEMU);
+            }
+            return new ParsedFile(input.name(), ParsedFile.Kind.ARGS, source, null, null,
+                    ArgsParser.parseQemuCommands(script, source, Origin.ARGS), null);
+        }
         if (kind == Input.Kind.ARGS) {
             return new ParsedFile(input.name(), ParsedFile.Kind.ARGS, source, null, null,
                     ArgsParser.parse(source, Origin.ARGS), null);
@@ -102,8 +111,47 @@ public final class Loader {
         return new ParsedFile(input.name(), ParsedFile.Kind.SKIPPED, source, null, null, List.of(), skipped.reason());
     }
 
-    private static Input.Kind sniff(SourceText source) {
+    /** Why a shell script named on the command line is not linted. */
+    public static final String NO_QEMU = "a shell script that runs no qemu-system-* or qemu-kvm binary";
+
+    /**
+     * A shell interpreter line: {@code #!/bin/sh}, {@code #!/bin/bash -e}, {@code #!/usr/bin/env bash},
+     * {@code #!/usr/bin/env -S bash -x} (the shells of Debian's /etc/shells and busybox's ash).
+     */
+    private static final java.util.regex.Pattern SHEBANG = java.util.regex.Pattern.compile(
+            "#![ \\t]*(?:\\S*/)?(?:env[ \\t]+(?:-\\S+[ \\t]+)*)?(?:sh|bash|dash|ksh|mksh|zsh|ash|yash|posh)"
+            + "(?:[ \\t].*)?\\r?");
+
+    /** Whether the first line of a file is a shell's {@code #!} line. */
+    public static boolean shellShebang(String firstLine) {
+        return SHEBANG.matcher(firstLine).matches();
+    }
+
+    /**
+     * Whether the shell script at {@code path} runs QEMU, for walking a directory: a script that
+     * does not is left out silently. One that cannot be read, or that this reader cannot read
+     * while it names a QEMU binary, is kept, so that its error is reported.
+     */
+    public static boolean runsQemu(java.nio.file.Path path) {
+        SourceText source;
+        try {
+            source = TextDecoder.decode(path.toString(), read(path, DEFAULT_INPUT_LIMIT));
+        } catch (IOException | ParseException | RuntimeException e) {
+            return true;
+        }
+        try {
+            return ArgsParser.script(source).runsQemu();
+        } catch (ParseException | RuntimeException | StackOverflowError e) {
+            return ArgsParser.mentionsQemu(source.text());
+        }
+    }
+
+    private static Input.Kind sniff(String name, SourceText source) {
         String t = source.text();
+        int nl = t.indexOf('\n');
+        if (name.endsWith(".sh") || shellShebang(nl < 0 ? t : t.substring(0, nl))) {
+            return Input.Kind.SHELL;
+        }
         for (int i = 0; i < t.length(); i++) {
             if (!Character.isWhitespace(t.charAt(i))) {
                 return t.charAt(i) == '<' ? Input.Kind.XML : Input.Kind.ARGS;

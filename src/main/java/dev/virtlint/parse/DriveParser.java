@@ -185,14 +185,13 @@ public final class DriveParser {
                 out.add(new Anchored(device.span().start(), vhostUser(device)));
             }
         }
-        Map<String, Integer> perInterface = new HashMap<>();
+        Map<Options, String> names = defaultNames(drives);
         for (Options drive : drives) {
             String iface = drive.value("if").orElse("ide");
             if (usedDrives.contains(drive) || iface.equals("none") || iface.equals("pflash") || iface.equals("mtd")) {
                 continue;
             }
-            int nth = perInterface.merge(iface, 1, Integer::sum) - 1;
-            out.add(new Anchored(drive.span().start(), fromDrive(drive, null, nth)));
+            out.add(new Anchored(drive.span().start(), fromDrive(drive, null, names.get(drive))));
         }
         // Our own lambda, not Comparator's combinators: the class-data archive keeps ours; the JDK's are made at run time.
         out.sort((a, b) -> Integer.compare(a.at(), b.at()));
@@ -200,10 +199,10 @@ public final class DriveParser {
     }
 
     private Disk fromDrive(Options drive, Options device) {
-        return fromDrive(drive, device, 0);
+        return fromDrive(drive, device, "");
     }
 
-    private Disk fromDrive(Options drive, Options device, int nth) {
+    private Disk fromDrive(Options drive, Options device, String defaultName) {
         Span anchor = device != null && !floppyGlobals.contains(device) ? device.span() : drive.span();
         Disk.Builder b = Disk.builder(origin, anchor);
         String iface = drive.value("if").orElse("ide");
@@ -287,7 +286,7 @@ public final class DriveParser {
             targetAt = drive.located("id");
         }
         if (target == null) {
-            target = defaultDriveId(drive, iface, kind, nth);
+            target = defaultName;
         }
         b.target(target).at(Setting.TARGET, targetAt);
         return b.build();
@@ -323,23 +322,71 @@ public final class DriveParser {
         }
     }
 
-    /** QEMU names an unnamed drive after its interface and index ({@code virtio0}, {@code ide0-hd0}). */
-    private static String defaultDriveId(Options drive, String iface, DiskDevice kind, int nth) {
-        int index = drive.value("index").map(DriveParser::intOr).orElse(nth);
-        if (iface.equals("virtio")) {
-            return "virtio" + index;
+    /**
+     * The id QEMU gives each {@code -drive} without one, as blockdev.c drive_new does, drives taken
+     * in command-line order: the interface ({@code if=}, default {@code ide}: the PC machines'
+     * block_default_type) has {@code if_max_devs} units per bus (ide 2, scsi 7, every other
+     * interface 0, meaning one bus of any number of units); {@code index=N} places the drive at
+     * bus {@code N / max_devs}, unit {@code N % max_devs} (drive_index_to_bus_id,
+     * drive_index_to_unit_id; unit N when max_devs is 0), {@code bus=}/{@code unit=} place it
+     * directly, and with no unit the first free unit from unit 0 of its bus is taken, moving on to
+     * the next bus when a bus is full. The name is {@code "%s%i%s%i"} of if_name, bus, media and
+     * unit ({@code ide0-hd0}, {@code ide1-cd0}, {@code scsi0-hd3}), or {@code "%s%s%i"} when
+     * max_devs is 0 ({@code virtio0}, {@code floppy1}, {@code sd0}, {@code pflash0}); the media
+     * part is {@code -cd} for {@code media=cdrom} and {@code -hd} otherwise, on ide and scsi only.
+     * So two {@code media=cdrom} drives are {@code ide0-cd0} and {@code ide0-cd1}, and
+     * {@code -cdrom} (index 2) is {@code ide1-cd0}. Assumed: the machine does not change the units
+     * per bus (q35 sets units_per_default_bus to 1 for its default interface; virtlint does not
+     * read {@code -machine}). A slot given twice is an error for QEMU ("drive with bus=%d,
+     * unit=%d (index=%d) exists"); here both drives keep the name, and fix tells them apart by
+     * position.
+     */
+    private static Map<Options, String> defaultNames(List<Options> drives) {
+        // By identity: two -drive "$DRIVE" of one variable are equal records but two drives.
+        Map<Options, String> names = new java.util.IdentityHashMap<>();
+        Map<String, Set<Long>> taken = new HashMap<>();
+        for (Options drive : drives) {
+            String iface = drive.value("if").orElse("ide");
+            int maxDevs = iface.equals("ide") ? 2 : iface.equals("scsi") ? 7 : 0;
+            int bus = number(drive, "bus", 0);
+            int unit = number(drive, "unit", -1);
+            int index = number(drive, "index", -1);
+            if (index >= 0) {
+                bus = maxDevs > 0 ? index / maxDevs : 0;
+                unit = maxDevs > 0 ? index % maxDevs : index;
+            }
+            Set<Long> used = taken.computeIfAbsent(iface, k -> new HashSet<>());
+            if (unit < 0) {
+                unit = 0;
+                while (used.contains(slot(bus, unit))) {
+                    unit++;
+                    if (maxDevs > 0 && unit >= maxDevs) {
+                        unit -= maxDevs;
+                        bus++;
+                    }
+                }
+            }
+            used.add(slot(bus, unit));
+            boolean cdrom = drive.value("media").filter("cdrom"::equals).isPresent();
+            String media = iface.equals("ide") || iface.equals("scsi") ? (cdrom ? "-cd" : "-hd") : "";
+            names.put(drive, maxDevs > 0 ? iface + bus + media + unit : iface + media + unit);
         }
-        int perBus = iface.equals("ide") ? 2 : iface.equals("scsi") ? 7 : 1;
-        String media = kind == DiskDevice.CDROM ? "-cd" : iface.equals("ide") || iface.equals("scsi") ? "-hd" : "";
-        return iface + (index / perBus) + media + (index % perBus);
+        return names;
     }
 
-    private static int intOr(String s) {
-        try {
-            return Integer.parseInt(s.trim());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+    private static long slot(int bus, int unit) {
+        return ((long) bus << 32) | (unit & 0xffffffffL);
+    }
+
+    /** A number option as QEMU's qemu_opt_get_number reads it; anything else gives the default. */
+    private static int number(Options drive, String key, int otherwise) {
+        return drive.value(key).map(v -> {
+            try {
+                return Integer.parseInt(v.trim());
+            } catch (NumberFormatException e) {
+                return otherwise;
+            }
+        }).orElse(otherwise);
     }
 
     /**

@@ -42,7 +42,9 @@ public final class MappedText {
     /** The source span of the decoded characters {@code [from, to)}. */
     public Span sourceSpan(int from, int to) {
         if (from < to) {
-            return new Span(starts[from], ends[to - 1]);
+            // Characters a shell script took from an earlier assignment may come before the ones
+            // around them; such a span is never empty-inverted (ArgsParser keeps that rare).
+            return new Span(starts[from], Math.max(starts[from], ends[to - 1]));
         }
         return Span.at(sourceOffset(from));
     }
@@ -87,6 +89,11 @@ public final class MappedText {
             starts[n] = rawStart;
             ends[n] = rawEnd;
             text.append(c);
+        }
+
+        /** Appends character {@code i} of {@code from}, where it stands in the source. */
+        void append(MappedText from, int i) {
+            append(from.text.charAt(i), from.starts[i], from.ends[i]);
         }
 
         int length() {

@@ -26,18 +26,23 @@ public final class Batch {
     }
 
     /** How many files ended how. */
-    public record Summary(int changed, int unchanged, int skipped, int failed, int disks, int remaining) {
+    public record Summary(int changed, int unchanged, int skipped, int failed, int disks, int remaining,
+                          int refused) {
 
         public static Summary of(List<FileFix.Result> results) {
             int[] by = new int[FileFix.Status.values().length];
             int disks = 0;
             int remaining = 0;
+            int refused = 0;
             for (FileFix.Result r : results) {
                 by[r.status().ordinal()]++;
                 disks += r.fixed().size();
                 remaining += r.remaining();
+                if (r.status() != FileFix.Status.FAILED) {
+                    refused += FileFix.refusals(r);
+                }
             }
-            return new Summary(by[0], by[1], by[2], by[3], disks, remaining);
+            return new Summary(by[0], by[1], by[2], by[3], disks, remaining, refused);
         }
     }
 

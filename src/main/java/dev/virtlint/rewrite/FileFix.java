@@ -4,6 +4,7 @@ import dev.virtlint.lint.Input;
 import dev.virtlint.lint.InputError;
 import dev.virtlint.lint.Loader;
 import dev.virtlint.lint.ParsedFile;
+import dev.virtlint.model.Disk;
 import dev.virtlint.model.Position;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.Linter;
@@ -50,7 +51,15 @@ public final class FileFix {
         }
     }
 
+    /** What a note about a disk left alone says after its place; {@link #refusals} counts them. */
+    private static final String NOT_FIXED_DISK = ": not fixed: disk ";
+
     private FileFix() {
+    }
+
+    /** How many disks with a fixable finding the fix of a file left alone (each has its note). */
+    public static int refusals(Result r) {
+        return (int) r.notes().stream().filter(n -> n.contains(NOT_FIXED_DISK)).count();
     }
 
     /**
@@ -82,7 +91,7 @@ public final class FileFix {
         Fixer.Plan plan = Fixer.plan(file, findings);
         List<String> notes = new ArrayList<>();
         for (Fixer.Refusal r : plan.refused()) {
-            notes.add(at(file, r.span().start()) + ": not fixed: disk " + r.target() + ": " + r.reason());
+            notes.add(at(file, r.span().start()) + NOT_FIXED_DISK + r.target() + ": " + r.reason());
         }
         if (!plan.changed()) {
             return new Attempt(Status.UNCHANGED, file, plan, before, notes, findings);
@@ -107,9 +116,13 @@ public final class FileFix {
             return new Attempt(Status.FAILED, file, plan, before, notes, findings);
         }
         List<Finding> left = Linter.lint(again.file(), settings, false);
+        List<Disk> afterDisks = DiskPositions.byStart(again.file().disks());
         for (Fixer.DiskFix d : plan.fixed()) {
             for (Finding f : left) {
-                if (d.target().equals(f.disk()) && d.rules().contains(f.rule())) {
+                // By place, not name: a disk of the same name that was not fixed may keep its finding.
+                int on = d.target().equals(f.disk()) ? DiskPositions.ownerIndex(afterDisks, f) : -2;
+                boolean same = on == -1 || on == d.index();
+                if (same && d.rules().contains(f.rule())) {
                     notes.add(at(again.file(), f.span().start()) + ": not fixed: [" + f.rule() + "] is still reported"
                             + " after the fix (" + f.message() + "); kept the original");
                     return new Attempt(Status.FAILED, file, plan, before, notes, findings);

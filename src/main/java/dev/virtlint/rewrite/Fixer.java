@@ -28,8 +28,13 @@ import org.dom4j.Element;
  */
 public final class Fixer {
 
-    /** What fixing one disk changes, which findings it answers, and the edits that make it. */
-    public record DiskFix(String target, Set<String> rules, String description, List<TextEdits.Replace> edits) {
+    /**
+     * What fixing one disk changes, which findings it answers, and the edits that make it;
+     * {@code index} is the disk's place among the file's disks in source order, which the fix
+     * keeps (DiskPositions checks it), so that it names the disk where names do not.
+     */
+    public record DiskFix(String target, int index, Set<String> rules, String description,
+                          List<TextEdits.Replace> edits) {
     }
 
     /** A disk that has fixable findings but could not be fixed, and why. */
@@ -58,25 +63,46 @@ public final class Fixer {
     private record Change(Span owner, String name, String value) {
     }
 
-    /** Plans the fix of every finding that has one. */
+    /**
+     * Plans the fix of every finding that has one. Findings are grouped by the disk they are on:
+     * by name, and where several disks of the file have one name (two {@code -device} with the
+     * same id, a drive whose id is another's default name) by where the finding points, inside
+     * exactly one of them ({@link DiskPositions#owner}); a finding that points into none or
+     * several of them leaves its disk alone.
+     */
     public static Plan plan(ParsedFile file, List<Finding> findings) {
         String text = file.source().text();
-        Map<String, List<Finding>> byDisk = new LinkedHashMap<>();
-        for (Finding f : findings) {
-            if (f.disk() != null && contributes(f)) {
-                byDisk.computeIfAbsent(f.disk(), k -> new ArrayList<>()).add(f);
-            }
-        }
+        List<Disk> ordered = DiskPositions.byStart(file.disks());
         // The disks by target, once per file: a search of all disks for each one was quadratic.
         Map<String, List<Disk>> byTarget = new HashMap<>();
-        for (Disk d : file.disks()) {
+        Map<Disk, Integer> place = new java.util.IdentityHashMap<>();
+        for (Disk d : ordered) {
             byTarget.computeIfAbsent(d.target(), k -> new ArrayList<>(1)).add(d);
+            place.put(d, place.size());
+        }
+        Map<Disk, List<Finding>> byDisk = new LinkedHashMap<>();
+        List<Refusal> refused = new ArrayList<>();
+        Set<String> unplaced = new LinkedHashSet<>();
+        for (Finding f : findings) {
+            if (f.disk() == null || !contributes(f)) {
+                continue;
+            }
+            List<Disk> named = byTarget.getOrDefault(f.disk(), List.of());
+            Disk disk = named.size() == 1 ? named.get(0) : DiskPositions.owner(named, f);
+            if (disk != null) {
+                byDisk.computeIfAbsent(disk, k -> new ArrayList<>()).add(f);
+            } else if (unplaced.add(f.disk())) {
+                String name = f.disk().isEmpty() ? "(no target)" : f.disk();
+                refused.add(new Refusal(name, f.span(), named.isEmpty() ? "no such disk in the file"
+                        : named.size() + " disks are called " + name + " and the finding is not inside"
+                        + " exactly one of them; fix them by hand"));
+            }
         }
         TextEdits.Disjoint all = new TextEdits.Disjoint();
         List<DiskFix> fixed = new ArrayList<>();
-        List<Refusal> refused = new ArrayList<>();
-        for (Map.Entry<String, List<Finding>> e : byDisk.entrySet()) {
-            String target = e.getKey();
+        for (Map.Entry<Disk, List<Finding>> e : byDisk.entrySet()) {
+            Disk disk = e.getKey();
+            String target = disk.target();
             Span where = e.getValue().get(0).span();
             String assumed = assumedOnly(e.getValue());
             if (assumed != null) {
@@ -86,14 +112,6 @@ public final class Fixer {
                     continue;
                 }
             }
-            List<Disk> disks = byTarget.getOrDefault(target, List.of());
-            if (disks.size() != 1) {
-                String name = target.isEmpty() ? "(no target)" : target;
-                refused.add(new Refusal(name, where, disks.isEmpty() ? "no such disk in the file"
-                        : disks.size() + " disks are called " + name + "; fix them by hand"));
-                continue;
-            }
-            Disk disk = disks.get(0);
             if (disk.origin() != Origin.XML && !disk.driveString() && !disk.blockdev()) {
                 refused.add(new Refusal(target, where, "a -hda disk takes no options; write it as a -drive"
                         + " to set its cache mode"));
@@ -127,7 +145,7 @@ public final class Fixer {
                 rules.add(f.rule());
                 what.add(f.fix());
             }
-            fixed.add(new DiskFix(target, rules, String.join(", ", what), mine.sorted()));
+            fixed.add(new DiskFix(target, place.get(disk), rules, String.join(", ", what), mine.sorted()));
         }
         return new Plan(all.edits().apply(text), all.edits().sorted(), fixed, refused);
     }

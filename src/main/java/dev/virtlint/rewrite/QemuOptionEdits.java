@@ -103,9 +103,30 @@ final class QemuOptionEdits {
             // After a separator already there (or in an empty string) no comma of their own.
             boolean separated = endsWithSeparator(drive.value()) || drive.value().isEmpty();
             String added = separated ? appended.substring(1) : appended.toString();
-            edits.add(new TextEdits.Replace(Span.at(drive.span().end()), added));
+            edits.add(new TextEdits.Replace(Span.at(appendAt(text, disk, drive.span())), added));
         }
         edits.forEach(r -> out.add(r.span(), r.text()));
+    }
+
+    /**
+     * Where new options go: right after the drive string's last character, inside its quotes
+     * ({@code "file=/a.img,if=virtio,cache=none"}); but in a shell word whose last part alone is
+     * quoted ({@code file="$REPO_PATH/a.img"}), after that closing quote, so that the option does
+     * not read as part of the file name: the shell joins {@code "$REPO_PATH/a.img",cache=none}
+     * into the same word. A quote that closes at the end was opened inside the string when the
+     * string holds an odd number of that quote character.
+     */
+    private static int appendAt(String text, Disk disk, Span drive) {
+        int end = drive.end();
+        if (disk.origin() != dev.virtlint.model.Origin.ARGS || end >= text.length()) {
+            return end;
+        }
+        char q = text.charAt(end);
+        if (q != '"' && q != '\'') {
+            return end;
+        }
+        long opened = text.substring(drive.start(), end).chars().filter(c -> c == q).count();
+        return opened % 2 == 1 ? end + 1 : end;
     }
 
     /**

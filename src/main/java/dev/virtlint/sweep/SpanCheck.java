@@ -5,6 +5,10 @@ import dev.virtlint.model.Disk;
 import dev.virtlint.model.Located;
 import dev.virtlint.model.Origin;
 import dev.virtlint.model.Setting;
+import dev.virtlint.model.SourceText;
+import dev.virtlint.parse.ArgsParser;
+import dev.virtlint.parse.MappedText;
+import dev.virtlint.parse.ParseException;
 import java.util.List;
 import java.util.Map;
 
@@ -39,11 +43,29 @@ public final class SpanCheck {
             return raw.startsWith("<" + value) && raw.endsWith(">");
         }
         if (key == Setting.DRIVER) {
-            return xmlDecode(raw).equals(value) || raw.equals(value);
+            return xmlDecode(raw).equals(value) || raw.equals(value)
+                    || (origin == Origin.ARGS && value.equals(shellWord(raw)));
         }
         String text = origin == Origin.XML || origin == Origin.QEMU_COMMANDLINE ? xmlDecode(raw) : raw;
         return text.equals(value) || text.replace(",,", ",").equals(value) || jsonUnescape(text).equals(value)
                 || (value.equals("on") && text.isEmpty());
+    }
+
+    /**
+     * A shell word with its quotes removed ({@code file="$DIR/a.img",if=virtio}): a drive string in
+     * a script may be quoted in part. The span runs from the first character QEMU receives to the
+     * last, so a quote opened inside it may close just after it. Null when the text is not one word.
+     */
+    private static String shellWord(String raw) {
+        for (String closing : List.of("", "\"", "'")) {
+            try {
+                List<List<MappedText>> commands = ArgsParser.commands(SourceText.of("span", raw + closing));
+                return commands.size() == 1 && commands.get(0).size() == 1 ? commands.get(0).get(0).text() : null;
+            } catch (ParseException e) {
+                // try the next closing quote
+            }
+        }
+        return null;
     }
 
     private static String xmlDecode(String raw) {

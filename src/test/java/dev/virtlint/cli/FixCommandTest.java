@@ -463,4 +463,30 @@ class FixCommandTest {
         assertThat(again.out()).contains("0 changed, 1 unchanged");
         assertThat(Files.readString(f)).isEqualTo(fixed);
     }
+
+    @Test
+    void fixDiffExitsOneWhenADiskIsLeftAloneEvenWithoutAChange() throws IOException {
+        // A -blockdev disk has a finding with a fix but is not rewritten: --diff has no change to
+        // show, yet the file is not settled, so a CI check on it must not pass.
+        Path f = write("vm.args", "qemu-system-x86_64 -blockdev driver=file,node-name=f0,filename=/vm/a.img"
+                + " -device virtio-blk-pci,drive=f0,id=disk0\n");
+        Cli.Run r = Cli.run("fix", "--diff", f.toString());
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("not fixed: disk disk0").contains("1 left alone");
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.FINDINGS);
+        Cli.Run never = Cli.run("fix", "--fail-on", "never", f.toString());
+        assertThat(never.exit()).as(never.err()).isEqualTo(ExitCode.OK);
+    }
+
+    @Test
+    void fixWalksLaunchScriptsAndEditsTheArrayElement() throws IOException {
+        String script = "#!/usr/bin/env bash\nargs=(\n  -m 4G\n"
+                + "  -drive 'id=hd,if=none,file=/var/lib/vm/db.qcow2,format=qcow2,cache=unsafe'\n"
+                + "  -device virtio-blk-pci,drive=hd\n)\nqemu-kvm \"${args[@]}\"\n";
+        Path f = write("vms/start", script);
+        Cli.Run r = Cli.run("fix", dir.resolve("vms").toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.out()).contains("fixed " + f + ": hd cache=unsafe -> cache=none");
+        assertThat(Files.readString(f)).isEqualTo(script.replace("cache=unsafe'", "cache=none'"));
+    }
 }

@@ -582,4 +582,20 @@ class LintCommandTest {
         assertThat(r.err() + r.out()).contains(two + ":" + line + ":1: error: this file holds more than one domain"
                 + " document; libvirt reads one per file").doesNotContain("following the root element");
     }
+
+    @Test
+    void aDirectoryWalkLintsTheLaunchScriptsAndSaysNothingOfTheOthers() throws IOException {
+        write("vms/run-db.sh", "#!/bin/bash\nargs=(\n  -m 4G\n"
+                + "  -drive id=hd,if=none,file=/var/lib/vm/db.qcow2,format=qcow2,cache=unsafe\n"
+                + "  -device virtio-blk-pci,drive=hd\n)\nexec qemu-system-x86_64 \"${args[@]}\"\n");
+        write("vms/build.sh", "#!/bin/sh\nmake -C src\n");
+        Cli.Run r = run("lint", dir.resolve("vms").toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.FINDINGS);
+        assertThat(r.out()).contains("run-db.sh:4:69: error [unsafe-cache-persistent-disk] disk hd")
+                .contains("in 1 file (1 disk)").doesNotContain("build.sh").doesNotContain("skipped");
+        // Named, the script that runs no QEMU is reported as skipped, not as an error.
+        Cli.Run named = run("lint", "--format", "json", dir.resolve("vms/build.sh").toString());
+        assertThat(named.exit()).as(named.err()).isEqualTo(ExitCode.OK);
+        assertThat(named.out()).contains("\"kind\": \"skipped\"").contains("runs no qemu-system-* or qemu-kvm");
+    }
 }

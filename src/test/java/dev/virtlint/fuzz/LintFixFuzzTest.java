@@ -252,7 +252,7 @@ class LintFixFuzzTest {
             try {
                 if (name.endsWith(".xml")) {
                     out.get(Input.Kind.XML).add(Files.readAllBytes(f));
-                } else if (name.endsWith(".args")) {
+                } else if (name.endsWith(".args") || name.endsWith(".sh")) {
                     String text = Files.readString(f, StandardCharsets.UTF_8);
                     out.get(Input.Kind.ARGS).add(text.getBytes(StandardCharsets.UTF_8));
                     Matcher m = drive.matcher(text);

@@ -92,4 +92,100 @@ class ArgsParserTest {
         assertThat(words("grep x <<< 'some text'\nqemu -drive file=/d.img\n"))
                 .containsExactly("grep", "x", "qemu", "-drive", "file=/d.img");
     }
+
+    private static String slice(SourceText source, Disk d, Setting key) {
+        return source.slice(d.setting(key).orElseThrow().span());
+    }
+
+    @Test
+    void aBashArrayExpandsToItsElementsWhichKeepTheirPlaces() throws ParseException {
+        String script = "#!/bin/bash\nargs=(\n  -m 4096 # memory\n"
+                + "  -drive id=hd,if=none,file=/vm/hd.img,cache=unsafe\n  -device ide-hd,drive=hd\n)\n"
+                + "args+=( -drive 'id=d2,if=none,file=/vm/d2.img,cache=writeback' -device virtio-blk-pci,drive=d2 )\n"
+                + "qemu-system-x86_64 \"${args[@]}\" -nographic\n";
+        SourceText source = SourceText.of("t.sh", script);
+        ArgsParser.Script parsed = ArgsParser.script(source);
+        assertThat(parsed.commands()).filteredOn(ArgsParser.Command::runsQemu).singleElement()
+                .satisfies(c -> assertThat(c.words()).extracting(MappedText::text).containsExactly(
+                        "qemu-system-x86_64", "-m", "4096", "-drive", "id=hd,if=none,file=/vm/hd.img,cache=unsafe",
+                        "-device", "ide-hd,drive=hd", "-drive", "id=d2,if=none,file=/vm/d2.img,cache=writeback",
+                        "-device", "virtio-blk-pci,drive=d2", "-nographic"));
+        List<Disk> disks = ArgsParser.parseQemuCommands(parsed, source, Origin.ARGS);
+        assertThat(disks).extracting(Disk::target).containsExactly("hd", "d2");
+        var unsafe = disks.get(0).setting(Setting.CACHE).orElseThrow().span();
+        assertThat(source.positionOf(unsafe.start()).line()).isEqualTo(4);
+        assertThat(slice(source, disks.get(0), Setting.CACHE)).isEqualTo("unsafe");
+        assertThat(slice(source, disks.get(1), Setting.CACHE)).isEqualTo("writeback");
+    }
+
+    @Test
+    void aWholeWordVariableIsItsValueAndOneInsideAWordStaysAsWritten() throws ParseException {
+        String script = "REPO_PATH=\".\"\nDRIVE=\"file=/vm/a.img,if=virtio,cache=none\"\nOPTS=\"-m 1G\"\n"
+                + "OPTS=\"$OPTS -drive file=/vm/b.img,if=virtio\"\n"
+                + "qemu-system-x86_64 -drive \"$DRIVE\" $OPTS -drive file=\"$REPO_PATH/c.img\",if=virtio"
+                + " -drive file=$UNSET/d.img,if=virtio\n";
+        SourceText source = SourceText.of("t.sh", script);
+        List<MappedText> words = ArgsParser.commands(source).get(4);
+        assertThat(words).extracting(MappedText::text).containsExactly("qemu-system-x86_64", "-drive",
+                "file=/vm/a.img,if=virtio,cache=none", "-m", "1G", "-drive", "file=/vm/b.img,if=virtio",
+                "-drive", "file=$REPO_PATH/c.img,if=virtio", "-drive", "file=$UNSET/d.img,if=virtio");
+        List<Disk> disks = ArgsParser.parse(source, Origin.ARGS);
+        assertThat(disks).extracting(d -> d.source().orElse(null))
+                .containsExactly("/vm/a.img", "/vm/b.img", "$REPO_PATH/c.img", "$UNSET/d.img");
+        // The value stands in the assignment: that is where the finding points and the fix edits.
+        var none = disks.get(0).setting(Setting.CACHE).orElseThrow().span();
+        assertThat(source.positionOf(none.start()).line()).isEqualTo(2);
+        assertThat(source.slice(none)).isEqualTo("none");
+    }
+
+    @Test
+    void commandSubstitutionsAreOneWordAndTheirVariablesAreNotExpanded() throws ParseException {
+        String script = "DIR=$(cd \"$(dirname \"$0\")\"; pwd)\nIMG=`pwd`/x.img\n"
+                + "qemu-system-x86_64 -drive \"file=$DIR/vm.img,if=virtio\" -drive \"$IMG\"\n";
+        List<List<MappedText>> commands = ArgsParser.commands(SourceText.of("t.sh", script));
+        assertThat(commands).hasSize(3);
+        assertThat(commands.get(2)).extracting(MappedText::text).containsExactly("qemu-system-x86_64", "-drive",
+                "file=$DIR/vm.img,if=virtio", "-drive", "$IMG");
+    }
+
+    @Test
+    void unquotedVariablesSplitAtBlanksAndQuotedOnesDoNot() throws ParseException {
+        assertThat(words("A=\"x  y\"\ncmd $A \"$A\" ${A}\n")).containsExactly("A=x  y", "cmd", "x", "y",
+                "x  y", "x", "y");
+        assertThat(words("declare -a a=(1 \"2 3\")\nlocal b=(\"${a[@]}\" 4)\ncmd \"${b[@]}\"\n"))
+                .containsExactly("declare", "-a", "local", "cmd", "1", "2 3", "4");
+    }
+
+    @Test
+    void whetherACommandRunsQemu() throws ParseException {
+        String script = "echo qemu-system-x86_64 -m 1\nexec sudo -E nice -n 5 /usr/bin/qemu-system-aarch64 -m 1\n"
+                + "QEMU=$(command -v qemu-kvm)\n\"$QEMU\" -m 1\nqemu-img create a.img 1G\n"
+                + "BIN=qemu-system-riscv64\n$BIN -m 1\n";
+        List<Boolean> runs = ArgsParser.script(SourceText.of("t.sh", script)).commands().stream()
+                .map(ArgsParser.Command::runsQemu).toList();
+        assertThat(runs).containsExactly(false, true, false, true, false, false, true);
+        assertThat(ArgsParser.script(SourceText.of("t.sh", "qemu-img info a.img\n")).runsQemu()).isFalse();
+    }
+
+    @Test
+    void anUnterminatedArrayIsAnError() {
+        assertThatThrownBy(() -> words("args=(\n -m 1\n"))
+                .isInstanceOf(ParseException.class)
+                .hasMessageContaining("unterminated array assignment");
+    }
+
+    @Test
+    void oneVariableGivenTwiceIsTwoDrivesWithTwoNames() throws ParseException {
+        String script = "DRIVE=\"file=/vm/a.img,if=virtio\"\nqemu-system-x86_64 -drive \"$DRIVE\" -drive \"$DRIVE\"\n";
+        assertThat(ArgsParser.parse(SourceText.of("t.sh", script), Origin.ARGS)).extracting(Disk::target)
+                .containsExactly("virtio0", "virtio1");
+    }
+
+    @Test
+    void anAssignmentAfterThenOnTheSameLineAssigns() throws ParseException {
+        String script = "args=(-m 1G)\nif [ -e /vm/b.img ]; then args+=(-drive file=/vm/b.img,if=virtio); fi\n"
+                + "qemu-system-x86_64 \"${args[@]}\"\n";
+        assertThat(ArgsParser.parse(SourceText.of("t.sh", script), Origin.ARGS)).extracting(Disk::target)
+                .containsExactly("virtio0");
+    }
 }

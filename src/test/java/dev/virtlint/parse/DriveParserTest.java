@@ -447,4 +447,22 @@ class DriveParserTest {
                 .containsExactly("writeback");
         assertThat(Accepted.closest("writeback-please", Accepted.QEMU_CACHE, false)).isEmpty();
     }
+
+    @Test
+    void unnamedDrivesAreNamedByTheirSlotAsQemuDoes() throws ParseException {
+        // blockdev.c drive_new: index -> bus/unit, else the first free unit; "%s%i%s%i" with -cd/-hd.
+        List<Disk> disks = argv("qemu -drive file=/a.iso,media=cdrom,index=1 -drive file=/b.img"
+                + " -drive file=/c.iso,media=cdrom -drive file=/d.iso,media=cdrom"
+                + " -drive file=/e.img,if=virtio -drive file=/f.img,if=virtio,index=3 -drive file=/g.img,if=virtio"
+                + " -drive file=/h.img,if=scsi,index=9 -drive file=/i.img,if=scsi,bus=2"
+                + " -drive file=/j.img,if=floppy -drive file=/k.img,if=sd -fdb /l.img");
+        assertThat(disks).extracting(Disk::target).containsExactly("ide0-cd1", "ide0-hd0", "ide1-cd0", "ide1-cd1",
+                "virtio0", "virtio3", "virtio1", "scsi1-hd2", "scsi2-hd0", "floppy0", "sd0", "floppy1");
+    }
+
+    @Test
+    void theLegacyCdromIsIndexTwo() throws ParseException {
+        List<Disk> disks = argv("qemu -cdrom /a.iso -drive file=/b.img -drive file=/c.img -hdd /d.img");
+        assertThat(disks).extracting(Disk::target).containsExactly("ide1-cd0", "ide0-hd0", "ide0-hd1", "ide1-hd1");
+    }
 }

@@ -255,4 +255,45 @@ class FixerTest {
         assertThat(QemuOptionEdits.endsWithSeparator("a=b,,")).isFalse();
         assertThat(QemuOptionEdits.endsWithSeparator("a=b")).isFalse();
     }
+
+    @Test
+    void disksThatShareANameAreFixedByWhereTheFindingPoints() {
+        // Two commands (install, run) each name their disk virtio0: told apart by place, not refused.
+        String before = "#!/bin/sh\nif [ \"$1\" = install ]; then\n"
+                + "  qemu-system-x86_64 -drive file=/vm/a.qcow2,if=virtio,format=qcow2,cache=unsafe\nelse\n"
+                + "  qemu-system-x86_64 -drive file=/vm/a.qcow2,if=virtio,format=qcow2,cache=writeback\nfi\n";
+        Loader.Outcome o = Loader.load(new Input("run.sh", null, Input.Kind.SHELL,
+                before.getBytes(StandardCharsets.UTF_8)));
+        Fixer.Plan plan = Fixer.plan(o.file(), Linter.lint(o.file(), Linter.Settings.defaults(), false));
+        assertThat(plan.refused()).isEmpty();
+        assertThat(plan.fixed()).extracting(Fixer.DiskFix::index).containsExactly(0, 1);
+        assertThat(plan.text()).isEqualTo(before.replace("cache=unsafe", "cache=none")
+                .replace("cache=writeback", "cache=none"));
+        FileFix.Attempt a = FileFix.attempt(new Input("run.sh", null, Input.Kind.SHELL, null),
+                before.getBytes(StandardCharsets.UTF_8), Linter.Settings.defaults());
+        assertThat(a.status()).isEqualTo(FileFix.Status.CHANGED);
+    }
+
+    @Test
+    void aFixInABashArrayEditsTheElementKeepingItsQuotes() {
+        String before = "#!/bin/bash\nargs=(\n  -m 2G\n"
+                + "  -drive 'id=hd,if=none,file=/vm/hd.img,format=raw'\n  -device virtio-blk-pci,drive=hd\n)\n"
+                + "qemu-system-x86_64 \"${args[@]}\"\n";
+        Loader.Outcome o = Loader.load(new Input("a.sh", null, Input.Kind.SHELL,
+                before.getBytes(StandardCharsets.UTF_8)));
+        Fixer.Plan plan = Fixer.plan(o.file(), Linter.lint(o.file(), Linter.Settings.defaults(), false));
+        assertThat(plan.text()).isEqualTo(before.replace("format=raw'", "format=raw,cache=none'"));
+    }
+
+    @Test
+    void anOptionAppendedToAWordWhoseLastPartIsQuotedGoesAfterTheQuote() {
+        String before = "#!/bin/bash\nREPO_PATH=.\nargs=(\n"
+                + "  -drive id=hd,if=none,format=qcow2,file=\"$REPO_PATH/hd.qcow2\"\n  -device virtio-blk-pci,drive=hd\n)\n"
+                + "qemu-system-x86_64 \"${args[@]}\" -drive \"file=/vm/b.img,if=virtio\"\n";
+        Loader.Outcome o = Loader.load(new Input("a.sh", null, Input.Kind.SHELL,
+                before.getBytes(StandardCharsets.UTF_8)));
+        Fixer.Plan plan = Fixer.plan(o.file(), Linter.lint(o.file(), Linter.Settings.defaults(), false));
+        assertThat(plan.text()).isEqualTo(before.replace("hd.qcow2\"", "hd.qcow2\",cache=none")
+                .replace("if=virtio\"", "if=virtio,cache=none\""));
+    }
 }
