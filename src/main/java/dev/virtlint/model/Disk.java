@@ -33,6 +33,7 @@ public final class Disk {
     private final String discard;
     private final String detectZeroes;
     private final boolean driveString;
+    private final String fromShell;
     private final Map<Setting, Located> settings;
     private final List<Refused> refused;
     private final boolean blockdev;
@@ -59,6 +60,7 @@ public final class Disk {
         this.discard = b.discard;
         this.detectZeroes = b.detectZeroes;
         this.driveString = b.driveString;
+        this.fromShell = b.fromShell;
         this.settings = Collections.unmodifiableMap(new EnumMap<>(b.settings));
         this.refused = List.copyOf(b.refused);
         this.blockdev = b.blockdev;
@@ -233,6 +235,10 @@ public final class Disk {
         if (readonly()) {
             return Optional.of("read-only");
         }
+        if (fromShell != null) {
+            return Optional.of("its cache setting is left to the shell (" + fromShell + "), which"
+                    + " virtlint reads but does not run");
+        }
         if (isEmptyRemovable()) {
             return Optional.of("an empty floppy drive");
         }
@@ -298,6 +304,7 @@ public final class Disk {
         private String discard;
         private String detectZeroes;
         private boolean driveString;
+        private String fromShell;
         private final Map<Setting, Located> settings = new EnumMap<>(Setting.class);
         private final List<Refused> refused = new ArrayList<>();
         private boolean blockdev;
@@ -382,6 +389,15 @@ public final class Disk {
 
         public Builder detectZeroes(String value) {
             this.detectZeroes = value;
+            return this;
+        }
+
+        /**
+         * A cache switch whose value a shell script leaves to a variable ({@code cache=$CACHE}),
+         * as written: the mode is unknown, so the disk gets no cache advice.
+         */
+        public Builder fromShell(String setting) {
+            this.fromShell = fromShell == null ? setting : fromShell + "," + setting;
             return this;
         }
 

@@ -120,7 +120,9 @@ final class Accepted {
     /** A refused value, or empty when {@code value} is one the parser accepts. */
     static Optional<Refused> value(String name, String value, Span span, List<String> accepted,
                                    String reader) {
-        if (accepted.contains(value)) {
+        if (accepted.contains(value) || reader.equals(QEMU) && value.contains("$")) {
+            // A value a launch script leaves to a variable ($CACHE, ${CACHE:-none}) is not known
+            // here: ArgsParser reads scripts without running them.
             return Optional.empty();
         }
         List<String> closest = closest(value, accepted, true);
@@ -144,7 +146,8 @@ final class Accepted {
      * Names with a dot go to a child node ({@code file.}, {@code backing.}), except {@code cache.}.
      */
     static Optional<Refused> driveOption(String key, String value, Span keySpan, boolean flag) {
-        if (DRIVE_OPTIONS.contains(key) || DRIVER_OPTIONS.contains(key) || key.startsWith("x-")) {
+        if (DRIVE_OPTIONS.contains(key) || DRIVER_OPTIONS.contains(key) || key.startsWith("x-")
+                || key.contains("$")) {
             return Optional.empty();
         }
         // util/qemu-option.c get_opt_name_value: a flag written "noNAME" sets NAME to off (a short

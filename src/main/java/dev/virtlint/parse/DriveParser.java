@@ -219,6 +219,9 @@ public final class DriveParser {
             b.cacheOption(new CacheOption(Setting.CACHE, "cache", drive.value("cache").get(), ""));
         }
         b.at(Setting.CACHE, drive.located("cache"));
+        for (String key : List.of("cache", "cache.writeback", "cache.direct", "cache.no-flush")) {
+            drive.value(key).filter(v -> v.contains("$")).ifPresent(v -> b.fromShell(key + "=" + v));
+        }
         Optional<Boolean> wb = drive.bool("cache.writeback");
         Optional<Boolean> direct = drive.bool("cache.direct");
         Optional<Boolean> noFlush = drive.bool("cache.no-flush");
@@ -404,6 +407,9 @@ public final class DriveParser {
             return cache;
         }
         String v = writeCache.get().value();
+        if (v.contains("$")) {
+            b.fromShell("write-cache=" + v);
+        }
         Accepted.value("write-cache", v, writeCache.get().valueSpan(), Accepted.QEMU_ON_OFF_AUTO,
                 Accepted.QEMU).ifPresent(b::refuse);
         if (!v.equals("on") && !v.equals("off")) {

@@ -426,6 +426,19 @@ class DriveParserTest {
     }
 
     @Test
+    void aValueALaunchScriptLeavesToAVariableIsNotRefusedAndTheDiskGetsNoAdvice() throws ParseException {
+        // ArgsParser keeps ${CACHE:-none} as written; QEMU would see what the shell makes of it.
+        List<Disk> disks = argv("qemu -drive file=/a.img,if=none,id=d0,cache=$CACHE,aio=${AIO:-threads}"
+                + " -device virtio-blk-pci,drive=d0,write-cache=$WCE -drive file=/b.img,if=virtio,$OPT=on");
+        assertThat(disks.get(0).refused()).isEmpty();
+        assertThat(disks.get(0).noCacheAdvice()).hasValueSatisfying(
+                why -> assertThat(why).contains("cache=$CACHE", "write-cache=$WCE", "left to the shell"));
+        assertThat(disks.get(1).refused()).isEmpty();
+        assertThat(disks.get(1).noCacheAdvice()).isEmpty();
+        assertThat(drive("file=/c.img,if=virtio,cache=nonee").refused()).hasSize(1);
+    }
+
+    @Test
     void writeCacheIsAnOnOffAutoProperty() throws ParseException {
         List<Disk> disks = argv("qemu -drive file=/a.img,if=none,id=d0,cache=none"
                 + " -device virtio-blk-pci,drive=d0,write-cache=yes"
