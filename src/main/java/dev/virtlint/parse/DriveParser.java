@@ -222,6 +222,15 @@ public final class DriveParser {
         for (String key : List.of("cache", "cache.writeback", "cache.direct", "cache.no-flush")) {
             drive.value(key).filter(v -> v.contains("$")).ifPresent(v -> b.fromShell(key + "=" + v));
         }
+        // An item that is a shell expansion as a whole (file=a.img,if=virtio,$CACHE_OPT) becomes
+        // whatever options the variable holds when the script runs, a cache= among them; and
+        // util/qemu-option.c qemu_opt_find takes the last of two, so an appended cache= would
+        // override it.
+        for (String key : drive.values().keySet()) {
+            if (key.contains("$")) {
+                b.fromShell(key);
+            }
+        }
         Optional<Boolean> wb = drive.bool("cache.writeback");
         Optional<Boolean> direct = drive.bool("cache.direct");
         Optional<Boolean> noFlush = drive.bool("cache.no-flush");
