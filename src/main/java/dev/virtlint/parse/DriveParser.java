@@ -555,6 +555,14 @@ public final class DriveParser {
             }
             node = child(node).orElse(null);
         }
+        refusedBlockdevOptions(b, chain);
+        // As on a -drive: an item that is a shell reference as a whole ($BLOCKDEV_OPTS) may hold
+        // cache.direct or cache.no-flush.
+        for (Node n : chain) {
+            if (n.prefix().isEmpty()) { // an inline child's options are its parent's
+                n.options().values().keySet().stream().filter(k -> k.contains("$")).forEach(b::fromShell);
+            }
+        }
         Node first = chain.get(0);
         int bottom = chain.size() - 1;
         Node protocolNode = chain.get(bottom);
@@ -613,6 +621,34 @@ public final class DriveParser {
         String target = device.value("id").orElse(device.value("drive").orElse(""));
         b.target(target).at(Setting.TARGET, device.located("id"));
         return b.build();
+    }
+
+    /**
+     * The values of a -blockdev node that QEMU refuses before it opens anything: vl.c reads
+     * -blockdev with the QAPI visitor (visit_type_BlockdevOptions), so discard, detect-zeroes and
+     * a file node's aio must be names of their qapi/block-core.json enums (BlockdevDiscardOptions,
+     * BlockdevDetectZeroesOptions, BlockdevAioOptions).
+     */
+    private static void refusedBlockdevOptions(Disk.Builder b, List<Node> chain) {
+        Set<Options.Option> seen = new HashSet<>();
+        for (Node n : chain) {
+            for (String key : List.of("discard", "detect-zeroes", "aio")) {
+                Optional<Options.Option> o = n.options().get(n.prefix() + key);
+                if (o.isEmpty() || !seen.add(o.get())) {
+                    continue;
+                }
+                String name = o.get().key();
+                String v = o.get().value();
+                Span at = o.get().valueSpan();
+                Optional<Refused> refused = switch (key) {
+                    case "discard" -> Accepted.blockdevDiscard(name, v, at);
+                    case "detect-zeroes" ->
+                            Accepted.value(name, v, at, Accepted.QEMU_DETECT_ZEROES, Accepted.QEMU);
+                    default -> Accepted.value(name, v, at, Accepted.QEMU_AIO, Accepted.QEMU);
+                };
+                refused.ifPresent(b::refuse);
+            }
+        }
     }
 
     /**

@@ -442,6 +442,9 @@ class DriveParserTest {
         assertThat(argv("qemu -drive file=/d.img,if=virtio,$CACHE_OPT").get(0).noCacheAdvice())
                 .hasValueSatisfying(why -> assertThat(why).contains("$CACHE_OPT", "left to the shell"));
         assertThat(argv("qemu -drive file=$IMG,if=virtio").get(0).noCacheAdvice()).isEmpty();
+        assertThat(argv("qemu -blockdev driver=file,node-name=f,filename=/e.raw,$BD_OPTS"
+                + " -blockdev driver=raw,node-name=r,file=f -device virtio-blk-pci,drive=r").get(0)
+                .noCacheAdvice()).hasValueSatisfying(why -> assertThat(why).contains("$BD_OPTS"));
     }
 
     @Test
