@@ -29,7 +29,7 @@ public final class DriveParser {
     private static final Set<String> NETWORK_DRIVERS = Set.of("nbd", "rbd", "gluster", "iscsi", "http", "https",
             "ftp", "ftps", "ssh", "nfs", "vxhs", "sheepdog", "curl");
     private static final Set<String> PROTOCOL_DRIVERS = Set.of("file", "host_device", "host_cdrom", "nvme",
-            "virtio-blk-vhost-vdpa", "virtio-blk-vhost-user", "null-co", "null-aio");
+            "virtio-blk-vhost-vdpa", "virtio-blk-vhost-user", "null-co", "null-aio", "vvfat");
     /** The keys of the individual cache switches, as {@code -drive} and {@code -blockdev} spell them. */
     private static final Map<Setting, String> SWITCH_KEYS = Map.of(Setting.CACHE_WRITEBACK, "cache.writeback",
             Setting.CACHE_DIRECT, "cache.direct", Setting.CACHE_NO_FLUSH, "cache.no-flush");
@@ -471,6 +471,13 @@ public final class DriveParser {
 
     /** A {@code -drive file=} value: a path, or a protocol URI or pseudo-URI such as {@code rbd:pool/image}. */
     private static void describeFileOption(Disk.Builder b, String file) {
+        if (file.startsWith("fat:")) {
+            // QEMU block/vvfat.c (protocol_name "fat", vvfat_parse_filename): fat:[12:|16:|32:]
+            // [floppy:][rw:]DIR shows a host directory as a FAT disk; the directory follows the
+            // last colon. The same kind of disk as libvirt's type='dir'.
+            b.sourceKind(SourceKind.DIR).source(file.substring(file.lastIndexOf(':') + 1));
+            return;
+        }
         int colon = file.indexOf(':');
         String scheme = colon > 0 ? file.substring(0, colon) : "";
         String protocol = scheme.contains("+") ? scheme.substring(0, scheme.indexOf('+')) : scheme;
@@ -737,6 +744,8 @@ public final class DriveParser {
             case "nvme" -> b.sourceKind(SourceKind.NVME)
                     .source("nvme://" + node.value("device").orElse("") + "/" + node.value("namespace").orElse("1"))
                     .at(Setting.SOURCE, node.located("device"));
+            case "vvfat" -> b.sourceKind(SourceKind.DIR).source(node.value("dir").orElse(null))
+                    .at(Setting.SOURCE, node.located("dir"));
             case "virtio-blk-vhost-vdpa" -> b.sourceKind(SourceKind.VHOSTVDPA).source(node.value("path").orElse(null))
                     .at(Setting.SOURCE, node.located("path"));
             default -> {
