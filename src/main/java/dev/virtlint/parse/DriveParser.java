@@ -410,6 +410,8 @@ public final class DriveParser {
      * boolean.
      */
     private static CacheMode applyWriteCache(Disk.Builder b, CacheMode cache, Options device) {
+        // A device item that is a shell reference as a whole ($DEV_OPTS) may hold write-cache=.
+        device.values().keySet().stream().filter(k -> k.contains("$")).forEach(b::fromShell);
         Optional<Options.Option> writeCache = device.get("write-cache");
         b.at(Setting.WRITE_CACHE, device.located("write-cache"));
         if (writeCache.isEmpty()) {

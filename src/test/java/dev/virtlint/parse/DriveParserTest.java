@@ -445,6 +445,8 @@ class DriveParserTest {
         assertThat(argv("qemu -blockdev driver=file,node-name=f,filename=/e.raw,$BD_OPTS"
                 + " -blockdev driver=raw,node-name=r,file=f -device virtio-blk-pci,drive=r").get(0)
                 .noCacheAdvice()).hasValueSatisfying(why -> assertThat(why).contains("$BD_OPTS"));
+        assertThat(argv("qemu -drive file=/f.img,if=none,id=d9,cache=none"
+                + " -device virtio-blk-pci,drive=d9,$DEV_OPTS").get(0).noCacheAdvice()).hasValueSatisfying(why -> assertThat(why).contains("$DEV_OPTS"));
     }
 
     @Test
