@@ -74,9 +74,11 @@ final class Accepted {
     static final List<String> LIBVIRT_FORMATS = List.of("raw", "dir", "bochs", "cloop", "dmg",
             "iso", "vpc", "vdi", "fat", "vhd", "ploop", "cow", "qcow", "qcow2", "qed", "vmdk",
             "aio");
-    // VIR_ENUM_IMPL(virDomainDiskBus).
+    // VIR_ENUM_IMPL(virDomainDiskBus); "nvme" (VIR_DOMAIN_DISK_BUS_NVME) is in recent releases
+    // (src/bhyve/bhyve_domain.c bhyveDomainDiskDefAssignAddress uses it), so an older list would
+    // call a valid domain invalid.
     static final List<String> LIBVIRT_BUS = List.of("none", "ide", "fdc", "scsi", "virtio", "xen",
-            "usb", "uml", "sata", "sd");
+            "usb", "uml", "sata", "sd", "nvme");
 
     /**
      * The options of {@code -drive} itself, offered in "did you mean": QEMU blockdev.c
