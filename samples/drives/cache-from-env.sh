@@ -9,7 +9,8 @@ IMAGES=${IMAGES:-/var/lib/ci-runner}
 CACHE=${CACHE:-none}
 AIO=${AIO:-threads}
 # The build cache takes its whole cache setting from the caller (SCRATCH_OPTS=cache=unsafe on
-# throwaway runners): an item that is a variable as a whole may hold any options.
+# throwaway runners): an item that is a variable as a whole may hold any options, and so may one
+# glued after a value (ARTIFACT_OPTS=,cache=none).
 SCRATCH_OPTS=${SCRATCH_OPTS:-cache=writeback}
 
 exec qemu-system-x86_64 \
@@ -17,5 +18,6 @@ exec qemu-system-x86_64 \
     -drive file="$IMAGES/runner.qcow2",if=virtio,format=qcow2,cache=$CACHE,aio=$AIO \
     -drive file="$IMAGES/seed.iso",media=cdrom,readonly=on \
     -drive file="$IMAGES/build-cache.raw",if=virtio,format=raw,$SCRATCH_OPTS \
+    -drive "file=$IMAGES/artifacts.raw,if=virtio,format=raw${ARTIFACT_OPTS:-}" \
     -nic user,model=virtio-net-pci \
     -nographic

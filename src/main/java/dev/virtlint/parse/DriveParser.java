@@ -30,6 +30,9 @@ public final class DriveParser {
             "ftp", "ftps", "ssh", "nfs", "vxhs", "sheepdog", "curl");
     private static final Set<String> PROTOCOL_DRIVERS = Set.of("file", "host_device", "host_cdrom", "nvme",
             "virtio-blk-vhost-vdpa", "virtio-blk-vhost-user", "null-co", "null-aio", "vvfat");
+    /** -drive options whose values are names, where a reference glued after the name adds options. */
+    private static final List<String> GLUED_KEYS = List.of("if", "format", "media", "aio", "discard",
+            "detect-zeroes", "snapshot", "readonly", "read-only", "copy-on-read", "werror", "rerror");
     /** The keys of the individual cache switches, as {@code -drive} and {@code -blockdev} spell them. */
     private static final Map<Setting, String> SWITCH_KEYS = Map.of(Setting.CACHE_WRITEBACK, "cache.writeback",
             Setting.CACHE_DIRECT, "cache.direct", Setting.CACHE_NO_FLUSH, "cache.no-flush");
@@ -230,6 +233,12 @@ public final class DriveParser {
             if (key.contains("$")) {
                 b.fromShell(key);
             }
+        }
+        // The same for a reference glued after a word of a value that takes a name
+        // (if=virtio${DRIVE_OPTS}, format=qcow2$EXTRA): such a suffix conventionally carries more
+        // options (DRIVE_OPTS=,cache=unsafe), not more letters of the name.
+        for (String key : GLUED_KEYS) {
+            drive.value(key).filter(v -> v.indexOf('$') > 0).ifPresent(v -> b.fromShell(key + "=" + v));
         }
         Optional<Boolean> wb = drive.bool("cache.writeback");
         Optional<Boolean> direct = drive.bool("cache.direct");
