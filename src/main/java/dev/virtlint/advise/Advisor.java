@@ -35,7 +35,7 @@ public final class Advisor {
                     + (flushing ? "flushes" : "may not flush");
             return Optional.of(new Recommendation(only, null, reason));
         }
-        HostFacts.DirectIo odirect = localPath(disk).map(host::directIo).orElse(null);
+        HostFacts.DirectIo odirect = localPath(disk).map(host::directIo).orElse(unplacedPath(disk));
         boolean directWorks = odirect == null || odirect.supported().orElse(false);
         Optional<NetworkDriver> network = NetworkDriver.of(disk);
         CacheMode.Preset cache;
@@ -76,7 +76,37 @@ public final class Advisor {
         if (assumption != null && directWorks && !direct) {
             assumption = null; // the advice does not use O_DIRECT, so what was assumed of it does not matter
         }
+        if (disk.sourceKind() == SourceKind.VOLUME && !disk.shareable()) {
+            // A volume's real type is decided when the domain starts, from the pool's definition,
+            // which the domain XML does not hold (libvirt virDomainDiskTranslateSourcePool, once
+            // qemuTranslateDiskSourcePool in src/qemu/qemu_conf.c): a file or a block device for
+            // dir, fs, logical or disk pools, a network disk for an iSCSI pool with
+            // mode='direct' (libiscsi, no host page cache). Advice for local storage is then
+            // said but never applied on its own.
+            return Optional.of(new Recommendation(cache, io, reason, "assumes pool '"
+                    + disk.source().map(s -> s.substring(0, Math.max(0, s.indexOf('/')))).orElse("")
+                    + "' holds files or block devices of this host: the domain XML does not say"
+                    + " (a pool of network storage does not use the host page cache)", false));
+        }
         return Optional.of(new Recommendation(cache, io, reason, assumption, automatic));
+    }
+
+    /**
+     * What the advice takes for granted about a file disk whose path is not absolute: one a launch
+     * script takes from a variable ({@code $IMG}, resolved when the script runs) or a relative one
+     * (resolved from QEMU's working directory), which no host profile entry can be matched to.
+     * Null for other disks.
+     */
+    private static HostFacts.DirectIo unplacedPath(Disk disk) {
+        if (disk.sourceKind() != SourceKind.FILE || disk.source().isEmpty()
+                || disk.source().get().startsWith("/")) {
+            return null;
+        }
+        String path = disk.source().get();
+        return new HostFacts.DirectIo(Optional.of(true), "no profile entry can say otherwise",
+                "assumes O_DIRECT works on " + path + ": " + (path.contains("$")
+                        ? "the path comes from a shell variable" : "a relative path")
+                        + ", so no host profile entry says where it is");
     }
 
     /**

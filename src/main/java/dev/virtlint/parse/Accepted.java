@@ -26,6 +26,10 @@ final class Accepted {
     static final List<String> QEMU_AIO = List.of("threads", "native", "io_uring");
     // QEMU block.c bdrv_parse_discard_flags: "off" is "ignore" and "on" is "unmap".
     static final List<String> QEMU_DISCARD = List.of("ignore", "off", "unmap", "on");
+    // QEMU qapi/block-core.json BlockdevDiscardOptions, the type of a -blockdev node's discard:
+    // -blockdev is read by the QAPI visitor (vl.c, qobject_input_visitor_new_str and
+    // visit_type_BlockdevOptions), which takes only these names; on and off are -drive spellings.
+    static final List<String> QEMU_BLOCKDEV_DISCARD = List.of("ignore", "unmap");
     // QEMU qapi/block-core.json BlockdevDetectZeroesOptions, parsed by qapi_enum_parse in
     // blockdev.c extract_common_blockdev_options (and block.c bdrv_parse_detect_zeroes).
     static final List<String> QEMU_DETECT_ZEROES = List.of("off", "on", "unmap");
@@ -70,9 +74,11 @@ final class Accepted {
     static final List<String> LIBVIRT_FORMATS = List.of("raw", "dir", "bochs", "cloop", "dmg",
             "iso", "vpc", "vdi", "fat", "vhd", "ploop", "cow", "qcow", "qcow2", "qed", "vmdk",
             "aio");
-    // VIR_ENUM_IMPL(virDomainDiskBus).
+    // VIR_ENUM_IMPL(virDomainDiskBus); "nvme" (VIR_DOMAIN_DISK_BUS_NVME) is in recent releases
+    // (src/bhyve/bhyve_domain.c bhyveDomainDiskDefAssignAddress uses it), so an older list would
+    // call a valid domain invalid.
     static final List<String> LIBVIRT_BUS = List.of("none", "ide", "fdc", "scsi", "virtio", "xen",
-            "usb", "uml", "sata", "sd");
+            "usb", "uml", "sata", "sd", "nvme");
 
     /**
      * The options of {@code -drive} itself, offered in "did you mean": QEMU blockdev.c
@@ -164,6 +170,18 @@ final class Accepted {
             return Optional.empty();
         }
         return Optional.of(new Refused(key, value, true, keySpan, List.of(), closest, QEMU));
+    }
+
+    /**
+     * A -blockdev node's {@code discard}, refused unless ignore or unmap; the -drive spellings on
+     * and off suggest what they mean there (block.c bdrv_parse_discard_flags).
+     */
+    static Optional<Refused> blockdevDiscard(String name, String value, Span span) {
+        return value(name, value, span, QEMU_BLOCKDEV_DISCARD, QEMU).map(r -> switch (value) {
+            case "on" -> new Refused(name, value, false, span, r.accepted(), List.of("unmap"), QEMU);
+            case "off" -> new Refused(name, value, false, span, r.accepted(), List.of("ignore"), QEMU);
+            default -> r;
+        });
     }
 
     /** {@code discard} as libvirt names it: QEMU's "on" and "off" are its "unmap" and "ignore". */

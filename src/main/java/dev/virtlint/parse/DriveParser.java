@@ -29,7 +29,10 @@ public final class DriveParser {
     private static final Set<String> NETWORK_DRIVERS = Set.of("nbd", "rbd", "gluster", "iscsi", "http", "https",
             "ftp", "ftps", "ssh", "nfs", "vxhs", "sheepdog", "curl");
     private static final Set<String> PROTOCOL_DRIVERS = Set.of("file", "host_device", "host_cdrom", "nvme",
-            "virtio-blk-vhost-vdpa", "virtio-blk-vhost-user", "null-co", "null-aio");
+            "virtio-blk-vhost-vdpa", "virtio-blk-vhost-user", "null-co", "null-aio", "vvfat");
+    /** -drive options whose values are names, where a reference glued after the name adds options. */
+    private static final List<String> GLUED_KEYS = List.of("if", "format", "media", "aio", "discard",
+            "detect-zeroes", "snapshot", "readonly", "read-only", "copy-on-read", "werror", "rerror");
     /** The keys of the individual cache switches, as {@code -drive} and {@code -blockdev} spell them. */
     private static final Map<Setting, String> SWITCH_KEYS = Map.of(Setting.CACHE_WRITEBACK, "cache.writeback",
             Setting.CACHE_DIRECT, "cache.direct", Setting.CACHE_NO_FLUSH, "cache.no-flush");
@@ -222,6 +225,21 @@ public final class DriveParser {
         for (String key : List.of("cache", "cache.writeback", "cache.direct", "cache.no-flush")) {
             drive.value(key).filter(v -> v.contains("$")).ifPresent(v -> b.fromShell(key + "=" + v));
         }
+        // An item that is a shell expansion as a whole (file=a.img,if=virtio,$CACHE_OPT) becomes
+        // whatever options the variable holds when the script runs, a cache= among them; and
+        // util/qemu-option.c qemu_opt_find takes the last of two, so an appended cache= would
+        // override it.
+        for (String key : drive.values().keySet()) {
+            if (key.contains("$")) {
+                b.fromShell(key);
+            }
+        }
+        // The same for a reference glued after a word of a value that takes a name
+        // (if=virtio${DRIVE_OPTS}, format=qcow2$EXTRA): such a suffix conventionally carries more
+        // options (DRIVE_OPTS=,cache=unsafe), not more letters of the name.
+        for (String key : GLUED_KEYS) {
+            drive.value(key).filter(v -> v.indexOf('$') > 0).ifPresent(v -> b.fromShell(key + "=" + v));
+        }
         Optional<Boolean> wb = drive.bool("cache.writeback");
         Optional<Boolean> direct = drive.bool("cache.direct");
         Optional<Boolean> noFlush = drive.bool("cache.no-flush");
@@ -401,6 +419,8 @@ public final class DriveParser {
      * boolean.
      */
     private static CacheMode applyWriteCache(Disk.Builder b, CacheMode cache, Options device) {
+        // A device item that is a shell reference as a whole ($DEV_OPTS) may hold write-cache=.
+        device.values().keySet().stream().filter(k -> k.contains("$")).forEach(b::fromShell);
         Optional<Options.Option> writeCache = device.get("write-cache");
         b.at(Setting.WRITE_CACHE, device.located("write-cache"));
         if (writeCache.isEmpty()) {
@@ -462,6 +482,13 @@ public final class DriveParser {
 
     /** A {@code -drive file=} value: a path, or a protocol URI or pseudo-URI such as {@code rbd:pool/image}. */
     private static void describeFileOption(Disk.Builder b, String file) {
+        if (file.startsWith("fat:")) {
+            // QEMU block/vvfat.c (protocol_name "fat", vvfat_parse_filename): fat:[12:|16:|32:]
+            // [floppy:][rw:]DIR shows a host directory as a FAT disk; the directory follows the
+            // last colon. The same kind of disk as libvirt's type='dir'.
+            b.sourceKind(SourceKind.DIR).source(file.substring(file.lastIndexOf(':') + 1));
+            return;
+        }
         int colon = file.indexOf(':');
         String scheme = colon > 0 ? file.substring(0, colon) : "";
         String protocol = scheme.contains("+") ? scheme.substring(0, scheme.indexOf('+')) : scheme;
@@ -546,6 +573,14 @@ public final class DriveParser {
             }
             node = child(node).orElse(null);
         }
+        refusedBlockdevOptions(b, chain);
+        // As on a -drive: an item that is a shell reference as a whole ($BLOCKDEV_OPTS) may hold
+        // cache.direct or cache.no-flush.
+        for (Node n : chain) {
+            if (n.prefix().isEmpty()) { // an inline child's options are its parent's
+                n.options().values().keySet().stream().filter(k -> k.contains("$")).forEach(b::fromShell);
+            }
+        }
         Node first = chain.get(0);
         int bottom = chain.size() - 1;
         Node protocolNode = chain.get(bottom);
@@ -604,6 +639,34 @@ public final class DriveParser {
         String target = device.value("id").orElse(device.value("drive").orElse(""));
         b.target(target).at(Setting.TARGET, device.located("id"));
         return b.build();
+    }
+
+    /**
+     * The values of a -blockdev node that QEMU refuses before it opens anything: vl.c reads
+     * -blockdev with the QAPI visitor (visit_type_BlockdevOptions), so discard, detect-zeroes and
+     * a file node's aio must be names of their qapi/block-core.json enums (BlockdevDiscardOptions,
+     * BlockdevDetectZeroesOptions, BlockdevAioOptions).
+     */
+    private static void refusedBlockdevOptions(Disk.Builder b, List<Node> chain) {
+        Set<Options.Option> seen = new HashSet<>();
+        for (Node n : chain) {
+            for (String key : List.of("discard", "detect-zeroes", "aio")) {
+                Optional<Options.Option> o = n.options().get(n.prefix() + key);
+                if (o.isEmpty() || !seen.add(o.get())) {
+                    continue;
+                }
+                String name = o.get().key();
+                String v = o.get().value();
+                Span at = o.get().valueSpan();
+                Optional<Refused> refused = switch (key) {
+                    case "discard" -> Accepted.blockdevDiscard(name, v, at);
+                    case "detect-zeroes" ->
+                            Accepted.value(name, v, at, Accepted.QEMU_DETECT_ZEROES, Accepted.QEMU);
+                    default -> Accepted.value(name, v, at, Accepted.QEMU_AIO, Accepted.QEMU);
+                };
+                refused.ifPresent(b::refuse);
+            }
+        }
     }
 
     /**
@@ -692,6 +755,8 @@ public final class DriveParser {
             case "nvme" -> b.sourceKind(SourceKind.NVME)
                     .source("nvme://" + node.value("device").orElse("") + "/" + node.value("namespace").orElse("1"))
                     .at(Setting.SOURCE, node.located("device"));
+            case "vvfat" -> b.sourceKind(SourceKind.DIR).source(node.value("dir").orElse(null))
+                    .at(Setting.SOURCE, node.located("dir"));
             case "virtio-blk-vhost-vdpa" -> b.sourceKind(SourceKind.VHOSTVDPA).source(node.value("path").orElse(null))
                     .at(Setting.SOURCE, node.located("path"));
             default -> {

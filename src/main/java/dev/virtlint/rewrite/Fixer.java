@@ -106,8 +106,11 @@ public final class Fixer {
             Span where = e.getValue().get(0).span();
             String assumed = assumedOnly(e.getValue());
             if (assumed != null) {
-                refused.add(new Refusal(target, where, "its advice rests on an assumption (" + assumed + "); a host"
-                        + " profile that states the mount (--host, or hosts: in .virtlint.yaml) lets fix apply it"));
+                // A host profile settles an assumed mount; nothing virtlint reads settles a volume's pool.
+                String settle = assumed.startsWith("assumed ") ? "a host profile that states the mount (--host,"
+                        + " or hosts: in .virtlint.yaml) lets fix apply it" : "set the mode by hand once checked";
+                refused.add(new Refusal(target, where, "its advice rests on an assumption (" + assumed + "); "
+                        + settle));
                 if (e.getValue().isEmpty()) {
                     continue;
                 }

@@ -434,8 +434,19 @@ class DriveParserTest {
         assertThat(disks.get(0).noCacheAdvice()).hasValueSatisfying(
                 why -> assertThat(why).contains("cache=$CACHE", "write-cache=$WCE", "left to the shell"));
         assertThat(disks.get(1).refused()).isEmpty();
-        assertThat(disks.get(1).noCacheAdvice()).isEmpty();
+        // An option named by a variable may be a cache switch (OPT=cache.direct).
+        assertThat(disks.get(1).noCacheAdvice()).hasValueSatisfying(why -> assertThat(why).contains("$OPT"));
         assertThat(drive("file=/c.img,if=virtio,cache=nonee").refused()).hasSize(1);
+        // An item that is a variable as a whole may hold cache=unsafe: a cache= appended after it
+        // would override it (QEMU takes the last of two).
+        assertThat(argv("qemu -drive file=/d.img,if=virtio,$CACHE_OPT").get(0).noCacheAdvice())
+                .hasValueSatisfying(why -> assertThat(why).contains("$CACHE_OPT", "left to the shell"));
+        assertThat(argv("qemu -drive file=$IMG,if=virtio").get(0).noCacheAdvice()).isEmpty();
+        assertThat(argv("qemu -blockdev driver=file,node-name=f,filename=/e.raw,$BD_OPTS"
+                + " -blockdev driver=raw,node-name=r,file=f -device virtio-blk-pci,drive=r").get(0)
+                .noCacheAdvice()).hasValueSatisfying(why -> assertThat(why).contains("$BD_OPTS"));
+        assertThat(argv("qemu -drive file=/f.img,if=none,id=d9,cache=none"
+                + " -device virtio-blk-pci,drive=d9,$DEV_OPTS").get(0).noCacheAdvice()).hasValueSatisfying(why -> assertThat(why).contains("$DEV_OPTS"));
     }
 
     @Test

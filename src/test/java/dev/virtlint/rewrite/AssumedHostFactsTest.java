@@ -125,4 +125,43 @@ class AssumedHostFactsTest {
         // On a stated tmpfs the same advice is applied.
         assertThat(Fixer.plan(file, Linter.lint(file, on(STATED), false)).text()).contains("cache='writeback'");
     }
+    private static ParsedFile args(String text) {
+        return Loader.load(new Input("run.args", null, Input.Kind.ARGS, text.getBytes(StandardCharsets.UTF_8)))
+                .file();
+    }
+
+    @Test
+    void aPathFromAVariableOrARelativePathIsAssumedToTakeODirectAndSaysSo() {
+        // No profile entry can be matched to $IMG (set when the script runs) or to disk.qcow2
+        // (resolved from QEMU's working directory): /dev/shm/... is as likely as /var/lib/....
+        ParsedFile file = args("qemu-system-x86_64 -m 2048 \\\n"
+                + "  -drive file=$IMG,if=virtio,format=qcow2,cache=writeback \\\n"
+                + "  -drive file=disk.qcow2,if=virtio,format=qcow2,cache=writeback\n");
+        List<Finding> findings = Linter.lint(file, on(STATED), false);
+        assertThat(findings).filteredOn(f -> f.disk().equals("virtio0")).isNotEmpty().allSatisfy(f -> assertThat(
+                f.fix()).isEqualTo("cache=writeback -> cache=none; assumes O_DIRECT works on $IMG: the path comes"
+                + " from a shell variable, so no host profile entry says where it is"));
+        assertThat(findings).filteredOn(f -> f.disk().equals("virtio1")).isNotEmpty().allSatisfy(f -> assertThat(
+                f.fix()).endsWith("; assumes O_DIRECT works on disk.qcow2: a relative path, so no host profile"
+                + " entry says where it is"));
+    }
+
+    @Test
+    void aPoolVolumeIsNotRewrittenSinceThePoolTypeIsNotInTheDomain() {
+        // A volume of an iSCSI pool with mode='direct' is a network disk: cache='none' is no advice
+        // for it, and nothing in the domain XML says which kind of pool it is.
+        ParsedFile file = load("<domain type='kvm'>\n  <name>vm</name>\n  <devices>\n"
+                + "    <disk type='volume' device='disk'>\n      <driver name='qemu' type='raw' cache='writeback'/>\n"
+                + "      <source pool='san' volume='unit:0:0:1'/>\n      <target dev='vda' bus='virtio'/>\n"
+                + "    </disk>\n  </devices>\n</domain>\n");
+        List<Finding> findings = Linter.lint(file, on(STATED), false);
+        assertThat(findings).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.fixable()).isFalse();
+            assertThat(f.fix()).contains("not applied by fix: assumes pool 'san' holds files or block devices");
+        });
+        Fixer.Plan plan = Fixer.plan(file, findings);
+        assertThat(plan.changed()).isFalse();
+        assertThat(plan.refused()).singleElement().satisfies(r -> assertThat(r.reason())
+                .contains("assumes pool 'san'").doesNotContain("host profile that states the mount"));
+    }
 }
