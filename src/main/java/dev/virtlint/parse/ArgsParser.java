@@ -76,6 +76,15 @@ public final class ArgsParser {
     private final List<Heredoc> pending = new ArrayList<>();
     private final Map<String, Variable> variables = new HashMap<>();
 
+    /**
+     * Characters (and one per word) that expanding references may produce in one file. A real
+     * launch script expands a few kilobytes; a script that doubles an array or a string
+     * ({@code a+=("${a[@]}")} thirty times) would otherwise grow without bound from a few hundred
+     * bytes, so it is refused as an input error instead of running the heap out.
+     */
+    static final long EXPANSION_LIMIT = 4L << 20;
+    private long expanded;
+
     private ArgsParser(SourceText source) {
         this.source = source;
         this.s = source.text();
@@ -218,7 +227,7 @@ public final class ArgsParser {
         return false;
     }
 
-    private void assign(String name, boolean append, MappedText value, String raw) {
+    private void assign(String name, boolean append, MappedText value, String raw) throws ParseException {
         Variable old = variables.get(name);
         if (append && old != null && old.dynamic() != null) {
             variables.put(name, new Variable(List.of(), false, old.dynamic() + raw));
@@ -230,6 +239,7 @@ public final class ArgsParser {
             return;
         }
         if (append && old != null && old.dynamic() == null && !old.array() && old.scalar() != null) {
+            charge(List.of(old.scalar()), value.sourceOffset(0));
             MappedText.Builder b = new MappedText.Builder(old.scalar().sourceOffset(0));
             MappedText prefix = old.scalar();
             for (int i = 0; i < prefix.text().length(); i++) {
@@ -244,6 +254,7 @@ public final class ArgsParser {
             List<MappedText> elements = new ArrayList<>(old.elements());
             MappedText.Builder b = new MappedText.Builder(value.sourceOffset(0));
             MappedText first = elements.isEmpty() ? MappedText.identity("", value.sourceOffset(0)) : elements.get(0);
+            charge(List.of(first), value.sourceOffset(0));
             for (int i = 0; i < first.text().length(); i++) {
                 b.append(first, i);
             }
@@ -292,6 +303,9 @@ public final class ArgsParser {
         }
         Variable old = variables.get(name);
         if (append && old != null && old.dynamic() == null) {
+            // Copying the old elements costs one each: 100,000 appends would be quadratic.
+            expanded += old.elements().size();
+            charge(List.of(), open);
             List<MappedText> all = new ArrayList<>(old.elements());
             all.addAll(elements);
             elements = all;
@@ -364,14 +378,33 @@ public final class ArgsParser {
         return scan(false).text();
     }
 
+    /** Counts what an expansion produces against {@link #EXPANSION_LIMIT}. */
+    private void charge(List<MappedText> words, int at) throws ParseException {
+        for (MappedText w : words) {
+            expanded += w.text().length() + 1L;
+        }
+        if (expanded > EXPANSION_LIMIT) {
+            throw ParseException.at(source, at, "variable expansion grows past " + EXPANSION_LIMIT
+                    + " characters (a variable that keeps doubling?); this script is not read");
+        }
+    }
+
     /** A word and what it expands to: usually itself; a whole-word reference gives the value's words. */
     private List<MappedText> fields(boolean inArray) throws ParseException {
+        int at = p;
         Scanned w = scan(inArray);
         Reference r = w.only();
         Variable v = r == null ? null : variables.get(r.name());
         if (v == null || v.dynamic() != null) {
             return List.of(w.text());
         }
+        List<MappedText> out = expand(r, v);
+        charge(out, at);
+        return out;
+    }
+
+    /** What a whole-word reference to a variable the file assigned gives. */
+    private static List<MappedText> expand(Reference r, Variable v) {
         if (v.array() && r.all()) {
             return v.elements();
         }
@@ -412,6 +445,7 @@ public final class ArgsParser {
             return w.text();
         }
         MappedText value = v.array() ? joined(v.elements(), lead.start()) : v.scalar();
+        charge(List.of(value), start);
         MappedText.Builder b = new MappedText.Builder(value.sourceOffset(0));
         for (int i = 0; i < value.text().length(); i++) {
             b.append(value, i);

@@ -188,4 +188,38 @@ class ArgsParserTest {
         assertThat(ArgsParser.parse(SourceText.of("t.sh", script), Origin.ARGS)).extracting(Disk::target)
                 .containsExactly("virtio0");
     }
+
+    /** A few hundred bytes that double an array thirty times took 52 s and 6 GB, then ran out of heap. */
+    @Test
+    void aVariableThatKeepsDoublingIsAnInputErrorAtItsPositionNotAHeapExhaustion() {
+        StringBuilder script = new StringBuilder("#!/bin/bash\na=(-drive file=/x.img,if=virtio)\n");
+        for (int i = 0; i < 30; i++) {
+            script.append("a+=(\"${a[@]}\")\n");
+        }
+        script.append("qemu-system-x86_64 \"${a[@]}\"\n");
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () ->
+                assertThatThrownBy(() -> ArgsParser.script(SourceText.of("bomb.sh", script.toString())))
+                        .isInstanceOf(ParseException.class)
+                        .hasMessageContaining("variable expansion grows past"));
+    }
+
+    @Test
+    void appendingToOneVariableAHundredThousandTimesIsRefusedNotQuadratic() {
+        String script = "a=x\n" + "a+=yy\n".repeat(100_000) + "qemu-system-x86_64 -drive \"file=$a\"\n";
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () ->
+                assertThatThrownBy(() -> ArgsParser.script(SourceText.of("long.sh", script)))
+                        .isInstanceOf(ParseException.class));
+    }
+
+    @Test
+    void ordinaryAccumulationStaysWellInsideTheExpansionLimit() throws ParseException {
+        StringBuilder script = new StringBuilder("OPTS=\"-m 4096\"\n");
+        for (int i = 0; i < 200; i++) {
+            script.append("OPTS=\"$OPTS -drive file=/var/lib/vm/disk").append(i).append(".img,if=virtio,cache=none\"\n");
+        }
+        script.append("exec qemu-system-x86_64 $OPTS\n");
+        List<Disk> disks = ArgsParser.parseQemuCommands(ArgsParser.script(SourceText.of("opts.sh", script.toString())),
+                SourceText.of("opts.sh", script.toString()), Origin.ARGS);
+        assertThat(disks).hasSize(200);
+    }
 }
