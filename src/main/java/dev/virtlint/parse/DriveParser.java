@@ -366,6 +366,9 @@ public final class DriveParser {
         // By identity: two -drive "$DRIVE" of one variable are equal records but two drives.
         Map<Options, String> names = new java.util.IdentityHashMap<>();
         Map<String, Set<Long>> taken = new HashMap<>();
+        // Where the search for a free unit from a given bus goes on: units are only ever taken, so
+        // the first free one never moves back, and the search stays linear in the drives.
+        Map<String, Long> firstFree = new HashMap<>();
         for (Options drive : drives) {
             String iface = drive.value("if").orElse("ide");
             int maxDevs = iface.equals("ide") ? 2 : iface.equals("scsi") ? 7 : 0;
@@ -378,13 +381,20 @@ public final class DriveParser {
             }
             Set<Long> used = taken.computeIfAbsent(iface, k -> new HashSet<>());
             if (unit < 0) {
-                unit = 0;
-                while (used.contains(slot(bus, unit))) {
-                    unit++;
-                    if (maxDevs > 0 && unit >= maxDevs) {
-                        unit -= maxDevs;
-                        bus++;
-                    }
+                // Slots in search order: unit 0, 1, ... of the bus, then of the next bus when a bus
+                // holds maxDevs units (one bus of any number of units when maxDevs is 0).
+                String key = iface + " " + bus;
+                long at = firstFree.getOrDefault(key, maxDevs > 0 ? (long) bus * maxDevs : 0L);
+                while (used.contains(maxDevs > 0 ? slot((int) (at / maxDevs), (int) (at % maxDevs))
+                        : slot(bus, (int) at))) {
+                    at++;
+                }
+                firstFree.put(key, at);
+                if (maxDevs > 0) {
+                    bus = (int) (at / maxDevs);
+                    unit = (int) (at % maxDevs);
+                } else {
+                    unit = (int) at;
                 }
             }
             used.add(slot(bus, unit));
