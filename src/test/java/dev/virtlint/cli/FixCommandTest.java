@@ -106,33 +106,46 @@ class FixCommandTest {
 
     @Test
     void diffWritesNothingExitsOneAndGitApplyGivesTheFixedFile() throws Exception {
-        // Below the working directory (the build's), so that the diff's paths are relative to it.
-        Path repo = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "fix-diff");
+        // virtlint runs in the temporary directory (a process of its own), so the diff's paths are
+        // relative to it and git apply runs there: nothing is written in the checkout.
+        Path repo = Files.createDirectories(dir.resolve("repo"));
         Path f = repo.resolve("vms/web.xml");
         Files.createDirectories(f.getParent());
         Files.writeString(f, DOMAIN);
         Path other = repo.resolve("vms/other.xml");
         Files.writeString(other, DOMAIN.replace("<name>web", "<name>other"));
-        Cli.Run run = Cli.run("fix", "--diff", "--jobs", "2", f.toString(), other.toString());
-        assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.FINDINGS);
+        String[] run = virtlintIn(repo, "fix", "--diff", "--jobs", "2", "vms/web.xml", "vms/other.xml");
+        assertThat(run[0]).as(run[2]).isEqualTo(String.valueOf(ExitCode.FINDINGS));
         assertThat(Files.readString(f)).isEqualTo(DOMAIN);
-        assertThat(run.out()).startsWith("--- a/" + f + "\n+++ b/" + f + "\n").contains("-      <driver name='qemu' type='qcow2' cache='unsafe'/>")
+        assertThat(run[1]).startsWith("--- a/vms/web.xml\n+++ b/vms/web.xml\n")
+                .contains("-      <driver name='qemu' type='qcow2' cache='unsafe'/>")
                 .contains("+      <driver name='qemu' type='qcow2' cache='none'/>");
-        assertThat(run.err()).contains("2 would change, 0 unchanged, 0 skipped, 0 failed (4 disks to fix)");
+        assertThat(run[2]).contains("2 would change, 0 unchanged, 0 skipped, 0 failed (4 disks to fix)");
 
-        // Paths are relative to where virtlint ran; git apply takes them from there.
-        Path cwd = Path.of("").toAbsolutePath();
         Path patch = dir.resolve("fix.patch");
-        Files.writeString(patch, run.out());
-        assumeThat(git(cwd, "--version")).isZero();
-        assertThat(git(cwd, "apply", "--check", patch.toString())).isZero();
-        assertThat(git(cwd, "apply", patch.toString())).isZero();
+        Files.writeString(patch, run[1]);
+        assumeThat(git(repo, "--version")).isZero();
+        assertThat(git(repo, "apply", "--check", patch.toString())).isZero();
+        assertThat(git(repo, "apply", patch.toString())).isZero();
         assertThat(Files.readString(f)).isEqualTo(FIXED);
         assertThat(Files.readString(other)).isEqualTo(FIXED.replace("<name>web", "<name>other"));
 
-        Cli.Run clean = Cli.run("fix", "--diff", f.toString());
-        assertThat(clean.exit()).isEqualTo(ExitCode.OK);
-        assertThat(clean.out()).isEmpty();
+        String[] clean = virtlintIn(repo, "fix", "--diff", "vms/web.xml");
+        assertThat(clean[0]).isEqualTo(String.valueOf(ExitCode.OK));
+        assertThat(clean[1]).isEmpty();
+    }
+
+    /** Runs virtlint in a process of its own in {@code cwd}: exit code, standard output, standard error. */
+    private String[] virtlintIn(Path cwd, String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.virtlint.cli.Main"));
+        command.addAll(List.of(args));
+        Path err = dir.resolve("stderr-" + System.nanoTime());
+        Process p = new ProcessBuilder(command).directory(cwd.toFile()).redirectError(err.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new String[] {String.valueOf(p.exitValue()), out, Files.readString(err)};
     }
 
     private static int git(Path cwd, String... args) throws IOException, InterruptedException {
