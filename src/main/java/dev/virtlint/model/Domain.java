@@ -1,7 +1,6 @@
 package dev.virtlint.model;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A libvirt domain: what virtlint needs to know about the guest, and every disk it defines,
@@ -18,13 +17,5 @@ public record Domain(String name, String uuid, Long memoryBytes, String osId, Li
 
     public Domain {
         disks = List.copyOf(disks);
-    }
-
-    public Optional<String> nameIfAny() {
-        return Optional.ofNullable(name);
-    }
-
-    public Optional<String> osIdIfAny() {
-        return Optional.ofNullable(osId);
     }
 }
