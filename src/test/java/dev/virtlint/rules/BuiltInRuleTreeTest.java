@@ -18,27 +18,21 @@ import org.junit.jupiter.api.TestFactory;
  * Built-in declarative rules ship as parsed trees ({@code ID.rule.tree}) next to their YAML, so a
  * lint reads them without a YAML parser. Each tree must be exactly what the YAML parses to, node
  * for node with every position. When a rule file changes, regenerate the trees with
- * {@code mvn -B -q test -Dtest=BuiltInRuleTreeTest -Dvirtlint.regenerate=true}.
+ * {@code mvn -B -q test-compile exec:java} ({@link dev.virtlint.Regenerate}); this test only compares.
  */
 class BuiltInRuleTreeTest {
 
-    private static final Path RULES = Path.of("rules");
-    private static final Path TREES = Path.of("src/main/resources/dev/virtlint/rules/data");
-    private static final String REGENERATE = "mvn -B -q test -Dtest=BuiltInRuleTreeTest -Dvirtlint.regenerate=true";
+    private static final Path RULES = RuleTrees.RULES;
+    private static final Path TREES = RuleTrees.TREES;
+    private static final String REGENERATE = dev.virtlint.Regenerate.COMMAND;
 
     @TestFactory
     Stream<DynamicTest> everyRuleFileHasAnUpToDateTree() throws IOException {
         return ruleFiles().stream().map(yaml -> DynamicTest.dynamicTest(yaml.getFileName().toString(), () -> {
             String id = yaml.getFileName().toString().replace(".rule.yaml", "");
             String label = "rules/" + yaml.getFileName();
-            String expected = Yaml.encode(Yaml.parse(Files.readString(yaml), label),
-                    "Generated from " + label + " by BuiltInRuleTreeTest; do not edit.\n"
-                            + "Regenerate: " + REGENERATE);
+            String expected = RuleTrees.tree(yaml);
             Path tree = TREES.resolve(id + ".rule.tree");
-            if (Boolean.getBoolean("virtlint.regenerate")) {
-                Files.createDirectories(TREES);
-                Files.writeString(tree, expected);
-            }
             assertThat(tree).as("%s has no tree; run %s", label, REGENERATE).exists();
             assertThat(Files.readString(tree)).as("%s is stale; run %s", tree, REGENERATE).isEqualTo(expected);
             // The built-in rule the catalogue holds is the one the YAML describes.
@@ -109,8 +103,6 @@ class BuiltInRuleTreeTest {
     }
 
     private static List<Path> ruleFiles() throws IOException {
-        try (Stream<Path> files = Files.list(RULES)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".rule.yaml")).sorted().toList();
-        }
+        return RuleTrees.ruleFiles();
     }
 }
