@@ -112,13 +112,16 @@ class EvidenceTest {
     }
 
     @Test
-    void predictionsAreTheSameFromAFreshSimulator(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    void theFindingsEvidenceIsWhatASimulatorWithoutTheLossTablePredicts(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
         Finding f = unsafeFinding(dir, HostFacts.defaults());
         List<String> assumptions = new java.util.ArrayList<>();
         ParsedFile parsed = parse(dir.resolve("db01.xml"));
         DiskCheck check = new DiskCheck(parsed.disks().get(0), dev.virtlint.facts.GuestTable.builtIn().resolve(null,
                 null, null), HostFacts.defaults(), false, java.util.Optional.empty(), "db01", () -> null);
         Simulator.Scenario s = Evidences.scenario(check, parsed.domain(), n -> null, assumptions);
-        assertThat(new Simulator().predict(s)).isEqualTo(new Simulator().predict(s)).isEqualTo(f.evidence().current());
+        // Simulator(false) runs the loss model itself instead of looking the default host up in the
+        // precomputed table, so a stale or wrong table shows here.
+        assertThat(f.evidence().current()).isEqualTo(new Simulator(false).predict(s));
     }
 }

@@ -30,6 +30,37 @@ class ValueEqualityTest {
                 scenario, (Record) construct(lossKey, new Object[] {true, false, false, true, Workload.DATABASE, host}));
     }
 
+    /**
+     * The samples above are every record of src/main that writes equals out, found in the source
+     * (a record declaration, then "public boolean equals(Object" before the next one), so that a
+     * new one is covered or this fails.
+     */
+    @org.junit.jupiter.api.Test
+    void theSamplesAreEveryRecordWithAHandWrittenEquals() throws Exception {
+        java.util.Set<String> found = new java.util.TreeSet<>();
+        java.util.regex.Pattern decl = java.util.regex.Pattern.compile(
+                "\\brecord\\s+([A-Z][A-Za-z0-9]*)\\s*\\(|public boolean equals\\(Object\\b");
+        java.nio.file.Path root = java.nio.file.Path.of("src/main/java");
+        try (Stream<java.nio.file.Path> files = java.nio.file.Files.walk(root)) {
+            for (java.nio.file.Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
+                String top = root.relativize(f).toString().replace('/', '.').replace(".java", "");
+                String simple = top.substring(top.lastIndexOf('.') + 1);
+                String record = null;
+                java.util.regex.Matcher m = decl.matcher(java.nio.file.Files.readString(f));
+                while (m.find()) {
+                    if (m.group(1) != null) {
+                        record = m.group(1);
+                    } else if (record != null) {
+                        found.add(record.equals(simple) ? top : top + "$" + record);
+                    }
+                }
+            }
+        }
+        java.util.Set<String> sampled = new java.util.TreeSet<>();
+        samples().forEach(r -> sampled.add(r.getClass().getName()));
+        assertThat(found).isNotEmpty().isEqualTo(sampled);
+    }
+
     @ParameterizedTest
     @MethodSource("samples")
     void everyComponentTakesPartInEquality(Record sample) throws Exception {
