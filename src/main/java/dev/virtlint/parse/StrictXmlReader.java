@@ -23,8 +23,9 @@ import org.xml.sax.helpers.AttributesImpl;
  * is not sure is well-formed, makes it {@linkplain Declined decline} before the document is used,
  * and {@link HardenedXml} reads the text again with the JDK's parser, which accepts or reports it
  * as before. So what it accepts must be exactly what the JDK's parser accepts and produce the same
- * events; {@code StrictXmlReaderTest} compares the two trees over the samples, the libvirt corpus
- * when present and thousands of damaged variants. Its checks are therefore deliberately narrower
+ * events; {@code StrictXmlReaderTest} compares the two trees over the samples and thousands of
+ * damaged variants, and the corpus sweep ({@code bin/corpus-check}, {@code ReaderAgreement}) over
+ * libvirt's test data. Its checks are therefore deliberately narrower
  * than XML: ASCII names only, no CDATA sections, no processing instructions, no DOCTYPE, no
  * characters outside the Basic Multilingual Plane, and limits well inside the JDK's.
  *
