@@ -53,7 +53,8 @@ class DeclarativeRuleTest {
         List<Finding> found = lint(file, DETECT_ZEROES);
         assertThat(found).singleElement().satisfies(f -> {
             assertThat(at(file, f)).isEqualTo("unmap");
-            assertThat(file.source().positionOf(f.span().start()).line()).isEqualTo(3);
+            assertThat(file.source().positionOf(f.span().start()).toString())
+                    .isEqualTo(dev.virtlint.At.of(file.source().text(), "unmap"));
             assertThat(f.message()).startsWith("disk vda (/srv/t.img) sets detect_zeroes='unmap' but");
             assertThat(f.fix()).isEqualTo("discard='ignore' -> discard='unmap'");
             assertThat(f.edits()).singleElement().satisfies(e -> {
@@ -132,7 +133,8 @@ class DeclarativeRuleTest {
         List<Finding> found = lint(file, DETECT_ZEROES);
         assertThat(found).singleElement().satisfies(f -> {
             assertThat(at(file, f)).isEqualTo("unmap");
-            assertThat(file.source().positionOf(f.span().start()).column()).isEqualTo(65);
+            assertThat(file.source().positionOf(f.span().start()).toString())
+                    .isEqualTo(dev.virtlint.At.of(file.source().text(), "unmap"));
             assertThat(f.message()).startsWith("disk virtio0 (/srv/a,b.img) sets detect-zeroes=unmap but");
             assertThat(f.fix()).isEqualTo("add discard=unmap");
             assertThat(f.edits()).singleElement().satisfies(e -> assertThat(e.name()).isEqualTo("discard"));
@@ -223,7 +225,8 @@ class DeclarativeRuleTest {
                 .hasMessageStartingWith("rule x: unknown placeholder {nope}");
         assertThatThrownBy(() -> rule("id: x\nseverity: info\nsummary: s\nselect: \"foo:bar\"\nmessage: m\n"))
                 .isInstanceOfSatisfying(YamlException.class, e -> {
-                    assertThat(e.line()).isEqualTo(4);
+                    assertThat(e.line() + ":" + e.column()).isEqualTo(
+                            dev.virtlint.At.of("id: x\nseverity: info\nsummary: s\nselect: \"foo:bar\"\nmessage: m\n", "\""));
                     assertThat(e.getMessage()).startsWith("rule x: invalid XPath 'foo:bar'");
                 });
         assertThatThrownBy(() -> rule("id: Bad_Id\nseverity: info\nsummary: s\nselect: a\nmessage: m\n"))
@@ -245,7 +248,8 @@ class DeclarativeRuleTest {
                     """.formatted(select);
             assertThatThrownBy(() -> DeclarativeRule.from(Yaml.parse(rule, "r.rule.yaml"), "r.rule.yaml", true))
                     .isInstanceOfSatisfying(YamlException.class, e -> {
-                        assertThat(e.format()).startsWith("r.rule.yaml:4:9: error: rule reads-files: invalid XPath");
+                        assertThat(e.format()).startsWith("r.rule.yaml:" + dev.virtlint.At.of(rule, "\"")
+                                + ": error: rule reads-files: invalid XPath");
                         assertThat(e.getMessage()).contains("() is not allowed; rules may call only the XPath 1.0");
                     });
         }
