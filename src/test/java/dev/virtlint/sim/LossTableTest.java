@@ -42,24 +42,29 @@ class LossTableTest {
     }
 
     @Test
-    void onlyTheDefaultHostAndTheBuiltInWorkloadsAreLookedUp() {
+    void onlyTheDefaultHostAndTheBuiltInWorkloadsAreLookedUp() throws Exception {
         HostModel d = HostModel.defaults();
         assertThat(LossTable.lookup(true, false, false, true, Workload.BUILD, d)).isNotNull();
         // What the host model says it assumed does not change a loss: a profile with default figures is covered.
         HostModel sameFigures = new HostModel(d.memoryBytes(), d.expireSeconds(), d.intervalSeconds(), d.dirtyRatio(),
                 d.deviceCacheBytes(), d.destageSeconds(), d.batteryBacked(), "");
         assertThat(LossTable.lookup(true, false, false, true, Workload.BUILD, sameFigures)).isNotNull();
-        HostModel[] others = {
-            new HostModel(8L << 30, 30, 5, 0.20, 64L << 20, 1.0, false, ""),
-            new HostModel(d.memoryBytes(), 15, 5, 0.20, 64L << 20, 1.0, false, ""),
-            new HostModel(d.memoryBytes(), 30, 1, 0.20, 64L << 20, 1.0, false, ""),
-            new HostModel(d.memoryBytes(), 30, 5, 0.10, 64L << 20, 1.0, false, ""),
-            new HostModel(d.memoryBytes(), 30, 5, 0.20, 0, 1.0, false, ""),
-            new HostModel(d.memoryBytes(), 30, 5, 0.20, 64L << 20, 2.0, false, ""),
-            new HostModel(d.memoryBytes(), 30, 5, 0.20, 64L << 20, 1.0, true, ""),
-        };
-        for (HostModel other : others) {
-            assertThat(LossTable.lookup(true, false, false, true, Workload.BUILD, other)).as("%s", other).isNull();
+        // Every figure of the host model, found by reflection (so a new one is covered): changed,
+        // the table no longer answers; what the model says it assumed (a String) does not count.
+        java.lang.reflect.RecordComponent[] parts = HostModel.class.getRecordComponents();
+        Class<?>[] types = java.util.Arrays.stream(parts).map(c -> c.getType()).toArray(Class<?>[]::new);
+        java.lang.reflect.Constructor<HostModel> make = HostModel.class.getDeclaredConstructor(types);
+        for (int i = 0; i < parts.length; i++) {
+            Object[] values = new Object[parts.length];
+            for (int j = 0; j < parts.length; j++) {
+                values[j] = parts[j].getAccessor().invoke(d);
+            }
+            Object v = values[i];
+            values[i] = v instanceof Boolean bool ? !bool : v instanceof Long n ? n * 2 : v instanceof Integer n ? n + 1
+                    : v instanceof Double x ? (x == 0 ? 1.0 : x / 2) : v + "x";
+            HostModel other = make.newInstance(values);
+            assertThat(LossTable.lookup(true, false, false, true, Workload.BUILD, other) == null)
+                    .as("%s changed", parts[i].getName()).isEqualTo(!(v instanceof String));
         }
         Workload custom = new Workload("database", 8 << 10, 8e6, 0, 0.7, 120, 4, 0.5, "twice the rate");
         assertThat(LossTable.lookup(true, false, false, true, custom, d)).isNull();
