@@ -47,6 +47,14 @@ public final class HostFacts {
     private final List<DirectIoProbe> probes;
     private final Map<String, Long> sysctl;
     private final String profile;
+    /**
+     * The names of a profile's device costs ({@code costs:}), in the order the simulator's
+     * DeviceCosts holds them; kept here so that reading a profile needs nothing of the simulator.
+     */
+    public static final java.util.List<String> COST_NAMES = java.util.List.of("submit-us", "copy-mbps",
+            "device-latency-us", "read-latency-us", "device-mbps", "device-queue", "allocate-us", "writeout-us",
+            "flush-us", "sync-contention", "qcow2-write-us", "qcow2-cluster-us", "qcow2-flush-us");
+
     private final Map<String, Double> costs;
 
     public HostFacts(String kernel, List<Mount> mounts) {

@@ -28,9 +28,7 @@ public record DeviceCosts(double submitUs, double copyMBps, double deviceLatency
                           double syncContention, double qcow2WriteUs, double qcow2ClusterUs, double qcow2FlushUs) {
 
     /** The parameter names, in record order, as host profiles spell them. */
-    public static final String[] NAMES = {"submit-us", "copy-mbps", "device-latency-us", "read-latency-us",
-        "device-mbps", "device-queue", "allocate-us", "writeout-us", "flush-us", "sync-contention", "qcow2-write-us",
-        "qcow2-cluster-us", "qcow2-flush-us"};
+    public static final String[] NAMES = dev.virtlint.facts.HostFacts.COST_NAMES.toArray(String[]::new);
 
     /**
      * Fitted to domain.md section 5 by {@code bin/bench-sim --fit} (rounded to three digits). The
