@@ -50,7 +50,7 @@ import org.jaxen.XPath;
  *   message: "..."
  * </pre>
  */
-public final class DeclarativeRule implements Rule {
+public final class DeclarativeRule implements DiskRule {
 
     private static final Set<String> KEYS = Set.of("id", "severity", "category", "summary", "disks", "select",
             "message", "fix", "namespaces", "qemu");

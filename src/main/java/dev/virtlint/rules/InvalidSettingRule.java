@@ -12,7 +12,7 @@ import java.util.List;
  */
 @RuleInfo(id = "invalid-setting", severity = Severity.ERROR, category = "correctness",
         summary = "A disk setting is refused by libvirt or QEMU")
-public final class InvalidSettingRule implements Rule {
+public final class InvalidSettingRule implements DiskRule {
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {
