@@ -82,7 +82,7 @@ public final class JsonReport {
         m.put("column", start.column());
         m.put("endLine", end.line());
         m.put("endColumn", end.column());
-        m.put("disk", finding.disk());
+        m.put("disk", finding.target());
         m.put("domain", f.domain() == null ? null : f.domain().name());
         Map<String, Object> recommended = null;
         if (finding.recommended() != null) {

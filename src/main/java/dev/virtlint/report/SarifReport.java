@@ -2,6 +2,7 @@ package dev.virtlint.report;
 
 import dev.virtlint.lint.InputError;
 import dev.virtlint.lint.ParsedFile;
+import dev.virtlint.model.Disk;
 import dev.virtlint.model.Position;
 import dev.virtlint.model.SourceText;
 import dev.virtlint.model.Span;
@@ -13,6 +14,7 @@ import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.RuleMeta;
 import dev.virtlint.rules.Severity;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +45,9 @@ public final class SarifReport {
         List<Object> results = new ArrayList<>();
         for (Checked c : run.files()) {
             Fingerprints prints = new Fingerprints();
-            Map<String, Fixer.DiskFix> fixes = new LinkedHashMap<>();
+            Map<Disk, Fixer.DiskFix> fixes = new HashMap<>();
             if (!c.findings().isEmpty()) {
-                Fixer.plan(c.file(), c.findings()).fixed().forEach(d -> fixes.put(d.target(), d));
+                Fixer.plan(c.file(), c.findings()).fixed().forEach(d -> fixes.put(d.disk(), d));
             }
             for (Finding f : c.findings()) {
                 results.add(result(c.file(), f, index, prints, fixes.get(f.disk()), null));
@@ -152,8 +154,8 @@ public final class SarifReport {
             r.put("suppressions", List.of(s));
         }
         Map<String, Object> properties = new LinkedHashMap<>();
-        if (f.disk() != null) {
-            properties.put("disk", f.disk());
+        if (f.target() != null) {
+            properties.put("disk", f.target());
         }
         if (f.evidence() != null) {
             properties.put("evidence", EvidenceReport.json(f.evidence()));

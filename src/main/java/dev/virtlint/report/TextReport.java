@@ -6,8 +6,6 @@ import dev.virtlint.model.Position;
 import dev.virtlint.rules.Evidences;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.Severity;
-import java.util.HashMap;
-import java.util.Map;
 
 /** The report for people: each finding as {@code path:line:column: severity [rule] message}, then a summary. */
 public final class TextReport {
@@ -18,26 +16,21 @@ public final class TextReport {
     public static String render(RunResult run) {
         StringBuilder out = new StringBuilder();
         for (Checked checked : run.files()) {
-            // Which disks are XML, once per file: searching the disks per finding was quadratic.
-            Map<String, Boolean> xmlDisk = new HashMap<>();
-            Map<String, String> omitted = new HashMap<>();
-            for (Disk d : checked.file().disks()) {
-                xmlDisk.putIfAbsent(d.target(), d.origin() == Origin.XML);
-                Evidences.omitted(d).ifPresent(why -> omitted.putIfAbsent(d.target(), why));
-            }
             for (Finding f : checked.findings()) {
                 Position p = checked.file().source().positionOf(f.span().start());
                 out.append(checked.file().name()).append(':').append(p.line()).append(':').append(p.column())
                         .append(": ").append(f.severity().id()).append(" [").append(f.rule()).append("] ")
                         .append(f.message()).append('\n');
+                Disk d = f.disk();
+                String omitted = d == null || f.evidence() != null ? null : Evidences.omitted(d).orElse(null);
                 if (f.evidence() != null) {
-                    boolean xml = f.disk() != null && xmlDisk.getOrDefault(f.disk(), false);
+                    boolean xml = d != null && d.origin() == Origin.XML;
                     for (String line : EvidenceReport.lines(f.evidence(),
                             mode -> xml ? "cache='" + mode + "'" : "cache=" + mode, f.fix())) {
                         out.append("  ").append(line).append('\n');
                     }
-                } else if (f.disk() != null && omitted.containsKey(f.disk())) {
-                    out.append("  ").append(omitted.get(f.disk()))
+                } else if (omitted != null) {
+                    out.append("  ").append(omitted)
                             .append(f.fix() != null ? "   fix: " + f.fix() : "").append('\n');
                 } else if (f.fix() != null) {
                     out.append("  fix: ").append(f.fix()).append('\n');

@@ -12,7 +12,9 @@ import dev.virtlint.rules.Severity;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Fixes one file, like ruff: lint, plan one change per disk, lint the result again, and keep the
@@ -116,12 +118,16 @@ public final class FileFix {
             return new Attempt(Status.FAILED, file, plan, before, notes, findings);
         }
         List<Finding> left = Linter.lint(again.file(), settings, false);
-        List<Disk> afterDisks = DiskPositions.byStart(again.file().disks());
+        // The disks after the fix by their place, which is each one's place before (DiskPositions):
+        // a disk of the same name that was not fixed may keep its finding.
+        Map<Disk, Integer> afterPlace = new IdentityHashMap<>();
+        for (Disk d : DiskPositions.byStart(again.file().disks())) {
+            afterPlace.put(d, afterPlace.size());
+        }
         for (Fixer.DiskFix d : plan.fixed()) {
             for (Finding f : left) {
-                // By place, not name: a disk of the same name that was not fixed may keep its finding.
-                int on = d.target().equals(f.disk()) ? DiskPositions.ownerIndex(afterDisks, f) : -2;
-                boolean same = on == -1 || on == d.index();
+                Integer on = f.disk() == null ? null : afterPlace.get(f.disk());
+                boolean same = on != null && on == d.index();
                 if (same && d.rules().contains(f.rule())) {
                     notes.add(at(again.file(), f.span().start()) + ": not fixed: [" + f.rule() + "] is still reported"
                             + " after the fix (" + f.message() + "); kept the original");

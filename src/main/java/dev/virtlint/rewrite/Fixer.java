@@ -11,7 +11,7 @@ import dev.virtlint.model.Span;
 import dev.virtlint.rules.Edit;
 import dev.virtlint.rules.Finding;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,8 +33,13 @@ public final class Fixer {
      * {@code index} is the disk's place among the file's disks in source order, which the fix
      * keeps (DiskPositions checks it), so that it names the disk where names do not.
      */
-    public record DiskFix(String target, int index, Set<String> rules, String description,
+    public record DiskFix(Disk disk, int index, Set<String> rules, String description,
                           List<TextEdits.Replace> edits) {
+
+        /** The disk's name, as output prints it. */
+        public String target() {
+            return disk.target();
+        }
     }
 
     /** A disk that has fixable findings but could not be fixed, and why. */
@@ -64,39 +69,28 @@ public final class Fixer {
     }
 
     /**
-     * Plans the fix of every finding that has one. Findings are grouped by the disk they are on:
-     * by name, and where several disks of the file have one name (two {@code -device} with the
-     * same id, a drive whose id is another's default name) by where the finding points, inside
-     * exactly one of them ({@link DiskPositions#owner}); a finding that points into none or
-     * several of them leaves its disk alone.
+     * Plans the fix of every finding of {@code file} that has one, grouped by the disk it is on
+     * (the finding's own disk, not a disk of that name: two disks may share a name, and an edit
+     * can change one).
      */
     public static Plan plan(ParsedFile file, List<Finding> findings) {
         String text = file.source().text();
         List<Disk> ordered = DiskPositions.byStart(file.disks());
-        // The disks by target, once per file: a search of all disks for each one was quadratic.
-        Map<String, List<Disk>> byTarget = new HashMap<>();
-        Map<Disk, Integer> place = new java.util.IdentityHashMap<>();
+        Map<Disk, Integer> place = new IdentityHashMap<>();
         for (Disk d : ordered) {
-            byTarget.computeIfAbsent(d.target(), k -> new ArrayList<>(1)).add(d);
             place.put(d, place.size());
         }
         Map<Disk, List<Finding>> byDisk = new LinkedHashMap<>();
         List<Refusal> refused = new ArrayList<>();
-        Set<String> unplaced = new LinkedHashSet<>();
         for (Finding f : findings) {
             if (f.disk() == null || !contributes(f)) {
                 continue;
             }
-            List<Disk> named = byTarget.getOrDefault(f.disk(), List.of());
-            Disk disk = named.size() == 1 ? named.get(0) : DiskPositions.owner(named, f);
-            if (disk != null) {
-                byDisk.computeIfAbsent(disk, k -> new ArrayList<>()).add(f);
-            } else if (unplaced.add(f.disk())) {
-                String name = f.disk().isEmpty() ? "(no target)" : f.disk();
-                refused.add(new Refusal(name, f.span(), named.isEmpty() ? "no such disk in the file"
-                        : named.size() + " disks are called " + name + " and the finding is not inside"
-                        + " exactly one of them; fix them by hand"));
+            if (!place.containsKey(f.disk())) {
+                throw new IllegalArgumentException("a finding of " + f.rule() + " is on disk " + f.target()
+                        + " of another file than " + file.name());
             }
+            byDisk.computeIfAbsent(f.disk(), k -> new ArrayList<>()).add(f);
         }
         TextEdits.Disjoint all = new TextEdits.Disjoint();
         List<DiskFix> fixed = new ArrayList<>();
@@ -148,7 +142,7 @@ public final class Fixer {
                 rules.add(f.rule());
                 what.add(f.fix());
             }
-            fixed.add(new DiskFix(target, place.get(disk), rules, String.join(", ", what), mine.sorted()));
+            fixed.add(new DiskFix(disk, place.get(disk), rules, String.join(", ", what), mine.sorted()));
         }
         return new Plan(all.edits().apply(text), all.edits().sorted(), fixed, refused);
     }

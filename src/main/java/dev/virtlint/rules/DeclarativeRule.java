@@ -422,7 +422,7 @@ public final class DeclarativeRule implements DiskRule {
     private Finding overBudget(DiskCheck c, DiskView view, XPathBudget.Exceeded e) {
         return new Finding(meta.id(), Severity.ERROR, "rule " + meta.id() + " (" + file + ") stopped on "
                 + c.name() + ": " + e.getMessage() + " (the limit of one evaluation)", view.spanOf(view.element()),
-                c.disk().target(), null, null, List.of());
+                c.disk(), null, null, List.of());
     }
 
     private Finding finding(DiskCheck c, DiskView view, Node node) {
@@ -431,7 +431,7 @@ public final class DeclarativeRule implements DiskRule {
         String text = expand(c, view, node, owner, qemu ? qemuMessage : message);
         List<Edit> edits = new ArrayList<>();
         String fixText = fix(view, node, owner, edits);
-        return new Finding(meta.id(), qemu ? qemuSeverity : meta.severity(), text, view.spanOf(node), c.disk().target(),
+        return new Finding(meta.id(), qemu ? qemuSeverity : meta.severity(), text, view.spanOf(node), c.disk(),
                 c.advice().orElse(null), fixText, edits);
     }
 

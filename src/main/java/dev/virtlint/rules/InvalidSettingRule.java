@@ -17,7 +17,7 @@ public final class InvalidSettingRule implements DiskRule {
     @Override
     public void check(DiskCheck c, List<Finding> out) {
         for (Refused r : c.disk().refused()) {
-            out.add(new Finding(id(), info().severity(), message(c, r), r.span(), c.disk().target(),
+            out.add(new Finding(id(), info().severity(), message(c, r), r.span(), c.disk(),
                     null, null));
         }
     }

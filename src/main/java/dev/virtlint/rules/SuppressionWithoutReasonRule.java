@@ -21,9 +21,9 @@ public final class SuppressionWithoutReasonRule implements FileRule {
 
     private Finding report(Suppressions.Suppression s) {
         String names = String.join(",", s.rules());
-        return new Finding(id(), info().severity(), "the suppression of " + names
+        return Finding.aboutFile(id(), info().severity(), "the suppression of " + names
                 + (s.disk() == null ? "" : " on disk " + s.disk()) + " gives no reason: add"
                 + " reason=\"...\" saying why the finding does not apply", s.at(),
-                s.disk() == null ? "" : s.disk(), null, null);
+                s.disk() == null ? "" : s.disk());
     }
 }

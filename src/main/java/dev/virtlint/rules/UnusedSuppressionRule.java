@@ -38,7 +38,7 @@ public final class UnusedSuppressionRule implements FileRule {
                         + " matches no finding: remove it"
                 : "the suppression names " + names + ", which is not a rule: `virtlint rules` lists"
                         + " them";
-        return new Finding(id(), info().severity(), message, s.at(), s.disk() == null ? "" : s.disk(),
-                null, null);
+        return Finding.aboutFile(id(), info().severity(), message, s.at(),
+                s.disk() == null ? "" : s.disk());
     }
 }

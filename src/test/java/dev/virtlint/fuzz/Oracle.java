@@ -118,7 +118,7 @@ final class Oracle {
         List<Finding> left = Linter.lint(fixed, SETTINGS, false);
         for (Fixer.DiskFix d : plan.fixed()) {
             for (Finding f : left) {
-                if (d.target().equals(f.disk()) && d.rules().contains(f.rule())) {
+                if (d.target().equals(f.target()) && d.rules().contains(f.rule())) {
                     throw new AssertionError("disk " + d.target() + " still has [" + f.rule()
                             + "] after its fix: " + f.message());
                 }

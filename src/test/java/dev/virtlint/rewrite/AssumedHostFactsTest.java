@@ -138,10 +138,10 @@ class AssumedHostFactsTest {
                 + "  -drive file=$IMG,if=virtio,format=qcow2,cache=writeback \\\n"
                 + "  -drive file=disk.qcow2,if=virtio,format=qcow2,cache=writeback\n");
         List<Finding> findings = Linter.lint(file, on(STATED), false);
-        assertThat(findings).filteredOn(f -> f.disk().equals("virtio0")).isNotEmpty().allSatisfy(f -> assertThat(
+        assertThat(findings).filteredOn(f -> f.target().equals("virtio0")).isNotEmpty().allSatisfy(f -> assertThat(
                 f.fix()).isEqualTo("cache=writeback -> cache=none; assumes O_DIRECT works on $IMG: the path comes"
                 + " from a shell variable, so no host profile entry says where it is"));
-        assertThat(findings).filteredOn(f -> f.disk().equals("virtio1")).isNotEmpty().allSatisfy(f -> assertThat(
+        assertThat(findings).filteredOn(f -> f.target().equals("virtio1")).isNotEmpty().allSatisfy(f -> assertThat(
                 f.fix()).endsWith("; assumes O_DIRECT works on disk.qcow2: a relative path, so no host profile"
                 + " entry says where it is"));
     }

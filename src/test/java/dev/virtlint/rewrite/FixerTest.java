@@ -199,15 +199,15 @@ class FixerTest {
         ParsedFile file = load("d.xml", text);
         Span driver = file.disks().get(0).setting(Setting.DRIVER).orElseThrow().span();
         Recommendation none = new Recommendation(CacheMode.Preset.NONE, null, "because");
-        Finding advised = new Finding("unsafe-cache-persistent-disk", Severity.ERROR, "m", driver, "vda", none,
+        Finding advised = new Finding("unsafe-cache-persistent-disk", Severity.ERROR, "m", driver, file.disks().get(0), none,
                 "cache='unsafe' -> cache='none'");
-        Finding custom = new Finding("site-writeback", Severity.WARNING, "m", driver, "vda", none,
+        Finding custom = new Finding("site-writeback", Severity.WARNING, "m", driver, file.disks().get(0), none,
                 "cache='unsafe' -> cache='writeback'", List.of(new Edit(driver, "cache", "writeback")));
         Fixer.Plan plan = Fixer.plan(file, List.of(advised, custom));
         assertThat(plan.changed()).isFalse();
         assertThat(plan.refused()).singleElement().satisfies(r -> assertThat(r.reason()).contains("disagree about cache"));
 
-        Finding agreeing = new Finding("site-none", Severity.WARNING, "m", driver, "vda", none,
+        Finding agreeing = new Finding("site-none", Severity.WARNING, "m", driver, file.disks().get(0), none,
                 "cache='unsafe' -> cache='none'", List.of(new Edit(driver, "cache", "none")));
         assertThat(Fixer.plan(file, List.of(advised, agreeing)).text())
                 .isEqualTo(text.replace("cache='unsafe'", "cache='none'"));
