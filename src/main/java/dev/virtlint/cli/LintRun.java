@@ -15,6 +15,8 @@ import dev.virtlint.report.RunResult;
 import dev.virtlint.report.SarifReport;
 import dev.virtlint.report.TextReport;
 import dev.virtlint.rewrite.AtomicWrite;
+import dev.virtlint.rewrite.Fixer;
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.rules.Linter;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.Severity;
@@ -113,7 +115,9 @@ final class LintRun {
                 return outcome.error();
             }
             Linter.Result result = Linter.run(outcome.file(), settings.get(input), evidence);
-            return new Checked(outcome.file(), result.findings(), result.suppressed());
+            FixPlan plan = result.findings().isEmpty() ? FixPlan.none(outcome.file().source().text())
+                    : Fixer.plan(outcome.file(), result.findings());
+            return new Checked(outcome.file(), result.findings(), result.suppressed(), plan);
         }, (input, failure) -> failure instanceof OutOfMemoryError
                 ? new InputError(input.name(), null, "out of memory while linting it (" + failure.getMessage()
                         + "); give Java a larger heap (-Xmx) or lint it alone", false)

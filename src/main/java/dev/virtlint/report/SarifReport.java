@@ -6,9 +6,8 @@ import dev.virtlint.model.Disk;
 import dev.virtlint.model.Position;
 import dev.virtlint.model.SourceText;
 import dev.virtlint.model.Span;
-import dev.virtlint.rewrite.Fixer;
-import dev.virtlint.rewrite.TextEdits;
 import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.rules.Linter;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.RuleMeta;
@@ -45,9 +44,9 @@ public final class SarifReport {
         List<Object> results = new ArrayList<>();
         for (Checked c : run.files()) {
             Fingerprints prints = new Fingerprints();
-            Map<Disk, Fixer.DiskFix> fixes = new HashMap<>();
-            if (!c.findings().isEmpty()) {
-                Fixer.plan(c.file(), c.findings()).fixed().forEach(d -> fixes.put(d.disk(), d));
+            Map<Disk, FixPlan.DiskFix> fixes = new HashMap<>();
+            for (FixPlan.DiskFix d : c.plan().fixed()) {
+                fixes.put(d.disk(), d);
             }
             for (Finding f : c.findings()) {
                 results.add(result(c.file(), f, index, prints, fixes.get(f.disk()), null));
@@ -112,7 +111,7 @@ public final class SarifReport {
     }
 
     private static Map<String, Object> result(ParsedFile file, Finding f, Map<String, Integer> index, Fingerprints prints,
-                                              Fixer.DiskFix fix, Linter.Suppressed suppressed) {
+                                              FixPlan.DiskFix fix, Linter.Suppressed suppressed) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("ruleId", f.rule());
         Integer i = index.get(f.rule());
@@ -131,7 +130,7 @@ public final class SarifReport {
         r.put("partialFingerprints", Map.of("virtlint/v1", prints.next(file, f)));
         if (fix != null && !fix.edits().isEmpty()) {
             List<Object> replacements = new ArrayList<>();
-            for (TextEdits.Replace e : fix.edits()) {
+            for (FixPlan.Replace e : fix.edits()) {
                 Map<String, Object> rep = new LinkedHashMap<>();
                 rep.put("deletedRegion", region(file.source(), e.span()));
                 rep.put("insertedContent", Map.of("text", e.text()));

@@ -1,5 +1,6 @@
 package dev.virtlint.rewrite;
 
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.DiskDevice;
@@ -39,7 +40,7 @@ final class DiskPositions {
      * text order) moved them to; else {@code file:line:col: not fixed: ...} for the first
      * difference.
      */
-    static String changed(ParsedFile before, List<TextEdits.Replace> edits, ParsedFile after) {
+    static String changed(ParsedFile before, List<FixPlan.Replace> edits, ParsedFile after) {
         List<Disk> old = byStart(before.disks());
         int[] expected = new int[old.size()];
         int e = 0;
@@ -49,7 +50,7 @@ final class DiskPositions {
             // Edits that end at or before the disk's start move it, an insertion right there too;
             // one that replaces text from there on leaves the start where the edit starts.
             while (e < edits.size() && edits.get(e).span().end() <= o) {
-                TextEdits.Replace r = edits.get(e);
+                FixPlan.Replace r = edits.get(e);
                 shift += r.text().length() - (r.span().end() - r.span().start());
                 e++;
             }

@@ -1,5 +1,6 @@
 package dev.virtlint.rewrite;
 
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.lint.Input;
 import dev.virtlint.lint.InputError;
 import dev.virtlint.lint.Loader;
@@ -37,7 +38,7 @@ public final class FileFix {
      * @param diff      the unified diff, when asked for and the file changed; else empty
      * @param remaining findings at or above the threshold that are left after the fix
      */
-    public record Result(String name, Status status, List<Fixer.DiskFix> fixed, List<String> notes, String diff,
+    public record Result(String name, Status status, List<FixPlan.DiskFix> fixed, List<String> notes, String diff,
                          int remaining) {
     }
 
@@ -74,7 +75,7 @@ public final class FileFix {
      * @param notes    disks or files left alone, and why
      * @param findings the findings left: after the fix when changed, else the original ones
      */
-    public record Attempt(Status status, ParsedFile file, Fixer.Plan plan, byte[] after, List<String> notes,
+    public record Attempt(Status status, ParsedFile file, FixPlan plan, byte[] after, List<String> notes,
                           List<Finding> findings) {
     }
 
@@ -90,9 +91,9 @@ public final class FileFix {
                     List.of());
         }
         List<Finding> findings = Linter.lint(file, settings, false);
-        Fixer.Plan plan = Fixer.plan(file, findings);
+        FixPlan plan = Fixer.plan(file, findings);
         List<String> notes = new ArrayList<>();
-        for (Fixer.Refusal r : plan.refused()) {
+        for (FixPlan.Refusal r : plan.refused()) {
             notes.add(at(file, r.span().start()) + NOT_FIXED_DISK + r.target() + ": " + r.reason());
         }
         if (!plan.changed()) {
@@ -124,7 +125,7 @@ public final class FileFix {
         for (Disk d : DiskPositions.byStart(again.file().disks())) {
             afterPlace.put(d, afterPlace.size());
         }
-        for (Fixer.DiskFix d : plan.fixed()) {
+        for (FixPlan.DiskFix d : plan.fixed()) {
             for (Finding f : left) {
                 Integer on = f.disk() == null ? null : afterPlace.get(f.disk());
                 boolean same = on != null && on == d.index();

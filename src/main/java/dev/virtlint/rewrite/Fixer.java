@@ -10,6 +10,7 @@ import dev.virtlint.model.Setting;
 import dev.virtlint.model.Span;
 import dev.virtlint.rules.Edit;
 import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.FixPlan;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -28,39 +29,6 @@ import org.dom4j.Element;
  */
 public final class Fixer {
 
-    /**
-     * What fixing one disk changes, which findings it answers, and the edits that make it;
-     * {@code index} is the disk's place among the file's disks in source order, which the fix
-     * keeps (DiskPositions checks it), so that it names the disk where names do not.
-     */
-    public record DiskFix(Disk disk, int index, Set<String> rules, String description,
-                          List<TextEdits.Replace> edits) {
-
-        /** The disk's name, as output prints it. */
-        public String target() {
-            return disk.target();
-        }
-    }
-
-    /** A disk that has fixable findings but could not be fixed, and why. */
-    public record Refusal(String target, Span span, String reason) {
-    }
-
-    /**
-     * The plan for one file.
-     *
-     * @param text     the fixed text (the original when nothing applies)
-     * @param edits    the edits that make it, for a diff
-     * @param fixed    the disks changed
-     * @param refused  the disks left alone
-     */
-    public record Plan(String text, List<TextEdits.Replace> edits, List<DiskFix> fixed, List<Refusal> refused) {
-
-        public boolean changed() {
-            return !edits.isEmpty();
-        }
-    }
-
     private Fixer() {
     }
 
@@ -73,7 +41,7 @@ public final class Fixer {
      * (the finding's own disk, not a disk of that name: two disks may share a name, and an edit
      * can change one).
      */
-    public static Plan plan(ParsedFile file, List<Finding> findings) {
+    public static FixPlan plan(ParsedFile file, List<Finding> findings) {
         String text = file.source().text();
         List<Disk> ordered = DiskPositions.byStart(file.disks());
         Map<Disk, Integer> place = new IdentityHashMap<>();
@@ -81,7 +49,7 @@ public final class Fixer {
             place.put(d, place.size());
         }
         Map<Disk, List<Finding>> byDisk = new LinkedHashMap<>();
-        List<Refusal> refused = new ArrayList<>();
+        List<FixPlan.Refusal> refused = new ArrayList<>();
         for (Finding f : findings) {
             if (f.disk() == null || !contributes(f)) {
                 continue;
@@ -93,7 +61,7 @@ public final class Fixer {
             byDisk.computeIfAbsent(f.disk(), k -> new ArrayList<>()).add(f);
         }
         TextEdits.Disjoint all = new TextEdits.Disjoint();
-        List<DiskFix> fixed = new ArrayList<>();
+        List<FixPlan.DiskFix> fixed = new ArrayList<>();
         for (Map.Entry<Disk, List<Finding>> e : byDisk.entrySet()) {
             Disk disk = e.getKey();
             String target = disk.target();
@@ -103,14 +71,14 @@ public final class Fixer {
                 // A host profile settles an assumed mount; nothing virtlint reads settles a volume's pool.
                 String settle = assumed.startsWith("assumed ") ? "a host profile that states the mount (--host,"
                         + " or hosts: in .virtlint.yaml) lets fix apply it" : "set the mode by hand once checked";
-                refused.add(new Refusal(target, where, "its advice rests on an assumption (" + assumed + "); "
+                refused.add(new FixPlan.Refusal(target, where, "its advice rests on an assumption (" + assumed + "); "
                         + settle));
                 if (e.getValue().isEmpty()) {
                     continue;
                 }
             }
             if (disk.origin() != Origin.XML && !disk.driveString() && !disk.blockdev()) {
-                refused.add(new Refusal(target, where, "a -hda disk takes no options; write it as a -drive"
+                refused.add(new FixPlan.Refusal(target, where, "a -hda disk takes no options; write it as a -drive"
                         + " to set its cache mode"));
                 continue;
             }
@@ -124,7 +92,7 @@ public final class Fixer {
                 }
                 mine.check(text.length());
             } catch (QemuOptionEdits.Refused | IllegalArgumentException ex) {
-                refused.add(new Refusal(target, where, ex.getMessage()));
+                refused.add(new FixPlan.Refusal(target, where, ex.getMessage()));
                 continue;
             }
             if (mine.isEmpty()) {
@@ -133,7 +101,7 @@ public final class Fixer {
             try {
                 all.add(mine);
             } catch (IllegalArgumentException ex) {
-                refused.add(new Refusal(target, where, "its fix overlaps another disk's: " + ex.getMessage()));
+                refused.add(new FixPlan.Refusal(target, where, "its fix overlaps another disk's: " + ex.getMessage()));
                 continue;
             }
             Set<String> rules = new LinkedHashSet<>();
@@ -142,9 +110,9 @@ public final class Fixer {
                 rules.add(f.rule());
                 what.add(f.fix());
             }
-            fixed.add(new DiskFix(disk, place.get(disk), rules, String.join(", ", what), mine.sorted()));
+            fixed.add(new FixPlan.DiskFix(disk, place.get(disk), rules, String.join(", ", what), mine.sorted()));
         }
-        return new Plan(all.edits().apply(text), all.edits().sorted(), fixed, refused);
+        return new FixPlan(all.edits().apply(text), all.edits().sorted(), fixed, refused);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.virtlint.rewrite;
 
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Located;
 import dev.virtlint.model.Setting;
@@ -62,7 +63,7 @@ final class QemuOptionEdits {
      * {@code out}. Either all of them are added or, with {@link Refused}, none.
      */
     static void apply(String text, Disk disk, Map<String, String> options, TextEdits out) throws Refused {
-        List<TextEdits.Replace> edits = new ArrayList<>();
+        List<FixPlan.Replace> edits = new ArrayList<>();
         StringBuilder appended = new StringBuilder();
         for (Map.Entry<String, String> e : options.entrySet()) {
             String name = e.getKey();
@@ -78,9 +79,9 @@ final class QemuOptionEdits {
                     throw new Refused(name + " is not written as a plain value here; change it by hand");
                 }
                 if (value != null) {
-                    edits.add(new TextEdits.Replace(span, spelled(value, at.get().value())));
+                    edits.add(new FixPlan.Replace(span, spelled(value, at.get().value())));
                 } else {
-                    edits.add(new TextEdits.Replace(removal(text, name, span), ""));
+                    edits.add(new FixPlan.Replace(removal(text, name, span), ""));
                 }
             } else if (value != null) {
                 if (disk.blockdev()) {
@@ -103,7 +104,7 @@ final class QemuOptionEdits {
             // After a separator already there (or in an empty string) no comma of their own.
             boolean separated = endsWithSeparator(drive.value()) || drive.value().isEmpty();
             String added = separated ? appended.substring(1) : appended.toString();
-            edits.add(new TextEdits.Replace(Span.at(appendAt(text, disk, drive.span())), added));
+            edits.add(new FixPlan.Replace(Span.at(appendAt(text, disk, drive.span())), added));
         }
         edits.forEach(r -> out.add(r.span(), r.text()));
     }
