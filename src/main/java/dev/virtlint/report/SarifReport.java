@@ -24,15 +24,13 @@ import java.util.Map;
  * the fix as replacements, the simulator's figures as properties, and suppressed findings with
  * their suppression. Input errors are tool notifications.
  */
-public final class SarifReport {
+public final class SarifReport implements Report {
 
     /** Where a rule's page is published; the page itself is also embedded as {@code help}. */
     public static final String HELP_BASE = "https://virtlint.dev/rules/";
 
-    private SarifReport() {
-    }
-
-    public static String render(RunResult run, List<Rule> rules, String version) {
+    @Override
+    public String render(RunResult run, List<Rule> rules, String version) {
         Map<String, Integer> index = new LinkedHashMap<>();
         List<Object> descriptors = new ArrayList<>();
         for (Rule rule : rules) {

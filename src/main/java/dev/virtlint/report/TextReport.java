@@ -5,15 +5,15 @@ import dev.virtlint.model.Origin;
 import dev.virtlint.model.Position;
 import dev.virtlint.rules.Evidences;
 import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.Severity;
+import java.util.List;
 
 /** The report for people: each finding as {@code path:line:column: severity [rule] message}, then a summary. */
-public final class TextReport {
+public final class TextReport implements Report {
 
-    private TextReport() {
-    }
-
-    public static String render(RunResult run) {
+    @Override
+    public String render(RunResult run, List<Rule> rules, String version) {
         StringBuilder out = new StringBuilder();
         for (Checked checked : run.files()) {
             for (Finding f : checked.findings()) {

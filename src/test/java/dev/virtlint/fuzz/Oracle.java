@@ -7,10 +7,8 @@ import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.SourceText;
 import dev.virtlint.report.Checked;
-import dev.virtlint.report.JsonReport;
+import dev.virtlint.report.Format;
 import dev.virtlint.report.RunResult;
-import dev.virtlint.report.SarifReport;
-import dev.virtlint.report.TextReport;
 import dev.virtlint.rewrite.Encoded;
 import dev.virtlint.rewrite.FileFix;
 import dev.virtlint.rewrite.Fixer;
@@ -64,9 +62,9 @@ final class Oracle {
         Checked checked = new Checked(file, linted.findings(), linted.suppressed(),
                 Fixer.plan(file, linted.findings()));
         RunResult run = new RunResult(List.of(checked), List.of());
-        TextReport.render(run);
-        JsonReport.render(run, "fuzz");
-        SarifReport.render(run, SETTINGS.enabledRules(), "fuzz");
+        for (Format format : Format.values()) {
+            format.report().render(run, SETTINGS.enabledRules(), "fuzz");
+        }
 
         FileFix.Attempt first = FileFix.attempt(input, bytes, SETTINGS);
         switch (first.status()) {
