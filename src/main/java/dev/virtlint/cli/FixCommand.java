@@ -2,8 +2,8 @@ package dev.virtlint.cli;
 
 import dev.virtlint.rules.FixPlan;
 import dev.virtlint.lint.Input;
-import dev.virtlint.lint.Inputs;
 import dev.virtlint.parse.Yaml.YamlException;
+import dev.virtlint.pipeline.Lint;
 import dev.virtlint.rewrite.Batch;
 import dev.virtlint.rewrite.FileFix;
 import dev.virtlint.rewrite.Fixer;
@@ -11,8 +11,6 @@ import dev.virtlint.rules.Linter;
 import dev.virtlint.rules.Severity;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,30 +73,19 @@ final class FixCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<Batch.Item> items = new ArrayList<>();
-        int missing = 0;
-        for (String given : paths) {
-            if (given.equals("-")) {
-                throw new ParameterException(spec.commandLine(), "fix rewrites files; standard input cannot be fixed");
-            }
-            Inputs.Expanded expanded = Inputs.expand(List.of(given));
-            Path path = expanded.inputs().isEmpty() ? null : Path.of(given);
-            Path tree = path == null || Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
-            expanded.inputs().forEach(input -> items.add(new Batch.Item(input, tree)));
-            for (String m : expanded.missing()) {
-                err.println(m + ": no such file or directory");
-                missing++;
-            }
-            for (var e : expanded.errors()) {
-                err.println(e.format());
-                missing++;
-            }
+        // The paths before a "-" are read, and what they lack said, before the usage error.
+        int stdin = paths.indexOf("-");
+        Lint.FixTargets targets = Lint.gatherForFix(stdin < 0 ? paths : paths.subList(0, stdin));
+        targets.notes().forEach(err::println);
+        if (stdin >= 0) {
+            throw new ParameterException(spec.commandLine(), "fix rewrites files; standard input cannot be fixed");
         }
-        List<Input> inputs = items.stream().map(Batch.Item::input).toList();
+        int missing = targets.notes().size();
+        List<Input> inputs = targets.items().stream().map(Batch.Item::input).toList();
         Map<Input, Linter.Settings> settings = rules.settings(inputs, spec.commandLine());
         Severity threshold = failOn == LintRun.FailOn.never ? null : Severity.byId(failOn.name()).orElseThrow();
         FileFix.Mode mode = new FileFix.Mode(!diff, threshold, force, limit.bytes);
-        List<FileFix.Result> results = Batch.run(items, settings::get, mode, jobs, Path.of(""));
+        List<FileFix.Result> results = Lint.fix(targets, settings::get, mode, jobs);
 
         PrintWriter report = diff ? err : out;
         for (FileFix.Result r : results) {

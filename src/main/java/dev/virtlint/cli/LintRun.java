@@ -1,20 +1,14 @@
 package dev.virtlint.cli;
 
-import dev.virtlint.lint.InOrder;
 import dev.virtlint.lint.Input;
 import dev.virtlint.lint.InputError;
-import dev.virtlint.lint.Inputs;
-import dev.virtlint.lint.Loader;
 import dev.virtlint.parse.Yaml.YamlException;
+import dev.virtlint.pipeline.Lint;
 import dev.virtlint.report.Baseline;
-import dev.virtlint.report.Checked;
 import dev.virtlint.report.Format;
 import dev.virtlint.report.RunResult;
 import dev.virtlint.rewrite.AtomicWrite;
-import dev.virtlint.rewrite.Fixer;
-import dev.virtlint.rules.FixPlan;
 import dev.virtlint.rules.Linter;
-import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.Severity;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,11 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Function;
 
 /**
  * What {@code virtlint lint} does once its command line is read. {@link LintCommand} runs it after
@@ -54,30 +46,8 @@ final class LintRun {
         if (o.paths().isEmpty() && o.drives().isEmpty()) {
             throw new UsageException("nothing to lint: give a PATH, - for standard input, or --drive STRING");
         }
-        List<Input> inputs = new ArrayList<>();
-        List<InputError> errors = new ArrayList<>();
-        for (String path : o.paths()) {
-            if (path.equals("-")) {
-                try {
-                    // read like a file, up to the limit: an endless pipe is that input's error, not an OOM
-                    inputs.add(new Input("-", null, Input.Kind.SNIFF, Loader.read(stdin, o.maxInputSize())));
-                } catch (IOException e) {
-                    errors.add(new InputError("-", null, e instanceof Loader.TooLarge
-                            ? e.getMessage() : "cannot read: " + e.getMessage(), false));
-                }
-                continue;
-            }
-            Inputs.Expanded expanded = Inputs.expand(List.of(path));
-            inputs.addAll(expanded.inputs());
-            for (String missing : expanded.missing()) {
-                errors.add(new InputError(missing, null, "no such file or directory", false));
-            }
-            errors.addAll(expanded.errors());
-        }
-        for (int i = 0; i < o.drives().size(); i++) {
-            inputs.add(new Input("--drive[" + (i + 1) + "]", null, Input.Kind.DRIVE,
-                    o.drives().get(i).getBytes(StandardCharsets.UTF_8)));
-        }
+        Lint.Gathered gathered = Lint.gather(o.paths(), o.drives(), stdin, o.maxInputSize());
+        List<Input> inputs = gathered.inputs();
         if (o.output() != null) {
             checkOutput("--output", o.output(), inputs);
         }
@@ -96,34 +66,10 @@ final class LintRun {
                 throw new UsageException(e.getMessage());
             }
         }
-        List<Rule> ran = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (Input input : inputs) {
-            settings.get(input).enabledRules().stream().filter(r -> seen.add(r.id())).forEach(ran::add);
-        }
-        boolean evidence = o.format().report().evidence();
-        List<Object> outcomes = InOrder.map(inputs, o.jobs(), input -> {
-            Loader.Outcome outcome = Loader.load(input, o.maxInputSize());
-            if (outcome.file() == null) {
-                return outcome.error();
-            }
-            Linter.Result result = Linter.run(outcome.file(), settings.get(input), evidence);
-            FixPlan plan = result.findings().isEmpty() ? FixPlan.none(outcome.file().source().text())
-                    : Fixer.plan(outcome.file(), result.findings());
-            return new Checked(outcome.file(), result.findings(), result.suppressed(), plan);
-        }, (input, failure) -> failure instanceof OutOfMemoryError
-                ? new InputError(input.name(), null, "out of memory while linting it (" + failure.getMessage()
-                        + "); give Java a larger heap (-Xmx) or lint it alone", false)
-                : new InputError(input.name(), null, failure.toString(), true));
-        List<Checked> files = new ArrayList<>();
-        for (Object outcome : outcomes) {
-            if (outcome instanceof Checked c) {
-                files.add(c);
-            } else {
-                errors.add((InputError) outcome);
-            }
-        }
-        RunResult run = new RunResult(files, errors);
+        Function<Input, Linter.Settings> settingsOf = settings::get;
+        RunResult run = Lint.run(gathered, settingsOf, o.format().report().evidence(), o.jobs(),
+                o.maxInputSize());
+        List<InputError> errors = run.errors();
         for (InputError e : errors) {
             err.println(e.format());
         }
@@ -139,7 +85,8 @@ final class LintRun {
         if (accepted != null) {
             run = accepted.filter(run);
         }
-        String report = o.format().report().render(run, ran, VersionProvider.version());
+        String report = o.format().report().render(run, Lint.rulesRun(inputs, settingsOf),
+                VersionProvider.version());
         if (o.output() != null) {
             // Temporary report files of a run killed with SIGKILL are removed here, as fix does.
             Path outputDir = o.output().toAbsolutePath().normalize().getParent();

@@ -18,7 +18,7 @@ public interface Report {
      */
     String render(RunResult run, List<Rule> rules, String version);
 
-    /** Whether the report prints the simulator's figures; without them the lint skips simulating. */
+    /** Whether the report prints the simulator's figures; if not, the lint does not simulate. */
     default boolean evidence() {
         return true;
     }

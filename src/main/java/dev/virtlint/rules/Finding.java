@@ -13,8 +13,8 @@ import java.util.List;
  * @param severity    as configured for this run
  * @param message     one sentence with the actual and the expected value
  * @param span        the element or option that causes it
- * @param disk        the disk it is on (a disk of the parsed file the finding was made from), or null
- *                    for a finding about the file ({@link FileRule})
+ * @param disk        the disk it is on (a disk of the parsed file the finding was made from),
+ *                    or null for a finding about the file ({@link FileRule})
  * @param target      the disk's name as reports print it: the disk's target when on a disk; for a
  *                    finding about the file, the disk a suppression names, or empty
  * @param recommended the advisor's setting for the disk, or null
@@ -25,8 +25,9 @@ import java.util.List;
  * @param evidence    the simulator's figures for the disk as it is and as recommended; null for findings
  *                    that are not about a writable disk
  */
-public record Finding(String rule, Severity severity, String message, Span span, Disk disk, String target,
-                      Recommendation recommended, String fix, List<Edit> edits, Evidence evidence) {
+public record Finding(String rule, Severity severity, String message, Span span, Disk disk,
+                      String target, Recommendation recommended, String fix, List<Edit> edits,
+                      Evidence evidence) {
 
     public Finding {
         edits = List.copyOf(edits);
@@ -43,8 +44,10 @@ public record Finding(String rule, Severity severity, String message, Span span,
     }
 
     /** A finding about a file rather than one of its disks; {@code target} as reports print it. */
-    static Finding aboutFile(String rule, Severity severity, String message, Span span, String target) {
-        return new Finding(rule, severity, message, span, null, target, null, null, List.of(), null);
+    static Finding aboutFile(String rule, Severity severity, String message, Span span,
+                             String target) {
+        return new Finding(rule, severity, message, span, null, target, null, null, List.of(),
+                null);
     }
 
     /** The same finding at another severity, as a configuration's override asks. */

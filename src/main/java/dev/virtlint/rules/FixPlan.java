@@ -14,7 +14,8 @@ import java.util.Set;
  * @param fixed   the disks changed
  * @param refused the disks left alone
  */
-public record FixPlan(String text, List<Replace> edits, List<DiskFix> fixed, List<Refusal> refused) {
+public record FixPlan(String text, List<Replace> edits, List<DiskFix> fixed,
+                      List<Refusal> refused) {
 
     public FixPlan {
         edits = List.copyOf(edits);
@@ -31,7 +32,7 @@ public record FixPlan(String text, List<Replace> edits, List<DiskFix> fixed, Lis
         return !edits.isEmpty();
     }
 
-    /** One replacement: the characters of {@code span} become {@code text}. An empty span inserts. */
+    /** One replacement: the characters of {@code span} become {@code text} (empty span: insert). */
     public record Replace(Span span, String text) {
     }
 

@@ -1,9 +1,10 @@
 package dev.virtlint.rules;
 
 /**
- * One rule of the catalogue: what it is called and says about itself. A rule is of one of two kinds:
- * a {@link DiskRule} checks one disk at a time, a {@link FileRule} checks a whole file once the disk
- * rules have run (what its suppressions did). Rules are stateless; what they compute lives in locals.
+ * One rule of the catalogue: what it is called and says about itself. A rule is of one of two
+ * kinds: a {@link DiskRule} checks one disk at a time, a {@link FileRule} checks a whole file once
+ * the disk rules have run (what its suppressions did). Rules are stateless; what they compute
+ * lives in locals.
  */
 public sealed interface Rule permits DiskRule, FileRule {
 

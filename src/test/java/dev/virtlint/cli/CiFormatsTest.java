@@ -103,7 +103,8 @@ class CiFormatsTest {
                 """;
         String domain = DOMAIN.replaceAll("(?s)    <disk.*</disk>\n", disk.formatted("usb", "usb")
                 + disk.formatted("scsi", "scsi"));
-        String out = Cli.run("lint", "--format", "sarif", write("same.xml", domain).toString()).out();
+        String out = Cli.run("lint", "--format", "sarif", write("same.xml", domain).toString())
+                .out();
         Map<String, Object> sarif = (Map<String, Object>) new Load(LoadSettings.builder().build())
                 .loadFromString(out);
         List<Map<String, Object>> results = (List<Map<String, Object>>) ((List<Map<String, Object>>)
@@ -114,16 +115,19 @@ class CiFormatsTest {
             if (fixes == null) {
                 continue;
             }
-            Map<String, Object> change = ((List<Map<String, Object>>) ((List<Map<String, Object>>) fixes)
-                    .get(0).get("artifactChanges")).get(0);
+            Map<String, Object> change = ((List<Map<String, Object>>)
+                    ((List<Map<String, Object>>) fixes).get(0).get("artifactChanges")).get(0);
             Map<String, Object> deleted = (Map<String, Object>) ((List<Map<String, Object>>)
                     change.get("replacements")).get(0).get("deletedRegion");
-            Map<String, Object> region = (Map<String, Object>) ((Map<String, Object>) ((List<Map<String, Object>>)
-                    r.get("locations")).get(0).get("physicalLocation")).get("region");
-            assertThat(deleted.get("startLine")).as(r.get("message").toString()).isEqualTo(region.get("startLine"));
+            Map<String, Object> region = (Map<String, Object>) ((Map<String, Object>)
+                    ((List<Map<String, Object>>) r.get("locations")).get(0).get("physicalLocation"))
+                    .get("region");
+            assertThat(deleted.get("startLine")).as(r.get("message").toString())
+                    .isEqualTo(region.get("startLine"));
             lines.add((Integer) region.get("startLine"));
         }
-        assertThat(new java.util.HashSet<>(lines)).as("lines of findings with a fix, on both disks").hasSize(2);
+        assertThat(new java.util.HashSet<>(lines)).as("lines of findings with a fix, on both disks")
+                .hasSize(2);
     }
     @Test
     void fingerprintsDoNotMoveWithLines() throws IOException {

@@ -1,0 +1,171 @@
+package dev.virtlint.pipeline;
+
+import dev.virtlint.lint.InOrder;
+import dev.virtlint.lint.Input;
+import dev.virtlint.lint.InputError;
+import dev.virtlint.lint.Inputs;
+import dev.virtlint.lint.Loader;
+import dev.virtlint.lint.ParsedFile;
+import dev.virtlint.report.Checked;
+import dev.virtlint.report.RunResult;
+import dev.virtlint.rewrite.Batch;
+import dev.virtlint.rewrite.FileFix;
+import dev.virtlint.rewrite.Fixer;
+import dev.virtlint.rules.FixPlan;
+import dev.virtlint.rules.Linter;
+import dev.virtlint.rules.Rule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * What {@code virtlint lint} does between reading its options and writing its report: gathers the
+ * inputs, then loads, lints and plans the fix of each file (once per file; every report reads that
+ * plan), in parallel and in input order.
+ */
+public final class Lint {
+
+    /** The inputs gathered from the command line, and the paths that gave none. */
+    public record Gathered(List<Input> inputs, List<InputError> errors) {
+    }
+
+    private Lint() {
+    }
+
+    /**
+     * The inputs of paths ({@code -} is standard input, read like a file up to {@code limit}; a
+     * directory is walked) and of drive strings ({@code --drive[N]}), in that order.
+     */
+    public static Gathered gather(List<String> paths, List<String> drives, InputStream stdin,
+                                  long limit) throws IOException {
+        List<Input> inputs = new ArrayList<>();
+        List<InputError> errors = new ArrayList<>();
+        for (String path : paths) {
+            if (path.equals("-")) {
+                try {
+                    // read like a file, up to the limit: an endless pipe is that input's error,
+                    // not an OOM
+                    inputs.add(new Input("-", null, Input.Kind.SNIFF, Loader.read(stdin, limit)));
+                } catch (IOException e) {
+                    errors.add(new InputError("-", null, e instanceof Loader.TooLarge
+                            ? e.getMessage() : "cannot read: " + e.getMessage(), false));
+                }
+                continue;
+            }
+            Inputs.Expanded expanded = Inputs.expand(List.of(path));
+            inputs.addAll(expanded.inputs());
+            for (String missing : expanded.missing()) {
+                errors.add(new InputError(missing, null, "no such file or directory", false));
+            }
+            errors.addAll(expanded.errors());
+        }
+        for (int i = 0; i < drives.size(); i++) {
+            inputs.add(new Input("--drive[" + (i + 1) + "]", null, Input.Kind.DRIVE,
+                    drives.get(i).getBytes(StandardCharsets.UTF_8)));
+        }
+        return new Gathered(inputs, errors);
+    }
+
+    /**
+     * The files of paths for {@code fix}, each with the tree it was found in (the directory given,
+     * or a given file's directory), which a symbolic link must not lead out of; {@code notes} say
+     * which paths gave nothing, one line each.
+     */
+    public record FixTargets(List<Batch.Item> items, List<String> notes) {
+    }
+
+    /** The files {@code fix} rewrites: those of each path, walked as {@code lint} walks it. */
+    public static FixTargets gatherForFix(List<String> paths) throws IOException {
+        List<Batch.Item> items = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        for (String given : paths) {
+            Inputs.Expanded expanded = Inputs.expand(List.of(given));
+            Path path = expanded.inputs().isEmpty() ? null : Path.of(given);
+            Path tree = path == null || Files.isDirectory(path) ? path
+                    : path.toAbsolutePath().getParent();
+            for (Input input : expanded.inputs()) {
+                items.add(new Batch.Item(input, tree));
+            }
+            for (String m : expanded.missing()) {
+                notes.add(m + ": no such file or directory");
+            }
+            for (InputError e : expanded.errors()) {
+                notes.add(e.format());
+            }
+        }
+        return new FixTargets(items, notes);
+    }
+
+    /**
+     * Fixes every file with {@code jobs} threads (FileFix: lint, plan once, apply, lint again),
+     * diff paths relative to the working directory; the results are in input order.
+     */
+    public static List<FileFix.Result> fix(FixTargets targets,
+                                           Function<Input, Linter.Settings> settings,
+                                           FileFix.Mode mode, int jobs) {
+        return Batch.run(targets.items(), settings, mode, jobs, Path.of(""));
+    }
+
+    /** The rules that run on some input, each once, in the order the inputs' settings list them. */
+    public static List<Rule> rulesRun(List<Input> inputs,
+                                      Function<Input, Linter.Settings> settings) {
+        List<Rule> ran = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Input input : inputs) {
+            for (Rule r : settings.apply(input).enabledRules()) {
+                if (seen.add(r.id())) {
+                    ran.add(r);
+                }
+            }
+        }
+        return ran;
+    }
+
+    /**
+     * One parsed file linted, with its fix planned. With {@code evidence}, findings carry the
+     * simulator's figures.
+     */
+    public static Checked check(ParsedFile file, Linter.Settings settings, boolean evidence) {
+        Linter.Result result = Linter.run(file, settings, evidence);
+        FixPlan plan = result.findings().isEmpty() ? FixPlan.none(file.source().text())
+                : Fixer.plan(file, result.findings());
+        return new Checked(file, result.findings(), result.suppressed(), plan);
+    }
+
+    /**
+     * Loads (each at most {@code limit} bytes) and checks every input with {@code jobs} threads;
+     * the errors of {@code gathered} come first, then those of the inputs, in input order. One
+     * input's failure, even virtlint's own, is that input's error and never stops the others.
+     */
+    public static RunResult run(Gathered gathered, Function<Input, Linter.Settings> settings,
+                                boolean evidence, int jobs, long limit) {
+        List<Object> outcomes = InOrder.map(gathered.inputs(), jobs, input -> {
+            Loader.Outcome outcome = Loader.load(input, limit);
+            if (outcome.file() == null) {
+                return outcome.error();
+            }
+            return check(outcome.file(), settings.apply(input), evidence);
+        }, (input, failure) -> failure instanceof OutOfMemoryError
+                ? new InputError(input.name(), null, "out of memory while linting it ("
+                        + failure.getMessage() + "); give Java a larger heap (-Xmx) or lint it"
+                        + " alone", false)
+                : new InputError(input.name(), null, failure.toString(), true));
+        List<Checked> files = new ArrayList<>();
+        List<InputError> errors = new ArrayList<>(gathered.errors());
+        for (Object outcome : outcomes) {
+            if (outcome instanceof Checked c) {
+                files.add(c);
+            } else {
+                errors.add((InputError) outcome);
+            }
+        }
+        return new RunResult(files, errors);
+    }
+}
