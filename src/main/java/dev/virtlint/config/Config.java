@@ -13,6 +13,7 @@ import dev.virtlint.rules.Catalogue;
 import dev.virtlint.rules.DeclarativeRule;
 import dev.virtlint.rules.Linter;
 import dev.virtlint.rules.Rule;
+import dev.virtlint.rules.RuleReader;
 import dev.virtlint.rules.Severity;
 import dev.virtlint.sim.Workload;
 import java.io.IOException;
@@ -373,7 +374,7 @@ public final class Config {
 
     private static DeclarativeRule loadRule(Path path, YNode entry) throws YamlException {
         try {
-            return DeclarativeRule.load(path, labelFor(path));
+            return RuleReader.load(path, labelFor(path));
         } catch (IOException e) {
             throw entry.error("cannot read custom rule " + entry.string() + ": " + e.getMessage());
         }

@@ -11,7 +11,7 @@ public final class Catalogue {
 
     private static final List<Rule> RULES = List.of(
             new CacheModeRefusedRule(),
-            DeclarativeRule.builtIn("detect-zeroes-unmap-without-discard"),
+            RuleReader.builtIn("detect-zeroes-unmap-without-discard"),
             new DirectIoUnsupportedFsRule(),
             new DoubleCachingRule(),
             new FlushlessGuestWriteCacheRule(),

@@ -36,7 +36,7 @@ class BuiltInRuleTreeTest {
             assertThat(tree).as("%s has no tree; run %s", label, REGENERATE).exists();
             assertThat(Files.readString(tree)).as("%s is stale; run %s", tree, REGENERATE).isEqualTo(expected);
             // The built-in rule the catalogue holds is the one the YAML describes.
-            DeclarativeRule fromYaml = DeclarativeRule.from(Yaml.parse(Files.readString(yaml), label), label, true);
+            DeclarativeRule fromYaml = RuleReader.from(Yaml.parse(Files.readString(yaml), label), label, true);
             Rule shipped = Catalogue.byId(id).orElseThrow();
             assertThat(shipped.info()).isEqualTo(fromYaml.info());
         }));

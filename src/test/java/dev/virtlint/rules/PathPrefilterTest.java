@@ -69,7 +69,7 @@ class PathPrefilterTest {
             for (Path f : rules) {
                 String text = Files.readString(f, StandardCharsets.UTF_8);
                 assertThat(org.assertj.core.api.Assertions.catchThrowable(() ->
-                        DeclarativeRule.from(Yaml.parse(text, f.toString()), f.toString(), true))).as(f.toString()).isNull();
+                        RuleReader.from(Yaml.parse(text, f.toString()), f.toString(), true))).as(f.toString()).isNull();
             }
         }
     }
