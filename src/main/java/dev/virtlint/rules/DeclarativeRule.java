@@ -1,6 +1,5 @@
 package dev.virtlint.rules;
 
-import dev.virtlint.model.Origin;
 import dev.virtlint.model.Resources;
 import dev.virtlint.parse.DomainParser;
 import dev.virtlint.parse.Yaml.YNode;
@@ -427,7 +426,7 @@ public final class DeclarativeRule implements Rule {
 
     private Finding finding(DiskCheck c, DiskView view, Node node) {
         Element owner = node instanceof Attribute a ? a.getParent() : node instanceof Element e ? e : node.getParent();
-        boolean qemu = c.disk().origin() != Origin.XML;
+        boolean qemu = !c.disk().dialect().libvirt();
         String text = expand(c, view, node, owner, qemu ? qemuMessage : message);
         List<Edit> edits = new ArrayList<>();
         String fixText = fix(view, node, owner, edits);
