@@ -206,8 +206,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (!Files.isRegularFile(path)) {
             throw usage("no such file: " + file);
         }
-        Input.Kind kind = file.endsWith(".xml") ? Input.Kind.XML : Input.Kind.SNIFF;
-        Loader.Outcome outcome = Loader.load(Input.file(file, path, kind));
+        Loader.Outcome outcome = Loader.load(Input.file(file, path, Input.Kind.SNIFF));
         if (outcome.file() == null) {
             spec.commandLine().getErr().println(outcome.error().format());
             spec.commandLine().getErr().flush();

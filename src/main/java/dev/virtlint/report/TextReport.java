@@ -1,8 +1,9 @@
 package dev.virtlint.report;
 
 import dev.virtlint.model.Disk;
-import dev.virtlint.model.Origin;
+import dev.virtlint.model.Dialect;
 import dev.virtlint.model.Position;
+import dev.virtlint.model.Setting;
 import dev.virtlint.rules.Evidences;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.Severity;
@@ -18,11 +19,11 @@ public final class TextReport {
     public static String render(RunResult run) {
         StringBuilder out = new StringBuilder();
         for (Checked checked : run.files()) {
-            // Which disks are XML, once per file: searching the disks per finding was quadratic.
-            Map<String, Boolean> xmlDisk = new HashMap<>();
+            // Each disk's syntax, once per file: searching the disks per finding was quadratic.
+            Map<String, Dialect> dialects = new HashMap<>();
             Map<String, String> omitted = new HashMap<>();
             for (Disk d : checked.file().disks()) {
-                xmlDisk.putIfAbsent(d.target(), d.origin() == Origin.XML);
+                dialects.putIfAbsent(d.target(), d.dialect());
                 Evidences.omitted(d).ifPresent(why -> omitted.putIfAbsent(d.target(), why));
             }
             for (Finding f : checked.findings()) {
@@ -31,9 +32,9 @@ public final class TextReport {
                         .append(": ").append(f.severity().id()).append(" [").append(f.rule()).append("] ")
                         .append(f.message()).append('\n');
                 if (f.evidence() != null) {
-                    boolean xml = f.disk() != null && xmlDisk.getOrDefault(f.disk(), false);
-                    for (String line : EvidenceReport.lines(f.evidence(),
-                            mode -> xml ? "cache='" + mode + "'" : "cache=" + mode, f.fix())) {
+                    Dialect d = f.disk() == null ? null : dialects.get(f.disk());
+                    for (String line : EvidenceReport.lines(f.evidence(), mode -> d == null
+                            ? "cache=" + mode : d.render(d.name(Setting.CACHE), mode), f.fix())) {
                         out.append("  ").append(line).append('\n');
                     }
                 } else if (f.disk() != null && omitted.containsKey(f.disk())) {

@@ -1,6 +1,5 @@
 package dev.virtlint.rules;
 
-import dev.virtlint.model.Origin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -155,7 +154,7 @@ public final class DeclarativeRule implements Rule {
     private Finding finding(DiskCheck c, DiskView view, Node node) {
         Element owner = node instanceof Attribute a ? a.getParent()
                 : node instanceof Element e ? e : node.getParent();
-        boolean qemu = c.disk().origin() != Origin.XML;
+        boolean qemu = !c.disk().dialect().libvirt();
         String text = expand(c, view, node, owner, qemu ? rule.qemu().message() : rule.message());
         List<Edit> edits = new ArrayList<>();
         String fixText = rule.fix() == null ? null : fix(rule.fix(), view, node, owner, edits);
