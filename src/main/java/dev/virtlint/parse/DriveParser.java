@@ -148,11 +148,20 @@ public final class DriveParser {
 
     private Options structured(MappedText value) throws ParseException {
         String text = value.text();
+        // QEMU reads JSON only when '{' is the very first character (qapi/qobject-input-visitor.c
+        // qobject_input_visitor_new_str for -blockdev, vl.c qemu_init for -device); after a blank
+        // it reads key=value options, and refuses them: the driver named would start with '{'.
         int firstNonSpace = 0;
         while (firstNonSpace < text.length() && Character.isWhitespace(text.charAt(firstNonSpace))) {
             firstNonSpace++;
         }
-        if (firstNonSpace < text.length() && text.charAt(firstNonSpace) == '{') {
+        if (firstNonSpace > 0 && firstNonSpace < text.length()
+                && text.charAt(firstNonSpace) == '{') {
+            throw ParseException.at(source, value.sourceOffset(0), "QEMU reads this value as"
+                    + " key=value options, not JSON: a JSON value must start with '{', without a"
+                    + " blank before it");
+        }
+        if (!text.isEmpty() && text.charAt(0) == '{') {
             try {
                 return JsonOptions.parse(value);
             } catch (JsonOptions.JsonException e) {
