@@ -32,6 +32,7 @@ record RuleDefinition(RuleMeta meta, String file, boolean writableOnly, String s
      * @param set     attributes to set, by name
      * @param remove  attributes to remove
      */
+    /** @param set the attributes to set, in the order the file writes them */
     record Fix(String element, Map<String, String> set, List<String> remove) {
     }
 }

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,7 +148,8 @@ public final class RuleReader {
         // in a file, the same one is reported.
         String select = selectNode.string();
         RuleDefinition.Fix fix = !m.containsKey("fix") ? null : new RuleDefinition.Fix(
-                element == null ? null : element.string(), Map.copyOf(set), List.copyOf(remove));
+                element == null ? null : element.string(), Collections.unmodifiableMap(set),
+                List.copyOf(remove));
         RuleMeta meta = new RuleMeta(id, summary, severity, category);
         return new RuleDefinition(meta, label, writableOnly, select, prefixes, message, qemu, fix);
     }

@@ -21,6 +21,21 @@ class RuleReaderTest {
     }
 
     @Test
+    void aFixSetsItsAttributesInTheOrderTheFileWritesThem() throws YamlException {
+        // The fix's text and its edits follow set:'s order; an unordered map (Map.copyOf) gave
+        // another order on each JVM run, so the same rule fixed the same file differently.
+        List<String> names = List.of("io", "cache", "discard", "copy_on_read", "detect_zeroes",
+                "error_policy", "rerror_policy", "queues");
+        StringBuilder set = new StringBuilder();
+        for (String n : names) {
+            set.append(set.length() == 0 ? "" : ", ").append(n).append(": x");
+        }
+        RuleDefinition d = definition("id: ordered\nseverity: info\nsummary: s\nselect: driver\n"
+                + "message: m\nfix: {set: {" + set + "}}\n");
+        assertThat(List.copyOf(d.fix().set().keySet())).isEqualTo(names);
+    }
+
+    @Test
     void aDefinitionHoldsWhatTheFileSaysAndTheDefaultsOfWhatItLeavesOut() throws YamlException {
         RuleDefinition least = definition("""
                 id: least
