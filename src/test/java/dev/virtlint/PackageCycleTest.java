@@ -66,6 +66,17 @@ class PackageCycleTest {
         assertThat(cycles).as("package cycles").isEmpty();
     }
 
+    /**
+     * The reports read the fix plan that was made once per file (report.Checked.plan); planning
+     * again through rewrite (SarifReport once did) would make two plans that can disagree.
+     */
+    @Test
+    void reportDoesNotDependOnRewrite() throws IOException {
+        Map<String, Set<String>> uses = graph();
+        assertThat(uses).containsKeys("report", "rewrite");
+        assertThat(uses.get("report")).as("packages report uses").doesNotContain("rewrite");
+    }
+
     private static boolean reaches(Map<String, Set<String>> uses, String from, String target, List<String> path,
                                    Set<String> seen) {
         for (String next : uses.getOrDefault(from, Set.of())) {

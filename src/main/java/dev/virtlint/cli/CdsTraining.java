@@ -1,5 +1,6 @@
 package dev.virtlint.cli;
 
+import dev.virtlint.report.Format;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -18,7 +19,7 @@ public final class CdsTraining {
 
     public static void main(String[] args) {
         PrintWriter sink = new PrintWriter(Writer.nullWriter());
-        for (LintRun.Format format : LintRun.Format.values()) {
+        for (Format format : Format.values()) {
             String[] command = new String[args.length + 3];
             command[0] = "lint";
             command[1] = "--format";

@@ -1,5 +1,6 @@
 package dev.virtlint.cli;
 
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.lint.Input;
 import dev.virtlint.lint.Inputs;
 import dev.virtlint.parse.Yaml.YamlException;
@@ -131,9 +132,9 @@ final class FixCommand implements Callable<Integer> {
         return s.remaining() > 0 || (s.refused() > 0 && threshold != null) ? ExitCode.FINDINGS : ExitCode.OK;
     }
 
-    private static String describe(List<Fixer.DiskFix> fixed) {
+    private static String describe(List<FixPlan.DiskFix> fixed) {
         List<String> parts = new ArrayList<>();
-        for (Fixer.DiskFix d : fixed) {
+        for (FixPlan.DiskFix d : fixed) {
             parts.add(d.target() + " " + d.description());
         }
         return String.join("; ", parts);

@@ -1,6 +1,7 @@
 package dev.virtlint.cli;
 
 import dev.virtlint.parse.Yaml.YamlException;
+import dev.virtlint.report.Format;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ final class LintCommand implements Callable<Integer> {
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    LintRun.Format format;
+    Format format;
 
     @Option(names = "--fail-on", paramLabel = "LEVEL", defaultValue = "warning",
             description = "Exit 1 when a finding is at least this severe: ${COMPLETION-CANDIDATES}"

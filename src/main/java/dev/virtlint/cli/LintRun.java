@@ -8,13 +8,11 @@ import dev.virtlint.lint.Loader;
 import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.report.Baseline;
 import dev.virtlint.report.Checked;
-import dev.virtlint.report.GithubReport;
-import dev.virtlint.report.JsonReport;
-import dev.virtlint.report.JunitReport;
+import dev.virtlint.report.Format;
 import dev.virtlint.report.RunResult;
-import dev.virtlint.report.SarifReport;
-import dev.virtlint.report.TextReport;
 import dev.virtlint.rewrite.AtomicWrite;
+import dev.virtlint.rewrite.Fixer;
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.rules.Linter;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.Severity;
@@ -38,9 +36,6 @@ import java.util.Set;
  * command line alone, so that a pre-commit hook linting one file does not build picocli's model.
  */
 final class LintRun {
-
-    /** Output formats. */
-    enum Format { text, json, sarif, github, junit }
 
     /** Thresholds for the exit code. */
     enum FailOn { error, warning, info, never }
@@ -106,14 +101,16 @@ final class LintRun {
         for (Input input : inputs) {
             settings.get(input).enabledRules().stream().filter(r -> seen.add(r.id())).forEach(ran::add);
         }
-        boolean evidence = o.format() != Format.github;
+        boolean evidence = o.format().report().evidence();
         List<Object> outcomes = InOrder.map(inputs, o.jobs(), input -> {
             Loader.Outcome outcome = Loader.load(input, o.maxInputSize());
             if (outcome.file() == null) {
                 return outcome.error();
             }
             Linter.Result result = Linter.run(outcome.file(), settings.get(input), evidence);
-            return new Checked(outcome.file(), result.findings(), result.suppressed());
+            FixPlan plan = result.findings().isEmpty() ? FixPlan.none(outcome.file().source().text())
+                    : Fixer.plan(outcome.file(), result.findings());
+            return new Checked(outcome.file(), result.findings(), result.suppressed(), plan);
         }, (input, failure) -> failure instanceof OutOfMemoryError
                 ? new InputError(input.name(), null, "out of memory while linting it (" + failure.getMessage()
                         + "); give Java a larger heap (-Xmx) or lint it alone", false)
@@ -142,13 +139,7 @@ final class LintRun {
         if (accepted != null) {
             run = accepted.filter(run);
         }
-        String report = switch (o.format()) {
-            case json -> JsonReport.render(run, VersionProvider.version());
-            case sarif -> SarifReport.render(run, ran, VersionProvider.version());
-            case github -> GithubReport.render(run);
-            case junit -> JunitReport.render(run, ran);
-            case text -> TextReport.render(run);
-        };
+        String report = o.format().report().render(run, ran, VersionProvider.version());
         if (o.output() != null) {
             // Temporary report files of a run killed with SIGKILL are removed here, as fix does.
             Path outputDir = o.output().toAbsolutePath().normalize().getParent();

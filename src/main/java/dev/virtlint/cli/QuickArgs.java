@@ -1,6 +1,7 @@
 package dev.virtlint.cli;
 
 import dev.virtlint.lint.Loader;
+import dev.virtlint.report.Format;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -85,7 +86,7 @@ final class QuickArgs {
         }
         try {
             return new LintRun.Options(paths, drives,
-                    LintRun.Format.valueOf(single.getOrDefault("--format", "text")),
+                    Format.valueOf(single.getOrDefault("--format", "text")),
                     LintRun.FailOn.valueOf(single.getOrDefault("--fail-on", "warning")),
                     select, ignore, path(single.get("--config")), path(single.get("--host")),
                     path(single.get("--output")),

@@ -61,7 +61,7 @@ public final class Baseline {
                     kept.add(f);
                 }
             }
-            files.add(new Checked(c.file(), kept, c.suppressed()));
+            files.add(new Checked(c.file(), kept, c.suppressed(), c.plan()));
         }
         return new RunResult(files, run.errors());
     }

@@ -25,7 +25,7 @@ public final class Fingerprints {
 
     public static Parts parts(ParsedFile file, Finding f) {
         String domain = file.domain() != null && file.domain().name() != null ? file.domain().name() : file.name();
-        return new Parts(domain, f.disk() == null ? "" : f.disk(), f.rule(), value(file, f));
+        return new Parts(domain, f.target() == null ? "" : f.target(), f.rule(), value(file, f));
     }
 
     /** The text the finding points at, with its white space collapsed and double quotes made single. */

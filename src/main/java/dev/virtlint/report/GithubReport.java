@@ -3,17 +3,23 @@ package dev.virtlint.report;
 import dev.virtlint.lint.InputError;
 import dev.virtlint.model.Position;
 import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.Rule;
+import java.util.List;
 
 /**
  * GitHub Actions workflow commands: one {@code ::error}, {@code ::warning} or {@code ::notice} line
  * per finding, which the Actions runner shows as an annotation on the line in the pull request.
  */
-public final class GithubReport {
+public final class GithubReport implements Report {
 
-    private GithubReport() {
+    /** The annotations carry no figures, so the lint need not simulate. */
+    @Override
+    public boolean evidence() {
+        return false;
     }
 
-    public static String render(RunResult run) {
+    @Override
+    public String render(RunResult run, List<Rule> rules, String version) {
         StringBuilder out = new StringBuilder();
         for (Checked c : run.files()) {
             for (Finding f : c.findings()) {

@@ -5,9 +5,10 @@ import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Position;
-import dev.virtlint.rules.Evidences;
 import dev.virtlint.rules.DiskCheck;
+import dev.virtlint.rules.Evidences;
 import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.Rule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,12 +18,10 @@ import java.util.Map;
  * The JSON report, version 1. Later versions add fields and never rename or remove one, so
  * programs written against this shape keep working.
  */
-public final class JsonReport {
+public final class JsonReport implements Report {
 
-    private JsonReport() {
-    }
-
-    public static String render(RunResult run, String version) {
+    @Override
+    public String render(RunResult run, List<Rule> rules, String version) {
         Map<String, Object> root = new LinkedHashMap<>();
         Map<String, Object> tool = new LinkedHashMap<>();
         tool.put("name", "virtlint");
@@ -82,7 +81,7 @@ public final class JsonReport {
         m.put("column", start.column());
         m.put("endLine", end.line());
         m.put("endColumn", end.column());
-        m.put("disk", finding.disk());
+        m.put("disk", finding.target());
         m.put("domain", f.domain() == null ? null : f.domain().name());
         Map<String, Object> recommended = null;
         if (finding.recommended() != null) {

@@ -16,12 +16,10 @@ import java.util.Set;
  * rule that ran, failed when the rule found something in the file; an input that cannot be read is
  * a test case in error.
  */
-public final class JunitReport {
+public final class JunitReport implements Report {
 
-    private JunitReport() {
-    }
-
-    public static String render(RunResult run, List<Rule> rules) {
+    @Override
+    public String render(RunResult run, List<Rule> rules, String version) {
         Set<String> ids = new LinkedHashSet<>();
         rules.forEach(r -> ids.add(r.id()));
         run.findings().forEach(f -> ids.add(f.rule()));

@@ -2,17 +2,18 @@ package dev.virtlint.report;
 
 import dev.virtlint.lint.InputError;
 import dev.virtlint.lint.ParsedFile;
+import dev.virtlint.model.Disk;
 import dev.virtlint.model.Position;
 import dev.virtlint.model.SourceText;
 import dev.virtlint.model.Span;
-import dev.virtlint.rewrite.Fixer;
-import dev.virtlint.rewrite.TextEdits;
 import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.rules.Linter;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.RuleMeta;
 import dev.virtlint.rules.Severity;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,15 +24,13 @@ import java.util.Map;
  * the fix as replacements, the simulator's figures as properties, and suppressed findings with
  * their suppression. Input errors are tool notifications.
  */
-public final class SarifReport {
+public final class SarifReport implements Report {
 
     /** Where a rule's page is published; the page itself is also embedded as {@code help}. */
     public static final String HELP_BASE = "https://virtlint.dev/rules/";
 
-    private SarifReport() {
-    }
-
-    public static String render(RunResult run, List<Rule> rules, String version) {
+    @Override
+    public String render(RunResult run, List<Rule> rules, String version) {
         Map<String, Integer> index = new LinkedHashMap<>();
         List<Object> descriptors = new ArrayList<>();
         for (Rule rule : rules) {
@@ -43,9 +42,9 @@ public final class SarifReport {
         List<Object> results = new ArrayList<>();
         for (Checked c : run.files()) {
             Fingerprints prints = new Fingerprints();
-            Map<String, Fixer.DiskFix> fixes = new LinkedHashMap<>();
-            if (!c.findings().isEmpty()) {
-                Fixer.plan(c.file(), c.findings()).fixed().forEach(d -> fixes.put(d.target(), d));
+            Map<Disk, FixPlan.DiskFix> fixes = new HashMap<>();
+            for (FixPlan.DiskFix d : c.plan().fixed()) {
+                fixes.put(d.disk(), d);
             }
             for (Finding f : c.findings()) {
                 results.add(result(c.file(), f, index, prints, fixes.get(f.disk()), null));
@@ -110,7 +109,7 @@ public final class SarifReport {
     }
 
     private static Map<String, Object> result(ParsedFile file, Finding f, Map<String, Integer> index, Fingerprints prints,
-                                              Fixer.DiskFix fix, Linter.Suppressed suppressed) {
+                                              FixPlan.DiskFix fix, Linter.Suppressed suppressed) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("ruleId", f.rule());
         Integer i = index.get(f.rule());
@@ -129,7 +128,7 @@ public final class SarifReport {
         r.put("partialFingerprints", Map.of("virtlint/v1", prints.next(file, f)));
         if (fix != null && !fix.edits().isEmpty()) {
             List<Object> replacements = new ArrayList<>();
-            for (TextEdits.Replace e : fix.edits()) {
+            for (FixPlan.Replace e : fix.edits()) {
                 Map<String, Object> rep = new LinkedHashMap<>();
                 rep.put("deletedRegion", region(file.source(), e.span()));
                 rep.put("insertedContent", Map.of("text", e.text()));
@@ -152,8 +151,8 @@ public final class SarifReport {
             r.put("suppressions", List.of(s));
         }
         Map<String, Object> properties = new LinkedHashMap<>();
-        if (f.disk() != null) {
-            properties.put("disk", f.disk());
+        if (f.target() != null) {
+            properties.put("disk", f.target());
         }
         if (f.evidence() != null) {
             properties.put("evidence", EvidenceReport.json(f.evidence()));

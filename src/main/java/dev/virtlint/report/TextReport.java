@@ -6,39 +6,32 @@ import dev.virtlint.model.Position;
 import dev.virtlint.model.Setting;
 import dev.virtlint.rules.Evidences;
 import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.Severity;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
 
 /** The report for people: each finding as {@code path:line:column: severity [rule] message}, then a summary. */
-public final class TextReport {
+public final class TextReport implements Report {
 
-    private TextReport() {
-    }
-
-    public static String render(RunResult run) {
+    @Override
+    public String render(RunResult run, List<Rule> rules, String version) {
         StringBuilder out = new StringBuilder();
         for (Checked checked : run.files()) {
-            // Each disk's syntax, once per file: searching the disks per finding was quadratic.
-            Map<String, Dialect> dialects = new HashMap<>();
-            Map<String, String> omitted = new HashMap<>();
-            for (Disk d : checked.file().disks()) {
-                dialects.putIfAbsent(d.target(), d.dialect());
-                Evidences.omitted(d).ifPresent(why -> omitted.putIfAbsent(d.target(), why));
-            }
             for (Finding f : checked.findings()) {
                 Position p = checked.file().source().positionOf(f.span().start());
                 out.append(checked.file().name()).append(':').append(p.line()).append(':').append(p.column())
                         .append(": ").append(f.severity().id()).append(" [").append(f.rule()).append("] ")
                         .append(f.message()).append('\n');
+                Disk d = f.disk();
+                String omitted = d == null || f.evidence() != null ? null : Evidences.omitted(d).orElse(null);
                 if (f.evidence() != null) {
-                    Dialect d = f.disk() == null ? null : dialects.get(f.disk());
-                    for (String line : EvidenceReport.lines(f.evidence(), mode -> d == null
-                            ? "cache=" + mode : d.render(d.name(Setting.CACHE), mode), f.fix())) {
+                    Dialect dl = d == null ? null : d.dialect();
+                    for (String line : EvidenceReport.lines(f.evidence(), mode -> dl == null
+                            ? "cache=" + mode : dl.render(dl.name(Setting.CACHE), mode), f.fix())) {
                         out.append("  ").append(line).append('\n');
                     }
-                } else if (f.disk() != null && omitted.containsKey(f.disk())) {
-                    out.append("  ").append(omitted.get(f.disk()))
+                } else if (omitted != null) {
+                    out.append("  ").append(omitted)
                             .append(f.fix() != null ? "   fix: " + f.fix() : "").append('\n');
                 } else if (f.fix() != null) {
                     out.append("  fix: ").append(f.fix()).append('\n');

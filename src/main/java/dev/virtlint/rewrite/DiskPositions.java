@@ -1,16 +1,13 @@
 package dev.virtlint.rewrite;
 
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.DiskDevice;
-import dev.virtlint.model.Located;
 import dev.virtlint.model.Position;
-import dev.virtlint.model.Setting;
 import dev.virtlint.model.Span;
-import dev.virtlint.rules.Finding;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The safety net after an edit: the disks of the fixed text must be the disks of the original,
@@ -43,7 +40,7 @@ final class DiskPositions {
      * text order) moved them to; else {@code file:line:col: not fixed: ...} for the first
      * difference.
      */
-    static String changed(ParsedFile before, List<TextEdits.Replace> edits, ParsedFile after) {
+    static String changed(ParsedFile before, List<FixPlan.Replace> edits, ParsedFile after) {
         List<Disk> old = byStart(before.disks());
         int[] expected = new int[old.size()];
         int e = 0;
@@ -53,7 +50,7 @@ final class DiskPositions {
             // Edits that end at or before the disk's start move it, an insertion right there too;
             // one that replaces text from there on leaves the start where the edit starts.
             while (e < edits.size() && edits.get(e).span().end() <= o) {
-                TextEdits.Replace r = edits.get(e);
+                FixPlan.Replace r = edits.get(e);
                 shift += r.text().length() - (r.span().end() - r.span().start());
                 e++;
             }
@@ -82,49 +79,6 @@ final class DiskPositions {
             }
         }
         return null;
-    }
-
-    /**
-     * The one disk of {@code named} (disks sharing a name) that {@code f} points into: at the disk
-     * itself, or at one of its recorded settings; null when it is none or more than one of them
-     * (one variable passed as two drives gives both the same settings).
-     */
-    static Disk owner(List<Disk> named, Finding f) {
-        Disk found = null;
-        for (Disk d : named) {
-            if (points(d, f.span())) {
-                if (found != null) {
-                    return null;
-                }
-                found = d;
-            }
-        }
-        return found;
-    }
-
-    private static boolean points(Disk d, Span at) {
-        if (d.span().contains(at) || d.span().equals(at)) {
-            return true;
-        }
-        for (Setting s : Setting.values()) {
-            Optional<Located> l = d.setting(s);
-            if (l.isPresent() && (l.get().span().contains(at) || l.get().span().equals(at))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The index in source order of the disk of {@code after} that finding {@code f} is on, else -1. */
-    static int ownerIndex(List<Disk> byStart, Finding f) {
-        List<Disk> named = new ArrayList<>();
-        for (Disk d : byStart) {
-            if (d.target().equals(f.disk())) {
-                named.add(d);
-            }
-        }
-        Disk d = named.size() == 1 ? named.get(0) : owner(named, f);
-        return d == null ? -1 : byStart.indexOf(d);
     }
 
     static List<Disk> byStart(List<Disk> disks) {

@@ -1,5 +1,6 @@
 package dev.virtlint.rewrite;
 
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.model.SourceText;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -55,7 +56,7 @@ public final class Encoded {
      *
      * @param edits the edits in text order, not overlapping
      */
-    public static byte[] splice(SourceText source, byte[] original, List<TextEdits.Replace> edits)
+    public static byte[] splice(SourceText source, byte[] original, List<FixPlan.Replace> edits)
             throws Refused {
         Charset charset = Charset.forName(source.charset());
         if (!charset.canEncode()) {
@@ -69,7 +70,7 @@ public final class Encoded {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(original.length + 64);
         int copied = 0;
         for (int i = 0; i < edits.size(); i++) {
-            TextEdits.Replace r = edits.get(i);
+            FixPlan.Replace r = edits.get(i);
             out.write(original, copied, at[2 * i] - copied);
             try {
                 ByteBuffer encoded = encoder.reset().encode(CharBuffer.wrap(r.text()));
@@ -99,7 +100,7 @@ public final class Encoded {
         return result;
     }
 
-    private static TextEdits addAll(List<TextEdits.Replace> edits) {
+    private static TextEdits addAll(List<FixPlan.Replace> edits) {
         TextEdits t = new TextEdits();
         edits.forEach(r -> t.add(r.span(), r.text()));
         return t;
@@ -121,14 +122,14 @@ public final class Encoded {
      * output buffer's limit), and the input's position there is the byte offset.
      */
     private static int[] byteOffsets(Charset charset, byte[] bytes, int skip,
-                                     List<TextEdits.Replace> edits) throws Refused {
+                                     List<FixPlan.Replace> edits) throws Refused {
         CharsetDecoder decoder = decoder(charset);
         ByteBuffer in = ByteBuffer.wrap(bytes, skip, bytes.length - skip);
         int last = edits.isEmpty() ? 0 : edits.get(edits.size() - 1).span().end();
         CharBuffer out = CharBuffer.allocate(last + 1);
         int[] at = new int[2 * edits.size()];
         for (int i = 0; i < at.length; i++) {
-            TextEdits.Replace r = edits.get(i / 2);
+            FixPlan.Replace r = edits.get(i / 2);
             int boundary = i % 2 == 0 ? r.span().start() : r.span().end();
             out.limit(boundary);
             CoderResult result = decoder.decode(in, out, false);

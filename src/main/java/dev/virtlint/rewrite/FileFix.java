@@ -1,5 +1,6 @@
 package dev.virtlint.rewrite;
 
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.lint.Input;
 import dev.virtlint.lint.InputError;
 import dev.virtlint.lint.Loader;
@@ -12,7 +13,9 @@ import dev.virtlint.rules.Severity;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Fixes one file, like ruff: lint, plan one change per disk, lint the result again, and keep the
@@ -35,7 +38,7 @@ public final class FileFix {
      * @param diff      the unified diff, when asked for and the file changed; else empty
      * @param remaining findings at or above the threshold that are left after the fix
      */
-    public record Result(String name, Status status, List<Fixer.DiskFix> fixed, List<String> notes, String diff,
+    public record Result(String name, Status status, List<FixPlan.DiskFix> fixed, List<String> notes, String diff,
                          int remaining) {
     }
 
@@ -72,7 +75,7 @@ public final class FileFix {
      * @param notes    disks or files left alone, and why
      * @param findings the findings left: after the fix when changed, else the original ones
      */
-    public record Attempt(Status status, ParsedFile file, Fixer.Plan plan, byte[] after, List<String> notes,
+    public record Attempt(Status status, ParsedFile file, FixPlan plan, byte[] after, List<String> notes,
                           List<Finding> findings) {
     }
 
@@ -88,9 +91,9 @@ public final class FileFix {
                     List.of());
         }
         List<Finding> findings = Linter.lint(file, settings, false);
-        Fixer.Plan plan = Fixer.plan(file, findings);
+        FixPlan plan = Fixer.plan(file, findings);
         List<String> notes = new ArrayList<>();
-        for (Fixer.Refusal r : plan.refused()) {
+        for (FixPlan.Refusal r : plan.refused()) {
             notes.add(at(file, r.span().start()) + NOT_FIXED_DISK + r.target() + ": " + r.reason());
         }
         if (!plan.changed()) {
@@ -116,12 +119,16 @@ public final class FileFix {
             return new Attempt(Status.FAILED, file, plan, before, notes, findings);
         }
         List<Finding> left = Linter.lint(again.file(), settings, false);
-        List<Disk> afterDisks = DiskPositions.byStart(again.file().disks());
-        for (Fixer.DiskFix d : plan.fixed()) {
+        // The disks after the fix by their place, which is each one's place before (DiskPositions):
+        // a disk of the same name that was not fixed may keep its finding.
+        Map<Disk, Integer> afterPlace = new IdentityHashMap<>();
+        for (Disk d : DiskPositions.byStart(again.file().disks())) {
+            afterPlace.put(d, afterPlace.size());
+        }
+        for (FixPlan.DiskFix d : plan.fixed()) {
             for (Finding f : left) {
-                // By place, not name: a disk of the same name that was not fixed may keep its finding.
-                int on = d.target().equals(f.disk()) ? DiskPositions.ownerIndex(afterDisks, f) : -2;
-                boolean same = on == -1 || on == d.index();
+                Integer on = f.disk() == null ? null : afterPlace.get(f.disk());
+                boolean same = on != null && on == d.index();
                 if (same && d.rules().contains(f.rule())) {
                     notes.add(at(again.file(), f.span().start()) + ": not fixed: [" + f.rule() + "] is still reported"
                             + " after the fix (" + f.message() + "); kept the original");

@@ -6,8 +6,9 @@ import dev.virtlint.model.Disk;
 import dev.virtlint.model.Span;
 import dev.virtlint.rules.Edit;
 import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.FixPlan;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,74 +23,35 @@ import java.util.Set;
  */
 public final class Fixer {
 
-    /**
-     * What fixing one disk changes, which findings it answers, and the edits that make it;
-     * {@code index} is the disk's place among the file's disks in source order, which the fix
-     * keeps (DiskPositions checks it), so that it names the disk where names do not.
-     */
-    public record DiskFix(String target, int index, Set<String> rules, String description,
-                          List<TextEdits.Replace> edits) {
-    }
-
-    /** A disk that has fixable findings but could not be fixed, and why. */
-    public record Refusal(String target, Span span, String reason) {
-    }
-
-    /**
-     * The plan for one file.
-     *
-     * @param text     the fixed text (the original when nothing applies)
-     * @param edits    the edits that make it, for a diff
-     * @param fixed    the disks changed
-     * @param refused  the disks left alone
-     */
-    public record Plan(String text, List<TextEdits.Replace> edits, List<DiskFix> fixed, List<Refusal> refused) {
-
-        public boolean changed() {
-            return !edits.isEmpty();
-        }
-    }
-
     private Fixer() {
     }
 
     /**
-     * Plans the fix of every finding that has one. Findings are grouped by the disk they are on:
-     * by name, and where several disks of the file have one name (two {@code -device} with the
-     * same id, a drive whose id is another's default name) by where the finding points, inside
-     * exactly one of them ({@link DiskPositions#owner}); a finding that points into none or
-     * several of them leaves its disk alone.
+     * Plans the fix of every finding of {@code file} that has one, grouped by the disk it is on
+     * (the finding's own disk, not a disk of that name: two disks may share a name, and an edit
+     * can change one).
      */
-    public static Plan plan(ParsedFile file, List<Finding> findings) {
+    public static FixPlan plan(ParsedFile file, List<Finding> findings) {
         String text = file.source().text();
         List<Disk> ordered = DiskPositions.byStart(file.disks());
-        // The disks by target, once per file: a search of all disks for each one was quadratic.
-        Map<String, List<Disk>> byTarget = new HashMap<>();
-        Map<Disk, Integer> place = new java.util.IdentityHashMap<>();
+        Map<Disk, Integer> place = new IdentityHashMap<>();
         for (Disk d : ordered) {
-            byTarget.computeIfAbsent(d.target(), k -> new ArrayList<>(1)).add(d);
             place.put(d, place.size());
         }
         Map<Disk, List<Finding>> byDisk = new LinkedHashMap<>();
-        List<Refusal> refused = new ArrayList<>();
-        Set<String> unplaced = new LinkedHashSet<>();
+        List<FixPlan.Refusal> refused = new ArrayList<>();
         for (Finding f : findings) {
             if (f.disk() == null || !contributes(f)) {
                 continue;
             }
-            List<Disk> named = byTarget.getOrDefault(f.disk(), List.of());
-            Disk disk = named.size() == 1 ? named.get(0) : DiskPositions.owner(named, f);
-            if (disk != null) {
-                byDisk.computeIfAbsent(disk, k -> new ArrayList<>()).add(f);
-            } else if (unplaced.add(f.disk())) {
-                String name = f.disk().isEmpty() ? "(no target)" : f.disk();
-                refused.add(new Refusal(name, f.span(), named.isEmpty() ? "no such disk in the file"
-                        : named.size() + " disks are called " + name + " and the finding is not inside"
-                        + " exactly one of them; fix them by hand"));
+            if (!place.containsKey(f.disk())) {
+                throw new IllegalArgumentException("a finding of " + f.rule() + " is on disk " + f.target()
+                        + " of another file than " + file.name());
             }
+            byDisk.computeIfAbsent(f.disk(), k -> new ArrayList<>()).add(f);
         }
         TextEdits.Disjoint all = new TextEdits.Disjoint();
-        List<DiskFix> fixed = new ArrayList<>();
+        List<FixPlan.DiskFix> fixed = new ArrayList<>();
         for (Map.Entry<Disk, List<Finding>> e : byDisk.entrySet()) {
             Disk disk = e.getKey();
             String target = disk.target();
@@ -99,7 +61,7 @@ public final class Fixer {
                 // A host profile settles an assumed mount; nothing virtlint reads settles a volume's pool.
                 String settle = assumed.startsWith("assumed ") ? "a host profile that states the mount (--host,"
                         + " or hosts: in .virtlint.yaml) lets fix apply it" : "set the mode by hand once checked";
-                refused.add(new Refusal(target, where, "its advice rests on an assumption (" + assumed + "); "
+                refused.add(new FixPlan.Refusal(target, where, "its advice rests on an assumption (" + assumed + "); "
                         + settle));
                 if (e.getValue().isEmpty()) {
                     continue;
@@ -108,7 +70,7 @@ public final class Fixer {
             Editor editor = Editor.of(disk.dialect());
             String cannot = editor.refusal(disk);
             if (cannot != null) {
-                refused.add(new Refusal(target, where, cannot));
+                refused.add(new FixPlan.Refusal(target, where, cannot));
                 continue;
             }
             TextEdits mine = new TextEdits();
@@ -116,7 +78,7 @@ public final class Fixer {
                 editor.apply(file, disk, changes(disk, editor, e.getValue()), mine);
                 mine.check(text.length());
             } catch (Editor.Refused | IllegalArgumentException ex) {
-                refused.add(new Refusal(target, where, ex.getMessage()));
+                refused.add(new FixPlan.Refusal(target, where, ex.getMessage()));
                 continue;
             }
             if (mine.isEmpty()) {
@@ -125,7 +87,7 @@ public final class Fixer {
             try {
                 all.add(mine);
             } catch (IllegalArgumentException ex) {
-                refused.add(new Refusal(target, where, "its fix overlaps another disk's: " + ex.getMessage()));
+                refused.add(new FixPlan.Refusal(target, where, "its fix overlaps another disk's: " + ex.getMessage()));
                 continue;
             }
             Set<String> rules = new LinkedHashSet<>();
@@ -134,9 +96,9 @@ public final class Fixer {
                 rules.add(f.rule());
                 what.add(f.fix());
             }
-            fixed.add(new DiskFix(target, place.get(disk), rules, String.join(", ", what), mine.sorted()));
+            fixed.add(new FixPlan.DiskFix(disk, place.get(disk), rules, String.join(", ", what), mine.sorted()));
         }
-        return new Plan(all.edits().apply(text), all.edits().sorted(), fixed, refused);
+        return new FixPlan(all.edits().apply(text), all.edits().sorted(), fixed, refused);
     }
 
     /**

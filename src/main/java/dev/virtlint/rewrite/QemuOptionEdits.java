@@ -3,6 +3,7 @@ package dev.virtlint.rewrite;
 import dev.virtlint.advise.Recommendation;
 import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.CacheMode;
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Located;
 import dev.virtlint.model.Setting;
@@ -116,7 +117,7 @@ final class QemuOptionEdits implements Editor {
      * {@code out}. Either all of them are added or, with {@link Refused}, none.
      */
     void apply(String text, Disk disk, Map<String, String> options, TextEdits out) throws Refused {
-        List<TextEdits.Replace> edits = new ArrayList<>();
+        List<FixPlan.Replace> edits = new ArrayList<>();
         StringBuilder appended = new StringBuilder();
         for (Map.Entry<String, String> e : options.entrySet()) {
             String name = e.getKey();
@@ -132,9 +133,9 @@ final class QemuOptionEdits implements Editor {
                     throw new Refused(name + " is not written as a plain value here; change it by hand");
                 }
                 if (value != null) {
-                    edits.add(new TextEdits.Replace(span, spelled(value, at.get().value())));
+                    edits.add(new FixPlan.Replace(span, spelled(value, at.get().value())));
                 } else {
-                    edits.add(new TextEdits.Replace(removal(text, name, span), ""));
+                    edits.add(new FixPlan.Replace(removal(text, name, span), ""));
                 }
             } else if (value != null) {
                 if (disk.blockdev()) {
@@ -157,7 +158,7 @@ final class QemuOptionEdits implements Editor {
             // After a separator already there (or in an empty string) no comma of their own.
             boolean separated = endsWithSeparator(drive.value()) || drive.value().isEmpty();
             String added = separated ? appended.substring(1) : appended.toString();
-            edits.add(new TextEdits.Replace(Span.at(appendAt(text, drive.span())), added));
+            edits.add(new FixPlan.Replace(Span.at(appendAt(text, drive.span())), added));
         }
         edits.forEach(r -> out.add(r.span(), r.text()));
     }

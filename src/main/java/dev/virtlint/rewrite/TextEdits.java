@@ -1,6 +1,7 @@
 package dev.virtlint.rewrite;
 
 import dev.virtlint.model.Span;
+import dev.virtlint.rules.FixPlan.Replace;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,10 +10,6 @@ import java.util.List;
  * characters are rejected, not merged: their order would decide the result.
  */
 public final class TextEdits {
-
-    /** One replacement: the characters of {@code span} become {@code text}. An empty span inserts. */
-    public record Replace(Span span, String text) {
-    }
 
     /** Thrown when two edits overlap. */
     public static final class OverlapException extends IllegalArgumentException {

@@ -1,5 +1,6 @@
 package dev.virtlint.rewrite;
 
+import dev.virtlint.rules.FixPlan;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +26,7 @@ public final class UnifiedDiff {
      * string when they change nothing. {@code path} is the file's path relative to where the diff
      * is applied.
      */
-    public static String of(String path, String text, List<TextEdits.Replace> edits) {
+    public static String of(String path, String text, List<FixPlan.Replace> edits) {
         if (edits.isEmpty()) {
             return "";
         }
@@ -47,7 +48,7 @@ public final class UnifiedDiff {
             int base = starts[from];
             StringBuilder chunk = new StringBuilder(text.substring(base, starts[to + 1]));
             for (int k = j - 1; k >= i; k--) {
-                TextEdits.Replace r = edits.get(k);
+                FixPlan.Replace r = edits.get(k);
                 chunk.replace(r.span().start() - base, r.span().end() - base, r.text());
             }
             if (!chunk.toString().equals(text.substring(base, starts[to + 1]))) {

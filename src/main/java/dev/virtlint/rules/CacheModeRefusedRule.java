@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 @RuleInfo(id = "cache-mode-refused", severity = Severity.ERROR, category = "correctness",
         summary = "libvirt or QEMU refuses the disk's cache setting, so the domain does not start")
-public final class CacheModeRefusedRule implements Rule {
+public final class CacheModeRefusedRule implements DiskRule {
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

@@ -18,7 +18,7 @@ import org.jaxen.XPath;
  * selected node. {@link RuleReader} reads the rule file (its format is shown there) into the
  * {@link RuleDefinition} this runs; each XPath evaluation is bounded by {@link XPathBudget}.
  */
-public final class DeclarativeRule implements Rule {
+public final class DeclarativeRule implements DiskRule {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
     private static final Set<String> NAMES = Set.of("disk", "target", "source", "domain", "value",
@@ -148,7 +148,7 @@ public final class DeclarativeRule implements Rule {
         return new Finding(id(), Severity.ERROR, "rule " + id() + " (" + rule.file()
                 + ") stopped on " + c.name() + ": " + e.getMessage()
                 + " (the limit of one evaluation)",
-                view.spanOf(view.element()), c.disk().target(), null, null, List.of());
+                view.spanOf(view.element()), c.disk(), null, null, List.of());
     }
 
     private Finding finding(DiskCheck c, DiskView view, Node node) {
@@ -159,7 +159,7 @@ public final class DeclarativeRule implements Rule {
         List<Edit> edits = new ArrayList<>();
         String fixText = rule.fix() == null ? null : fix(rule.fix(), view, node, owner, edits);
         return new Finding(id(), qemu ? rule.qemu().severity() : rule.meta().severity(), text,
-                view.spanOf(node), c.disk().target(), c.advice().orElse(null), fixText, edits);
+                view.spanOf(node), c.disk(), c.advice().orElse(null), fixText, edits);
     }
 
     private String expand(DiskCheck c, DiskView view, Node node, Element owner, String template) {

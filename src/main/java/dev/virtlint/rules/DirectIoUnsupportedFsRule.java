@@ -9,7 +9,7 @@ import java.util.Optional;
 /** cache none and directsync open the image with O_DIRECT; QEMU does not start where that fails. */
 @RuleInfo(id = "direct-io-unsupported-fs", severity = Severity.ERROR, category = "correctness",
         summary = "O_DIRECT is used on a filesystem that refuses it")
-public final class DirectIoUnsupportedFsRule implements Rule {
+public final class DirectIoUnsupportedFsRule implements DiskRule {
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

@@ -159,7 +159,7 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
     }
 
     public Finding finding(Rule rule, Severity severity, String message, Span span) {
-        return new Finding(rule.id(), severity, message, span, disk.target(), advice.orElse(null), fixText());
+        return new Finding(rule.id(), severity, message, span, disk, advice.orElse(null), fixText());
     }
 
     /** What the recommendation changes on this disk, or null when it changes nothing. */

@@ -10,7 +10,7 @@ import java.util.List;
  */
 @RuleInfo(id = "double-caching", severity = Severity.WARNING, category = "speed",
         summary = "The host page cache holds a second copy of what the guest caches")
-public final class DoubleCachingRule implements Rule {
+public final class DoubleCachingRule implements DiskRule {
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

@@ -9,7 +9,7 @@ import java.util.List;
 /** A guest that does not flush must not be shown a volatile write cache. */
 @RuleInfo(id = "flushless-guest-write-cache", severity = Severity.ERROR, category = "safety",
         summary = "A guest that does not flush is shown a volatile write cache")
-public final class FlushlessGuestWriteCacheRule implements Rule {
+public final class FlushlessGuestWriteCacheRule implements DiskRule {
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

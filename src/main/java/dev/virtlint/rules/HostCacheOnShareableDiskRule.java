@@ -8,7 +8,7 @@ import java.util.Optional;
 /** Guests sharing a disk through the host page cache can each see different data. */
 @RuleInfo(id = "host-cache-on-shareable-disk", severity = Severity.ERROR, category = "safety",
         summary = "A shareable disk goes through the host page cache")
-public final class HostCacheOnShareableDiskRule implements Rule {
+public final class HostCacheOnShareableDiskRule implements DiskRule {
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

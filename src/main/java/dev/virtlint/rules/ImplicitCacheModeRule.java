@@ -6,7 +6,7 @@ import java.util.List;
 /** Without a cache mode the disk's safety depends on the QEMU version that runs it. */
 @RuleInfo(id = "implicit-cache-mode", severity = Severity.INFO, category = "correctness",
         summary = "A writable disk gives no cache mode")
-public final class ImplicitCacheModeRule implements Rule {
+public final class ImplicitCacheModeRule implements DiskRule {
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

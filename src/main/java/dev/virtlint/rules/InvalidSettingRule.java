@@ -11,12 +11,12 @@ import java.util.List;
  */
 @RuleInfo(id = "invalid-setting", severity = Severity.ERROR, category = "correctness",
         summary = "A disk setting is refused by libvirt or QEMU")
-public final class InvalidSettingRule implements Rule {
+public final class InvalidSettingRule implements DiskRule {
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {
         for (Refused r : c.disk().refused()) {
-            out.add(new Finding(id(), info().severity(), message(c, r), r.span(), c.disk().target(),
+            out.add(new Finding(id(), info().severity(), message(c, r), r.span(), c.disk(),
                     null, null));
         }
     }

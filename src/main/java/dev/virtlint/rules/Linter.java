@@ -20,7 +20,10 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** Runs the catalogue over every disk of a parsed file and applies the domain's own suppressions. */
+/**
+ * Runs the catalogue over a parsed file: the disk rules on every disk, the domain's own
+ * suppressions, then the file rules.
+ */
 public final class Linter {
 
     /**
@@ -119,7 +122,11 @@ public final class Linter {
     public record Result(List<Finding> findings, List<Suppressed> suppressed) {
     }
 
-    /** {@link #lint(ParsedFile, Settings, boolean)}, keeping what the suppressions hid (SARIF reports it). */
+    /**
+     * {@link #lint(ParsedFile, Settings, boolean)}, keeping what the suppressions hid (SARIF reports
+     * it): the disk rules on every disk, then the file's suppressions, then the file rules, which
+     * see what the suppressions did.
+     */
     public static Result run(ParsedFile file, Settings settings, boolean withEvidence) {
         Domain domain = file.domain();
         Annotations notes = domain == null ? Annotations.NONE : domain.annotations();
@@ -130,8 +137,9 @@ public final class Linter {
             // it, and the other rules look at it again once it is corrected.
             boolean runs = check.disk().refused().isEmpty();
             for (Rule rule : settings.rules()) {
-                if (settings.enabled(rule.id()) && (runs || rule instanceof InvalidSettingRule)) {
-                    rule.check(check, findings);
+                if (rule instanceof DiskRule disk && settings.enabled(rule.id())
+                        && (runs || rule instanceof InvalidSettingRule)) {
+                    disk.check(check, findings);
                 }
             }
             if (withEvidence && runs && findings.size() > before && check.writable()
@@ -145,44 +153,50 @@ public final class Linter {
         List<Suppressions.Suppression> suppressions = Suppressions.of(file, notes);
         boolean[] used = new boolean[suppressions.size()];
         List<Suppressed> hidden = new ArrayList<>();
-        Suppressions.Index index = new Suppressions.Index(suppressions);
-        findings.removeIf(f -> {
-            Suppressions.Suppression first = null;
-            for (int i : index.covering(f)) {
-                used[i] = true;
-                first = first == null ? suppressions.get(i) : first;
+        if (!suppressions.isEmpty()) {
+            Suppressions.Index index = new Suppressions.Index(suppressions);
+            List<Finding> shown = new ArrayList<>(findings.size());
+            for (Finding f : findings) {
+                Suppressions.Suppression first = null;
+                for (int i : index.covering(f)) {
+                    used[i] = true;
+                    first = first == null ? suppressions.get(i) : first;
+                }
+                if (first != null) {
+                    hidden.add(new Suppressed(f, first.reason()));
+                } else {
+                    shown.add(f);
+                }
             }
-            if (first != null) {
-                hidden.add(new Suppressed(f, first.reason()));
+            findings = shown;
+        }
+        FileCheck fileCheck = new FileCheck(file, suppressions, used, settings);
+        for (Rule rule : settings.rules()) {
+            if (rule instanceof FileRule whole && settings.enabled(rule.id())) {
+                whole.check(fileCheck, findings);
             }
-            return first != null;
-        });
-        UnusedSuppressionRule unused = new UnusedSuppressionRule();
-        if (settings.enabled(unused.id())) {
-            for (int i = 0; i < suppressions.size(); i++) {
-                Suppressions.Suppression s = suppressions.get(i);
-                boolean known = s.rules().stream().allMatch(id -> settings.rule(id).isPresent());
-                boolean ran = s.rules().stream().anyMatch(settings::enabled);
-                if (!used[i] && (!known || ran)) {
-                    findings.add(unused.report(s, known));
+        }
+        if (!settings.severities().isEmpty()) {
+            for (int i = 0; i < findings.size(); i++) {
+                Severity override = settings.severities().get(findings.get(i).rule());
+                if (override != null) {
+                    findings.set(i, findings.get(i).withSeverity(override));
+                }
+            }
+            for (int i = 0; i < hidden.size(); i++) {
+                Suppressed h = hidden.get(i);
+                Severity override = settings.severities().get(h.finding().rule());
+                if (override != null) {
+                    hidden.set(i, new Suppressed(h.finding().withSeverity(override), h.reason()));
                 }
             }
         }
-        SuppressionWithoutReasonRule reasonless = new SuppressionWithoutReasonRule();
-        if (settings.enabled(reasonless.id())) {
-            suppressions.stream().filter(reasonless::applies).map(reasonless::report).forEach(findings::add);
+        if (findings.size() > 1) {
+            // Our own lambda, not Comparator's combinators: the class-data archive keeps ours; the
+            // JDK's are made at run time.
+            findings.sort((a, b) -> a.span().start() != b.span().start()
+                    ? Integer.compare(a.span().start(), b.span().start()) : a.rule().compareTo(b.rule()));
         }
-        findings.replaceAll(f -> {
-            Severity override = settings.severities().get(f.rule());
-            return override == null ? f : f.withSeverity(override);
-        });
-        // Our own lambda, not Comparator's combinators: the class-data archive keeps ours; the JDK's are made at run time.
-        findings.sort((a, b) -> a.span().start() != b.span().start()
-                ? Integer.compare(a.span().start(), b.span().start()) : a.rule().compareTo(b.rule()));
-        hidden.replaceAll(h -> {
-            Severity override = settings.severities().get(h.finding().rule());
-            return override == null ? h : new Suppressed(h.finding().withSeverity(override), h.reason());
-        });
         return new Result(findings, hidden);
     }
 

@@ -6,7 +6,7 @@ import java.util.List;
 /** Linux native AIO needs O_DIRECT; libvirt and QEMU refuse io='native' without it. */
 @RuleInfo(id = "native-aio-without-direct-io", severity = Severity.ERROR, category = "correctness",
         summary = "Native AIO is asked for without O_DIRECT")
-public final class NativeAioWithoutDirectIoRule implements Rule {
+public final class NativeAioWithoutDirectIoRule implements DiskRule {
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

@@ -12,7 +12,7 @@ import java.util.List;
  */
 @RuleInfo(id = "rbd-cache-disabled", severity = Severity.WARNING, category = "speed",
         summary = "An rbd disk's cache mode turns librbd's cache off")
-public final class RbdCacheDisabledRule implements Rule {
+public final class RbdCacheDisabledRule implements DiskRule {
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

@@ -1,11 +1,11 @@
 package dev.virtlint.rules;
 
-import java.util.List;
-
-/** One rule: flags one hazard on one disk. Rules are stateless; what they compute lives in locals. */
-public interface Rule {
-
-    void check(DiskCheck check, List<Finding> out);
+/**
+ * One rule of the catalogue: what it is called and says about itself. A rule is of one of two kinds:
+ * a {@link DiskRule} checks one disk at a time, a {@link FileRule} checks a whole file once the disk
+ * rules have run (what its suppressions did). Rules are stateless; what they compute lives in locals.
+ */
+public sealed interface Rule permits DiskRule, FileRule {
 
     /**
      * The rule's id. A Java rule's follows from its class name by the naming convention

@@ -37,7 +37,7 @@ final class Suppressions {
     record Suppression(Set<String> rules, String disk, Span coverage, Span at, String reason) {
 
         boolean covers(Finding f) {
-            return rules.contains(f.rule()) && (disk == null || disk.equals(f.disk()))
+            return rules.contains(f.rule()) && (disk == null || disk.equals(f.target()))
                     && (coverage == null || (coverage.start() <= f.span().start() && f.span().start() < coverage.end()));
         }
     }
@@ -107,8 +107,8 @@ final class Suppressions {
         List<Integer> covering(Finding f) {
             List<Integer> out = new ArrayList<>();
             consider(everywhere, f, out);
-            if (f.disk() != null) {
-                consider(byDisk.getOrDefault(f.disk(), List.of()), f, out);
+            if (f.target() != null) {
+                consider(byDisk.getOrDefault(f.target(), List.of()), f, out);
             }
             if (!nested) {
                 for (int k = 0; k < ranged.length; k++) {

@@ -7,7 +7,7 @@ import java.util.List;
 /** Ignoring flushes is only acceptable on disks whose data nobody needs. */
 @RuleInfo(id = "unsafe-cache-persistent-disk", severity = Severity.ERROR, category = "safety",
         summary = "Guest flushes are ignored on a disk that is not declared scratch")
-public final class UnsafeCachePersistentDiskRule implements Rule {
+public final class UnsafeCachePersistentDiskRule implements DiskRule {
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

@@ -6,7 +6,7 @@ import java.util.List;
 /** A guest that flushes is already safe with a write cache; writethrough only makes it slow. */
 @RuleInfo(id = "writethrough-on-flushing-guest", severity = Severity.WARNING, category = "speed",
         summary = "Every write waits for stable storage although the guest flushes")
-public final class WritethroughOnFlushingGuestRule implements Rule {
+public final class WritethroughOnFlushingGuestRule implements DiskRule {
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

@@ -8,12 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.dom4j.Document;
 import org.dom4j.io.SAXReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 class CiFormatsTest {
 
@@ -82,6 +85,46 @@ class CiFormatsTest {
         assertThat(all(Pattern.compile("\"virtlint/v1\": \"([0-9a-f]{32})\""), s)).hasSize(3).doesNotHaveDuplicates();
     }
 
+
+    /**
+     * Two disks called sda (libvirt's own test qemuxml2argvdata/disk-same-targets.xml has three):
+     * each finding carries the fix of its own disk, whose edit is on the finding's line, not the fix
+     * of the last disk of that name (the report once looked the fix up by the disk's name).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void sarifGivesEachFindingTheFixOfItsOwnDisk() throws IOException {
+        String disk = """
+                    <disk type='file' device='disk'>
+                      <driver name='qemu' type='raw' cache='unsafe'/>
+                      <source file='/srv/%s.raw'/>
+                      <target dev='sda' bus='%s'/>
+                    </disk>
+                """;
+        String domain = DOMAIN.replaceAll("(?s)    <disk.*</disk>\n", disk.formatted("usb", "usb")
+                + disk.formatted("scsi", "scsi"));
+        String out = Cli.run("lint", "--format", "sarif", write("same.xml", domain).toString()).out();
+        Map<String, Object> sarif = (Map<String, Object>) new Load(LoadSettings.builder().build())
+                .loadFromString(out);
+        List<Map<String, Object>> results = (List<Map<String, Object>>) ((List<Map<String, Object>>)
+                sarif.get("runs")).get(0).get("results");
+        List<Integer> lines = new ArrayList<>();
+        for (Map<String, Object> r : results) {
+            Object fixes = r.get("fixes");
+            if (fixes == null) {
+                continue;
+            }
+            Map<String, Object> change = ((List<Map<String, Object>>) ((List<Map<String, Object>>) fixes)
+                    .get(0).get("artifactChanges")).get(0);
+            Map<String, Object> deleted = (Map<String, Object>) ((List<Map<String, Object>>)
+                    change.get("replacements")).get(0).get("deletedRegion");
+            Map<String, Object> region = (Map<String, Object>) ((Map<String, Object>) ((List<Map<String, Object>>)
+                    r.get("locations")).get(0).get("physicalLocation")).get("region");
+            assertThat(deleted.get("startLine")).as(r.get("message").toString()).isEqualTo(region.get("startLine"));
+            lines.add((Integer) region.get("startLine"));
+        }
+        assertThat(new java.util.HashSet<>(lines)).as("lines of findings with a fix, on both disks").hasSize(2);
+    }
     @Test
     void fingerprintsDoNotMoveWithLines() throws IOException {
         Pattern print = Pattern.compile("\"virtlint/v1\": \"([0-9a-f]{32})\"");

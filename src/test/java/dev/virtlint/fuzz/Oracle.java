@@ -1,15 +1,14 @@
 package dev.virtlint.fuzz;
 
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.lint.Input;
 import dev.virtlint.lint.Loader;
 import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.SourceText;
 import dev.virtlint.report.Checked;
-import dev.virtlint.report.JsonReport;
+import dev.virtlint.report.Format;
 import dev.virtlint.report.RunResult;
-import dev.virtlint.report.SarifReport;
-import dev.virtlint.report.TextReport;
 import dev.virtlint.rewrite.Encoded;
 import dev.virtlint.rewrite.FileFix;
 import dev.virtlint.rewrite.Fixer;
@@ -60,11 +59,12 @@ final class Oracle {
         ParsedFile file = loaded.file();
         // What `lint` does with it: the rules with the simulator's evidence, then every report.
         Linter.Result linted = Linter.run(file, SETTINGS, true);
-        Checked checked = new Checked(file, linted.findings(), linted.suppressed());
+        Checked checked = new Checked(file, linted.findings(), linted.suppressed(),
+                Fixer.plan(file, linted.findings()));
         RunResult run = new RunResult(List.of(checked), List.of());
-        TextReport.render(run);
-        JsonReport.render(run, "fuzz");
-        SarifReport.render(run, SETTINGS.enabledRules(), "fuzz");
+        for (Format format : Format.values()) {
+            format.report().render(run, SETTINGS.enabledRules(), "fuzz");
+        }
 
         FileFix.Attempt first = FileFix.attempt(input, bytes, SETTINGS);
         switch (first.status()) {
@@ -99,7 +99,7 @@ final class Oracle {
     }
 
     private static void checkChanged(Input input, ParsedFile file, FileFix.Attempt first) {
-        Fixer.Plan plan = first.plan();
+        FixPlan plan = first.plan();
         Input fixedInput = new Input(input.name(), null, input.kind(), first.after());
         Loader.Outcome again = Loader.load(fixedInput);
         if (again.file() == null) {
@@ -116,9 +116,9 @@ final class Oracle {
             throw new AssertionError("the fix changed the disks: " + before + " became " + after);
         }
         List<Finding> left = Linter.lint(fixed, SETTINGS, false);
-        for (Fixer.DiskFix d : plan.fixed()) {
+        for (FixPlan.DiskFix d : plan.fixed()) {
             for (Finding f : left) {
-                if (d.target().equals(f.disk()) && d.rules().contains(f.rule())) {
+                if (d.target().equals(f.target()) && d.rules().contains(f.rule())) {
                     throw new AssertionError("disk " + d.target() + " still has [" + f.rule()
                             + "] after its fix: " + f.message());
                 }
@@ -139,7 +139,7 @@ final class Oracle {
      * Walks the original bytes segment by segment: each stretch of text between two edits, encoded
      * as the file was, must be the original bytes at that place, in the fixed file as before.
      */
-    private static void checkBytesOutsideEdits(SourceText source, List<TextEdits.Replace> edits,
+    private static void checkBytesOutsideEdits(SourceText source, List<FixPlan.Replace> edits,
                                                byte[] before, byte[] after) {
         Charset cs = Charset.forName(source.charset());
         String text = source.text();
@@ -157,7 +157,7 @@ final class Oracle {
             inBefore += kept.length;
             inAfter += kept.length;
             if (i < edits.size()) {
-                TextEdits.Replace r = edits.get(i);
+                FixPlan.Replace r = edits.get(i);
                 inBefore += text.substring(r.span().start(), r.span().end()).getBytes(cs).length;
                 inAfter += r.text().getBytes(cs).length;
                 at = r.span().end();

@@ -2,6 +2,7 @@ package dev.virtlint.rewrite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.advise.Advisor;
 import dev.virtlint.facts.HostFacts;
 import dev.virtlint.lint.Input;
@@ -60,7 +61,7 @@ class AssumedHostFactsTest {
             assertThat(f.fix()).isEqualTo("cache='none' -> cache='writeback'; not applied by fix: assumed tmpfs:"
                     + " no host profile says what /run is");
         });
-        Fixer.Plan plan = Fixer.plan(file, findings);
+        FixPlan plan = Fixer.plan(file, findings);
         assertThat(plan.changed()).isFalse();
         assertThat(plan.refused()).singleElement().satisfies(r -> assertThat(r.reason())
                 .contains("rests on an assumption (assumed tmpfs: no host profile says what /run is)"));
@@ -75,7 +76,7 @@ class AssumedHostFactsTest {
             assertThat(f.fixable()).isTrue();
             assertThat(f.fix()).isEqualTo("cache='none' -> cache='writeback'");
         });
-        Fixer.Plan plan = Fixer.plan(file, findings);
+        FixPlan plan = Fixer.plan(file, findings);
         assertThat(plan.refused()).isEmpty();
         assertThat(plan.text()).contains("cache='writeback'");
     }
@@ -138,10 +139,10 @@ class AssumedHostFactsTest {
                 + "  -drive file=$IMG,if=virtio,format=qcow2,cache=writeback \\\n"
                 + "  -drive file=disk.qcow2,if=virtio,format=qcow2,cache=writeback\n");
         List<Finding> findings = Linter.lint(file, on(STATED), false);
-        assertThat(findings).filteredOn(f -> f.disk().equals("virtio0")).isNotEmpty().allSatisfy(f -> assertThat(
+        assertThat(findings).filteredOn(f -> f.target().equals("virtio0")).isNotEmpty().allSatisfy(f -> assertThat(
                 f.fix()).isEqualTo("cache=writeback -> cache=none; assumes O_DIRECT works on $IMG: the path comes"
                 + " from a shell variable, so no host profile entry says where it is"));
-        assertThat(findings).filteredOn(f -> f.disk().equals("virtio1")).isNotEmpty().allSatisfy(f -> assertThat(
+        assertThat(findings).filteredOn(f -> f.target().equals("virtio1")).isNotEmpty().allSatisfy(f -> assertThat(
                 f.fix()).endsWith("; assumes O_DIRECT works on disk.qcow2: a relative path, so no host profile"
                 + " entry says where it is"));
     }
@@ -159,7 +160,7 @@ class AssumedHostFactsTest {
             assertThat(f.fixable()).isFalse();
             assertThat(f.fix()).contains("not applied by fix: assumes pool 'san' holds files or block devices");
         });
-        Fixer.Plan plan = Fixer.plan(file, findings);
+        FixPlan plan = Fixer.plan(file, findings);
         assertThat(plan.changed()).isFalse();
         assertThat(plan.refused()).singleElement().satisfies(r -> assertThat(r.reason())
                 .contains("assumes pool 'san'").doesNotContain("host profile that states the mount"));

@@ -2,6 +2,7 @@ package dev.virtlint.rewrite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.advise.Recommendation;
 import dev.virtlint.lint.Input;
 import dev.virtlint.lint.Loader;
@@ -35,7 +36,7 @@ class FixerTest {
         return o.file();
     }
 
-    private static Fixer.Plan plan(String name, String text) {
+    private static FixPlan plan(String name, String text) {
         ParsedFile file = load(name, text);
         return Fixer.plan(file, Linter.lint(file, Linter.Settings.defaults(), false));
     }
@@ -77,7 +78,7 @@ class FixerTest {
                 + "      <source file='/iso/a.iso'/>\n      <target dev='sda' bus='sata'/>\n    </disk>\n"
                 + "    <disk type='file' device='cdrom'>\n      <source file='/iso/b.iso'/>\n"
                 + "      <target dev='sdb' bus='sata'/>\n    </disk>\n  </devices>\n</domain>\n";
-        Fixer.Plan plan = plan("c.xml", before);
+        FixPlan plan = plan("c.xml", before);
         assertThat(plan.text()).isEqualTo(before);
         assertThat(plan.fixed()).isEmpty();
         String args = "qemu-system-x86_64 -drive file=/iso/a.iso,media=cdrom,cache=unsafe -cdrom /iso/b.iso\n";
@@ -90,7 +91,7 @@ class FixerTest {
                     <qemu:arg value='-drive'/>
                     <qemu:arg value='file=/srv/a,,b&amp;c.img,if=virtio,format=raw,cache=unsafe,aio=threads'/>
                 """);
-        Fixer.Plan plan = plan("q.xml", before);
+        FixPlan plan = plan("q.xml", before);
         assertThat(plan.text()).isEqualTo(before.replace("cache=unsafe", "cache=none"));
         assertThat(plan.fixed()).singleElement().satisfies(d -> assertThat(d.rules())
                 .contains("unsafe-cache-persistent-disk", "double-caching"));
@@ -126,7 +127,7 @@ class FixerTest {
         String before = """
                 qemu-system-x86_64 -drive file=/srv/vm/c.qcow2,if=virtio,cache=writ\\eback
                 """;
-        Fixer.Plan plan = plan("run.args", before);
+        FixPlan plan = plan("run.args", before);
         assertThat(plan.changed()).isFalse();
         assertThat(plan.refused()).singleElement().satisfies(r -> assertThat(r.reason()).contains("not written as a plain value"));
     }
@@ -139,7 +140,7 @@ class FixerTest {
                 -blockdev driver=raw,node-name=f0,file=s0,cache.direct=off,cache.no-flush=on \\
                 -device virtio-blk-pci,drive=f0,id=disk0
                 """;
-        Fixer.Plan plan = plan("run.args", before);
+        FixPlan plan = plan("run.args", before);
         assertThat(plan.refused()).isEmpty();
         // The format node's switches change nothing in QEMU (DriveParser.fromBlockdev), so they stay.
         assertThat(plan.text()).isEqualTo(before.replace("filename=/srv/a.raw,cache.direct=off,cache.no-flush=on",
@@ -154,7 +155,7 @@ class FixerTest {
                 -blockdev '{"driver":"qcow2","node-name":"f0","file":"s0","cache":{"direct":true}}' \\
                 -device '{"driver":"virtio-blk-pci","drive":"f0","id":"disk0"}'
                 """;
-        Fixer.Plan plan = plan("run.args", before);
+        FixPlan plan = plan("run.args", before);
         assertThat(plan.text()).isEqualTo(before);
         assertThat(plan.refused()).singleElement().satisfies(r -> assertThat(r.reason())
                 .contains("add cache.direct=on (\"direct\":true under \"cache\" in JSON) there by hand"));
@@ -199,15 +200,15 @@ class FixerTest {
         ParsedFile file = load("d.xml", text);
         Span driver = file.disks().get(0).setting(Setting.DRIVER).orElseThrow().span();
         Recommendation none = new Recommendation(CacheMode.Preset.NONE, null, "because");
-        Finding advised = new Finding("unsafe-cache-persistent-disk", Severity.ERROR, "m", driver, "vda", none,
+        Finding advised = new Finding("unsafe-cache-persistent-disk", Severity.ERROR, "m", driver, file.disks().get(0), none,
                 "cache='unsafe' -> cache='none'");
-        Finding custom = new Finding("site-writeback", Severity.WARNING, "m", driver, "vda", none,
+        Finding custom = new Finding("site-writeback", Severity.WARNING, "m", driver, file.disks().get(0), none,
                 "cache='unsafe' -> cache='writeback'", List.of(new Edit(driver, "cache", "writeback")));
-        Fixer.Plan plan = Fixer.plan(file, List.of(advised, custom));
+        FixPlan plan = Fixer.plan(file, List.of(advised, custom));
         assertThat(plan.changed()).isFalse();
         assertThat(plan.refused()).singleElement().satisfies(r -> assertThat(r.reason()).contains("disagree about cache"));
 
-        Finding agreeing = new Finding("site-none", Severity.WARNING, "m", driver, "vda", none,
+        Finding agreeing = new Finding("site-none", Severity.WARNING, "m", driver, file.disks().get(0), none,
                 "cache='unsafe' -> cache='none'", List.of(new Edit(driver, "cache", "none")));
         assertThat(Fixer.plan(file, List.of(advised, agreeing)).text())
                 .isEqualTo(text.replace("cache='unsafe'", "cache='none'"));
@@ -264,9 +265,9 @@ class FixerTest {
                 + "  qemu-system-x86_64 -drive file=/vm/a.qcow2,if=virtio,format=qcow2,cache=writeback\nfi\n";
         Loader.Outcome o = Loader.load(new Input("run.sh", null, Input.Kind.SHELL,
                 before.getBytes(StandardCharsets.UTF_8)));
-        Fixer.Plan plan = Fixer.plan(o.file(), Linter.lint(o.file(), Linter.Settings.defaults(), false));
+        FixPlan plan = Fixer.plan(o.file(), Linter.lint(o.file(), Linter.Settings.defaults(), false));
         assertThat(plan.refused()).isEmpty();
-        assertThat(plan.fixed()).extracting(Fixer.DiskFix::index).containsExactly(0, 1);
+        assertThat(plan.fixed()).extracting(FixPlan.DiskFix::index).containsExactly(0, 1);
         assertThat(plan.text()).isEqualTo(before.replace("cache=unsafe", "cache=none")
                 .replace("cache=writeback", "cache=none"));
         FileFix.Attempt a = FileFix.attempt(new Input("run.sh", null, Input.Kind.SHELL, null),
@@ -281,7 +282,7 @@ class FixerTest {
                 + "qemu-system-x86_64 \"${args[@]}\"\n";
         Loader.Outcome o = Loader.load(new Input("a.sh", null, Input.Kind.SHELL,
                 before.getBytes(StandardCharsets.UTF_8)));
-        Fixer.Plan plan = Fixer.plan(o.file(), Linter.lint(o.file(), Linter.Settings.defaults(), false));
+        FixPlan plan = Fixer.plan(o.file(), Linter.lint(o.file(), Linter.Settings.defaults(), false));
         assertThat(plan.text()).isEqualTo(before.replace("format=raw'", "format=raw,cache=none'"));
     }
 
@@ -292,7 +293,7 @@ class FixerTest {
                 + "qemu-system-x86_64 \"${args[@]}\" -drive \"file=/vm/b.img,if=virtio\"\n";
         Loader.Outcome o = Loader.load(new Input("a.sh", null, Input.Kind.SHELL,
                 before.getBytes(StandardCharsets.UTF_8)));
-        Fixer.Plan plan = Fixer.plan(o.file(), Linter.lint(o.file(), Linter.Settings.defaults(), false));
+        FixPlan plan = Fixer.plan(o.file(), Linter.lint(o.file(), Linter.Settings.defaults(), false));
         assertThat(plan.text()).isEqualTo(before.replace("hd.qcow2\"", "hd.qcow2\",cache=none")
                 .replace("if=virtio\"", "if=virtio,cache=none\""));
     }

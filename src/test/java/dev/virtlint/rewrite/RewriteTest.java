@@ -3,6 +3,7 @@ package dev.virtlint.rewrite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.model.SourceText;
 import dev.virtlint.model.Span;
 import dev.virtlint.parse.TextDecoder;
@@ -95,7 +96,7 @@ class RewriteTest {
         SourceText source = TextDecoder.decode("t", bytes);
         int x = source.text().indexOf("'x'") + 1;
         byte[] spliced = Encoded.splice(source, bytes,
-                java.util.List.of(new TextEdits.Replace(new Span(x, x + 1), "yz")));
+                java.util.List.of(new FixPlan.Replace(new Span(x, x + 1), "yz")));
         assertThat(new String(spliced, StandardCharsets.ISO_8859_1))
                 .isEqualTo(new String(bytes, StandardCharsets.ISO_8859_1).replace("'x'", "'yz'"));
 
@@ -104,7 +105,7 @@ class RewriteTest {
         int d = latin.text().indexOf("<d");
         byte[] latinBytes = latin.text().getBytes(StandardCharsets.ISO_8859_1);
         assertThatThrownBy(() -> Encoded.splice(latin, latinBytes,
-                java.util.List.of(new TextEdits.Replace(Span.at(d), "\u20AC"))))
+                java.util.List.of(new FixPlan.Replace(Span.at(d), "\u20AC"))))
                 .isInstanceOf(Encoded.Refused.class)
                 .hasMessage("'\u20AC' cannot be written in ISO-8859-1");
     }

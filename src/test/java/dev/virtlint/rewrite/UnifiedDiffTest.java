@@ -2,6 +2,7 @@ package dev.virtlint.rewrite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.model.Span;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class UnifiedDiffTest {
     void oneChangedLineHasThreeLinesOfContext() {
         String text = numbered(10);
         int at = text.indexOf("line 5") + 5;
-        String diff = UnifiedDiff.of("d/f.xml", text, List.of(new TextEdits.Replace(new Span(at, at + 1), "V")));
+        String diff = UnifiedDiff.of("d/f.xml", text, List.of(new FixPlan.Replace(new Span(at, at + 1), "V")));
         assertThat(diff).isEqualTo("""
                 --- a/d/f.xml
                 +++ b/d/f.xml
@@ -42,8 +43,8 @@ class UnifiedDiffTest {
         int second = text.indexOf("line 2\n");
         int late = text.indexOf("line 25") + 5;
         String diff = UnifiedDiff.of("f", text, List.of(
-                new TextEdits.Replace(Span.at(second), "new\n"),
-                new TextEdits.Replace(new Span(late, late + 2), "XX")));
+                new FixPlan.Replace(Span.at(second), "new\n"),
+                new FixPlan.Replace(new Span(late, late + 2), "XX")));
         assertThat(diff).contains("@@ -1,5 +1,6 @@\n line 1\n-line 2\n+new\n+line 2\n line 3\n")
                 .contains("@@ -22,7 +23,7 @@\n");
     }
@@ -52,8 +53,8 @@ class UnifiedDiffTest {
     void nearbyChangesShareAHunkAndAMissingFinalNewlineIsMarked() {
         String text = "a\nb\nc\nd\ne";
         String diff = UnifiedDiff.of("f", text, List.of(
-                new TextEdits.Replace(new Span(0, 1), "A"),
-                new TextEdits.Replace(new Span(8, 9), "E")));
+                new FixPlan.Replace(new Span(0, 1), "A"),
+                new FixPlan.Replace(new Span(8, 9), "E")));
         assertThat(diff).isEqualTo("""
                 --- a/f
                 +++ b/f
@@ -72,7 +73,7 @@ class UnifiedDiffTest {
 
     @Test
     void editsThatChangeNothingGiveNoDiff() {
-        assertThat(UnifiedDiff.of("f", "abc\n", List.of(new TextEdits.Replace(new Span(0, 1), "a")))).isEmpty();
+        assertThat(UnifiedDiff.of("f", "abc\n", List.of(new FixPlan.Replace(new Span(0, 1), "a")))).isEmpty();
         assertThat(UnifiedDiff.of("f", "abc\n", List.of())).isEmpty();
     }
 }

@@ -36,7 +36,7 @@ class EvidenceTest {
                     continue; // two-domains-dumpxml.xml is refused on purpose
                 }
                 for (Finding f : Linter.lint(parsed, Linter.Settings.defaults())) {
-                    Disk disk = parsed.disks().stream().filter(d -> d.target().equals(f.disk())).findFirst().orElse(null);
+                    Disk disk = f.disk();
                     if (disk == null) {
                         assertThat(f.evidence()).as(file + " " + f.rule()).isNull();
                         continue;

@@ -35,7 +35,7 @@ class SuppressionsTest {
     private static List<String> lint(String xml, Set<String> select) {
         var file = Loader.load(new Input("s.xml", null, Input.Kind.XML, xml.getBytes(StandardCharsets.UTF_8))).file();
         return Linter.lint(file, new Linter.Settings(select, Set.of(), Advisor.Policy.AVOID, HostFacts.defaults()))
-                .stream().map(f -> f.rule() + "@" + f.disk()).toList();
+                .stream().map(f -> f.rule() + "@" + f.target()).toList();
     }
 
     @Test
@@ -86,7 +86,7 @@ class SuppressionsTest {
         var settings = new Linter.Settings(Set.of(), Set.of(), Advisor.Policy.AVOID, HostFacts.defaults());
         List<Finding> findings = Linter.lint(file, settings);
         // Odd disks keep their unsafe-cache finding; even ones lost it to their comment.
-        assertThat(findings.stream().filter(f -> f.rule().equals("unsafe-cache-persistent-disk")).map(Finding::disk))
+        assertThat(findings.stream().filter(f -> f.rule().equals("unsafe-cache-persistent-disk")).map(Finding::target))
                 .hasSize(disks / 2).allMatch(d -> Integer.parseInt(d.substring(2)) % 2 == 1);
         List<Suppressions.Suppression> suppressions = Suppressions.of(file, file.domain().annotations());
         assertThat(suppressions).hasSize(disks);

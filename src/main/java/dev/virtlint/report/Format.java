@@ -1,0 +1,23 @@
+package dev.virtlint.report;
+
+/**
+ * The report formats, by their {@code --format} name: a plain list of constructors (no classpath
+ * scanning or reflection, which a lint would pay for at start-up).
+ */
+public enum Format {
+    text(new TextReport()),
+    json(new JsonReport()),
+    sarif(new SarifReport()),
+    github(new GithubReport()),
+    junit(new JunitReport());
+
+    private final Report report;
+
+    Format(Report report) {
+        this.report = report;
+    }
+
+    public Report report() {
+        return report;
+    }
+}
