@@ -1,15 +1,11 @@
 package dev.virtlint.rules;
 
 import dev.virtlint.model.Origin;
-import dev.virtlint.model.Resources;
 import dev.virtlint.parse.DomainParser;
 import dev.virtlint.parse.Yaml.YNode;
 import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.parse.Yaml;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,11 +26,11 @@ import org.jaxen.XPath;
 
 /**
  * A rule written as data: an XPath selects, for each disk, the nodes that are wrong; a template
- * makes the message; an optional attribute edit is the fix. Built-in ones live in {@code rules/ID.rule.yaml};
- * users add theirs with {@code custom-rules:} in the configuration. Findings point at the selected node.
+ * makes the message; an optional attribute edit is the fix. Users add theirs with
+ * {@code custom-rules:} in the configuration. Findings point at the selected node.
  *
  * <pre>
- * id: detect-zeroes-unmap-without-discard
+ * id: detect-zeroes-unmap-without-discard       # an example; the built-in rule of that id is Java
  * severity: warning
  * category: speed
  * summary: ...
@@ -63,7 +59,6 @@ public final class DeclarativeRule implements Rule {
     private final String file;
     private final boolean writableOnly;
     private final String selectText;
-    private final PathPrefilter prefilter;
     private final String fixElementText;
     private final SimpleNamespaceContext namespaces;
     private final String message;
@@ -72,7 +67,7 @@ public final class DeclarativeRule implements Rule {
     private final String qemuMessage;
     private final Map<String, String> set;
     private final List<String> remove;
-    /** The compiled XPaths: at load for a user's rule (to report mistakes), on first use for a built-in one. */
+    /** The compiled XPaths: at load for a rule file (to report mistakes), else on first use. */
     private volatile Compiled compiled;
 
     private record Compiled(XPath select, XPath fixElement) {
@@ -86,7 +81,6 @@ public final class DeclarativeRule implements Rule {
         this.file = file;
         this.writableOnly = writableOnly;
         this.selectText = select;
-        this.prefilter = PathPrefilter.of(select);
         this.fixElementText = fixElement;
         this.namespaces = namespaces;
         this.message = message;
@@ -109,27 +103,6 @@ public final class DeclarativeRule implements Rule {
     /** The rule file it was read from, as errors name it. */
     public String file() {
         return file;
-    }
-
-    /**
-     * A built-in rule, {@code rules/ID.rule.yaml}. The jar carries it as a tree already parsed
-     * ({@code ID.rule.tree}, made from the YAML and checked by {@code BuiltInRuleTreeTest}), so
-     * that a lint does not start a YAML parser for it.
-     */
-    public static DeclarativeRule builtIn(String id) {
-        String resource = "/dev/virtlint/rules/data/" + id + ".rule.tree";
-        try (InputStream in = Resources.open(DeclarativeRule.class, resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + resource);
-            }
-            String label = "rules/" + id + ".rule.yaml";
-            // Built-in rules are checked by the tests; their XPaths compile when a disk first needs them.
-            return from(Yaml.decode(new String(in.readAllBytes(), StandardCharsets.UTF_8), label), label, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (YamlException e) {
-            throw new IllegalStateException(e.format(), e);
-        }
     }
 
     /** A user's rule file; {@code label} is how errors name it. */
@@ -388,9 +361,6 @@ public final class DeclarativeRule implements Rule {
             return;
         }
         DiskView view = c.view().get();
-        if (prefilter != null && !prefilter.mayMatch(view.element())) {
-            return;
-        }
         List<?> selected;
         try {
             selected = XPathBudget.run(() -> compiled().select().selectNodes(view.element()));
