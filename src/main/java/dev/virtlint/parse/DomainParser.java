@@ -387,8 +387,8 @@ public final class DomainParser {
             }
             case NVME -> {
                 Element address = source.element("address");
-                String pci = address == null ? "" : String.format("%s:%s:%s.%s",
-                        hex(address, "domain"), hex(address, "bus"), hex(address, "slot"), hex(address, "function"));
+                String pci = address == null ? "" : hex(address, "domain") + ":" + hex(address, "bus")
+                        + ":" + hex(address, "slot") + "." + hex(address, "function");
                 b.source("nvme://" + pci + "/" + Optional.ofNullable(source.attributeValue("namespace")).orElse("1"))
                         .at(Setting.SOURCE, tree.element(source));
             }

@@ -27,11 +27,6 @@ public final class DeclarativeRule implements DiskRule {
 
     private final RuleDefinition rule;
     /**
-     * For start-up: passes over, without compiling the XPath, a disk the select cannot match; null
-     * when it cannot tell.
-     */
-    private final PathPrefilter prefilter;
-    /**
      * The compiled XPaths: at load for a user's rule (to report mistakes), on first use for a
      * built-in one.
      */
@@ -46,7 +41,6 @@ public final class DeclarativeRule implements DiskRule {
      */
     DeclarativeRule(RuleDefinition rule, XPath select, XPath fixElement) {
         this.rule = rule;
-        this.prefilter = PathPrefilter.of(rule.select());
         this.compiled = select == null ? null : new Compiled(select, fixElement);
     }
 
@@ -109,9 +103,6 @@ public final class DeclarativeRule implements DiskRule {
             return;
         }
         DiskView view = c.view().get();
-        if (prefilter != null && !prefilter.mayMatch(view.element())) {
-            return;
-        }
         List<?> selected;
         try {
             selected = XPathBudget.run(() -> compiled().select().selectNodes(view.element()));

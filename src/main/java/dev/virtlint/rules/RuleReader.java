@@ -58,29 +58,6 @@ public final class RuleReader {
     private RuleReader() {
     }
 
-    /**
-     * A built-in rule, {@code rules/ID.rule.yaml}. The jar carries it as a tree already parsed
-     * ({@code ID.rule.tree}, made from the YAML and checked by {@code BuiltInRuleTreeTest}), so
-     * that a lint does not start a YAML parser for it.
-     */
-    static DeclarativeRule builtIn(String id) {
-        String resource = "/dev/virtlint/rules/data/" + id + ".rule.tree";
-        try (InputStream in = Resources.open(RuleReader.class, resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + resource);
-            }
-            String label = "rules/" + id + ".rule.yaml";
-            // Built-in rules are checked by the tests; their XPaths compile when a disk first needs
-            // them.
-            YNode tree = Yaml.decode(new String(in.readAllBytes(), StandardCharsets.UTF_8), label);
-            return from(tree, label, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (YamlException e) {
-            throw new IllegalStateException(e.format(), e);
-        }
-    }
-
     /** A user's rule file; {@code label} is how errors name it. */
     public static DeclarativeRule load(Path path, String label) throws IOException, YamlException {
         return from(Yaml.read(path, label), label, true);
