@@ -1,14 +1,12 @@
 package dev.virtlint;
 
-import dev.virtlint.rules.RuleTrees;
 import dev.virtlint.sim.LossTableSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes the generated files that the tests compare ({@code LossTableTest},
- * {@code BuiltInRuleTreeTest}): the default host's loss table and the parsed trees of the built-in
- * rule files. Run from the checkout's root; the tests never write.
+ * Writes the generated file that the tests compare ({@code LossTableTest}): the default host's
+ * loss table. Run from the checkout's root; the tests never write.
  */
 public final class Regenerate {
 
@@ -20,10 +18,6 @@ public final class Regenerate {
 
     public static void main(String[] args) throws Exception {
         write(LossTableSource.FILE, LossTableSource.current());
-        Files.createDirectories(RuleTrees.TREES);
-        for (Path yaml : RuleTrees.ruleFiles()) {
-            write(RuleTrees.treeOf(yaml), RuleTrees.tree(yaml));
-        }
     }
 
     private static void write(Path file, String text) throws java.io.IOException {

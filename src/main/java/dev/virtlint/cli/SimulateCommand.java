@@ -15,10 +15,7 @@ import dev.virtlint.report.Json;
 import dev.virtlint.rules.DiskCheck;
 import dev.virtlint.rules.Evidences;
 import dev.virtlint.rules.Linter;
-import dev.virtlint.sim.DeviceCosts;
-import dev.virtlint.sim.HostModel;
 import dev.virtlint.sim.Prediction;
-import dev.virtlint.sim.Simulator;
 import dev.virtlint.sim.Simulator.Scenario;
 import dev.virtlint.sim.Workload;
 import java.io.IOException;
@@ -33,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -117,49 +115,14 @@ final class SimulateCommand implements Callable<Integer> {
             if (located == null) {
                 return ExitCode.INPUT;
             }
-            DiskCheck check = located.check();
-            if (guestFact != null) {
-                check = new DiskCheck(check.disk(), guestFact, check.host(), check.scratch(), check.advice(),
-                        check.domain(), check.view());
-            }
-            Workload w = chosen;
-            Scenario s = Evidences.scenario(check, located.domain(),
-                    name -> w != null ? w : located.settings().workloads().apply(name), assumptions);
-            if (qcow2 != null) {
-                s = new Scenario(s.cache(), s.guestFlushes(), s.workload(), qcow2, s.preallocated(), s.guestMemory(),
-                        s.host(), s.costs());
-            }
-            scenario = s;
-            subject = check.name() + (check.domain() == null ? "" : " of domain " + check.domain());
+            scenario = ofDisk(located, guestFact, chosen, qcow2, assumptions);
+            String domain = located.check().domain();
+            subject = located.check().name() + (domain == null ? "" : " of domain " + domain);
         } else {
-            GuestFact g = guestFact != null ? guestFact : GuestTable.builtIn().resolve(null, null, null);
-            if (guestFact == null) {
-                assumptions.add("the guest flushes (give --guest or --flushes)");
-            }
-            Workload w = chosen != null ? chosen : Workload.DATABASE;
-            if (chosen == null) {
-                assumptions.add("workload database (give --workload)");
-            }
-            CacheMode current = CacheMode.DEFAULT;
-            if (cache != null) {
-                current = Preset.byName(cache).orElseThrow(() -> usage("unknown cache mode '" + cache + "'"))
-                        .explicitMode();
-            }
-            HostFacts h = hostFacts != null ? hostFacts : HostFacts.defaults();
-            scenario = new Scenario(current, g.flushes() == Flushes.YES, w, Boolean.TRUE.equals(qcow2), preallocated,
-                    Simulator.DEFAULT_GUEST_MEMORY, HostModel.of(h), DeviceCosts.withOverrides(h.costs()));
-            assumptions.add("guest memory 2 GiB");
+            scenario = ofFacts(hostFacts, guestFact, chosen, qcow2, assumptions);
             subject = "the given facts";
         }
-        if (!scenario.host().assumptions().isEmpty()) {
-            assumptions.add(scenario.host().assumptions());
-        }
-        Simulator simulator = Evidences.simulator();
-        List<Prediction> modes = new ArrayList<>();
-        for (Preset p : Preset.values()) {
-            modes.add(simulator.predict(scenario.withCache(p.explicitMode())));
-        }
-        Prediction current = simulator.predict(scenario);
+        Evidences.WhatIf table = Evidences.whatIf(scenario, assumptions);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> root = new LinkedHashMap<>();
@@ -167,15 +130,55 @@ final class SimulateCommand implements Callable<Integer> {
             root.put("guestFlushes", scenario.guestFlushes());
             root.put("format", scenario.qcow2() ? "qcow2" : "raw");
             root.put("preallocated", scenario.preallocated());
-            root.put("current", current.cache());
-            root.put("modes", modes.stream().map(EvidenceReport::json).toList());
-            root.put("assumptions", assumptions);
+            root.put("current", table.current().cache());
+            root.put("modes", table.modes().stream().map(EvidenceReport::json).toList());
+            root.put("assumptions", table.assumptions());
             out.print(Json.write(root) + "\n");
         } else {
-            out.print(table(subject, scenario, current, modes, assumptions));
+            out.print(table(subject, scenario, table.current(), table.modes(),
+                    table.assumptions()));
         }
         out.flush();
         return ExitCode.OK;
+    }
+
+    /** The disk's scenario as the lint's evidence has it, with what the options say instead. */
+    private static Scenario ofDisk(Located located, GuestFact guestFact, Workload chosen,
+                                   Boolean qcow2, List<String> assumptions) {
+        DiskCheck check = located.check();
+        if (guestFact != null) {
+            check = new DiskCheck(check.disk(), guestFact, check.host(), check.scratch(),
+                    check.advice(), check.domain(), check.view());
+        }
+        Function<String, Workload> workloads = located.settings().workloads();
+        Scenario s = Evidences.scenario(check, located.domain(),
+                name -> chosen != null ? chosen : workloads.apply(name), assumptions);
+        if (qcow2 != null) {
+            s = new Scenario(s.cache(), s.guestFlushes(), s.workload(), qcow2, s.preallocated(),
+                    s.guestMemory(), s.host(), s.costs());
+        }
+        return s;
+    }
+
+    /** The scenario of the facts the options give, and the defaults for those they do not. */
+    private Scenario ofFacts(HostFacts hostFacts, GuestFact guestFact, Workload chosen,
+                             Boolean qcow2, List<String> assumptions) {
+        GuestFact g = guestFact != null ? guestFact
+                : GuestTable.builtIn().resolve(null, null, null);
+        if (guestFact == null) {
+            assumptions.add("the guest flushes (give --guest or --flushes)");
+        }
+        Workload w = chosen != null ? chosen : Workload.DATABASE;
+        if (chosen == null) {
+            assumptions.add("workload database (give --workload)");
+        }
+        CacheMode current = CacheMode.DEFAULT;
+        if (cache != null) {
+            current = Preset.byName(cache)
+                    .orElseThrow(() -> usage("unknown cache mode '" + cache + "'")).explicitMode();
+        }
+        return Evidences.given(current, g.flushes() == Flushes.YES, w, Boolean.TRUE.equals(qcow2),
+                preallocated, hostFacts != null ? hostFacts : HostFacts.defaults(), assumptions);
     }
 
     private GuestFact guestFact() {
@@ -206,8 +209,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (!Files.isRegularFile(path)) {
             throw usage("no such file: " + file);
         }
-        Input.Kind kind = file.endsWith(".xml") ? Input.Kind.XML : Input.Kind.SNIFF;
-        Loader.Outcome outcome = Loader.load(Input.file(file, path, kind));
+        Loader.Outcome outcome = Loader.load(Input.file(file, path, Input.Kind.SNIFF));
         if (outcome.file() == null) {
             spec.commandLine().getErr().println(outcome.error().format());
             spec.commandLine().getErr().flush();

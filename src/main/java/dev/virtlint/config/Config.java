@@ -1,16 +1,10 @@
 package dev.virtlint.config;
 
 import dev.virtlint.advise.Advisor;
-import dev.virtlint.facts.Flushes;
 import dev.virtlint.facts.GuestFact;
-import dev.virtlint.facts.GuestTable;
 import dev.virtlint.facts.HostFacts;
-import dev.virtlint.facts.HostProfile;
-import dev.virtlint.parse.Yaml.YNode;
 import dev.virtlint.parse.Yaml.YamlException;
-import dev.virtlint.parse.Yaml;
 import dev.virtlint.rules.Catalogue;
-import dev.virtlint.rules.DeclarativeRule;
 import dev.virtlint.rules.Linter;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.Severity;
@@ -20,44 +14,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
- * One {@code .virtlint.yaml}. Paths in it are relative to its directory.
- *
- * <pre>
- * rules:                        # on, off, or a severity that replaces the default
- *   implicit-cache-mode: off
- *   double-caching: info
- * per-path-ignores:             # rules not run on files matching a glob ("all" for every rule)
- *   "legacy/**": [double-caching]
- * scratch:                      # globs on disk source paths: these disks may keep cache='unsafe'
- *   - /var/lib/ci/**
- * guests:                       # by domain name glob: what the guest does, or which OS it is
- *   - {domain: "rhel5-*", flushes: no, reason: "ext3 mounted with barrier=0"}
- *   - {domain: "win2k3-*", os: "http://microsoft.com/win/2k3"}
- * workloads:                    # by domain name glob: what the simulator runs (default: database,
- *   - {domain: "ci-*", workload: scratch-test}   # scratch-test for scratch disks)
- * hosts:                        # host profile per file glob (first match wins)
- *   - {paths: ["node1/**"], profile: hosts/node1.yaml}
- * policy:
- *   host-page-cache: avoid      # or allow
- * custom-rules: [rules/]        # rule files, or directories of *.rule.yaml
- * </pre>
+ * What one {@code .virtlint.yaml} says, as a lint asks it: which rules run and at which severity,
+ * which are ignored for a file, the host profile of a file, and what it declares of disks, guests
+ * and workloads. {@link ConfigReader} reads and checks the file (its keys are listed there);
+ * {@link #none()} is the configuration of a tree without one. Paths are relative to the file's
+ * directory.
  */
 public final class Config {
 
     /** The file name looked for in each directory from a linted file upward. */
     public static final String FILE_NAME = ".virtlint.yaml";
-
-    private static final Set<String> KEYS = Set.of("rules", "per-path-ignores", "scratch", "guests", "workloads",
-            "hosts", "policy", "custom-rules");
 
     record PathIgnore(Glob glob, Set<String> rules) {
     }
@@ -84,27 +57,100 @@ public final class Config {
     private final Advisor.Policy policy;
     private final List<Rule> rules;
 
-    private Config(Path file, String label, Map<String, Boolean> enabled, Map<String, Severity> severities,
-                   List<PathIgnore> ignores, List<Glob> scratch, List<GuestOverride> guests,
-                   List<WorkloadChoice> workloads, List<HostEntry> hosts, Advisor.Policy policy, List<Rule> rules) {
-        this.file = file;
+    private Config(Builder b) {
+        this.file = b.file;
         this.dir = file == null ? null : file.toAbsolutePath().normalize().getParent();
-        this.label = label;
-        this.enabled = enabled;
-        this.severities = severities;
-        this.ignores = ignores;
-        this.scratch = scratch;
-        this.guests = guests;
-        this.workloads = workloads;
-        this.hosts = hosts;
-        this.policy = policy;
-        this.rules = rules;
+        this.label = b.label;
+        this.enabled = Map.copyOf(b.enabled);
+        this.severities = Map.copyOf(b.severities);
+        this.ignores = List.copyOf(b.ignores);
+        this.scratch = List.copyOf(b.scratch);
+        this.guests = List.copyOf(b.guests);
+        this.workloads = List.copyOf(b.workloads);
+        this.hosts = List.copyOf(b.hosts);
+        this.policy = b.policy;
+        this.rules = List.copyOf(b.rules);
+    }
+
+    /**
+     * What {@link ConfigReader} takes from a file, one entry at a time in the file's order; what it
+     * is not told stays as without a file. {@link #build()} copies it into a {@link Config}.
+     */
+    static final class Builder {
+
+        private final Path file;
+        private final String label;
+        private final List<Rule> rules = new ArrayList<>(Catalogue.rules());
+        private final Map<String, Boolean> enabled = new HashMap<>();
+        private final Map<String, Severity> severities = new HashMap<>();
+        private final List<PathIgnore> ignores = new ArrayList<>();
+        private final List<Glob> scratch = new ArrayList<>();
+        private final List<GuestOverride> guests = new ArrayList<>();
+        private final List<WorkloadChoice> workloads = new ArrayList<>();
+        private final List<HostEntry> hosts = new ArrayList<>();
+        private Advisor.Policy policy = Advisor.Policy.AVOID;
+
+        /** {@code file} is null for no file; {@code label} is how messages name it. */
+        Builder(Path file, String label) {
+            this.file = file;
+            this.label = label;
+        }
+
+        /** Whether a rule, built-in or added, has this id. */
+        boolean hasRule(String id) {
+            for (Rule r : rules) {
+                if (r.id().equals(id)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** A custom rule, after the built-in ones and those added before it. */
+        void addRule(Rule rule) {
+            rules.add(rule);
+        }
+
+        void enable(String id, boolean on) {
+            enabled.put(id, on);
+        }
+
+        void severity(String id, Severity severity) {
+            severities.put(id, severity);
+        }
+
+        void ignore(Glob files, Set<String> ruleIds) {
+            ignores.add(new PathIgnore(files, ruleIds));
+        }
+
+        void scratch(Glob sourcePaths) {
+            scratch.add(sourcePaths);
+        }
+
+        void guest(Glob domainNames, GuestFact fact) {
+            guests.add(new GuestOverride(domainNames, fact));
+        }
+
+        void workload(Glob domainNames, Workload workload) {
+            workloads.add(new WorkloadChoice(domainNames, workload));
+        }
+
+        void host(List<Glob> files, HostFacts host) {
+            hosts.add(new HostEntry(files, host));
+        }
+
+        void policy(Advisor.Policy policy) {
+            this.policy = policy;
+        }
+
+        Config build() {
+            return new Config(this);
+        }
     }
 
     /** No configuration file: built-in rules and defaults. */
     public static Config none() {
-        return new Config(null, null, Map.of(), Map.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                Advisor.Policy.AVOID, Catalogue.rules());
+        return new Builder(null, null).build();
     }
 
     /** {@link #find(Path, java.util.function.Consumer)} with warnings dropped. */
@@ -160,223 +206,7 @@ public final class Config {
 
     /** Reads a configuration file; {@code label} is how errors name it. */
     public static Config load(Path file, String label) throws YamlException {
-        YNode root;
-        try {
-            root = Yaml.read(file, label);
-        } catch (IOException e) {
-            throw new YamlException(label, 1, 1, "cannot read the configuration: " + e.getMessage());
-        }
-        Path dir = file.toAbsolutePath().normalize().getParent();
-        Map<String, YNode> m = root.map(KEYS);
-
-        List<Rule> rules = new ArrayList<>(Catalogue.rules());
-        if (m.containsKey("custom-rules")) {
-            for (YNode entry : m.get("custom-rules").list()) {
-                for (Path ruleFile : ruleFiles(entry, dir, label)) {
-                    DeclarativeRule rule = loadRule(ruleFile, entry);
-                    if (rules.stream().anyMatch(r -> r.id().equals(rule.id()))) {
-                        throw entry.error("rule " + rule.id() + " in " + rule.file()
-                                + " has the id of a rule that is already defined");
-                    }
-                    rules.add(rule);
-                }
-            }
-        }
-        Set<String> ids = new LinkedHashSet<>();
-        rules.forEach(r -> ids.add(r.id()));
-
-        Map<String, Boolean> enabled = new HashMap<>();
-        Map<String, Severity> severities = new HashMap<>();
-        if (m.containsKey("rules")) {
-            YNode node = m.get("rules");
-            for (Map.Entry<String, YNode> e : node.map().entrySet()) {
-                String id = e.getKey();
-                if (!ids.contains(id)) {
-                    throw node.keyNode(id).error("unknown rule '" + id + "' (virtlint rules lists them)");
-                }
-                String value = e.getValue().string();
-                switch (value) {
-                    case "on", "true" -> enabled.put(id, true);
-                    case "off", "false" -> enabled.put(id, false);
-                    default -> severities.put(id, Severity.byId(value).orElseThrow(() -> e.getValue().error(
-                            "rule " + id + ": expected on, off, error, warning or info, found '" + value + "'")));
-                }
-            }
-        }
-
-        List<PathIgnore> ignores = new ArrayList<>();
-        if (m.containsKey("per-path-ignores")) {
-            YNode node = m.get("per-path-ignores");
-            for (Map.Entry<String, YNode> e : node.map().entrySet()) {
-                Set<String> ruleIds = new LinkedHashSet<>();
-                for (YNode r : e.getValue().list()) {
-                    String id = r.string();
-                    if (!id.equals("all") && !ids.contains(id)) {
-                        throw r.error("unknown rule '" + id + "' (virtlint rules lists them; \"all\" means every rule)");
-                    }
-                    ruleIds.add(id);
-                }
-                ignores.add(new PathIgnore(glob(node.keyNode(e.getKey()), e.getKey()), ruleIds));
-            }
-        }
-
-        List<Glob> scratch = new ArrayList<>();
-        if (m.containsKey("scratch")) {
-            for (YNode g : m.get("scratch").list()) {
-                scratch.add(glob(g, g.string()));
-            }
-        }
-
-        List<GuestOverride> guests = new ArrayList<>();
-        if (m.containsKey("guests")) {
-            for (YNode g : m.get("guests").list()) {
-                guests.add(guest(g, label));
-            }
-        }
-
-        List<WorkloadChoice> workloads = new ArrayList<>();
-        if (m.containsKey("workloads")) {
-            for (YNode w : m.get("workloads").list()) {
-                w.map(Set.of("domain", "workload"));
-                YNode id = w.require("workload");
-                String name = id.string();
-                Workload workload = Workload.byId(name).orElseThrow(() -> id.error("unknown workload '" + name
-                        + "'; expected one of " + Workload.ids()));
-                workloads.add(new WorkloadChoice(Glob.name(w.require("domain").string()), workload));
-            }
-        }
-
-        List<HostEntry> hosts = new ArrayList<>();
-        if (m.containsKey("hosts")) {
-            for (YNode h : m.get("hosts").list()) {
-                h.map(Set.of("paths", "profile"));
-                List<Glob> paths = new ArrayList<>();
-                for (YNode p : h.require("paths").list()) {
-                    paths.add(glob(p, p.string()));
-                }
-                YNode profile = h.require("profile");
-                hosts.add(new HostEntry(paths, profile(profile, dir, label)));
-            }
-        }
-
-        Advisor.Policy policy = Advisor.Policy.AVOID;
-        if (m.containsKey("policy")) {
-            YNode p = m.get("policy");
-            p.map(Set.of("host-page-cache"));
-            YNode hpc = p.require("host-page-cache");
-            policy = switch (hpc.string()) {
-                case "avoid" -> Advisor.Policy.AVOID;
-                case "allow" -> Advisor.Policy.ALLOW;
-                default -> throw hpc.error("host-page-cache must be avoid or allow, found '" + hpc.string() + "'");
-            };
-        }
-        return new Config(file, label, Map.copyOf(enabled), Map.copyOf(severities), List.copyOf(ignores),
-                List.copyOf(scratch), List.copyOf(guests), List.copyOf(workloads), List.copyOf(hosts), policy,
-                List.copyOf(rules));
-    }
-
-    private static Glob glob(YNode where, String text) throws YamlException {
-        if (text.isBlank()) {
-            throw where.error("empty pattern");
-        }
-        return Glob.path(text);
-    }
-
-    private static GuestOverride guest(YNode g, String label) throws YamlException {
-        g.map(Set.of("domain", "flushes", "os", "reason"));
-        String domain = g.require("domain").string();
-        Optional<YNode> flushes = g.get("flushes");
-        Optional<YNode> os = g.get("os");
-        if (flushes.isPresent() == os.isPresent()) {
-            throw g.error("a guests entry gives either flushes: or os:");
-        }
-        GuestFact fact;
-        if (flushes.isPresent()) {
-            String f = flushes.get().string();
-            Flushes value = Flushes.byId(f).orElseThrow(() -> flushes.get().error(
-                    "flushes must be yes, no or cond, found '" + f + "'"));
-            String reason = g.get("reason").isPresent() ? g.require("reason").string()
-                    : label + " says flushes=" + value.id() + " for domains named " + domain;
-            fact = new GuestFact(value, reason, "config");
-        } else {
-            String id = os.get().string();
-            Optional<GuestFact> known = GuestTable.builtIn().lookup(id);
-            if (known.isEmpty()) {
-                throw os.get().error("the guest table (rules/guest-os.tsv) does not know '" + id
-                        + "'; give flushes: instead");
-            }
-            fact = new GuestFact(known.get().flushes(), known.get().reason() + " (" + label + " names the OS " + id
-                    + ")", "config");
-        }
-        return new GuestOverride(Glob.name(domain), fact);
-    }
-
-    private static HostFacts profile(YNode where, Path dir, String label) throws YamlException {
-        Path path = contained(where, dir, label, "host profile");
-        if (!Files.isRegularFile(path)) {
-            throw where.error("host profile " + where.string() + " not found (relative to " + label + ")");
-        }
-        try {
-            return HostProfile.load(path, labelFor(path));
-        } catch (IOException e) {
-            throw where.error("cannot read host profile " + where.string() + ": " + e.getMessage());
-        }
-    }
-
-    private static List<Path> ruleFiles(YNode entry, Path dir, String label) throws YamlException {
-        Path path = contained(entry, dir, label, "custom rule file");
-        if (Files.isDirectory(path)) {
-            List<Path> listed;
-            try (Stream<Path> files = Files.list(path)) {
-                listed = files.filter(p -> p.getFileName().toString().endsWith(".rule.yaml")).sorted().toList();
-            } catch (IOException e) {
-                throw entry.error("cannot list " + entry.string() + ": " + e.getMessage());
-            }
-            for (Path p : listed) {
-                // A link in the directory may point out of the tree too.
-                if (!inside(p, dir)) {
-                    throw entry.error("custom rule file " + path.relativize(p) + " in " + entry.string()
-                            + " leads outside the directory of " + label + "; a configuration names only files"
-                            + " in its own directory tree");
-                }
-            }
-            return listed;
-        }
-        if (!Files.isRegularFile(path)) {
-            throw entry.error("custom rule file " + entry.string() + " not found (relative to " + label + ")");
-        }
-        return List.of(path);
-    }
-
-    /**
-     * A path named in a configuration, refused unless it stays inside the configuration's directory
-     * tree once symbolic links are resolved: a pull request's {@code .virtlint.yaml} must not make CI
-     * read /etc/shadow or a credentials file. Files given on the command line are not checked.
-     */
-    private static Path contained(YNode where, Path dir, String label, String what) throws YamlException {
-        Path path = dir.resolve(where.string()).normalize();
-        if (Files.exists(path) && !inside(path, dir) || !path.startsWith(dir)) {
-            throw where.error(what + " " + where.string() + " is outside the directory of " + label
-                    + "; a configuration names only files in its own directory tree (give others on the"
-                    + " command line)");
-        }
-        return path;
-    }
-
-    private static boolean inside(Path path, Path dir) {
-        try {
-            return path.toRealPath().startsWith(dir.toRealPath());
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static DeclarativeRule loadRule(Path path, YNode entry) throws YamlException {
-        try {
-            return DeclarativeRule.load(path, labelFor(path));
-        } catch (IOException e) {
-            throw entry.error("cannot read custom rule " + entry.string() + ": " + e.getMessage());
-        }
+        return ConfigReader.read(file, label);
     }
 
     /** How a file is named in messages: relative to the working directory when under it. */

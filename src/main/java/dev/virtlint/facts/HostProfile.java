@@ -16,8 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a host profile: a YAML file describing one hypervisor host, written by hand or by
- * {@code virtlint probe}.
+ * Reads and writes a host profile: a YAML file describing one hypervisor host, written by hand or
+ * by {@code virtlint probe} ({@link #write}). Its keys are named here once, for both directions.
  *
  * <pre>
  * kernel: "5.15.0"
@@ -36,12 +36,26 @@ import java.util.regex.Pattern;
  */
 public final class HostProfile {
 
-    private static final Set<String> KEYS = Set.of("kernel", "qemu", "memory", "mounts", "odirect", "sysctl",
-            "costs");
+    private static final String KERNEL = "kernel";
+    private static final String QEMU = "qemu";
+    private static final String MEMORY = "memory";
+    private static final String MOUNTS = "mounts";
+    private static final String ODIRECT = "odirect";
+    private static final String SYSCTL = "sysctl";
+    private static final String COSTS = "costs";
+    private static final String PATH = "path";
+    private static final String FSTYPE = "fstype";
+    private static final String SUPPORTED = "supported";
+    /** A sysctl's prefix, as {@code sysctl -a} writes it; a profile may leave it out. */
+    private static final String VM = "vm.";
 
-    /** The dirty page settings of Linux's {@code vm.rst} that the simulator uses. */
-    private static final Set<String> SYSCTLS = Set.of("dirty_ratio", "dirty_background_ratio", "dirty_bytes",
-            "dirty_background_bytes", "dirty_expire_centisecs", "dirty_writeback_centisecs");
+    private static final Set<String> KEYS =
+            Set.of(KERNEL, QEMU, MEMORY, MOUNTS, ODIRECT, SYSCTL, COSTS);
+
+    /** The dirty page settings of Linux's {@code vm.rst} the simulator uses, in probe order. */
+    static final List<String> SYSCTLS = List.of("dirty_ratio", "dirty_background_ratio",
+            "dirty_bytes", "dirty_background_bytes", "dirty_expire_centisecs",
+            "dirty_writeback_centisecs");
 
     private static final Pattern SIZE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*([KMGTP]?)(i?B?)?",
             Pattern.CASE_INSENSITIVE);
@@ -62,54 +76,55 @@ public final class HostProfile {
 
     public static HostFacts from(YNode root, String label) throws YamlException {
         Map<String, YNode> m = root.map(KEYS);
-        String kernel = version(m.get("kernel"));
-        String qemu = version(m.get("qemu"));
-        Long memory = m.containsKey("memory") ? size(m.get("memory")) : null;
+        String kernel = version(m.get(KERNEL));
+        String qemu = version(m.get(QEMU));
+        Long memory = m.containsKey(MEMORY) ? size(m.get(MEMORY)) : null;
         if (memory != null && memory <= 0) {
-            throw m.get("memory").error("memory must be more than 0 bytes, found " + memory);
+            throw m.get(MEMORY).error("memory must be more than 0 bytes, found " + memory);
         }
         List<HostFacts.Mount> mounts = new ArrayList<>();
         Map<String, HostFacts.Mount> byPath = new LinkedHashMap<>();
         for (HostFacts.Mount d : HostFacts.defaultMounts()) {
             byPath.put(d.path(), d);
         }
-        if (m.containsKey("mounts")) {
-            for (YNode item : m.get("mounts").list()) {
-                item.map(Set.of("path", "fstype"));
-                String path = absolute(item.require("path"));
-                String fstype = item.require("fstype").string().trim();
+        if (m.containsKey(MOUNTS)) {
+            for (YNode item : m.get(MOUNTS).list()) {
+                item.map(Set.of(PATH, FSTYPE));
+                String path = absolute(item.require(PATH));
+                String fstype = item.require(FSTYPE).string().trim();
                 if (fstype.isEmpty()) {
-                    throw item.require("fstype").error("fstype is empty");
+                    throw item.require(FSTYPE).error(FSTYPE + " is empty");
                 }
                 byPath.put(path, new HostFacts.Mount(path, fstype.toLowerCase(Locale.ROOT)));
             }
         }
         mounts.addAll(byPath.values());
         List<HostFacts.DirectIoProbe> probes = new ArrayList<>();
-        if (m.containsKey("odirect")) {
-            for (YNode item : m.get("odirect").list()) {
-                item.map(Set.of("path", "supported"));
-                probes.add(new HostFacts.DirectIoProbe(absolute(item.require("path")),
-                        item.require("supported").bool()));
+        if (m.containsKey(ODIRECT)) {
+            for (YNode item : m.get(ODIRECT).list()) {
+                item.map(Set.of(PATH, SUPPORTED));
+                probes.add(new HostFacts.DirectIoProbe(absolute(item.require(PATH)),
+                        item.require(SUPPORTED).bool()));
             }
         }
         Map<String, Long> sysctl = new LinkedHashMap<>();
-        if (m.containsKey("sysctl")) {
-            YNode node = m.get("sysctl");
+        if (m.containsKey(SYSCTL)) {
+            YNode node = m.get(SYSCTL);
             for (Map.Entry<String, YNode> e : node.map().entrySet()) {
-                String key = e.getKey().startsWith("vm.") ? e.getKey().substring(3) : e.getKey();
+                String name = e.getKey();
+                String key = name.startsWith(VM) ? name.substring(VM.length()) : name;
                 if (!SYSCTLS.contains(key)) {
-                    throw node.keyNode(e.getKey()).error("unknown sysctl '" + e.getKey() + "'; expected one of vm."
-                            + String.join(", vm.", new java.util.TreeSet<>(SYSCTLS)));
+                    throw node.keyNode(name).error("unknown sysctl '" + name + "'; expected one of "
+                            + VM + String.join(", " + VM, new java.util.TreeSet<>(SYSCTLS)));
                 }
                 long value = number(e.getValue());
-                checkSysctl(e.getValue(), "vm." + key, value);
+                checkSysctl(e.getValue(), VM + key, value);
                 sysctl.put(key, value);
             }
         }
         Map<String, Double> costs = new LinkedHashMap<>();
-        if (m.containsKey("costs")) {
-            YNode node = m.get("costs");
+        if (m.containsKey(COSTS)) {
+            YNode node = m.get(COSTS);
             for (Map.Entry<String, YNode> e : node.map().entrySet()) {
                 if (!HostFacts.COST_NAMES.contains(e.getKey())) {
                     throw node.keyNode(e.getKey()).error("unknown device cost '" + e.getKey() + "'; expected one of "
@@ -128,6 +143,67 @@ public final class HostProfile {
             }
         }
         return new HostFacts(kernel, qemu, memory, mounts, probes, sysctl, costs, label);
+    }
+
+    /**
+     * The profile of a probed host, as {@link #from} reads it back: a header comment, then each
+     * fact that is known, in the order of the class comment; strings in double quotes, memory in
+     * KiB (in bytes when not a whole number of KiB), cost notes as comments before the costs.
+     */
+    public static String write(ProbedHost host) {
+        StringBuilder y = new StringBuilder();
+        y.append("# Host profile written by virtlint probe.")
+                .append(" Use it with --host FILE or hosts: in .virtlint.yaml.\n");
+        if (host.kernel() != null) {
+            y.append(KERNEL).append(": ").append(quote(host.kernel())).append('\n');
+        }
+        if (host.qemu() != null) {
+            y.append(QEMU).append(": ").append(quote(host.qemu())).append('\n');
+        }
+        Long memory = host.memoryBytes();
+        if (memory != null) {
+            String written = memory % 1024 == 0 ? memory / 1024 + "KiB" : memory.toString();
+            y.append(MEMORY).append(": ").append(written).append('\n');
+        }
+        if (!host.mounts().isEmpty()) {
+            y.append(MOUNTS).append(":\n");
+            for (HostFacts.Mount mount : host.mounts()) {
+                y.append("  - {").append(PATH).append(": ").append(quote(mount.path())).append(", ")
+                        .append(FSTYPE).append(": ").append(quote(mount.fstype())).append("}\n");
+            }
+        }
+        if (!host.odirect().isEmpty()) {
+            y.append(ODIRECT).append(":\n");
+            for (HostFacts.DirectIoProbe probe : host.odirect()) {
+                y.append("  - {").append(PATH).append(": ").append(quote(probe.path())).append(", ")
+                        .append(SUPPORTED).append(": ").append(probe.supported()).append("}\n");
+            }
+        }
+        if (!host.sysctl().isEmpty()) {
+            y.append(SYSCTL).append(":\n");
+            host.sysctl().forEach((k, v) ->
+                    y.append("  ").append(VM).append(k).append(": ").append(v).append('\n'));
+        }
+        for (String note : host.costNotes()) {
+            y.append("# ").append(note).append('\n');
+        }
+        if (!host.costs().isEmpty()) {
+            y.append(COSTS).append(":\n");
+            host.costs().forEach((k, v) ->
+                    y.append("  ").append(k).append(": ").append(number(v)).append('\n'));
+        }
+        return y.toString();
+    }
+
+    /** A YAML double-quoted string, as {@link Yaml} reads it back. */
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** A cost as a whole number when it is one, else as Java prints the double. */
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v)
+                : String.valueOf(v);
     }
 
     /**

@@ -12,7 +12,7 @@ import java.nio.file.Path;
  */
 public record Input(String name, Path path, Kind kind, byte[] inline) {
 
-    /** How an input is read. */
+    /** How an input is read: by which of the readers of {@link Loader}, or by sniffing. */
     public enum Kind {
         /** Domain XML (or another libvirt XML, which is skipped). */
         XML,
@@ -25,7 +25,10 @@ public record Input(String name, Path path, Kind kind, byte[] inline) {
         SHELL,
         /** A single {@code -drive} value. */
         DRIVE,
-        /** Decided from the first character ({@code <} means XML) and a shell {@code #!} line. */
+        /**
+         * Decided from the name's extension, else from the content: a shell {@code #!} line, a
+         * first character {@code <} (XML), anything else ({@code .args}).
+         */
         SNIFF
     }
 

@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * Expands the paths given on the command line: a file is linted whatever its name, a directory is
- * walked recursively for {@code *.xml}, {@code *.args} and shell launch scripts in name order,
- * skipping hidden directories such as {@code .git}; symbolic links to directories are not followed.
+ * walked recursively, in name order, for the files a reader of {@link Loader} claims
+ * ({@code *.xml}, {@code *.args} and shell launch scripts), skipping hidden directories such as
+ * {@code .git}; symbolic links to directories are not followed.
  * A launch script is a {@code *.sh} file, or a file without an extension whose first line is a
  * shell's {@code #!} line, that runs {@code qemu-system-*} or {@code qemu-kvm}; other scripts are
  * left out silently (a repository's build and CI scripts are not configurations).
@@ -46,7 +47,7 @@ public final class Inputs {
             if (Files.isDirectory(path)) {
                 inputs.addAll(walk(given, path, errors));
             } else if (Files.isRegularFile(path)) {
-                inputs.add(Input.file(given, path, kindByName(given, Input.Kind.SNIFF)));
+                inputs.add(Input.file(given, path, Loader.kindByName(given, Input.Kind.SNIFF)));
             } else if (Files.exists(path)) {
                 // Reading a FIFO blocks until something writes to it, a device may never end.
                 errors.add(new InputError(given, null, NOT_REGULAR, false));
@@ -63,7 +64,8 @@ public final class Inputs {
             + System.getProperty("sun.jnu.encoding") + "); run under a UTF-8 locale, e.g. LC_ALL=C.UTF-8";
 
     private static List<Input> walk(String given, Path root, List<InputError> errors) throws IOException {
-        List<Path> found = new ArrayList<>();
+        // The files to lint, in name order, each with the kind of the reader that claimed it.
+        java.util.TreeMap<Path, Input.Kind> found = new java.util.TreeMap<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
@@ -73,13 +75,15 @@ public final class Inputs {
 
             @Override
             public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
-                if (hiddenBelow(root, p) || walkedKind(p, attrs) == null) {
+                Input.Kind kind = hiddenBelow(root, p) ? null
+                        : Loader.walked(p, attrs.isRegularFile());
+                if (kind == null) {
                     return FileVisitResult.CONTINUE;
                 }
                 if (!mappable(p)) {
                     errors.add(new InputError(display(given, root, p), null, UNMAPPABLE, false));
                 } else if (Files.isRegularFile(p)) {
-                    found.add(p);
+                    found.put(p, kind);
                 } else if (!Files.isDirectory(p)) {
                     errors.add(new InputError(display(given, root, p), null, NOT_REGULAR, false));
                 }
@@ -94,24 +98,12 @@ public final class Inputs {
             }
         });
         List<Input> inputs = new ArrayList<>();
-        found.stream().sorted().forEach(p -> inputs.add(Input.file(display(given, root, p), p,
-                kindByName(p.getFileName().toString(), Input.Kind.SHELL))));
+        found.forEach((p, kind) -> inputs.add(Input.file(display(given, root, p), p, kind)));
         return inputs;
     }
 
-    /** How a file met in a walk is read, or null when it is not walked. */
-    private static Input.Kind walkedKind(Path p, BasicFileAttributes attrs) {
-        String name = p.getFileName().toString();
-        Input.Kind kind = kindByName(name, null);
-        if (kind != null || !attrs.isRegularFile()) {
-            return kind;
-        }
-        boolean script = name.endsWith(".sh") || (name.indexOf('.') < 0 && shebang(p));
-        return script && Loader.runsQemu(p) ? Input.Kind.SHELL : null;
-    }
-
     /** Whether the file's first line is a shell's {@code #!} line (only the first 256 bytes are read). */
-    private static boolean shebang(Path p) {
+    static boolean shebang(Path p) {
         byte[] head;
         try (java.io.InputStream in = Files.newInputStream(p)) {
             head = in.readNBytes(256);
@@ -148,18 +140,5 @@ public final class Inputs {
             return given + rel;
         }
         return given + "/" + rel;
-    }
-
-    static Input.Kind kindByName(String name, Input.Kind otherwise) {
-        if (name.endsWith(".xml")) {
-            return Input.Kind.XML;
-        }
-        if (name.endsWith(".args")) {
-            return Input.Kind.ARGS;
-        }
-        if (name.endsWith(".sh") && otherwise != null) {
-            return Input.Kind.SHELL;
-        }
-        return otherwise;
     }
 }

@@ -1,6 +1,6 @@
 package dev.virtlint.lint;
 
-import dev.virtlint.model.Origin;
+import dev.virtlint.model.Dialect;
 import dev.virtlint.model.SourceText;
 import dev.virtlint.parse.ArgsParser;
 import dev.virtlint.parse.DomainParser;
@@ -81,34 +81,160 @@ public final class Loader {
         }
     }
 
-    private static ParsedFile parse(Input input, byte[] bytes) throws ParseException {
-        if (input.kind() == Input.Kind.DRIVE) {
-            SourceText source = SourceText.of(input.name(), new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
-            var disks = DriveParser.parseDrive(source, MappedText.identity(source.text(), 0), Origin.DRIVE);
-            return new ParsedFile(input.name(), ParsedFile.Kind.DRIVE, source, null, null, disks, null);
+    /**
+     * A reader of one input syntax: how a file of it is recognised, by its name's extension, by
+     * its content, or in a directory walk, and the parser that reads it.
+     */
+    private abstract static class Reader {
+        final Input.Kind kind;
+        /** The file name extension that says the syntax, or null. */
+        final String extension;
+
+        Reader(Input.Kind kind, String extension) {
+            this.kind = kind;
+            this.extension = extension;
         }
-        SourceText source = TextDecoder.decode(input.name(), bytes);
-        Input.Kind kind = input.kind() == Input.Kind.SNIFF ? sniff(input.name(), source) : input.kind();
-        if (kind == Input.Kind.SHELL) {
-            ArgsParser.Script script = ArgsParser.script(source);
-            if (!script.runsQemu()) {
-                return new ParsedFile(input.name(), ParsedFile.Kind.SKIPPED, source, null, null, List.of(),
-                        NO_QEMU);
+
+        /** Whether text with this first line and first non-blank character is of this syntax. */
+        abstract boolean sniffs(String firstLine, int firstChar);
+
+        /** Whether a file met in a directory walk is read by this reader (else left out). */
+        boolean walks(java.nio.file.Path path, String name, boolean regularFile) {
+            return extension != null && name.endsWith(extension);
+        }
+
+        SourceText decode(String name, byte[] bytes) throws ParseException {
+            return TextDecoder.decode(name, bytes);
+        }
+
+        abstract ParsedFile read(String name, SourceText source) throws ParseException;
+    }
+
+    /**
+     * The readers, one per input syntax, in the order content is sniffed (the last takes any
+     * text): the one table that says how a file is recognised and which parser reads it. A new
+     * input syntax is one more reader here (see ARCHITECTURE.md).
+     */
+    private static final Reader[] READERS = {
+        new Reader(Input.Kind.SHELL, ".sh") {
+            @Override
+            boolean sniffs(String firstLine, int firstChar) {
+                return shellShebang(firstLine);
             }
-            return new ParsedFile(input.name(), ParsedFile.Kind.ARGS, source, null, null,
-                    ArgsParser.parseQemuCommands(script, source, Origin.ARGS), null);
+
+            /**
+             * A {@code *.sh} file, or a file without an extension whose first line is a shell's
+             * {@code #!} line, that runs QEMU: a repository's build and CI scripts are left out.
+             */
+            @Override
+            boolean walks(java.nio.file.Path path, String name, boolean regularFile) {
+                boolean script = regularFile && (name.endsWith(extension)
+                        || (name.indexOf('.') < 0 && Inputs.shebang(path)));
+                return script && runsQemu(path);
+            }
+
+            @Override
+            ParsedFile read(String name, SourceText source) throws ParseException {
+                ArgsParser.Script script = ArgsParser.script(source);
+                if (!script.runsQemu()) {
+                    return new ParsedFile(name, ParsedFile.Kind.SKIPPED, source, null, null,
+                            List.of(), NO_QEMU);
+                }
+                return new ParsedFile(name, ParsedFile.Kind.ARGS, source, null, null,
+                        ArgsParser.parseQemuCommands(script, source, Dialect.ARGS), null);
+            }
+        },
+        new Reader(Input.Kind.XML, ".xml") {
+            @Override
+            boolean sniffs(String firstLine, int firstChar) {
+                return firstChar == '<';
+            }
+
+            @Override
+            ParsedFile read(String name, SourceText source) throws ParseException {
+                DomainParser.Result result = DomainParser.parse(source);
+                if (result instanceof DomainParser.Parsed parsed) {
+                    return new ParsedFile(name, parsed.standaloneDisk() ? ParsedFile.Kind.DISK
+                            : ParsedFile.Kind.DOMAIN, source, parsed.domain(), parsed.tree(),
+                            parsed.domain().disks(), null);
+                }
+                DomainParser.Skipped skipped = (DomainParser.Skipped) result;
+                return new ParsedFile(name, ParsedFile.Kind.SKIPPED, source, null, null, List.of(),
+                        skipped.reason());
+            }
+        },
+        new Reader(Input.Kind.ARGS, ".args") {
+            @Override
+            boolean sniffs(String firstLine, int firstChar) {
+                return true;
+            }
+
+            @Override
+            ParsedFile read(String name, SourceText source) throws ParseException {
+                return new ParsedFile(name, ParsedFile.Kind.ARGS, source, null, null,
+                        ArgsParser.parse(source, Dialect.ARGS), null);
+            }
+        },
+        new Reader(Input.Kind.DRIVE, null) {
+            @Override
+            boolean sniffs(String firstLine, int firstChar) {
+                return false;
+            }
+
+            /** A drive string is the command line's own text: no byte order mark or declaration. */
+            @Override
+            SourceText decode(String name, byte[] bytes) {
+                return SourceText.of(name,
+                        new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            }
+
+            @Override
+            ParsedFile read(String name, SourceText source) {
+                MappedText value = MappedText.identity(source.text(), 0);
+                return new ParsedFile(name, ParsedFile.Kind.DRIVE, source, null, null,
+                        DriveParser.parseDrive(source, value, Dialect.DRIVE), null);
+            }
+        },
+    };
+
+    private static ParsedFile parse(Input input, byte[] bytes) throws ParseException {
+        Reader reader = input.kind() == Input.Kind.SNIFF ? null : reader(input.kind());
+        SourceText source = reader == null ? TextDecoder.decode(input.name(), bytes)
+                : reader.decode(input.name(), bytes);
+        if (reader == null) {
+            reader = sniff(input.name(), source);
         }
-        if (kind == Input.Kind.ARGS) {
-            return new ParsedFile(input.name(), ParsedFile.Kind.ARGS, source, null, null,
-                    ArgsParser.parse(source, Origin.ARGS), null);
+        return reader.read(input.name(), source);
+    }
+
+    private static Reader reader(Input.Kind kind) {
+        for (Reader r : READERS) {
+            if (r.kind == kind) {
+                return r;
+            }
         }
-        DomainParser.Result result = DomainParser.parse(source);
-        if (result instanceof DomainParser.Parsed parsed) {
-            return new ParsedFile(input.name(), parsed.standaloneDisk() ? ParsedFile.Kind.DISK : ParsedFile.Kind.DOMAIN,
-                    source, parsed.domain(), parsed.tree(), parsed.domain().disks(), null);
+        throw new IllegalArgumentException("no reader for " + kind);
+    }
+
+    /** How a file is read by its name's extension, or {@code otherwise} when no reader says. */
+    public static Input.Kind kindByName(String name, Input.Kind otherwise) {
+        for (Reader r : READERS) {
+            if (r.extension != null && name.endsWith(r.extension)) {
+                return r.kind;
+            }
         }
-        DomainParser.Skipped skipped = (DomainParser.Skipped) result;
-        return new ParsedFile(input.name(), ParsedFile.Kind.SKIPPED, source, null, null, List.of(), skipped.reason());
+        return otherwise;
+    }
+
+    /** How a file met in a directory walk is read, or null when it is left out. */
+    static Input.Kind walked(java.nio.file.Path path, boolean regularFile) {
+        String name = path.getFileName().toString();
+        for (Reader r : READERS) {
+            if (r.walks(path, name, regularFile)) {
+                return r.kind;
+            }
+        }
+        return null;
     }
 
     /** Why a shell script named on the command line is not linted. */
@@ -146,17 +272,25 @@ public final class Loader {
         }
     }
 
-    private static Input.Kind sniff(String name, SourceText source) {
+    /** The reader of an input named by no kind: by its name's extension, else by its content. */
+    private static Reader sniff(String name, SourceText source) {
+        Input.Kind byName = kindByName(name, null);
+        if (byName != null) {
+            return reader(byName);
+        }
         String t = source.text();
         int nl = t.indexOf('\n');
-        if (name.endsWith(".sh") || shellShebang(nl < 0 ? t : t.substring(0, nl))) {
-            return Input.Kind.SHELL;
-        }
-        for (int i = 0; i < t.length(); i++) {
+        int first = -1;
+        for (int i = 0; i < t.length() && first < 0; i++) {
             if (!Character.isWhitespace(t.charAt(i))) {
-                return t.charAt(i) == '<' ? Input.Kind.XML : Input.Kind.ARGS;
+                first = t.charAt(i);
             }
         }
-        return Input.Kind.ARGS;
+        for (Reader r : READERS) {
+            if (r.sniffs(nl < 0 ? t : t.substring(0, nl), first)) {
+                return r;
+            }
+        }
+        throw new IllegalStateException("the last reader takes any text");
     }
 }

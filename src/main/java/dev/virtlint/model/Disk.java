@@ -2,7 +2,6 @@ package dev.virtlint.model;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -11,11 +10,11 @@ import java.util.Optional;
 
 /**
  * One disk a configuration defines, with its effective cache mode and where each of its settings
- * sits in the source. Built with {@link #builder(Origin, Span)}.
+ * sits in the source. Built with {@link #builder(Dialect, Span)}.
  */
 public final class Disk {
 
-    private final Origin origin;
+    private final Dialect dialect;
     private final Span span;
     private final DiskDevice device;
     private final SourceKind sourceKind;
@@ -42,7 +41,7 @@ public final class Disk {
     private final String cacheNote;
 
     private Disk(Builder b) {
-        this.origin = b.origin;
+        this.dialect = b.dialect;
         this.span = b.span;
         this.device = b.device;
         this.sourceKind = b.sourceKind;
@@ -69,12 +68,12 @@ public final class Disk {
         this.cacheNote = b.cacheNote;
     }
 
-    public static Builder builder(Origin origin, Span span) {
-        return new Builder(origin, span);
+    public static Builder builder(Dialect dialect, Span span) {
+        return new Builder(dialect, span);
     }
 
-    public Origin origin() {
-        return origin;
+    public Dialect dialect() {
+        return dialect;
     }
 
     /** The element or option that defines the disk: the {@code <disk>} start tag, or a QEMU option value. */
@@ -281,12 +280,12 @@ public final class Disk {
 
     @Override
     public String toString() {
-        return "Disk[" + origin.id() + " " + target + " " + device.id() + " " + source + " cache=" + cache + "]";
+        return "Disk[" + dialect.id() + " " + target + " " + device.id() + " " + source + " cache=" + cache + "]";
     }
 
     /** Collects a disk's values while a parser reads them. */
     public static final class Builder {
-        private final Origin origin;
+        private final Dialect dialect;
         private final Span span;
         private DiskDevice device = DiskDevice.DISK;
         private SourceKind sourceKind = SourceKind.FILE;
@@ -312,8 +311,8 @@ public final class Disk {
         private final List<CacheOption> inertCacheOptions = new ArrayList<>();
         private String cacheNote;
 
-        private Builder(Origin origin, Span span) {
-            this.origin = Objects.requireNonNull(origin);
+        private Builder(Dialect dialect, Span span) {
+            this.dialect = Objects.requireNonNull(dialect);
             this.span = Objects.requireNonNull(span);
         }
 

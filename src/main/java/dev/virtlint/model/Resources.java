@@ -11,7 +11,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * Reads files shipped with virtlint (rule trees, the guest table, rule pages) straight from the
+ * Reads files shipped with virtlint (the guest table, rule pages) straight from the
  * jar or class directory virtlint's classes come from. {@link Class#getResourceAsStream} asks the
  * JDK's class loaders first, which opens the JDK's module image and builds a {@code jar:} URL
  * connection: several milliseconds of a one-file lint for files that can only be in our jar. What

@@ -1,7 +1,7 @@
 package dev.virtlint.parse;
 
 import dev.virtlint.model.Disk;
-import dev.virtlint.model.Origin;
+import dev.virtlint.model.Dialect;
 import dev.virtlint.model.SourceText;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -91,21 +91,21 @@ public final class ArgsParser {
     }
 
     /** The disks of every command in the text (an {@code .args} file). */
-    public static List<Disk> parse(SourceText source, Origin origin) throws ParseException {
+    public static List<Disk> parse(SourceText source, Dialect dialect) throws ParseException {
         List<Disk> disks = new ArrayList<>();
         for (Command command : script(source).commands()) {
-            disks.addAll(DriveParser.parseArgv(source, command.words(), origin));
+            disks.addAll(DriveParser.parseArgv(source, command.words(), dialect));
         }
         return disks;
     }
 
     /** The disks of the commands of a launch script that run QEMU; other commands are not QEMU's. */
-    public static List<Disk> parseQemuCommands(Script script, SourceText source, Origin origin)
+    public static List<Disk> parseQemuCommands(Script script, SourceText source, Dialect dialect)
             throws ParseException {
         List<Disk> disks = new ArrayList<>();
         for (Command command : script.commands()) {
             if (command.runsQemu()) {
-                disks.addAll(DriveParser.parseArgv(source, command.words(), origin));
+                disks.addAll(DriveParser.parseArgv(source, command.words(), dialect));
             }
         }
         return disks;

@@ -6,7 +6,7 @@ import dev.virtlint.model.Disk;
 import dev.virtlint.model.DiskDevice;
 import dev.virtlint.model.Domain;
 import dev.virtlint.model.Located;
-import dev.virtlint.model.Origin;
+import dev.virtlint.model.Dialect;
 import dev.virtlint.model.Position;
 import dev.virtlint.model.Setting;
 import dev.virtlint.model.SourceKind;
@@ -203,7 +203,7 @@ public final class DomainParser {
                     argv.add(value);
                 }
             }
-            disks.addAll(DriveParser.parseArgv(source, argv, Origin.QEMU_COMMANDLINE));
+            disks.addAll(DriveParser.parseArgv(source, argv, Dialect.QEMU_COMMANDLINE));
         }
         Element metadata = root.element("metadata");
         Domain domain = new Domain(text(root, "name"), text(root, "uuid"), memory(root), osId(metadata),
@@ -289,7 +289,7 @@ public final class DomainParser {
     }
 
     private Disk disk(Element e) {
-        Disk.Builder b = Disk.builder(Origin.XML, tree.tagSpan(e));
+        Disk.Builder b = Disk.builder(Dialect.XML, tree.tagSpan(e));
         String type = Optional.ofNullable(e.attributeValue("type")).orElse("file");
         SourceKind kind = SourceKind.byId(type).orElse(SourceKind.FILE);
         b.sourceKind(kind);
@@ -387,8 +387,8 @@ public final class DomainParser {
             }
             case NVME -> {
                 Element address = source.element("address");
-                String pci = address == null ? "" : String.format("%s:%s:%s.%s",
-                        hex(address, "domain"), hex(address, "bus"), hex(address, "slot"), hex(address, "function"));
+                String pci = address == null ? "" : hex(address, "domain") + ":" + hex(address, "bus")
+                        + ":" + hex(address, "slot") + "." + hex(address, "function");
                 b.source("nvme://" + pci + "/" + Optional.ofNullable(source.attributeValue("namespace")).orElse("1"))
                         .at(Setting.SOURCE, tree.element(source));
             }

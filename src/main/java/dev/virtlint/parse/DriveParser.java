@@ -5,7 +5,7 @@ import dev.virtlint.model.CacheOption;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.DiskDevice;
 import dev.virtlint.model.Located;
-import dev.virtlint.model.Origin;
+import dev.virtlint.model.Dialect;
 import dev.virtlint.model.Refused;
 import dev.virtlint.model.Setting;
 import dev.virtlint.model.SourceKind;
@@ -40,7 +40,7 @@ public final class DriveParser {
             "-hda", 0, "-hdb", 1, "-hdc", 2, "-hdd", 3, "-cdrom", 2, "-fda", 0, "-fdb", 1);
 
     private final SourceText source;
-    private final Origin origin;
+    private final Dialect dialect;
     private final List<Options> drives = new ArrayList<>();
     private final Map<String, Options> blockdevs = new HashMap<>();
     private final List<Options> devices = new ArrayList<>();
@@ -49,21 +49,21 @@ public final class DriveParser {
     private final Set<Options> shorthands = new HashSet<>();
     private boolean globalSnapshot;
 
-    private DriveParser(SourceText source, Origin origin) {
+    private DriveParser(SourceText source, Dialect dialect) {
         this.source = source;
-        this.origin = origin;
+        this.dialect = dialect;
     }
 
     /** The disks of one drive string, such as {@code file=/a.img,if=virtio,cache=none}. */
-    public static List<Disk> parseDrive(SourceText source, MappedText value, Origin origin) {
-        DriveParser p = new DriveParser(source, origin);
+    public static List<Disk> parseDrive(SourceText source, MappedText value, Dialect dialect) {
+        DriveParser p = new DriveParser(source, dialect);
         p.drives.add(QemuOpts.parse(value, null));
         return p.disks();
     }
 
     /** The disks of a whole argument vector (one QEMU command line). */
-    public static List<Disk> parseArgv(SourceText source, List<MappedText> argv, Origin origin) throws ParseException {
-        DriveParser p = new DriveParser(source, origin);
+    public static List<Disk> parseArgv(SourceText source, List<MappedText> argv, Dialect dialect) throws ParseException {
+        DriveParser p = new DriveParser(source, dialect);
         for (int i = 0; i < argv.size(); i++) {
             String word = argv.get(i).text();
             String option = word.startsWith("--") ? word.substring(1) : word;
@@ -148,11 +148,20 @@ public final class DriveParser {
 
     private Options structured(MappedText value) throws ParseException {
         String text = value.text();
+        // QEMU reads JSON only when '{' is the very first character (qapi/qobject-input-visitor.c
+        // qobject_input_visitor_new_str for -blockdev, vl.c qemu_init for -device); after a blank
+        // it reads key=value options, and refuses them: the driver named would start with '{'.
         int firstNonSpace = 0;
         while (firstNonSpace < text.length() && Character.isWhitespace(text.charAt(firstNonSpace))) {
             firstNonSpace++;
         }
-        if (firstNonSpace < text.length() && text.charAt(firstNonSpace) == '{') {
+        if (firstNonSpace > 0 && firstNonSpace < text.length()
+                && text.charAt(firstNonSpace) == '{') {
+            throw ParseException.at(source, value.sourceOffset(0), "QEMU reads this value as"
+                    + " key=value options, not JSON: a JSON value must start with '{', without a"
+                    + " blank before it");
+        }
+        if (!text.isEmpty() && text.charAt(0) == '{') {
             try {
                 return JsonOptions.parse(value);
             } catch (JsonOptions.JsonException e) {
@@ -207,7 +216,7 @@ public final class DriveParser {
 
     private Disk fromDrive(Options drive, Options device, String defaultName) {
         Span anchor = device != null && !floppyGlobals.contains(device) ? device.span() : drive.span();
-        Disk.Builder b = Disk.builder(origin, anchor);
+        Disk.Builder b = Disk.builder(dialect, anchor);
         String iface = drive.value("if").orElse("ide");
 
         refusedDriveOptions(b, drive);
@@ -572,7 +581,7 @@ public final class DriveParser {
      * own defaults: blockdev.c bds_tree_init sets cache.direct and cache.no-flush to off.
      */
     private Disk fromBlockdev(Options top, Options device) {
-        Disk.Builder b = Disk.builder(origin, device.span()).blockdev(true);
+        Disk.Builder b = Disk.builder(dialect, device.span()).blockdev(true);
         List<Node> chain = new ArrayList<>();
         Node node = new Node(top, "");
         Set<Options> seen = new HashSet<>();
@@ -805,7 +814,7 @@ public final class DriveParser {
     /** A removable-media device with no drive: an empty CD-ROM or floppy; only {@code write-cache} can be set. */
     private Disk emptyDrive(Options device) {
         String driver = device.value("driver").orElse("");
-        Disk.Builder b = Disk.builder(origin, device.span());
+        Disk.Builder b = Disk.builder(dialect, device.span());
         b.cache(applyWriteCache(b, CacheMode.DEFAULT, device));
         return b
                 .device(driver.equals("floppy") ? DiskDevice.FLOPPY : DiskDevice.CDROM)
@@ -816,7 +825,7 @@ public final class DriveParser {
     }
 
     private Disk vhostUser(Options device) {
-        return Disk.builder(origin, device.span())
+        return Disk.builder(dialect, device.span())
                 .sourceKind(SourceKind.VHOSTUSER)
                 .source(device.value("chardev").orElse(null))
                 .bus("virtio")

@@ -2,6 +2,7 @@ package dev.virtlint.parse;
 
 import javax.xml.XMLConstants;
 import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.parsers.SAXParser;
 import javax.xml.parsers.SAXParserFactory;
 import java.io.StringReader;
 import org.dom4j.Document;
@@ -33,12 +34,13 @@ final class HardenedXml {
     static final int MAX_DEPTH = 256;
 
     /**
-     * The JDK's XML limits, set as system properties before the first parser exists. Each one the
-     * JDK finds unset it looks up in {@code $JAVA_HOME/conf/jaxp.properties}, so setting them all
-     * also keeps the JDK's file out of virtlint's behaviour (and its first lookup, about 15 ms of
-     * method-handle set-up, out of start-up). The limits are the JDK's defaults except the depth;
-     * catalogs are off and nothing external may be fetched (the JDK's defaults allow both); entity
-     * limits cannot matter, as a DOCTYPE is refused. A value given with {@code -D} wins.
+     * The JDK's XML limits, set on each parser this class makes, never as system properties
+     * (which would change them for the whole JVM). The parser would otherwise take each from a
+     * system property or {@code $JAVA_HOME/conf/jaxp.properties}; one set on the parser wins over
+     * both (JDK 17 {@code com.sun.org.apache.xerces.internal.utils.XMLSecurityManager}: a
+     * property set through the API outranks a system property), so these are the limits whatever
+     * the JVM was started with. They are the JDK's defaults except the depth; entity limits
+     * cannot matter, as a DOCTYPE is refused.
      */
     private static final String[][] LIMITS = {
         {"jdk.xml.maxElementDepth", String.valueOf(MAX_DEPTH)},
@@ -51,12 +53,8 @@ final class HardenedXml {
         {"jdk.xml.maxParameterEntitySizeLimit", "1000000"},
         {"jdk.xml.entityReplacementLimit", "3000000"},
         {"jdk.xml.cdataChunkSize", "0"},
-        {"jdk.xml.overrideDefaultParser", "false"},
-        {"jdk.xml.resetSymbolTable", "false"},
-        {"javax.xml.useCatalog", "false"},
-        {"javax.xml.accessExternalDTD", ""},
-        {"javax.xml.accessExternalSchema", ""},
-        {"javax.xml.parsers.SAXParserFactory", "com.sun.org.apache.xerces.internal.jaxp.SAXParserFactoryImpl"},
+        // Nothing external may be fetched (the JDK's default allows every protocol).
+        {XMLConstants.ACCESS_EXTERNAL_DTD, ""},
     };
 
     /** The JDK's parser factory, set up on first use: a document the strict reader reads never needs it. */
@@ -68,11 +66,6 @@ final class HardenedXml {
     }
 
     private static SAXParserFactory factory() {
-        for (String[] limit : LIMITS) {
-            if (System.getProperty(limit[0]) == null) {
-                System.setProperty(limit[0], limit[1]);
-            }
-        }
         try {
             // The JDK's own parser, not whatever a jar on the class path names (and no service lookup at start-up).
             SAXParserFactory f = SAXParserFactory.newDefaultInstance();
@@ -84,6 +77,9 @@ final class HardenedXml {
             f.setFeature("http://xml.org/sax/features/external-general-entities", false);
             f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
             f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            // Catalogs off: the JDK's default would resolve through them.
+            f.setFeature(XMLConstants.USE_CATALOG, false);
+            f.setFeature("jdk.xml.resetSymbolTable", false);
             return f;
         } catch (ParserConfigurationException | SAXException e) {
             throw new IllegalStateException("the XML parser cannot be hardened: " + e.getMessage(), e);
@@ -127,10 +123,14 @@ final class HardenedXml {
 
     private static SAXReader newReader() {
         try {
-            XMLReader xml;
+            SAXParser parser;
             synchronized (Jdk.FACTORY) {
-                xml = Jdk.FACTORY.newSAXParser().getXMLReader();
+                parser = Jdk.FACTORY.newSAXParser();
             }
+            for (String[] limit : LIMITS) {
+                parser.setProperty(limit[0], limit[1]);
+            }
+            XMLReader xml = parser.getXMLReader();
             xml.setEntityResolver(HardenedXml::refuse);
             return configured(new Sax2Names(xml));
         } catch (ParserConfigurationException | SAXException e) {

@@ -100,7 +100,7 @@ public final class JsonReport implements Report {
     private static Map<String, Object> disk(ParsedFile f, Disk d) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("target", d.target());
-        m.put("origin", d.origin().id());
+        m.put("origin", d.dialect().id());
         m.put("source", d.source().orElse(null));
         m.put("sourceKind", d.sourceKind().id());
         m.put("device", d.device().id());

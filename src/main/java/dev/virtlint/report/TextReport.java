@@ -1,8 +1,9 @@
 package dev.virtlint.report;
 
 import dev.virtlint.model.Disk;
-import dev.virtlint.model.Origin;
+import dev.virtlint.model.Dialect;
 import dev.virtlint.model.Position;
+import dev.virtlint.model.Setting;
 import dev.virtlint.rules.Evidences;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.Rule;
@@ -24,9 +25,9 @@ public final class TextReport implements Report {
                 Disk d = f.disk();
                 String omitted = d == null || f.evidence() != null ? null : Evidences.omitted(d).orElse(null);
                 if (f.evidence() != null) {
-                    boolean xml = d != null && d.origin() == Origin.XML;
-                    for (String line : EvidenceReport.lines(f.evidence(),
-                            mode -> xml ? "cache='" + mode + "'" : "cache=" + mode, f.fix())) {
+                    Dialect dl = d == null ? null : d.dialect();
+                    for (String line : EvidenceReport.lines(f.evidence(), mode -> dl == null
+                            ? "cache=" + mode : dl.render(dl.name(Setting.CACHE), mode), f.fix())) {
                         out.append("  ").append(line).append('\n');
                     }
                 } else if (omitted != null) {

@@ -1,11 +1,16 @@
 package dev.virtlint.rewrite;
 
+import dev.virtlint.advise.Recommendation;
+import dev.virtlint.lint.ParsedFile;
+import dev.virtlint.model.CacheMode;
 import dev.virtlint.rules.FixPlan;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Located;
 import dev.virtlint.model.Setting;
 import dev.virtlint.model.Span;
+import dev.virtlint.rules.Edit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,59 +24,108 @@ import java.util.regex.Pattern;
  * {@code unmap}), which need no escaping in QEMU's syntax, in XML or in the shell, and only plain
  * source text is replaced, so {@code ,,}, entities and quotes elsewhere stay exactly as they were.
  */
-final class QemuOptionEdits {
+final class QemuOptionEdits implements Editor {
+
+    /** Option strings that are plain text, or an XML attribute's value. */
+    static final QemuOptionEdits PLAIN = new QemuOptionEdits(false);
+    /** Option strings that are words of a shell command line, whose quotes may close them. */
+    static final QemuOptionEdits SHELL_WORDS = new QemuOptionEdits(true);
 
     /** Values that read the same in every layer: QEMU options, XML attributes, shell words. */
-    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._-]+");
-
-    /** The settings each option is recorded under. */
-    private static final Map<String, Setting> SETTINGS = Map.ofEntries(
-            Map.entry("cache", Setting.CACHE),
-            Map.entry("cache.direct", Setting.CACHE_DIRECT),
-            Map.entry("cache.no-flush", Setting.CACHE_NO_FLUSH),
-            Map.entry("cache.writeback", Setting.CACHE_WRITEBACK),
-            Map.entry("write-cache", Setting.WRITE_CACHE),
-            Map.entry("aio", Setting.IO),
-            Map.entry("discard", Setting.DISCARD),
-            Map.entry("detect-zeroes", Setting.DETECT_ZEROES),
-            Map.entry("format", Setting.FORMAT),
-            Map.entry("if", Setting.BUS),
-            Map.entry("readonly", Setting.READONLY),
-            Map.entry("snapshot", Setting.TRANSIENT));
+    private static final Pattern PLAIN_VALUE = Pattern.compile("[A-Za-z0-9._-]+");
 
     /** Options that belong to the {@code -device}, not to the {@code -drive}; they cannot be appended. */
     private static final List<String> DEVICE_OPTIONS = List.of("write-cache");
 
-    private QemuOptionEdits() {
+    private final boolean shellWords;
+
+    private QemuOptionEdits(boolean shellWords) {
+        this.shellWords = shellWords;
     }
 
-    /** Why an edit cannot be made. */
-    static final class Refused extends Exception {
-        Refused(String message) {
-            super(message);
+    @Override
+    public String refusal(Disk disk) {
+        if (!disk.driveString() && !disk.blockdev()) {
+            return "a -hda disk takes no options; write it as a -drive to set its cache mode";
+        }
+        return null;
+    }
+
+    @Override
+    public Span owner(Edit edit) {
+        return null;
+    }
+
+    /** The switches of the recommended mode, each where the disk writes them, and {@code aio}. */
+    @Override
+    public List<Change> advised(Disk disk, Recommendation r) {
+        List<Change> out = new ArrayList<>();
+        CacheMode now = disk.cache();
+        CacheMode want = r.cache().explicitMode();
+        boolean cacheRight = now.explicit() && now.sameSwitches(want);
+        if (!cacheRight && disk.blockdev()) {
+            // Each switch is set on the node where QEMU acts on it, which is where the parser
+            // recorded it (DriveParser.fromBlockdev): cache.direct and cache.no-flush on the node
+            // that opens the image, write-cache on the device. A switch not written there cannot be
+            // added to a JSON object here; apply refuses it.
+            changeTo(disk, Setting.CACHE_DIRECT, now.direct(), want.direct(), out);
+            changeTo(disk, Setting.CACHE_NO_FLUSH, now.noFlush(), want.noFlush(), out);
+            changeTo(disk, Setting.WRITE_CACHE, now.writeback(), want.writeback(), out);
+        } else if (!cacheRight) {
+            boolean allSwitches = disk.setting(Setting.CACHE_WRITEBACK).isPresent()
+                    && disk.setting(Setting.CACHE_DIRECT).isPresent()
+                    && disk.setting(Setting.CACHE_NO_FLUSH).isPresent();
+            if (!allSwitches) {
+                out.add(new Change(null, disk.dialect().name(Setting.CACHE), r.cache().id()));
+            }
+            // Explicit switches win over cache=, so each one present is set to the mode's value.
+            switchTo(disk, Setting.CACHE_WRITEBACK, want.writeback(), out);
+            switchTo(disk, Setting.CACHE_DIRECT, want.direct(), out);
+            switchTo(disk, Setting.CACHE_NO_FLUSH, want.noFlush(), out);
+            switchTo(disk, Setting.WRITE_CACHE, want.writeback(), out);
+        }
+        if (r.io() != null) {
+            out.add(new Change(null, disk.dialect().name(Setting.IO), r.io()));
+        }
+        return out;
+    }
+
+    /** A change of one switch that differs from what is wanted, whether or not it is written. */
+    private static void changeTo(Disk disk, Setting option, boolean now, boolean on,
+                                 List<Change> out) {
+        if (now != on) {
+            out.add(new Change(null, disk.dialect().name(option), on ? "on" : "off"));
         }
     }
 
-    /** Whether the disk records the option. */
-    static boolean has(Disk disk, String option) {
-        Setting s = SETTINGS.get(option);
-        return s != null && disk.setting(s).isPresent();
+    private static void switchTo(Disk disk, Setting option, boolean on, List<Change> out) {
+        if (disk.setting(option).isPresent()) {
+            out.add(new Change(null, disk.dialect().name(option), on ? "on" : "off"));
+        }
+    }
+
+    @Override
+    public void apply(ParsedFile file, Disk disk, List<Change> changes, TextEdits out)
+            throws Refused {
+        Map<String, String> options = new LinkedHashMap<>();
+        changes.forEach(c -> options.put(c.name(), c.value()));
+        apply(file.source().text(), disk, options, out);
     }
 
     /**
      * Adds the edits that set or remove {@code options} (in order; a null value removes) to
      * {@code out}. Either all of them are added or, with {@link Refused}, none.
      */
-    static void apply(String text, Disk disk, Map<String, String> options, TextEdits out) throws Refused {
+    void apply(String text, Disk disk, Map<String, String> options, TextEdits out) throws Refused {
         List<FixPlan.Replace> edits = new ArrayList<>();
         StringBuilder appended = new StringBuilder();
         for (Map.Entry<String, String> e : options.entrySet()) {
             String name = e.getKey();
             String value = e.getValue();
-            if (value != null && !PLAIN.matcher(value).matches()) {
+            if (value != null && !PLAIN_VALUE.matcher(value).matches()) {
                 throw new Refused("the value '" + value + "' for " + name + " would need escaping");
             }
-            Setting setting = SETTINGS.get(name);
+            Setting setting = disk.dialect().setting(name);
             Optional<Located> at = setting == null ? Optional.empty() : disk.setting(setting);
             if (at.isPresent()) {
                 Span span = at.get().span();
@@ -104,7 +158,7 @@ final class QemuOptionEdits {
             // After a separator already there (or in an empty string) no comma of their own.
             boolean separated = endsWithSeparator(drive.value()) || drive.value().isEmpty();
             String added = separated ? appended.substring(1) : appended.toString();
-            edits.add(new FixPlan.Replace(Span.at(appendAt(text, disk, drive.span())), added));
+            edits.add(new FixPlan.Replace(Span.at(appendAt(text, drive.span())), added));
         }
         edits.forEach(r -> out.add(r.span(), r.text()));
     }
@@ -117,9 +171,9 @@ final class QemuOptionEdits {
      * into the same word. A quote that closes at the end was opened inside the string when the
      * string holds an odd number of that quote character.
      */
-    private static int appendAt(String text, Disk disk, Span drive) {
+    private int appendAt(String text, Span drive) {
         int end = drive.end();
-        if (disk.origin() != dev.virtlint.model.Origin.ARGS || end >= text.length()) {
+        if (!shellWords || end >= text.length()) {
             return end;
         }
         char q = text.charAt(end);

@@ -4,7 +4,6 @@ import dev.virtlint.advise.Advisor;
 import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Located;
-import dev.virtlint.model.Origin;
 import dev.virtlint.model.Setting;
 import dev.virtlint.model.SourceKind;
 import java.util.List;
@@ -35,7 +34,7 @@ public final class CacheModeRefusedRule implements DiskRule {
             return Optional.empty();
         }
         CacheMode mode = disk.cache();
-        if (disk.origin() == Origin.XML && disk.sourceKind() == SourceKind.VHOSTVDPA) {
+        if (disk.dialect().libvirt() && disk.sourceKind() == SourceKind.VHOSTVDPA) {
             // libvirt src/qemu/qemu_validate.c qemuValidateDomainDeviceDefDisk: for
             // VIR_STORAGE_TYPE_VHOST_VDPA any cachemode but DIRECTSYNC and DISABLE (none) is an
             // error, the default (no mode) included.

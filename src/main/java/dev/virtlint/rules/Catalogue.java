@@ -5,13 +5,13 @@ import java.util.Optional;
 
 /**
  * Every built-in rule, as an explicit list sorted by id; no classpath scanning. Rules written as
- * data ({@code rules/ID.rule.yaml}) are listed by id too.
+ * data come from the configuration ({@code custom-rules:}).
  */
 public final class Catalogue {
 
     private static final List<Rule> RULES = List.of(
             new CacheModeRefusedRule(),
-            DeclarativeRule.builtIn("detect-zeroes-unmap-without-discard"),
+            new DetectZeroesUnmapWithoutDiscardRule(),
             new DirectIoUnsupportedFsRule(),
             new DoubleCachingRule(),
             new FlushlessGuestWriteCacheRule(),

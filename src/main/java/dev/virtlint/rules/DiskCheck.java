@@ -7,7 +7,7 @@ import dev.virtlint.facts.HostFacts;
 import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.CacheOption;
 import dev.virtlint.model.Disk;
-import dev.virtlint.model.Origin;
+import dev.virtlint.model.Dialect;
 import dev.virtlint.model.Setting;
 import dev.virtlint.model.Span;
 import java.util.ArrayList;
@@ -99,7 +99,7 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
 
     /** Options as written, those of one place together: {@code a=1,b=2 on node X and c=3 on the device}. */
     String describe(List<CacheOption> options) {
-        return describe(disk.origin() == Origin.XML, options);
+        return describe(disk.dialect(), options);
     }
 
     /**
@@ -108,13 +108,16 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
      */
     public static String written(Disk disk) {
         if (!disk.cacheOptions().isEmpty()) {
-            return describe(disk.origin() == Origin.XML, disk.cacheOptions());
+            return describe(disk.dialect(), disk.cacheOptions());
         }
+        // A syntax of presets only writes a mode as its name, which holds no switches to list.
         CacheMode c = disk.cache();
-        return c.explicit() && disk.origin() == Origin.XML ? "cache='" + c.modeName() + "'" : null;
+        Dialect d = disk.dialect();
+        return c.explicit() && d.presetsOnly() ? d.render(d.name(Setting.CACHE), c.modeName())
+                : null;
     }
 
-    static String describe(boolean xml, List<CacheOption> options) {
+    static String describe(Dialect dialect, List<CacheOption> options) {
         List<String> groups = new ArrayList<>();
         StringBuilder group = new StringBuilder();
         String where = null;
@@ -126,7 +129,7 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
             if (!group.isEmpty()) {
                 group.append(',');
             }
-            group.append(xml ? o.key() + "='" + o.value() + "'" : o.key() + "=" + o.value());
+            group.append(dialect.render(o.key(), o.value()));
             where = o.where();
         }
         if (where != null) {
@@ -135,9 +138,9 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
         return String.join(" and ", groups);
     }
 
-    /** {@code name='value'} in XML, {@code name=value} on a QEMU command line. */
+    /** A setting as the disk's syntax writes it: {@code name='value'} in XML. */
     public String setting(String name, String value) {
-        return disk.origin() == Origin.XML ? name + "='" + value + "'" : name + "=" + value;
+        return disk.dialect().render(name, value);
     }
 
     /**
@@ -168,15 +171,17 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
         List<String> parts = new ArrayList<>();
         CacheMode current = disk.cache();
         if (!current.explicit() || current.preset().filter(p -> p == r.cache()).isEmpty()) {
-            if (disk.origin() == Origin.XML) {
-                String from = current.explicit() ? setting("cache", current.modeName()) : "no cache mode";
-                parts.add(from + " -> " + setting("cache", r.cache().id()));
+            if (disk.dialect().presetsOnly()) {
+                String cache = disk.dialect().name(Setting.CACHE);
+                String from = current.explicit() ? setting(cache, current.modeName())
+                        : "no cache mode";
+                parts.add(from + " -> " + setting(cache, r.cache().id()));
             } else {
                 parts.add(switchChange(r.cache().explicitMode()));
             }
         }
         if (r.io() != null) {
-            String key = disk.origin() == Origin.XML ? "io" : "aio";
+            String key = disk.dialect().name(Setting.IO);
             parts.add(setting(key, disk.io().orElse("")) + " -> " + setting(key, r.io()));
         }
         if (parts.isEmpty()) {

@@ -3,7 +3,6 @@ package dev.virtlint.rules;
 import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Located;
-import dev.virtlint.model.Origin;
 import dev.virtlint.model.Setting;
 import dev.virtlint.model.SourceKind;
 import dev.virtlint.model.Span;
@@ -37,9 +36,13 @@ public final class DiskView {
         this.spans = spans;
     }
 
-    /** The view of a disk; {@code tree} is the file's XML tree, or null for files that are not XML. */
+    /**
+     * The view of a disk; {@code tree} is the file's XML tree, or null for files that are not XML.
+     * A disk that is an element of the tree is viewed as that element; any other (a QEMU string,
+     * even one inside {@code <qemu:commandline>}, whose span is an attribute's value) is written.
+     */
     public static DiskView of(Disk disk, XmlTree tree, String domainName) {
-        if (disk.origin() == Origin.XML && tree != null) {
+        if (tree != null) {
             Optional<Element> e = tree.elementAt(disk.span());
             if (e.isPresent()) {
                 return new DiskView(disk, e.get(), tree, Map.of());
@@ -77,39 +80,25 @@ public final class DiskView {
     }
 
     /**
-     * The name an attribute of the view has in the source: the attribute's own name for XML, the
-     * QEMU option it stands for otherwise ({@code detect_zeroes} -> {@code detect-zeroes}); empty when
-     * the QEMU string has no option for it.
+     * The name an attribute of the view has in the source, as the disk's dialect names it: the
+     * attribute's own name for XML, the QEMU option it stands for ({@code detect_zeroes} ->
+     * {@code detect-zeroes}); empty when the source's syntax has no name for it.
      */
     public Optional<String> sourceName(Element owner, String attribute) {
-        if (tree != null) {
-            return Optional.of(attribute);
-        }
-        String name = QEMU_NAMES.get(owner.getName() + "@" + attribute);
-        return Optional.ofNullable(name);
+        return Optional.ofNullable(disk.dialect().nameOfLibvirt(owner.getName(), attribute));
     }
 
-    /** How an attribute reads in a message: {@code name='value'} in XML, {@code name=value} for QEMU. */
+    /** How an attribute reads in a message, as the disk's dialect writes it. */
     public String render(Element owner, String attribute, String value) {
-        if (tree == null && owner.getName().equals("driver") && attribute.equals("cache")
+        if (!disk.dialect().presetsOnly() && owner.getName().equals("driver")
+                && attribute.equals("cache")
                 && value.equals(owner.attributeValue("cache")) && !disk.cacheOptions().isEmpty()) {
             // The mode as the QEMU string writes it (cache.direct=off,...), not a name it does not use.
-            return DiskCheck.describe(false, disk.cacheOptions());
+            return DiskCheck.describe(disk.dialect(), disk.cacheOptions());
         }
         String name = sourceName(owner, attribute).orElse(attribute);
-        return tree != null ? name + "='" + value + "'" : name + "=" + value;
+        return disk.dialect().render(name, value);
     }
-
-    private static final Map<String, String> QEMU_NAMES = Map.of(
-            "driver@cache", "cache",
-            "driver@io", "aio",
-            "driver@discard", "discard",
-            "driver@detect_zeroes", "detect-zeroes",
-            "driver@type", "format",
-            "source@file", "file",
-            "source@dev", "file",
-            "target@dev", "id",
-            "target@bus", "if");
 
     private static DiskView synthesize(Disk disk, String domainName) {
         Map<Node, Span> spans = new IdentityHashMap<>();

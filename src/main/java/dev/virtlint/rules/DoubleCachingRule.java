@@ -1,6 +1,5 @@
 package dev.virtlint.rules;
 
-import dev.virtlint.model.Origin;
 import dev.virtlint.model.Setting;
 import dev.virtlint.model.SourceKind;
 import java.util.List;
@@ -29,6 +28,6 @@ public final class DoubleCachingRule implements DiskRule {
 
     /** libvirt gives a writable shareable disk without a cache mode cache='none'. */
     static boolean libvirtForcesNone(DiskCheck c) {
-        return c.disk().origin() == Origin.XML && c.disk().shareable() && !c.disk().cache().explicit();
+        return c.disk().dialect().libvirt() && c.disk().shareable() && !c.disk().cache().explicit();
     }
 }

@@ -2,13 +2,16 @@ package dev.virtlint.rules;
 
 import dev.virtlint.advise.NetworkDriver;
 import dev.virtlint.facts.Flushes;
+import dev.virtlint.facts.HostFacts;
 import dev.virtlint.model.CacheMode;
+import dev.virtlint.model.CacheMode.Preset;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Domain;
 import dev.virtlint.model.SourceKind;
 import dev.virtlint.sim.DeviceCosts;
 import dev.virtlint.sim.Evidence;
 import dev.virtlint.sim.HostModel;
+import dev.virtlint.sim.Prediction;
 import dev.virtlint.sim.Simulator;
 import dev.virtlint.sim.Simulator.Scenario;
 import dev.virtlint.sim.Workload;
@@ -17,7 +20,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** Turns what is known of a disk into the simulator's scenario, and the scenario into a finding's evidence. */
+/**
+ * Turns what is known of a disk into the simulator's scenario, and the scenario into a finding's
+ * evidence or {@code virtlint simulate}'s table: one implementation for both, so that the two
+ * cannot tell different figures for the same disk.
+ */
 public final class Evidences {
 
     /**
@@ -87,10 +94,48 @@ public final class Evidences {
         long memory = domain != null && domain.memoryBytes() != null ? domain.memoryBytes()
                 : Simulator.DEFAULT_GUEST_MEMORY;
         if (domain == null || domain.memoryBytes() == null) {
-            assumptions.add(standalone ? "guest memory 2 GiB (a standalone <disk>: its domain is unknown)"
-                    : "guest memory 2 GiB");
+            assumptions.add(standalone ? DEFAULT_MEMORY
+                    + " (a standalone <disk>: its domain is unknown)" : DEFAULT_MEMORY);
         }
-        return new Scenario(disk.cache(), flushes, workload, qcow2, preallocated, memory, HostModel.of(check.host()),
-                DeviceCosts.withOverrides(check.host().costs()));
+        return onHost(disk.cache(), flushes, workload, qcow2, preallocated, memory, check.host());
+    }
+
+    private static final String DEFAULT_MEMORY = "guest memory 2 GiB";
+
+    /**
+     * The scenario of facts given without a disk ({@code simulate --flushes yes ...}): a guest of
+     * the default memory, which is added to {@code assumptions}, on {@code host}.
+     */
+    public static Scenario given(CacheMode cache, boolean guestFlushes, Workload workload,
+                                 boolean qcow2, boolean preallocated, HostFacts host,
+                                 List<String> assumptions) {
+        assumptions.add(DEFAULT_MEMORY);
+        return onHost(cache, guestFlushes, workload, qcow2, preallocated,
+                Simulator.DEFAULT_GUEST_MEMORY, host);
+    }
+
+    private static Scenario onHost(CacheMode cache, boolean guestFlushes, Workload workload,
+                                   boolean qcow2, boolean preallocated, long guestMemory,
+                                   HostFacts host) {
+        return new Scenario(cache, guestFlushes, workload, qcow2, preallocated, guestMemory,
+                HostModel.of(host), DeviceCosts.withOverrides(host.costs()));
+    }
+
+    /**
+     * A scenario under each cache mode ({@link Preset} order) and as it is, with all that the
+     * predictions assume, as {@code simulate} prints it.
+     */
+    public record WhatIf(Scenario scenario, Prediction current, List<Prediction> modes,
+                         List<String> assumptions) {
+    }
+
+    /** The what-if table of {@code scenario}, predicted as evidence is ({@link #of}). */
+    public static WhatIf whatIf(Scenario scenario, List<String> assumptions) {
+        List<Prediction> modes = new ArrayList<>();
+        for (Preset p : Preset.values()) {
+            modes.add(SIMULATOR.predict(scenario.withCache(p.explicitMode())));
+        }
+        return new WhatIf(scenario, SIMULATOR.predict(scenario), modes,
+                Simulator.assumed(scenario, assumptions));
     }
 }

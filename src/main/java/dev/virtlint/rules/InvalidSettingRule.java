@@ -1,6 +1,5 @@
 package dev.virtlint.rules;
 
-import dev.virtlint.model.Origin;
 import dev.virtlint.model.Refused;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +22,8 @@ public final class InvalidSettingRule implements DiskRule {
     }
 
     static String message(DiskCheck c, Refused r) {
-        boolean xml = c.disk().origin() == Origin.XML;
-        String consequence = xml ? ", so the domain is not defined" : ", so QEMU does not start";
+        String consequence = c.disk().dialect().libvirt() ? ", so the domain is not defined"
+                : ", so QEMU does not start";
         StringBuilder m = new StringBuilder(c.name()).append(" sets ")
                 .append(c.setting(r.name(), r.value()));
         if (r.unknownName()) {

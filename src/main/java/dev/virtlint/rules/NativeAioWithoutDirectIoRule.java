@@ -14,9 +14,9 @@ public final class NativeAioWithoutDirectIoRule implements DiskRule {
                 || DoubleCachingRule.libvirtForcesNone(c)) {
             return;
         }
-        out.add(c.finding(this, c.name() + " uses " + c.setting(c.disk().origin() == dev.virtlint.model.Origin.XML
-                        ? "io" : "aio", "native") + " with " + c.cacheText() + ", but native AIO needs O_DIRECT"
-                        + " (cache none or directsync): libvirt refuses the domain and QEMU the drive",
-                c.pointAt(Setting.IO)));
+        String aio = c.setting(c.disk().dialect().name(Setting.IO), "native");
+        out.add(c.finding(this, c.name() + " uses " + aio + " with " + c.cacheText()
+                        + ", but native AIO needs O_DIRECT (cache none or directsync): libvirt"
+                        + " refuses the domain and QEMU the drive", c.pointAt(Setting.IO)));
     }
 }

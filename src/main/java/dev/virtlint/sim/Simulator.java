@@ -128,11 +128,17 @@ public final class Simulator {
 
     /** The evidence for a finding: the scenario as it is and with the recommended cache mode. */
     public Evidence evidence(Scenario current, CacheMode recommended, List<String> assumptions) {
+        return new Evidence(current.workload().id(), current.guestFlushes(), predict(current),
+                predict(current.withCache(recommended)), assumed(current, assumptions));
+    }
+
+    /** What a prediction for {@code s} assumes: {@code assumptions}, then what its host assumes. */
+    public static List<String> assumed(Scenario s, List<String> assumptions) {
         List<String> all = new ArrayList<>(assumptions);
-        if (!current.host().assumptions().isEmpty()) {
-            all.add(current.host().assumptions());
+        if (!s.host().assumptions().isEmpty()) {
+            all.add(s.host().assumptions());
         }
-        return new Evidence(current.workload().id(), current.guestFlushes(), predict(current), predict(current.withCache(recommended)), all);
+        return all;
     }
 
     private Prediction compute(Scenario s) {

@@ -61,9 +61,13 @@ class ProbeCommandTest {
     }
 
     @Test
-    void mountPathsWithEscapedSpacesReadBack() {
-        assertThat(ProbeCommand.unescape("/srv/vm\\040images")).isEqualTo("/srv/vm images");
-        assertThat(ProbeCommand.unescape("/plain")).isEqualTo("/plain");
+    void theProfileOnStandardOutputIsTheOneWrittenToAFile() throws Exception {
+        Path profile = dir.resolve("host.yaml");
+        Cli.Run toFile = Cli.run("probe", "--output", profile.toString());
+        Cli.Run toOut = Cli.run("probe");
+        assertThat(toOut.exit()).as(toOut.err()).isZero();
+        assertThat(toOut.out()).isEqualTo(Files.readString(profile));
+        assertThat(toFile.out()).isEmpty();
     }
 
     @Test

@@ -72,6 +72,59 @@ class SimulateCommandTest {
         assertThat(row(r.out(), "unsafe").get(1)).startsWith("0 B / ").doesNotEndWith(" / 0 B");
     }
 
+    /** The text between {@code "key": } and the end of the JSON value that starts there. */
+    private static String member(String json, String key, int from) {
+        int at = json.indexOf("\"" + key + "\": ", from);
+        assertThat(at).as(key).isNotNegative();
+        int start = at + key.length() + 4;
+        int depth = 0;
+        for (int i = start; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                if (depth == 0) {
+                    return json.substring(start, i).strip();
+                }
+                depth--;
+            }
+            if (depth == 0 && (c == '}' || c == ']' || (c == ',' && i > start))) {
+                return json.substring(start, c == ',' ? i : i + 1).strip();
+            }
+        }
+        return json.substring(start).strip();
+    }
+
+    /** The whitespace-free text of the JSON object in {@code modes} whose cache is {@code mode}. */
+    private static String mode(String simulated, String mode) {
+        String modes = member(simulated, "modes", 0);
+        int at = modes.indexOf("\"cache\": \"" + mode + "\"");
+        int start = modes.lastIndexOf('{', at);
+        return member("{\"x\": " + modes.substring(start), "x", 0).replaceAll("\\s", "");
+    }
+
+    @Test
+    void simulateShowsTheFiguresOfTheFindingsEvidenceForTheSameDisk() throws IOException {
+        // Both come from rules/Evidences: the lint's evidence of a finding on vda is the current
+        // mode's and the recommended mode's rows of simulate's table, with the same assumptions.
+        String f = file();
+        String lint = run("lint", "--format", "json", f).out();
+        int finding = lint.indexOf("\"evidence\": ");
+        assertThat(finding).isPositive();
+        String current = member(lint, "current", finding).replaceAll("\\s", "");
+        String recommended = member(lint, "recommended", finding).replaceAll("\\s", "");
+        String advice = member(lint, "recommended", lint.indexOf("\"findings\""));
+        String recommendedMode = member(advice, "cache", 0);
+        Cli.Run simulated = run("simulate", "--format", "json", f + ":vda");
+        assertThat(simulated.exit()).as(simulated.err()).isZero();
+        String s = simulated.out();
+        assertThat(current).isEqualTo(mode(s, "unsafe")).contains("\"hostCrash\":{\"p50\":");
+        assertThat(recommended).isEqualTo(mode(s, recommendedMode.replace("\"", "")));
+        assertThat(member(s, "assumptions", 0).replaceAll("\\s", ""))
+                .isEqualTo(member(lint, "assumptions", finding).replaceAll("\\s", ""));
+        assertThat(member(s, "workload", 0)).isEqualTo(member(lint, "workload", finding));
+    }
+
     @Test
     void aDiskWithoutCacheAdviceIsNotSimulatedAndTheReasonIsGiven() throws IOException {
         Path p = dir.resolve("iso.xml");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.virtlint.model.Disk;
-import dev.virtlint.model.Origin;
+import dev.virtlint.model.Dialect;
 import dev.virtlint.model.Setting;
 import dev.virtlint.model.SourceText;
 import java.util.List;
@@ -49,7 +49,7 @@ class ArgsParserTest {
     void spansOfAQuotedWordPointIntoTheFile() throws ParseException {
         String text = "LC_ALL=C \\\n/usr/bin/qemu \\\n-drive 'file=/a.img,if=virtio,cache=unsafe' \\\n-m 512\n";
         SourceText source = SourceText.of("x.args", text);
-        Disk d = ArgsParser.parse(source, Origin.ARGS).get(0);
+        Disk d = ArgsParser.parse(source, Dialect.ARGS).get(0);
         var cache = d.setting(Setting.CACHE).orElseThrow().span();
         assertThat(source.slice(cache)).isEqualTo("unsafe");
         assertThat(source.positionOf(cache.start()).line()).isEqualTo(3);
@@ -60,7 +60,7 @@ class ArgsParserTest {
     void spansSkipTheQuotesInsideAWord() throws ParseException {
         String text = "qemu -drive file=/a.img,if=virtio,cache='unsafe'";
         SourceText source = SourceText.of("t", text);
-        Disk d = ArgsParser.parse(source, Origin.ARGS).get(0);
+        Disk d = ArgsParser.parse(source, Dialect.ARGS).get(0);
         assertThat(source.slice(d.setting(Setting.CACHE).orElseThrow().span())).isEqualTo("unsafe");
     }
 
@@ -81,7 +81,7 @@ class ArgsParserTest {
         assertThat(words(script)).containsExactly("cat", ">", "/etc/a.conf", "cat", ">b", "cat",
                 ">c",
                 "qemu", "-drive", "file=/d.img");
-        List<Disk> disks = ArgsParser.parse(SourceText.of("t", script), Origin.ARGS);
+        List<Disk> disks = ArgsParser.parse(SourceText.of("t", script), Dialect.ARGS);
         assertThat(disks).singleElement().satisfies(d -> assertThat(d.source()).contains("/d.img"));
         // A body that never ends runs to the end of the file, as bash reads it.
         assertThat(words("cat <<EOF\n-drive file=/a.img\n")).containsExactly("cat");
@@ -110,7 +110,7 @@ class ArgsParserTest {
                         "qemu-system-x86_64", "-m", "4096", "-drive", "id=hd,if=none,file=/vm/hd.img,cache=unsafe",
                         "-device", "ide-hd,drive=hd", "-drive", "id=d2,if=none,file=/vm/d2.img,cache=writeback",
                         "-device", "virtio-blk-pci,drive=d2", "-nographic"));
-        List<Disk> disks = ArgsParser.parseQemuCommands(parsed, source, Origin.ARGS);
+        List<Disk> disks = ArgsParser.parseQemuCommands(parsed, source, Dialect.ARGS);
         assertThat(disks).extracting(Disk::target).containsExactly("hd", "d2");
         var unsafe = disks.get(0).setting(Setting.CACHE).orElseThrow().span();
         assertThat(source.positionOf(unsafe.start()).line()).isEqualTo(4);
@@ -129,7 +129,7 @@ class ArgsParserTest {
         assertThat(words).extracting(MappedText::text).containsExactly("qemu-system-x86_64", "-drive",
                 "file=/vm/a.img,if=virtio,cache=none", "-m", "1G", "-drive", "file=/vm/b.img,if=virtio",
                 "-drive", "file=$REPO_PATH/c.img,if=virtio", "-drive", "file=$UNSET/d.img,if=virtio");
-        List<Disk> disks = ArgsParser.parse(source, Origin.ARGS);
+        List<Disk> disks = ArgsParser.parse(source, Dialect.ARGS);
         assertThat(disks).extracting(d -> d.source().orElse(null))
                 .containsExactly("/vm/a.img", "/vm/b.img", "$REPO_PATH/c.img", "$UNSET/d.img");
         // The value stands in the assignment: that is where the finding points and the fix edits.
@@ -177,7 +177,7 @@ class ArgsParserTest {
     @Test
     void oneVariableGivenTwiceIsTwoDrivesWithTwoNames() throws ParseException {
         String script = "DRIVE=\"file=/vm/a.img,if=virtio\"\nqemu-system-x86_64 -drive \"$DRIVE\" -drive \"$DRIVE\"\n";
-        assertThat(ArgsParser.parse(SourceText.of("t.sh", script), Origin.ARGS)).extracting(Disk::target)
+        assertThat(ArgsParser.parse(SourceText.of("t.sh", script), Dialect.ARGS)).extracting(Disk::target)
                 .containsExactly("virtio0", "virtio1");
     }
 
@@ -185,7 +185,7 @@ class ArgsParserTest {
     void anAssignmentAfterThenOnTheSameLineAssigns() throws ParseException {
         String script = "args=(-m 1G)\nif [ -e /vm/b.img ]; then args+=(-drive file=/vm/b.img,if=virtio); fi\n"
                 + "qemu-system-x86_64 \"${args[@]}\"\n";
-        assertThat(ArgsParser.parse(SourceText.of("t.sh", script), Origin.ARGS)).extracting(Disk::target)
+        assertThat(ArgsParser.parse(SourceText.of("t.sh", script), Dialect.ARGS)).extracting(Disk::target)
                 .containsExactly("virtio0");
     }
 
@@ -219,7 +219,7 @@ class ArgsParserTest {
         }
         script.append("exec qemu-system-x86_64 $OPTS\n");
         List<Disk> disks = ArgsParser.parseQemuCommands(ArgsParser.script(SourceText.of("opts.sh", script.toString())),
-                SourceText.of("opts.sh", script.toString()), Origin.ARGS);
+                SourceText.of("opts.sh", script.toString()), Dialect.ARGS);
         assertThat(disks).hasSize(200);
     }
 }

@@ -8,7 +8,7 @@ import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.DiskDevice;
 import dev.virtlint.model.Domain;
-import dev.virtlint.model.Origin;
+import dev.virtlint.model.Dialect;
 import dev.virtlint.model.Position;
 import dev.virtlint.model.Setting;
 import dev.virtlint.model.SourceKind;
@@ -147,7 +147,7 @@ class DomainParserTest {
         assertThat(sda.host()).contains("nbd.example");
 
         Disk extra = d.disks().get(3);
-        assertThat(extra.origin()).isEqualTo(Origin.QEMU_COMMANDLINE);
+        assertThat(extra.dialect()).isEqualTo(Dialect.QEMU_COMMANDLINE);
         assertThat(extra.source()).contains("/a,b&c.img");
         assertThat(extra.cache().modeName()).isEqualTo("writethrough");
     }

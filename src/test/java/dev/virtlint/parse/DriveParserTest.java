@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.DiskDevice;
-import dev.virtlint.model.Origin;
+import dev.virtlint.model.Dialect;
 import dev.virtlint.model.Setting;
 import dev.virtlint.model.SourceKind;
 import dev.virtlint.model.SourceText;
@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DriveParserTest {
 
     private static Disk drive(String s) {
-        List<Disk> disks = DriveParser.parseDrive(SourceText.of("t", s), MappedText.identity(s, 0), Origin.DRIVE);
+        List<Disk> disks = DriveParser.parseDrive(SourceText.of("t", s), MappedText.identity(s, 0), Dialect.DRIVE);
         assertThat(disks).hasSize(1);
         return disks.get(0);
     }
@@ -27,7 +27,7 @@ class DriveParserTest {
     /** Argument words separated by spaces; the spans of each word are offsets into the joined line. */
     private static List<Disk> argv(String line) throws ParseException {
         SourceText source = SourceText.of("t", line);
-        return ArgsParser.parse(source, Origin.ARGS);
+        return ArgsParser.parse(source, Dialect.ARGS);
     }
 
     private static String slice(String s, Disk d, Setting key) {
@@ -292,7 +292,7 @@ class DriveParserTest {
         Disk d = argv(line).get(0);
         assertThat(d.cache().modeName()).isEqualTo("writeback");
         assertThat(d.target()).isEqualTo("virtio-disk0");
-        assertThat(d.origin()).isEqualTo(Origin.ARGS);
+        assertThat(d.dialect()).isEqualTo(Dialect.ARGS);
     }
 
     @Test

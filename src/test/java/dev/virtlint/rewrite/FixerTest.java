@@ -222,7 +222,7 @@ class FixerTest {
         var options = new java.util.LinkedHashMap<String, String>();
         options.put("discard", null);
         options.put("detect-zeroes", null);
-        QemuOptionEdits.apply(text, file.disks().get(0), options, edits);
+        QemuOptionEdits.SHELL_WORDS.apply(text, file.disks().get(0), options, edits);
         assertThat(edits.apply(text)).isEqualTo("qemu-system-x86_64 -drive file=/srv/a.raw,if=virtio\n");
 
         assertThat(QemuOptionEdits.spelled("on", "false")).isEqualTo("true");

@@ -34,14 +34,8 @@ class CatalogueTest {
         return Catalogue.rules().stream().map(rule -> DynamicTest.dynamicTest(rule.id(), () -> {
             RuleMeta info = rule.info();
             assertThat(rule.id()).isEqualTo(info.id());
-            if (rule instanceof DeclarativeRule declared) {
-                // A rule written as data is named by its file instead of a class.
-                assertThat(declared.file()).isEqualTo("rules/" + info.id() + ".rule.yaml");
-                assertThat(RULES.resolve(info.id() + ".rule.yaml")).exists();
-            } else {
-                assertThat(rule.getClass().getSimpleName()).isEqualTo(pascal(info.id()) + "Rule");
-                assertThat(rule.getClass().getAnnotation(RuleInfo.class)).isNotNull();
-            }
+            assertThat(rule.getClass().getSimpleName()).isEqualTo(pascal(info.id()) + "Rule");
+            assertThat(rule.getClass().getAnnotation(RuleInfo.class)).isNotNull();
             assertThat(info.summary()).isNotBlank().doesNotEndWith(".");
             assertThat(info.category()).isIn("safety", "speed", "correctness");
 

@@ -3,7 +3,7 @@ package dev.virtlint.sweep;
 import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Located;
-import dev.virtlint.model.Origin;
+import dev.virtlint.model.Dialect;
 import dev.virtlint.model.Setting;
 import dev.virtlint.model.SourceText;
 import dev.virtlint.parse.ArgsParser;
@@ -28,7 +28,7 @@ public final class SpanCheck {
             for (Map.Entry<Setting, Located> e : disk.settings().entrySet()) {
                 checked++;
                 String raw = file.source().slice(e.getValue().span());
-                if (!matches(disk.origin(), e.getKey(), e.getValue().value(), raw)) {
+                if (!matches(disk.dialect(), e.getKey(), e.getValue().value(), raw)) {
                     wrong.add(file.name() + ":" + file.source().start(e.getValue().span()) + " " + e.getKey()
                             + " value '" + e.getValue().value() + "' but the span holds '" + raw + "'");
                 }
@@ -37,16 +37,16 @@ public final class SpanCheck {
         return checked;
     }
 
-    private static boolean matches(Origin origin, Setting key, String value, String raw) {
-        if (origin == Origin.XML && (key == Setting.DRIVER || key == Setting.READONLY || key == Setting.SHAREABLE
+    private static boolean matches(Dialect dialect, Setting key, String value, String raw) {
+        if (dialect == Dialect.XML && (key == Setting.DRIVER || key == Setting.READONLY || key == Setting.SHAREABLE
                 || key == Setting.TRANSIENT || (key == Setting.SOURCE && raw.startsWith("<")))) {
             return raw.startsWith("<" + value) && raw.endsWith(">");
         }
         if (key == Setting.DRIVER) {
             return xmlDecode(raw).equals(value) || raw.equals(value)
-                    || (origin == Origin.ARGS && value.equals(shellWord(raw)));
+                    || (dialect == Dialect.ARGS && value.equals(shellWord(raw)));
         }
-        String text = origin == Origin.XML || origin == Origin.QEMU_COMMANDLINE ? xmlDecode(raw) : raw;
+        String text = dialect == Dialect.XML || dialect == Dialect.QEMU_COMMANDLINE ? xmlDecode(raw) : raw;
         return text.equals(value) || text.replace(",,", ",").equals(value) || jsonUnescape(text).equals(value)
                 || (value.equals("on") && text.isEmpty());
     }

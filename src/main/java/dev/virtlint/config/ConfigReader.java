@@ -1,0 +1,306 @@
+package dev.virtlint.config;
+
+import dev.virtlint.advise.Advisor;
+import dev.virtlint.facts.Flushes;
+import dev.virtlint.facts.GuestFact;
+import dev.virtlint.facts.GuestTable;
+import dev.virtlint.facts.HostFacts;
+import dev.virtlint.facts.HostProfile;
+import dev.virtlint.parse.Yaml.YNode;
+import dev.virtlint.parse.Yaml.YamlException;
+import dev.virtlint.parse.Yaml;
+import dev.virtlint.rules.DeclarativeRule;
+import dev.virtlint.rules.RuleReader;
+import dev.virtlint.rules.Severity;
+import dev.virtlint.sim.Workload;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Reads one {@code .virtlint.yaml} into a {@link Config}. It checks every key and the type of
+ * every value, reads the custom rules and host profiles the file names, and refuses a path that
+ * leads out of the file's directory tree; each mistake is a {@link YamlException} at the line and
+ * column of the node that is wrong. Keys are read in a fixed order, custom rules first (the other
+ * keys name their ids), so a file with several mistakes always reports the same one.
+ *
+ * <pre>
+ * rules:                        # on, off, or a severity that replaces the default
+ *   implicit-cache-mode: off
+ *   double-caching: info
+ * per-path-ignores:             # rules not run on files matching a glob ("all" for every rule)
+ *   "legacy/**": [double-caching]
+ * scratch:                      # globs on disk source paths: these disks may keep cache='unsafe'
+ *   - /var/lib/ci/**
+ * guests:                       # by domain name glob: what the guest does, or which OS it is
+ *   - {domain: "rhel5-*", flushes: no, reason: "ext3 mounted with barrier=0"}
+ *   - {domain: "win2k3-*", os: "http://microsoft.com/win/2k3"}
+ * workloads:                    # by domain name glob: what the simulator runs (default: database,
+ *   - {domain: "ci-*", workload: scratch-test}   # scratch-test for scratch disks)
+ * hosts:                        # host profile per file glob (first match wins)
+ *   - {paths: ["node1/**"], profile: hosts/node1.yaml}
+ * policy:
+ *   host-page-cache: avoid      # or allow
+ * custom-rules: [rules/]        # rule files, or directories of *.rule.yaml
+ * </pre>
+ */
+final class ConfigReader {
+
+    private static final Set<String> KEYS = Set.of("rules", "per-path-ignores", "scratch", "guests",
+            "workloads", "hosts", "policy", "custom-rules");
+
+    /** The configuration's directory, absolute and normalized: paths in it are relative to it. */
+    private final Path dir;
+    /** How errors name the configuration. */
+    private final String label;
+    private final Config.Builder out;
+
+    private ConfigReader(Path file, String label) {
+        this.dir = file.toAbsolutePath().normalize().getParent();
+        this.label = label;
+        this.out = new Config.Builder(file, label);
+    }
+
+    /** Reads a configuration file; {@code label} is how errors name it. */
+    static Config read(Path file, String label) throws YamlException {
+        YNode root;
+        try {
+            root = Yaml.read(file, label);
+        } catch (IOException e) {
+            throw new YamlException(label, 1, 1, "cannot read the configuration: "
+                    + e.getMessage());
+        }
+        ConfigReader r = new ConfigReader(file, label);
+        Map<String, YNode> m = root.map(KEYS);
+        if (m.containsKey("custom-rules")) {
+            r.customRules(m.get("custom-rules"));
+        }
+        if (m.containsKey("rules")) {
+            r.rules(m.get("rules"));
+        }
+        if (m.containsKey("per-path-ignores")) {
+            r.perPathIgnores(m.get("per-path-ignores"));
+        }
+        if (m.containsKey("scratch")) {
+            for (YNode g : m.get("scratch").list()) {
+                r.out.scratch(glob(g, g.string()));
+            }
+        }
+        if (m.containsKey("guests")) {
+            for (YNode g : m.get("guests").list()) {
+                r.guest(g);
+            }
+        }
+        if (m.containsKey("workloads")) {
+            for (YNode w : m.get("workloads").list()) {
+                workload(w, r.out);
+            }
+        }
+        if (m.containsKey("hosts")) {
+            for (YNode h : m.get("hosts").list()) {
+                r.host(h);
+            }
+        }
+        if (m.containsKey("policy")) {
+            r.out.policy(policy(m.get("policy")));
+        }
+        return r.out.build();
+    }
+
+    /** {@code custom-rules:}: each entry a rule file or a directory of them. */
+    private void customRules(YNode list) throws YamlException {
+        for (YNode entry : list.list()) {
+            for (Path ruleFile : ruleFiles(entry)) {
+                DeclarativeRule rule = loadRule(ruleFile, entry);
+                if (out.hasRule(rule.id())) {
+                    throw entry.error("rule " + rule.id() + " in " + rule.file()
+                            + " has the id of a rule that is already defined");
+                }
+                out.addRule(rule);
+            }
+        }
+    }
+
+    /** {@code rules:}: each known rule on, off, or at another severity. */
+    private void rules(YNode node) throws YamlException {
+        for (Map.Entry<String, YNode> e : node.map().entrySet()) {
+            String id = e.getKey();
+            if (!out.hasRule(id)) {
+                throw node.keyNode(id).error("unknown rule '" + id
+                        + "' (virtlint rules lists them)");
+            }
+            String value = e.getValue().string();
+            switch (value) {
+                case "on", "true" -> out.enable(id, true);
+                case "off", "false" -> out.enable(id, false);
+                default -> out.severity(id, Severity.byId(value).orElseThrow(() -> e.getValue()
+                        .error("rule " + id + ": expected on, off, error, warning or info, found '"
+                                + value + "'")));
+            }
+        }
+    }
+
+    /** {@code per-path-ignores:}: a file glob, and the rule ids (or {@code all}) not run there. */
+    private void perPathIgnores(YNode node) throws YamlException {
+        for (Map.Entry<String, YNode> e : node.map().entrySet()) {
+            Set<String> ruleIds = new LinkedHashSet<>();
+            for (YNode r : e.getValue().list()) {
+                String id = r.string();
+                if (!id.equals("all") && !out.hasRule(id)) {
+                    throw r.error("unknown rule '" + id
+                            + "' (virtlint rules lists them; \"all\" means every rule)");
+                }
+                ruleIds.add(id);
+            }
+            out.ignore(glob(node.keyNode(e.getKey()), e.getKey()), ruleIds);
+        }
+    }
+
+    private static Glob glob(YNode where, String text) throws YamlException {
+        if (text.isBlank()) {
+            throw where.error("empty pattern");
+        }
+        return Glob.path(text);
+    }
+
+    /** A {@code guests:} entry: a domain name glob with either {@code flushes:} or {@code os:}. */
+    private void guest(YNode g) throws YamlException {
+        g.map(Set.of("domain", "flushes", "os", "reason"));
+        String domain = g.require("domain").string();
+        Optional<YNode> flushes = g.get("flushes");
+        Optional<YNode> os = g.get("os");
+        if (flushes.isPresent() == os.isPresent()) {
+            throw g.error("a guests entry gives either flushes: or os:");
+        }
+        GuestFact fact;
+        if (flushes.isPresent()) {
+            String f = flushes.get().string();
+            Flushes value = Flushes.byId(f).orElseThrow(() -> flushes.get().error(
+                    "flushes must be yes, no or cond, found '" + f + "'"));
+            String reason = g.get("reason").isPresent() ? g.require("reason").string()
+                    : label + " says flushes=" + value.id() + " for domains named " + domain;
+            fact = new GuestFact(value, reason, "config");
+        } else {
+            String id = os.get().string();
+            Optional<GuestFact> known = GuestTable.builtIn().lookup(id);
+            if (known.isEmpty()) {
+                throw os.get().error("the guest table (rules/guest-os.tsv) does not know '" + id
+                        + "'; give flushes: instead");
+            }
+            fact = new GuestFact(known.get().flushes(), known.get().reason() + " (" + label
+                    + " names the OS " + id + ")", "config");
+        }
+        out.guest(Glob.name(domain), fact);
+    }
+
+    /** A {@code workloads:} entry: a domain name glob and a workload id. */
+    private static void workload(YNode w, Config.Builder out) throws YamlException {
+        w.map(Set.of("domain", "workload"));
+        YNode id = w.require("workload");
+        String name = id.string();
+        Workload workload = Workload.byId(name).orElseThrow(() -> id.error("unknown workload '"
+                + name + "'; expected one of " + Workload.ids()));
+        out.workload(Glob.name(w.require("domain").string()), workload);
+    }
+
+    /** A {@code hosts:} entry: file globs and the host profile for them. */
+    private void host(YNode h) throws YamlException {
+        h.map(Set.of("paths", "profile"));
+        List<Glob> paths = new ArrayList<>();
+        for (YNode p : h.require("paths").list()) {
+            paths.add(glob(p, p.string()));
+        }
+        YNode profile = h.require("profile");
+        out.host(paths, profile(profile));
+    }
+
+    private static Advisor.Policy policy(YNode p) throws YamlException {
+        p.map(Set.of("host-page-cache"));
+        YNode hpc = p.require("host-page-cache");
+        return switch (hpc.string()) {
+            case "avoid" -> Advisor.Policy.AVOID;
+            case "allow" -> Advisor.Policy.ALLOW;
+            default -> throw hpc.error("host-page-cache must be avoid or allow, found '"
+                    + hpc.string() + "'");
+        };
+    }
+
+    private HostFacts profile(YNode where) throws YamlException {
+        Path path = contained(where, "host profile");
+        if (!Files.isRegularFile(path)) {
+            throw where.error("host profile " + where.string() + " not found (relative to " + label
+                    + ")");
+        }
+        try {
+            return HostProfile.load(path, Config.labelFor(path));
+        } catch (IOException e) {
+            throw where.error("cannot read host profile " + where.string() + ": " + e.getMessage());
+        }
+    }
+
+    private List<Path> ruleFiles(YNode entry) throws YamlException {
+        Path path = contained(entry, "custom rule file");
+        if (Files.isDirectory(path)) {
+            List<Path> listed;
+            try (Stream<Path> files = Files.list(path)) {
+                listed = files.filter(p -> p.getFileName().toString().endsWith(".rule.yaml"))
+                        .sorted().toList();
+            } catch (IOException e) {
+                throw entry.error("cannot list " + entry.string() + ": " + e.getMessage());
+            }
+            for (Path p : listed) {
+                // A link in the directory may point out of the tree too.
+                if (!inside(p, dir)) {
+                    throw entry.error("custom rule file " + path.relativize(p) + " in "
+                            + entry.string() + " leads outside the directory of " + label
+                            + "; a configuration names only files in its own directory tree");
+                }
+            }
+            return listed;
+        }
+        if (!Files.isRegularFile(path)) {
+            throw entry.error("custom rule file " + entry.string() + " not found (relative to "
+                    + label + ")");
+        }
+        return List.of(path);
+    }
+
+    /**
+     * A path named in a configuration, refused unless it stays inside the configuration's
+     * directory tree once symbolic links are resolved: a pull request's {@code .virtlint.yaml} must
+     * not make CI read /etc/shadow or a credentials file. Files given on the command line are not
+     * checked.
+     */
+    private Path contained(YNode where, String what) throws YamlException {
+        Path path = dir.resolve(where.string()).normalize();
+        if (Files.exists(path) && !inside(path, dir) || !path.startsWith(dir)) {
+            throw where.error(what + " " + where.string() + " is outside the directory of " + label
+                    + "; a configuration names only files in its own directory tree (give others on"
+                    + " the command line)");
+        }
+        return path;
+    }
+
+    private static boolean inside(Path path, Path dir) {
+        try {
+            return path.toRealPath().startsWith(dir.toRealPath());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static DeclarativeRule loadRule(Path path, YNode entry) throws YamlException {
+        try {
+            return RuleReader.load(path, Config.labelFor(path));
+        } catch (IOException e) {
+            throw entry.error("cannot read custom rule " + entry.string() + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.virtlint.facts;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code virtlint probe} found on a host, as a host profile states it: {@link HostProfile}
+ * writes it ({@link HostProfile#write}) and reads it back as {@link HostFacts}. Absent facts are
+ * null or empty and are not written.
+ *
+ * @param memoryBytes the memory in bytes (probe reads it in KiB), or null
+ * @param sysctl      the dirty page sysctls by their names without {@code vm.}, in probe order
+ * @param costNotes   comment lines written before the costs (how they were measured)
+ * @param costs       device costs by their profile names ({@link HostFacts#COST_NAMES}), in order
+ */
+public record ProbedHost(String kernel, String qemu, Long memoryBytes, List<HostFacts.Mount> mounts,
+                         List<HostFacts.DirectIoProbe> odirect, Map<String, Long> sysctl,
+                         List<String> costNotes, Map<String, Double> costs) {
+
+    public ProbedHost {
+        mounts = List.copyOf(mounts);
+        odirect = List.copyOf(odirect);
+        sysctl = Collections.unmodifiableMap(new LinkedHashMap<>(sysctl));
+        costNotes = List.copyOf(costNotes);
+        costs = Collections.unmodifiableMap(new LinkedHashMap<>(costs));
+    }
+
+    /** The same host with measured device costs. */
+    public ProbedHost withCosts(List<String> notes, Map<String, Double> measured) {
+        return new ProbedHost(kernel, qemu, memoryBytes, mounts, odirect, sysctl, notes, measured);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.virtlint.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.virtlint.parse.Yaml.YamlException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Reading {@code .virtlint.yaml} ({@link ConfigReader}, through {@link Config#load}): mistakes are
+ * reported at their position, and the files it names stay inside its directory tree.
+ */
+class ConfigReaderTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws java.io.IOException {
+        Path p = dir.resolve(name);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void rulesAndIgnoresNameCustomRulesListedAfterThemInTheFile() throws Exception {
+        write("my/mine.rule.yaml", """
+                id: my-rule
+                severity: info
+                summary: Mine
+                select: "driver"
+                message: "{disk}"
+                """);
+        Path cfg = write(".virtlint.yaml", """
+                rules: {my-rule: off}
+                per-path-ignores: {"old/**": [my-rule]}
+                custom-rules: [my/]
+                """);
+        Config c = Config.load(cfg, "cfg");
+        assertThat(c.rules()).extracting(dev.virtlint.rules.Rule::id).endsWith("my-rule");
+        assertThat(c.disabled()).containsExactly("my-rule");
+        assertThat(c.ignoredFor(dir.resolve("old/vm.xml"))).containsExactly("my-rule");
+    }
+
+    @Test
+    void errorsNameFileLineAndColumn() throws Exception {
+        assertThatThrownBy(() -> Config.load(write("a.yaml", "rules:\n  implicit-cache-mod: off\n"), "a.yaml"))
+                .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
+                        .isEqualTo("a.yaml:2:3: error: unknown rule 'implicit-cache-mod' (virtlint rules lists them)"));
+        assertThatThrownBy(() -> Config.load(write("b.yaml", "rulez: {}\n"), "b.yaml"))
+                .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format()).startsWith(
+                        "b.yaml:1:1: error: unknown key 'rulez'; expected one of custom-rules, guests,"));
+        assertThatThrownBy(() -> Config.load(write("c.yaml", "policy:\n  host-page-cache: never\n"), "c.yaml"))
+                .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
+                        .isEqualTo("c.yaml:2:20: error: host-page-cache must be avoid or allow, found 'never'"));
+        assertThatThrownBy(() -> Config.load(write("d.yaml", "scratch: [\n"), "d.yaml"))
+                .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
+                        .startsWith("d.yaml:2:1: error: malformed YAML"));
+        assertThatThrownBy(() -> Config.load(write("e.yaml", "rules:\n  double-caching: loud\n"), "e.yaml"))
+                .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format()).isEqualTo(
+                        "e.yaml:2:19: error: rule double-caching: expected on, off, error, warning or info, found 'loud'"));
+    }
+
+    @Test
+    void aBadXPathInACustomRuleNamesTheRuleFileAndTheRule() throws Exception {
+        write("bad.rule.yaml", """
+                id: broken-rule
+                severity: warning
+                summary: Broken
+                select: "driver[@cache = ]"
+                message: "{disk}"
+                """);
+        Path cfg = write(".virtlint.yaml", "custom-rules: [bad.rule.yaml]\n");
+        assertThatThrownBy(() -> Config.load(cfg, "cfg"))
+                .isInstanceOfSatisfying(YamlException.class, e -> {
+                    assertThat(e.file()).endsWith("bad.rule.yaml");
+                    assertThat(e.line()).isEqualTo(4);
+                    assertThat(e.getMessage()).startsWith("rule broken-rule: invalid XPath 'driver[@cache = ]'");
+                });
+    }
+
+    @Test
+    void aCustomRuleMayNotReuseABuiltInId() throws Exception {
+        write("dup.rule.yaml", """
+                id: double-caching
+                severity: warning
+                summary: Again
+                select: "driver"
+                message: "{disk}"
+                """);
+        Path cfg = write(".virtlint.yaml", "custom-rules: [dup.rule.yaml]\n");
+        assertThatThrownBy(() -> Config.load(cfg, "cfg")).isInstanceOf(YamlException.class)
+                .hasMessageContaining("has the id of a rule that is already defined");
+    }
+
+    @Test
+    void anUnknownWorkloadIsAnErrorAtItsPosition() throws Exception {
+        Path config = write("bad.yaml", "workloads:\n  - {domain: web, workload: oltp}\n");
+        assertThatThrownBy(() -> Config.load(config, "bad.yaml")).isInstanceOf(YamlException.class)
+                .extracting(e -> ((YamlException) e).format())
+                .isEqualTo("bad.yaml:2:29: error: unknown workload 'oltp'; expected one of database, build, "
+                        + "scratch-test, streaming, read-mostly");
+    }
+
+    @Test
+    void pathsNamedInAConfigurationStayInsideItsTreeLinksResolved() throws Exception {
+        write("outside.yaml", "memory: 1GiB\n");
+        write("repo/hosts/h.yaml", "memory: 1GiB\n");
+        Files.createSymbolicLink(dir.resolve("repo/hosts/link.yaml"), dir.resolve("outside.yaml"));
+        Files.createDirectories(dir.resolve("repo/rules"));
+        Files.createSymbolicLink(dir.resolve("repo/rules/x.rule.yaml"), dir.resolve("outside.yaml"));
+        Path ok = write("repo/ok.yaml", "hosts: [{paths: ['**'], profile: hosts/h.yaml}]\n");
+        assertThat(Config.load(ok, "ok.yaml").hostFor(dir.resolve("repo/vm.xml"))).isPresent();
+        for (String named : List.of("hosts: [{paths: ['**'], profile: ../outside.yaml}]",
+                "hosts: [{paths: ['**'], profile: hosts/link.yaml}]",
+                "hosts: [{paths: ['**'], profile: " + dir.resolve("outside.yaml") + "}]",
+                "custom-rules: [../outside.yaml]", "custom-rules: [rules/]")) {
+            Path cfg = write("repo/.virtlint.yaml", named + "\n");
+            assertThatThrownBy(() -> Config.load(cfg, "cfg.yaml"))
+                    .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
+                            .startsWith("cfg.yaml:1:").contains("outside the directory of cfg.yaml"));
+        }
+    }
+
+    @Test
+    void aProfileOrRuleNotNamedYamlIsNotReadSoItsTextNeverShows() throws Exception {
+        write("repo/.git-credentials", "https://u:ghp_s3cr3t@example.com\n");
+        for (String named : List.of("hosts: [{paths: ['**'], profile: .git-credentials}]",
+                "custom-rules: [.git-credentials]")) {
+            Path cfg = write("repo/.virtlint.yaml", named + "\n");
+            assertThatThrownBy(() -> Config.load(cfg, "cfg.yaml"))
+                    .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
+                            .contains("not read: virtlint reads only files named *.yaml or *.yml")
+                            .doesNotContain("s3cr3t"));
+        }
+    }
+}
