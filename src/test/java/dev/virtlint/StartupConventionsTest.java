@@ -46,8 +46,7 @@ class StartupConventionsTest {
             allowed("report/Json.java", 1, "a control character in a JSON string"),
             allowed("report/SarifReport.java", 1, "a character a file URI must percent-encode"),
             allowed("report/EvidenceReport.java", 1, "a figure that is not finite"),
-            allowed("model/Resources.java", 1, "a resource not in virtlint's own jar"),
-            allowed("rules/RuleMeta.java", 1, "a rule's metadata, read once for a finding"));
+            allowed("model/Resources.java", 1, "a resource not in virtlint's own jar"));
 
     private record Allowed(int count, String why) {
     }

@@ -14,9 +14,16 @@ import java.util.Optional;
  * start. Values that are not cache modes at all are another rule's business (a value this rule
  * cannot read is left alone).
  */
-@RuleInfo(id = "cache-mode-refused", severity = Severity.ERROR, category = "correctness",
-        summary = "libvirt or QEMU refuses the disk's cache setting, so the domain does not start")
 public final class CacheModeRefusedRule implements DiskRule {
+
+    private static final RuleMeta META = new RuleMeta("cache-mode-refused",
+            "libvirt or QEMU refuses the disk's cache setting, so the domain does not start",
+            Severity.ERROR, "correctness");
+
+    @Override
+    public RuleMeta info() {
+        return META;
+    }
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

@@ -12,10 +12,16 @@ import org.dom4j.Element;
  * DiskView}), which a QEMU string gets written the way libvirt would write it, so one check covers
  * {@code -drive detect-zeroes=} and {@code discard=} as well.
  */
-@RuleInfo(id = "detect-zeroes-unmap-without-discard", severity = Severity.WARNING,
-        category = "speed",
-        summary = "detect_zeroes='unmap' without discard='unmap' is silently downgraded to 'on'")
 public final class DetectZeroesUnmapWithoutDiscardRule implements DiskRule {
+
+    private static final RuleMeta META = new RuleMeta("detect-zeroes-unmap-without-discard",
+            "detect_zeroes='unmap' without discard='unmap' is silently downgraded to 'on'",
+            Severity.WARNING, "speed");
+
+    @Override
+    public RuleMeta info() {
+        return META;
+    }
 
     private static final String UNMAP = "unmap";
 

@@ -7,9 +7,16 @@ import java.util.List;
 import java.util.Optional;
 
 /** cache none and directsync open the image with O_DIRECT; QEMU does not start where that fails. */
-@RuleInfo(id = "direct-io-unsupported-fs", severity = Severity.ERROR, category = "correctness",
-        summary = "O_DIRECT is used on a filesystem that refuses it")
 public final class DirectIoUnsupportedFsRule implements DiskRule {
+
+    private static final RuleMeta META = new RuleMeta("direct-io-unsupported-fs",
+            "O_DIRECT is used on a filesystem that refuses it",
+            Severity.ERROR, "correctness");
+
+    @Override
+    public RuleMeta info() {
+        return META;
+    }
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

@@ -8,9 +8,16 @@ import java.util.List;
  * The guest caches its own data; a second copy in the host page cache wastes host memory. Network
  * and NVMe (userspace driver) disks do not go through the host page cache.
  */
-@RuleInfo(id = "double-caching", severity = Severity.WARNING, category = "speed",
-        summary = "The host page cache holds a second copy of what the guest caches")
 public final class DoubleCachingRule implements DiskRule {
+
+    private static final RuleMeta META = new RuleMeta("double-caching",
+            "The host page cache holds a second copy of what the guest caches",
+            Severity.WARNING, "speed");
+
+    @Override
+    public RuleMeta info() {
+        return META;
+    }
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

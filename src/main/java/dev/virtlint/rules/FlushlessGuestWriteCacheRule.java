@@ -7,9 +7,16 @@ import dev.virtlint.model.Setting;
 import java.util.List;
 
 /** A guest that does not flush must not be shown a volatile write cache. */
-@RuleInfo(id = "flushless-guest-write-cache", severity = Severity.ERROR, category = "safety",
-        summary = "A guest that does not flush is shown a volatile write cache")
 public final class FlushlessGuestWriteCacheRule implements DiskRule {
+
+    private static final RuleMeta META = new RuleMeta("flushless-guest-write-cache",
+            "A guest that does not flush is shown a volatile write cache",
+            Severity.ERROR, "safety");
+
+    @Override
+    public RuleMeta info() {
+        return META;
+    }
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

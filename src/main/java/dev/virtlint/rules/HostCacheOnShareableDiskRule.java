@@ -6,9 +6,16 @@ import java.util.List;
 import java.util.Optional;
 
 /** Guests sharing a disk through the host page cache can each see different data. */
-@RuleInfo(id = "host-cache-on-shareable-disk", severity = Severity.ERROR, category = "safety",
-        summary = "A shareable disk goes through the host page cache")
 public final class HostCacheOnShareableDiskRule implements DiskRule {
+
+    private static final RuleMeta META = new RuleMeta("host-cache-on-shareable-disk",
+            "A shareable disk goes through the host page cache",
+            Severity.ERROR, "safety");
+
+    @Override
+    public RuleMeta info() {
+        return META;
+    }
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

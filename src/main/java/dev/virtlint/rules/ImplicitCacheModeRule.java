@@ -4,9 +4,16 @@ import dev.virtlint.model.Setting;
 import java.util.List;
 
 /** Without a cache mode the disk's safety depends on the QEMU version that runs it. */
-@RuleInfo(id = "implicit-cache-mode", severity = Severity.INFO, category = "correctness",
-        summary = "A writable disk gives no cache mode")
 public final class ImplicitCacheModeRule implements DiskRule {
+
+    private static final RuleMeta META = new RuleMeta("implicit-cache-mode",
+            "A writable disk gives no cache mode",
+            Severity.INFO, "correctness");
+
+    @Override
+    public RuleMeta info() {
+        return META;
+    }
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

@@ -9,9 +9,16 @@ import java.util.List;
  * linter reports only this on it (see {@link Linter}); there is no fix, since rewriting a typo to
  * the nearest name is a guess.
  */
-@RuleInfo(id = "invalid-setting", severity = Severity.ERROR, category = "correctness",
-        summary = "A disk setting is refused by libvirt or QEMU")
 public final class InvalidSettingRule implements DiskRule {
+
+    private static final RuleMeta META = new RuleMeta("invalid-setting",
+            "A disk setting is refused by libvirt or QEMU",
+            Severity.ERROR, "correctness");
+
+    @Override
+    public RuleMeta info() {
+        return META;
+    }
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

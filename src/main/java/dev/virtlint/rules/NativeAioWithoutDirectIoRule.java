@@ -4,9 +4,16 @@ import dev.virtlint.model.Setting;
 import java.util.List;
 
 /** Linux native AIO needs O_DIRECT; libvirt and QEMU refuse io='native' without it. */
-@RuleInfo(id = "native-aio-without-direct-io", severity = Severity.ERROR, category = "correctness",
-        summary = "Native AIO is asked for without O_DIRECT")
 public final class NativeAioWithoutDirectIoRule implements DiskRule {
+
+    private static final RuleMeta META = new RuleMeta("native-aio-without-direct-io",
+            "Native AIO is asked for without O_DIRECT",
+            Severity.ERROR, "correctness");
+
+    @Override
+    public RuleMeta info() {
+        return META;
+    }
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

@@ -10,9 +10,16 @@ import java.util.List;
  * which sets {@code rbd_cache} accordingly and overrides ceph.conf (Ceph doc/rbd/qemu-rbd.rst,
  * "QEMU Cache Options"). cache none and directsync therefore turn librbd's cache off.
  */
-@RuleInfo(id = "rbd-cache-disabled", severity = Severity.WARNING, category = "speed",
-        summary = "An rbd disk's cache mode turns librbd's cache off")
 public final class RbdCacheDisabledRule implements DiskRule {
+
+    private static final RuleMeta META = new RuleMeta("rbd-cache-disabled",
+            "An rbd disk's cache mode turns librbd's cache off",
+            Severity.WARNING, "speed");
+
+    @Override
+    public RuleMeta info() {
+        return META;
+    }
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

@@ -6,9 +6,16 @@ import java.util.List;
  * A suppression records an exception; without its reason the next reader cannot tell whether the
  * exception still holds. Every suppression of the file is held to it, used or not.
  */
-@RuleInfo(id = "suppression-without-reason", severity = Severity.INFO, category = "correctness",
-        summary = "A suppression gives no reason")
 public final class SuppressionWithoutReasonRule implements FileRule {
+
+    private static final RuleMeta META = new RuleMeta("suppression-without-reason",
+            "A suppression gives no reason",
+            Severity.INFO, "correctness");
+
+    @Override
+    public RuleMeta info() {
+        return META;
+    }
 
     @Override
     public void check(FileCheck check, List<Finding> out) {

@@ -5,9 +5,16 @@ import dev.virtlint.model.Setting;
 import java.util.List;
 
 /** Ignoring flushes is only acceptable on disks whose data nobody needs. */
-@RuleInfo(id = "unsafe-cache-persistent-disk", severity = Severity.ERROR, category = "safety",
-        summary = "Guest flushes are ignored on a disk that is not declared scratch")
 public final class UnsafeCachePersistentDiskRule implements DiskRule {
+
+    private static final RuleMeta META = new RuleMeta("unsafe-cache-persistent-disk",
+            "Guest flushes are ignored on a disk that is not declared scratch",
+            Severity.ERROR, "safety");
+
+    @Override
+    public RuleMeta info() {
+        return META;
+    }
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

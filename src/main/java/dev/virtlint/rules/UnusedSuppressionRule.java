@@ -7,9 +7,16 @@ import java.util.List;
  * up. One that names only rules this run did not check is left alone, since it may hide their
  * findings; one that names something that is not a rule is always reported.
  */
-@RuleInfo(id = "unused-suppression", severity = Severity.INFO, category = "correctness",
-        summary = "A suppression matches no finding")
 public final class UnusedSuppressionRule implements FileRule {
+
+    private static final RuleMeta META = new RuleMeta("unused-suppression",
+            "A suppression matches no finding",
+            Severity.INFO, "correctness");
+
+    @Override
+    public RuleMeta info() {
+        return META;
+    }
 
     @Override
     public void check(FileCheck check, List<Finding> out) {

@@ -4,9 +4,16 @@ import dev.virtlint.model.Setting;
 import java.util.List;
 
 /** A guest that flushes is already safe with a write cache; writethrough only makes it slow. */
-@RuleInfo(id = "writethrough-on-flushing-guest", severity = Severity.WARNING, category = "speed",
-        summary = "Every write waits for stable storage although the guest flushes")
 public final class WritethroughOnFlushingGuestRule implements DiskRule {
+
+    private static final RuleMeta META = new RuleMeta("writethrough-on-flushing-guest",
+            "Every write waits for stable storage although the guest flushes",
+            Severity.WARNING, "speed");
+
+    @Override
+    public RuleMeta info() {
+        return META;
+    }
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {

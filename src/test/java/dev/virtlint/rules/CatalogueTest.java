@@ -35,7 +35,6 @@ class CatalogueTest {
             RuleMeta info = rule.info();
             assertThat(rule.id()).isEqualTo(info.id());
             assertThat(rule.getClass().getSimpleName()).isEqualTo(pascal(info.id()) + "Rule");
-            assertThat(rule.getClass().getAnnotation(RuleInfo.class)).isNotNull();
             assertThat(info.summary()).isNotBlank().doesNotEndWith(".");
             assertThat(info.category()).isIn("safety", "speed", "correctness");
 
