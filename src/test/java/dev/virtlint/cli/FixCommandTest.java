@@ -351,35 +351,56 @@ class FixCommandTest {
         assumeThat(System.getProperty("user.name")).isEqualTo("root");
         List<String> java = javaAnyUserCanRun();
         for (String signal : List.of("TERM", "INT")) {
-            Path vms = Files.createDirectories(dir.resolve("batch-" + signal));
-            for (int i = 0; i < 3000; i++) {
-                Files.writeString(vms.resolve("vm-" + i + ".xml"), DOMAIN.replace("<name>web", "<name>web" + i));
-            }
-            List<String> cmd = new java.util.ArrayList<>(java);
-            cmd.addAll(List.of("fix", "--jobs", "2", vms.toString()));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("out-" + signal).toFile()).start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (p.isAlive() && System.nanoTime() < deadline
-                    && Files.readString(vms.resolve("vm-0.xml")).contains("unsafe")) {
-                Thread.sleep(5);
-            }
-            assertThat(p.isAlive()).as("still fixing when signalled").isTrue();
-            new ProcessBuilder("kill", "-s", signal, String.valueOf(p.pid())).start().waitFor();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            int changed = 0;
-            try (var list = Files.list(vms)) {
-                for (Path f : (Iterable<Path>) list::iterator) {
-                    assertThat(f.getFileName().toString()).as("SIG" + signal + " left").doesNotStartWith(".");
-                    String text = Files.readString(f);
-                    String name = f.getFileName().toString().replace("vm-", "web").replace(".xml", "");
-                    assertThat(text).isIn(DOMAIN.replace("<name>web", "<name>" + name),
-                            FIXED.replace("<name>web", "<name>" + name));
-                    changed += text.contains("unsafe") ? 0 : 1;
+            // On a loaded machine this thread may not run again before the whole batch is fixed:
+            // then the signal found nothing to stop, which says nothing of the code; the run is
+            // made again with a larger batch (the failure this test is for leaves a dot file or
+            // an empty or partial domain, whatever the batch size).
+            int size = 3000;
+            for (int attempt = 1; ; attempt++, size *= 2) {
+                int changed = signalMidBatch(java, signal, attempt, size);
+                if (changed < size || attempt == 3) {
+                    assertThat(changed).as("SIG" + signal + " stopped the run").isBetween(1, size - 1);
+                    break;
                 }
             }
-            assertThat(changed).as("SIG" + signal + " stopped the run").isBetween(1, 2999);
         }
+    }
+
+    /** Fixes {@code size} domains, signals mid-batch, checks every file; returns how many changed. */
+    private int signalMidBatch(List<String> java, String signal, int attempt, int size)
+            throws Exception {
+        Path vms = Files.createDirectories(dir.resolve("batch-" + signal + "-" + attempt));
+        for (int i = 0; i < size; i++) {
+            Files.writeString(vms.resolve("vm-" + i + ".xml"), DOMAIN.replace("<name>web", "<name>web" + i));
+        }
+        List<String> cmd = new java.util.ArrayList<>(java);
+        cmd.addAll(List.of("fix", "--jobs", "2", vms.toString()));
+        Path out = dir.resolve("out-" + signal + "-" + attempt);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (p.isAlive() && System.nanoTime() < deadline
+                && Files.readString(vms.resolve("vm-0.xml")).contains("unsafe")) {
+            Thread.sleep(5);
+        }
+        if (!p.isAlive()) {
+            assertThat(p.exitValue()).as("a batch that ended before the signal").isZero();
+            return size;
+        }
+        new ProcessBuilder("kill", "-s", signal, String.valueOf(p.pid())).start().waitFor();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("SIG" + signal + ": the run ends; it printed:\n"
+                + Files.readString(out)).isTrue();
+        int changed = 0;
+        try (var list = Files.list(vms)) {
+            for (Path f : (Iterable<Path>) list::iterator) {
+                assertThat(f.getFileName().toString()).as("SIG" + signal + " left").doesNotStartWith(".");
+                String text = Files.readString(f);
+                String name = f.getFileName().toString().replace("vm-", "web").replace(".xml", "");
+                assertThat(text).isIn(DOMAIN.replace("<name>web", "<name>" + name),
+                        FIXED.replace("<name>web", "<name>" + name));
+                changed += text.contains("unsafe") ? 0 : 1;
+            }
+        }
+        return changed;
     }
 
     /** The lines (split at LF) in which two byte arrays differ, counted. */
