@@ -1,7 +1,7 @@
 package dev.virtlint.cli;
 
 /** The exit codes of every virtlint command (design.md, CLI). */
-public final class ExitCode {
+final class ExitCode {
 
     /** Nothing at or above the failure threshold. */
     public static final int OK = 0;

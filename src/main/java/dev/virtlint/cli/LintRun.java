@@ -6,6 +6,7 @@ import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.pipeline.Lint;
 import dev.virtlint.report.Baseline;
 import dev.virtlint.report.Format;
+import dev.virtlint.report.Report;
 import dev.virtlint.report.RunResult;
 import dev.virtlint.rewrite.AtomicWrite;
 import dev.virtlint.rules.Linter;
@@ -67,7 +68,8 @@ final class LintRun {
             }
         }
         Function<Input, Linter.Settings> settingsOf = settings::get;
-        RunResult run = Lint.run(gathered, settingsOf, o.format().report().evidence(), o.jobs(),
+        Report reporter = o.format().report();
+        RunResult run = Lint.run(gathered, settingsOf, reporter.evidence(), o.jobs(),
                 o.maxInputSize());
         List<InputError> errors = run.errors();
         for (InputError e : errors) {
@@ -85,7 +87,7 @@ final class LintRun {
         if (accepted != null) {
             run = accepted.filter(run);
         }
-        String report = o.format().report().render(run, Lint.rulesRun(inputs, settingsOf),
+        String report = reporter.render(run, Lint.rulesRun(inputs, settingsOf),
                 VersionProvider.version());
         if (o.output() != null) {
             // Temporary report files of a run killed with SIGKILL are removed here, as fix does.

@@ -13,7 +13,7 @@ import picocli.CommandLine;
                 + " or waste speed and memory.",
         subcommands = {LintCommand.class, FixCommand.class, RulesCommand.class, ExplainCommand.class, SimulateCommand.class, ProbeCommand.class,
             CommandLine.HelpCommand.class})
-public final class VirtLint implements Callable<Integer> {
+final class VirtLint implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;

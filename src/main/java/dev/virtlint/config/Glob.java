@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * is everything under {@code a}), a trailing {@code /} means everything under that directory, and
  * a pattern without {@code /} matches the last segment wherever it is.
  */
-public final class Glob {
+final class Glob {
 
     private final String text;
     private final Pattern pattern;

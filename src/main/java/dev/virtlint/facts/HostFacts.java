@@ -37,7 +37,7 @@ public final class HostFacts {
     }
 
     /** What a probe (or the operator) found about O_DIRECT under a path. */
-    public record DirectIoProbe(String path, boolean supported) {
+    record DirectIoProbe(String path, boolean supported) {
     }
 
     private final String kernel;

@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
 public final class ArgsParser {
 
     /** One command: its words after the expansions above, and whether it runs QEMU. */
-    public record Command(List<MappedText> words, boolean runsQemu) {
+    record Command(List<MappedText> words, boolean runsQemu) {
     }
 
     /** A script's commands, in text order. */

@@ -15,12 +15,12 @@ import java.util.Map;
  * lines added above a disk do not make an old finding new. Two findings with the same identity in
  * one file are told apart by their order.
  */
-public final class Fingerprints {
+final class Fingerprints {
 
     private final Map<String, Integer> seen = new HashMap<>();
 
     /** The parts a fingerprint is made of. */
-    public record Parts(String domain, String disk, String rule, String value) {
+    record Parts(String domain, String disk, String rule, String value) {
     }
 
     public static Parts parts(ParsedFile file, Finding f) {

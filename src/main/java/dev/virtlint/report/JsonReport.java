@@ -18,7 +18,7 @@ import java.util.Map;
  * The JSON report, version 1. Later versions add fields and never rename or remove one, so
  * programs written against this shape keep working.
  */
-public final class JsonReport implements Report {
+final class JsonReport implements Report {
 
     @Override
     public String render(RunResult run, List<Rule> rules, String version) {

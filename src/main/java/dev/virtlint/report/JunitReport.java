@@ -16,7 +16,7 @@ import java.util.Set;
  * rule that ran, failed when the rule found something in the file; an input that cannot be read is
  * a test case in error.
  */
-public final class JunitReport implements Report {
+final class JunitReport implements Report {
 
     @Override
     public String render(RunResult run, List<Rule> rules, String version) {

@@ -24,7 +24,7 @@ import java.util.Map;
  * the fix as replacements, the simulator's figures as properties, and suppressed findings with
  * their suppression. Input errors are tool notifications.
  */
-public final class SarifReport implements Report {
+final class SarifReport implements Report {
 
     /** Where a rule's page is published; the page itself is also embedded as {@code help}. */
     public static final String HELP_BASE = "https://virtlint.dev/rules/";

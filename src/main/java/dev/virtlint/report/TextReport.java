@@ -11,7 +11,7 @@ import dev.virtlint.rules.Severity;
 import java.util.List;
 
 /** The report for people: each finding as {@code path:line:column: severity [rule] message}, then a summary. */
-public final class TextReport implements Report {
+final class TextReport implements Report {
 
     @Override
     public String render(RunResult run, List<Rule> rules, String version) {

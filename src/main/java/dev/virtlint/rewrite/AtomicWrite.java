@@ -44,7 +44,7 @@ public final class AtomicWrite {
     }
 
     /** Writing would lose or widen something the file has, or needs the user to ask; nothing written. */
-    public static final class Refused extends IOException {
+    static final class Refused extends IOException {
         Refused(String why) {
             super(why);
         }
@@ -134,7 +134,7 @@ public final class AtomicWrite {
      * A file's content and the attributes read just before it ({@link #replace(Path, Snapshot, byte[],
      * boolean, boolean)} compares them right before its rename).
      */
-    public record Snapshot(byte[] bytes, Map<String, Object> unix) {
+    record Snapshot(byte[] bytes, Map<String, Object> unix) {
 
         /**
          * Reads the attributes, then at most {@code limit} bytes of content (a larger file fails

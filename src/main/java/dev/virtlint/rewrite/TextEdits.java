@@ -12,7 +12,7 @@ import java.util.List;
 public final class TextEdits {
 
     /** Thrown when two edits overlap. */
-    public static final class OverlapException extends IllegalArgumentException {
+    static final class OverlapException extends IllegalArgumentException {
         OverlapException(Replace a, Replace b) {
             super("edits overlap: [" + a.span().start() + ", " + a.span().end() + ") and [" + b.span().start() + ", "
                     + b.span().end() + ")");
@@ -80,7 +80,7 @@ public final class TextEdits {
      * none of its edits overlaps one already taken, found in the edits near it (a sorted map), not
      * by applying all of them to the text again.
      */
-    public static final class Disjoint {
+    static final class Disjoint {
 
         private final java.util.TreeMap<Integer, List<Replace>> byStart = new java.util.TreeMap<>();
         private final TextEdits all = new TextEdits();

@@ -10,7 +10,7 @@ import java.util.Optional;
  * character; a new attribute goes after the last one, separated as the others are, quoted as its
  * neighbours are; a removed attribute takes the white space before it along.
  */
-public final class XmlAttributes {
+final class XmlAttributes {
 
     /** One attribute as written: name, the whole {@code name='value'} and the value between the quotes. */
     record Attribute(String name, Span whole, Span value, char quote, Span spaceBefore) {

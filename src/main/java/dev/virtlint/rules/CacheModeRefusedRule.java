@@ -14,7 +14,7 @@ import java.util.Optional;
  * start. Values that are not cache modes at all are another rule's business (a value this rule
  * cannot read is left alone).
  */
-public final class CacheModeRefusedRule implements DiskRule {
+final class CacheModeRefusedRule implements DiskRule {
 
     private static final RuleMeta META = new RuleMeta("cache-mode-refused",
             "libvirt or QEMU refuses the disk's cache setting, so the domain does not start",

@@ -12,7 +12,7 @@ import org.dom4j.Element;
  * DiskView}), which a QEMU string gets written the way libvirt would write it, so one check covers
  * {@code -drive detect-zeroes=} and {@code discard=} as well.
  */
-public final class DetectZeroesUnmapWithoutDiscardRule implements DiskRule {
+final class DetectZeroesUnmapWithoutDiscardRule implements DiskRule {
 
     private static final RuleMeta META = new RuleMeta("detect-zeroes-unmap-without-discard",
             "detect_zeroes='unmap' without discard='unmap' is silently downgraded to 'on'",

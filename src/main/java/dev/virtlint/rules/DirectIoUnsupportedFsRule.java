@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** cache none and directsync open the image with O_DIRECT; QEMU does not start where that fails. */
-public final class DirectIoUnsupportedFsRule implements DiskRule {
+final class DirectIoUnsupportedFsRule implements DiskRule {
 
     private static final RuleMeta META = new RuleMeta("direct-io-unsupported-fs",
             "O_DIRECT is used on a filesystem that refuses it",

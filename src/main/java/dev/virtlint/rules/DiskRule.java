@@ -3,7 +3,7 @@ package dev.virtlint.rules;
 import java.util.List;
 
 /** A rule that flags one hazard on one disk; the linter runs it on every disk of a file. */
-public non-sealed interface DiskRule extends Rule {
+non-sealed interface DiskRule extends Rule {
 
     void check(DiskCheck check, List<Finding> out);
 }

@@ -22,7 +22,7 @@ import org.dom4j.Node;
  * libvirt would write it, inside a {@code <domain>}, and every node of it remembers which option it
  * stands for, so an XPath written against libvirt's format works on both and points into the source.
  */
-public final class DiskView {
+final class DiskView {
 
     private final Disk disk;
     private final Element element;

@@ -8,7 +8,7 @@ import java.util.List;
  * The guest caches its own data; a second copy in the host page cache wastes host memory. Network
  * and NVMe (userspace driver) disks do not go through the host page cache.
  */
-public final class DoubleCachingRule implements DiskRule {
+final class DoubleCachingRule implements DiskRule {
 
     private static final RuleMeta META = new RuleMeta("double-caching",
             "The host page cache holds a second copy of what the guest caches",

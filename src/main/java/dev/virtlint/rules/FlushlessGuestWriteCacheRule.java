@@ -7,7 +7,7 @@ import dev.virtlint.model.Setting;
 import java.util.List;
 
 /** A guest that does not flush must not be shown a volatile write cache. */
-public final class FlushlessGuestWriteCacheRule implements DiskRule {
+final class FlushlessGuestWriteCacheRule implements DiskRule {
 
     private static final RuleMeta META = new RuleMeta("flushless-guest-write-cache",
             "A guest that does not flush is shown a volatile write cache",

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Guests sharing a disk through the host page cache can each see different data. */
-public final class HostCacheOnShareableDiskRule implements DiskRule {
+final class HostCacheOnShareableDiskRule implements DiskRule {
 
     private static final RuleMeta META = new RuleMeta("host-cache-on-shareable-disk",
             "A shareable disk goes through the host page cache",

@@ -4,7 +4,7 @@ import dev.virtlint.model.Setting;
 import java.util.List;
 
 /** Without a cache mode the disk's safety depends on the QEMU version that runs it. */
-public final class ImplicitCacheModeRule implements DiskRule {
+final class ImplicitCacheModeRule implements DiskRule {
 
     private static final RuleMeta META = new RuleMeta("implicit-cache-mode",
             "A writable disk gives no cache mode",

@@ -9,7 +9,7 @@ import java.util.List;
  * linter reports only this on it (see {@link Linter}); there is no fix, since rewriting a typo to
  * the nearest name is a guess.
  */
-public final class InvalidSettingRule implements DiskRule {
+final class InvalidSettingRule implements DiskRule {
 
     private static final RuleMeta META = new RuleMeta("invalid-setting",
             "A disk setting is refused by libvirt or QEMU",

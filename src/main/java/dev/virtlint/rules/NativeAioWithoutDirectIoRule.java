@@ -4,7 +4,7 @@ import dev.virtlint.model.Setting;
 import java.util.List;
 
 /** Linux native AIO needs O_DIRECT; libvirt and QEMU refuse io='native' without it. */
-public final class NativeAioWithoutDirectIoRule implements DiskRule {
+final class NativeAioWithoutDirectIoRule implements DiskRule {
 
     private static final RuleMeta META = new RuleMeta("native-aio-without-direct-io",
             "Native AIO is asked for without O_DIRECT",

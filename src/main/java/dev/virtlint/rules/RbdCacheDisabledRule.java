@@ -10,7 +10,7 @@ import java.util.List;
  * which sets {@code rbd_cache} accordingly and overrides ceph.conf (Ceph doc/rbd/qemu-rbd.rst,
  * "QEMU Cache Options"). cache none and directsync therefore turn librbd's cache off.
  */
-public final class RbdCacheDisabledRule implements DiskRule {
+final class RbdCacheDisabledRule implements DiskRule {
 
     private static final RuleMeta META = new RuleMeta("rbd-cache-disabled",
             "An rbd disk's cache mode turns librbd's cache off",

@@ -6,7 +6,7 @@ import java.util.List;
  * A suppression records an exception; without its reason the next reader cannot tell whether the
  * exception still holds. Every suppression of the file is held to it, used or not.
  */
-public final class SuppressionWithoutReasonRule implements FileRule {
+final class SuppressionWithoutReasonRule implements FileRule {
 
     private static final RuleMeta META = new RuleMeta("suppression-without-reason",
             "A suppression gives no reason",

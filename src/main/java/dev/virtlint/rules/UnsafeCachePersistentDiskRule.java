@@ -5,7 +5,7 @@ import dev.virtlint.model.Setting;
 import java.util.List;
 
 /** Ignoring flushes is only acceptable on disks whose data nobody needs. */
-public final class UnsafeCachePersistentDiskRule implements DiskRule {
+final class UnsafeCachePersistentDiskRule implements DiskRule {
 
     private static final RuleMeta META = new RuleMeta("unsafe-cache-persistent-disk",
             "Guest flushes are ignored on a disk that is not declared scratch",

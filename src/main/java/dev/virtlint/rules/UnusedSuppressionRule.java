@@ -7,7 +7,7 @@ import java.util.List;
  * up. One that names only rules this run did not check is left alone, since it may hide their
  * findings; one that names something that is not a rule is always reported.
  */
-public final class UnusedSuppressionRule implements FileRule {
+final class UnusedSuppressionRule implements FileRule {
 
     private static final RuleMeta META = new RuleMeta("unused-suppression",
             "A suppression matches no finding",

@@ -4,7 +4,7 @@ import dev.virtlint.model.Setting;
 import java.util.List;
 
 /** A guest that flushes is already safe with a write cache; writethrough only makes it slow. */
-public final class WritethroughOnFlushingGuestRule implements DiskRule {
+final class WritethroughOnFlushingGuestRule implements DiskRule {
 
     private static final RuleMeta META = new RuleMeta("writethrough-on-flushing-guest",
             "Every write waits for stable storage although the guest flushes",

@@ -29,7 +29,7 @@ public final class Calibration {
     public static final double TOLERANCE = 1.5;
 
     /** What a cell of the table accepts. */
-    public record Band(double lo, double hi, String text) {
+    record Band(double lo, double hi, String text) {
 
         static Band parse(String cell) {
             int dots = cell.indexOf("..");
@@ -54,7 +54,7 @@ public final class Calibration {
     /**
      * One row: a bench run ({@code pattern}, reads or writes) or a workload's whole run time.
      */
-    public record Row(String id, String kind, IoPattern pattern, Workload workload, Map<Preset, Band> targets) {
+    record Row(String id, String kind, IoPattern pattern, Workload workload, Map<Preset, Band> targets) {
 
         public boolean reads() {
             return kind.equals("read");
@@ -150,7 +150,7 @@ public final class Calibration {
     }
 
     /** One throughput measured on a host: a bench row under a mode, in MB/s. */
-    public record Measured(Row row, Preset mode, double mbps) {
+    record Measured(Row row, Preset mode, double mbps) {
     }
 
     /** Least squares on log throughputs: the costs that best explain what a host measured. */

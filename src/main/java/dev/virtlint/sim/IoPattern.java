@@ -10,7 +10,7 @@ package dev.virtlint.sim;
  * @param qcow2          a qcow2 image rather than raw
  * @param preallocated   the image's space is allocated on the host (no allocation on first write)
  */
-public record IoPattern(int size, int depth, long writesPerFlush, boolean qcow2, boolean preallocated) {
+record IoPattern(int size, int depth, long writesPerFlush, boolean qcow2, boolean preallocated) {
 
     /** qcow2's default cluster size: a fresh image allocates one per 64 KiB written. */
     public static final int CLUSTER = 64 << 10;

@@ -17,7 +17,7 @@ import dev.virtlint.model.CacheMode;
  *   <li>qcow2 adds work per request, per new cluster and per flush.</li>
  * </ul>
  */
-public final class SpeedModel {
+final class SpeedModel {
 
     private SpeedModel() {
     }
