@@ -176,7 +176,7 @@ public final class Advisor {
     }
 
     /** O_DIRECT works unless the source is a host path on a filesystem that refuses it or may refuse it. */
-    public static boolean directIoWorks(Disk disk, HostFacts host) {
+    static boolean directIoWorks(Disk disk, HostFacts host) {
         Optional<String> path = localPath(disk);
         return path.isEmpty() || host.directIo(path.get()).supported().orElse(false);
     }

@@ -74,7 +74,7 @@ public final class HostProfile {
         return from(Yaml.read(path, label), label);
     }
 
-    public static HostFacts from(YNode root, String label) throws YamlException {
+    static HostFacts from(YNode root, String label) throws YamlException {
         Map<String, YNode> m = root.map(KEYS);
         String kernel = version(m.get(KERNEL));
         String qemu = version(m.get(QEMU));
@@ -274,7 +274,7 @@ public final class HostProfile {
     }
 
     /** {@code 64GiB}, {@code 64G}, {@code 512 MiB} or a plain byte count; K, M, G, T, P are powers of 1024. */
-    public static long size(YNode node) throws YamlException {
+    static long size(YNode node) throws YamlException {
         Optional<Long> bytes = parseSize(node.string().trim());
         if (bytes.isEmpty()) {
             throw node.error("expected a size such as 64GiB, found '" + node.string() + "'");

@@ -217,7 +217,7 @@ public final class Loader {
     }
 
     /** How a file is read by its name's extension, or {@code otherwise} when no reader says. */
-    public static Input.Kind kindByName(String name, Input.Kind otherwise) {
+    static Input.Kind kindByName(String name, Input.Kind otherwise) {
         for (Reader r : READERS) {
             if (r.extension != null && name.endsWith(r.extension)) {
                 return r.kind;
@@ -249,7 +249,7 @@ public final class Loader {
             + "(?:[ \\t].*)?\\r?");
 
     /** Whether the first line of a file is a shell's {@code #!} line. */
-    public static boolean shellShebang(String firstLine) {
+    static boolean shellShebang(String firstLine) {
         return SHEBANG.matcher(firstLine).matches();
     }
 
@@ -258,7 +258,7 @@ public final class Loader {
      * does not is left out silently. One that cannot be read, or that this reader cannot read
      * while it names a QEMU binary, is kept, so that its error is reported.
      */
-    public static boolean runsQemu(java.nio.file.Path path) {
+    static boolean runsQemu(java.nio.file.Path path) {
         SourceText source;
         try {
             source = TextDecoder.decode(path.toString(), read(path, DEFAULT_INPUT_LIMIT));

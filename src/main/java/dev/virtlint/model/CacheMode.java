@@ -58,7 +58,7 @@ public record CacheMode(boolean writeback, boolean direct, boolean noFlush, bool
         }
     }
 
-    public static CacheMode of(Preset preset) {
+    static CacheMode of(Preset preset) {
         return preset.explicitMode();
     }
 

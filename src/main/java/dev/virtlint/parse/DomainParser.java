@@ -89,7 +89,7 @@ public final class DomainParser {
     }
 
     /** Parses the XML only, without reading a domain out of it. */
-    public static XmlTree parseTree(SourceText source) throws ParseException {
+    static XmlTree parseTree(SourceText source) throws ParseException {
         return parseTree(source, XmlScanner.scan(source.text()));
     }
 

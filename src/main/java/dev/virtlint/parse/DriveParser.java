@@ -62,7 +62,7 @@ public final class DriveParser {
     }
 
     /** The disks of a whole argument vector (one QEMU command line). */
-    public static List<Disk> parseArgv(SourceText source, List<MappedText> argv, Dialect dialect) throws ParseException {
+    static List<Disk> parseArgv(SourceText source, List<MappedText> argv, Dialect dialect) throws ParseException {
         DriveParser p = new DriveParser(source, dialect);
         for (int i = 0; i < argv.size(); i++) {
             String word = argv.get(i).text();

@@ -15,7 +15,7 @@ public final class ParseException extends Exception {
         this.position = position;
     }
 
-    public static ParseException at(SourceText source, int offset, String message) {
+    static ParseException at(SourceText source, int offset, String message) {
         return new ParseException(message, source.positionOf(Math.min(Math.max(offset, 0), source.text().length())));
     }
 

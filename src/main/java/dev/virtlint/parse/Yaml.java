@@ -235,7 +235,7 @@ public final class Yaml {
      * Whether a file may be read as a virtlint file: its name ends in {@code .yaml} or {@code .yml}.
      * Any other file (/etc/shadow, .git-credentials) is refused unread, so no message can quote it.
      */
-    public static boolean isVirtlintFileName(Path path) {
+    static boolean isVirtlintFileName(Path path) {
         Path name = path.getFileName();
         String n = name == null ? "" : name.toString();
         return n.endsWith(".yaml") || n.endsWith(".yml");

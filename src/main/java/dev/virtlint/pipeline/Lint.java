@@ -132,7 +132,7 @@ public final class Lint {
      * One parsed file linted, with its fix planned. With {@code evidence}, findings carry the
      * simulator's figures.
      */
-    public static Checked check(ParsedFile file, Linter.Settings settings, boolean evidence) {
+    static Checked check(ParsedFile file, Linter.Settings settings, boolean evidence) {
         Linter.Result result = Linter.run(file, settings, evidence);
         FixPlan plan = result.findings().isEmpty() ? FixPlan.none(file.source().text())
                 : Fixer.plan(file, result.findings());

@@ -65,7 +65,7 @@ public final class EvidenceReport {
      * @param setting how a cache mode reads in this file, e.g. {@code cache='none'}
      * @param fix     the fix's text, or null
      */
-    public static List<String> lines(Evidence e, Function<String, String> setting, String fix) {
+    static List<String> lines(Evidence e, Function<String, String> setting, String fix) {
         Prediction now = e.current();
         Prediction rec = e.recommended();
         boolean same = now.cache().equals(rec.cache());

@@ -365,7 +365,7 @@ public final class AtomicWrite {
     }
 
     /** Forces a directory's entries to disk. */
-    public static void syncDirectory(Path dir) {
+    static void syncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException ignored) {

@@ -61,7 +61,7 @@ public final class FileFix {
     }
 
     /** How many disks with a fixable finding the fix of a file left alone (each has its note). */
-    public static int refusals(Result r) {
+    static int refusals(Result r) {
         return (int) r.notes().stream().filter(n -> n.contains(NOT_FIXED_DISK)).count();
     }
 
@@ -143,7 +143,7 @@ public final class FileFix {
      * Fixes {@code input} (a file), writing to {@code target} (the file itself, or the real file behind a
      * link) and naming it {@code diffPath} in a diff.
      */
-    public static Result run(Input input, Path target, String diffPath, Linter.Settings settings, Mode mode) {
+    static Result run(Input input, Path target, String diffPath, Linter.Settings settings, Mode mode) {
         AtomicWrite.Snapshot read;
         try {
             read = AtomicWrite.Snapshot.read(target, mode.maxInputSize());

@@ -118,7 +118,7 @@ public final class Fixer {
     }
 
     /** Whether a finding brings a fix: its own edits, or the advisor's recommendation. */
-    public static boolean contributes(Finding f) {
+    static boolean contributes(Finding f) {
         return !f.edits().isEmpty() || (f.fix() != null && f.recommended() != null);
     }
 

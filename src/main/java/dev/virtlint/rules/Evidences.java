@@ -58,7 +58,7 @@ public final class Evidences {
     }
 
     /** The evidence for findings on a writable disk: as it is, and with the advisor's cache mode. */
-    public static Evidence of(DiskCheck check, Domain domain, Function<String, Workload> workloads) {
+    static Evidence of(DiskCheck check, Domain domain, Function<String, Workload> workloads) {
         List<String> assumptions = new ArrayList<>();
         Scenario scenario = scenario(check, domain, workloads, assumptions);
         CacheMode recommended = check.advice().map(r -> r.cache().explicitMode()).orElse(check.disk().cache());

@@ -84,7 +84,7 @@ public final class Calibration {
     }
 
     /** The built-in targets. */
-    public static List<Row> targets() {
+    static List<Row> targets() {
         try (InputStream in = Resources.open(Calibration.class, "qemu-img-bench.tsv")) {
             if (in == null) {
                 throw new IllegalStateException("qemu-img-bench.tsv is missing from the build");
@@ -125,7 +125,7 @@ public final class Calibration {
     }
 
     /** The largest miss of any target, as a factor (1.0 when every target is met). */
-    public static double worstMiss(List<Row> rows, DeviceCosts costs) {
+    static double worstMiss(List<Row> rows, DeviceCosts costs) {
         double worst = 0;
         for (Row row : rows) {
             for (var t : row.targets().entrySet()) {
@@ -136,7 +136,7 @@ public final class Calibration {
     }
 
     /** Least squares on log ratios towards each band's centre, with misses weighed heavily. */
-    public static double ratioObjective(List<Row> rows, DeviceCosts costs) {
+    static double ratioObjective(List<Row> rows, DeviceCosts costs) {
         double sum = 0;
         for (Row row : rows) {
             for (var t : row.targets().entrySet()) {
@@ -154,7 +154,7 @@ public final class Calibration {
     }
 
     /** Least squares on log throughputs: the costs that best explain what a host measured. */
-    public static double absoluteObjective(List<Measured> measured, DeviceCosts costs) {
+    static double absoluteObjective(List<Measured> measured, DeviceCosts costs) {
         double sum = 0;
         for (Measured m : measured) {
             double off = Math.log(m.row().speed(m.mode(), costs) / m.mbps());
@@ -164,7 +164,7 @@ public final class Calibration {
     }
 
     /** The largest factor between a measured throughput and the model's. */
-    public static double worstFactor(List<Measured> measured, DeviceCosts costs) {
+    static double worstFactor(List<Measured> measured, DeviceCosts costs) {
         double worst = 1;
         for (Measured m : measured) {
             double r = m.row().speed(m.mode(), costs) / m.mbps();
@@ -174,7 +174,7 @@ public final class Calibration {
     }
 
     /** The two tables side by side, one line per row and mode. */
-    public static String sideBySide(List<Row> rows, DeviceCosts costs) {
+    static String sideBySide(List<Row> rows, DeviceCosts costs) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%-12s %-13s %12s %10s  %s%n", "test", "mode", "measured", "simulated",
                 "within"));
@@ -192,7 +192,7 @@ public final class Calibration {
      * Coordinate descent in log space from {@code start}: each parameter is scaled up and down by a
      * step that halves when nothing improves. Deterministic.
      */
-    public static DeviceCosts fit(DeviceCosts start, ToDoubleFunction<DeviceCosts> objective) {
+    static DeviceCosts fit(DeviceCosts start, ToDoubleFunction<DeviceCosts> objective) {
         double[] v = start.values();
         double best = objective.applyAsDouble(start);
         for (double step = 2.0; step > 1.001; step = Math.sqrt(step)) {
@@ -223,7 +223,7 @@ public final class Calibration {
     }
 
     /** The costs to three significant digits, as they are written into a profile or the source. */
-    public static DeviceCosts rounded(DeviceCosts costs) {
+    static DeviceCosts rounded(DeviceCosts costs) {
         double[] v = costs.values();
         for (int i = 0; i < v.length; i++) {
             v[i] = new java.math.BigDecimal(v[i]).round(new java.math.MathContext(3)).doubleValue();

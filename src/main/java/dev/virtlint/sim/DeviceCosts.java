@@ -56,7 +56,7 @@ public record DeviceCosts(double submitUs, double copyMBps, double deviceLatency
         return BUILT_IN;
     }
 
-    public static DeviceCosts of(double[] v) {
+    static DeviceCosts of(double[] v) {
         if (v.length != NAMES.length) {
             throw new IllegalArgumentException("expected " + NAMES.length + " device costs, got " + v.length);
         }

@@ -30,7 +30,7 @@ public record HostModel(long memoryBytes, double expireSeconds, double intervalS
         }
     }
 
-    public static HostModel defaults() {
+    static HostModel defaults() {
         return new HostModel(DEFAULT_MEMORY, 30, 5, 0.20, 64L << 20, 1.0, false,
                 "host memory 16 GiB and Linux's default dirty page settings (no host profile)");
     }

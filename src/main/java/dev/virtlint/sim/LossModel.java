@@ -48,7 +48,7 @@ public final class LossModel {
      * @param host          the page cache and device
      * @param seed          for the failure instants
      */
-    public static Losses simulate(CacheMode cache, boolean guestFlushes, Workload workload, HostModel host, long seed) {
+    static Losses simulate(CacheMode cache, boolean guestFlushes, Workload workload, HostModel host, long seed) {
         int n = (int) Math.max(1, Math.min(2_000_000, Math.round(workload.durationSeconds() / workload.writeGap())));
         double gap = workload.writeGap();
         long size = workload.writeBytes();
