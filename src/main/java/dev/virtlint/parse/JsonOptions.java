@@ -264,7 +264,8 @@ final class JsonOptions {
         if (s.charAt(i) == '-') {
             i++;
         }
-        if (i < s.length() && s.charAt(i) == '0') {
+        boolean zero = i < s.length() && s.charAt(i) == '0';
+        if (zero) {
             i++;
             if (digit(i)) {
                 throw new JsonException("unexpected digit after a leading 0 in JSON number", i);
@@ -272,10 +273,18 @@ final class JsonOptions {
         } else {
             i = digits(i, "a digit after '-'");
         }
-        if (i < s.length() && s.charAt(i) == '.') {
+        boolean fraction = i < s.length() && s.charAt(i) == '.';
+        if (fraction) {
             i = digits(i + 1, "a digit after the decimal point");
         }
-        if (i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+        boolean exponent = i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E');
+        if (exponent && zero && !fraction) {
+            // QEMU's lexer (qobject/json-lexer.c, state IN_ZERO) goes on from a bare 0 only with
+            // '.': "0e5" is the integer 0 followed by the keyword "e", which the parser refuses,
+            // although RFC 8259 allows it.
+            throw new JsonException("QEMU reads no exponent after a bare 0 in a JSON number", i);
+        }
+        if (exponent) {
             i++;
             if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
                 i++;
