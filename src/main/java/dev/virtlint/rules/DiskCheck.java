@@ -79,8 +79,10 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
         }
         if (written.isEmpty()) {
             // Only a parser that records no options gets here; name the switches, not a mode.
-            return setting("cache.writeback", onOff(c.writeback())) + "," + setting("cache.direct", onOff(c.direct()))
-                    + "," + setting("cache.no-flush", onOff(c.noFlush())) + note;
+            Dialect d = disk.dialect();
+            return setting(d.name(Setting.CACHE_WRITEBACK), onOff(c.writeback())) + ","
+                    + setting(d.name(Setting.CACHE_DIRECT), onOff(c.direct())) + ","
+                    + setting(d.name(Setting.CACHE_NO_FLUSH), onOff(c.noFlush())) + note;
         }
         String text = describe(written);
         // The preset is named only when no written cache= already names it.
@@ -238,9 +240,8 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
                 }
             } else if (disk.blockdev() && now != on && s != Setting.CACHE_WRITEBACK) {
                 // Nothing written to change: the fixer must add it, which it cannot do to JSON.
-                after.add(new CacheOption(s, s == Setting.WRITE_CACHE ? "write-cache" : s == Setting.CACHE_DIRECT
-                        ? "cache.direct" : "cache.no-flush", onOff(on), s == Setting.WRITE_CACHE ? "on the device"
-                        : "on the node that opens the image"));
+                after.add(new CacheOption(s, disk.dialect().name(s), onOff(on),
+                        s == Setting.WRITE_CACHE ? "on the device" : "on the node that opens the image"));
             }
         }
         if (before.isEmpty()) {
