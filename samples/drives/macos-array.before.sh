@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
 # expect: double-caching "disk OpenCoreBoot ($REPO_PATH/OpenCore/OpenCore.qcow2)"
-# expect: implicit-cache-mode "disk OpenCoreBoot"
 # expect: unsafe-cache-persistent-disk "disk MacHDD ($REPO_PATH/mac_hdd_ng.img)"
 # expect: double-caching "disk MacHDD"
 # expect: double-caching "disk SharedData"
-# expect: implicit-cache-mode "disk SharedData"
 # expect: double-caching "disk virtio0 (/srv/vm/scratch/build-cache.img)"
 #
 # macOS guest in the bash-array style of the popular launch-script repositories: one option per

@@ -8,15 +8,23 @@ import dev.virtlint.rules.Evidences;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.Severity;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** The report for people: each finding as {@code path:line:column: severity [rule] message}, then a summary. */
+/**
+ * The report for people: each finding as {@code path:line:column: severity [rule] message}, with
+ * its disk's simulator figures and fix under the disk's first finding, then a summary.
+ */
 final class TextReport implements Report {
 
     @Override
     public String render(RunResult run, List<Rule> rules, String version) {
         StringBuilder out = new StringBuilder();
         for (Checked checked : run.files()) {
+            // A disk's figures are printed once, under its first finding; its other findings carry
+            // the same evidence and, being the advisor's, the same fix.
+            Map<Disk, String> told = new IdentityHashMap<>();
             for (Finding f : checked.findings()) {
                 Position p = checked.file().source().positionOf(f.span().start());
                 out.append(checked.file().name()).append(':').append(p.line()).append(':').append(p.column())
@@ -24,6 +32,15 @@ final class TextReport implements Report {
                         .append(f.message()).append('\n');
                 Disk d = f.disk();
                 String omitted = d == null || f.evidence() != null ? null : Evidences.omitted(d).orElse(null);
+                if (d != null && told.containsKey(d) && (f.evidence() != null || omitted != null)) {
+                    if (f.fix() != null && !f.fix().equals(told.get(d))) {
+                        out.append("  fix: ").append(f.fix()).append('\n');
+                    }
+                    continue;
+                }
+                if (d != null && (f.evidence() != null || omitted != null)) {
+                    told.put(d, f.fix());
+                }
                 if (f.evidence() != null) {
                     Dialect dl = d == null ? null : d.dialect();
                     for (String line : EvidenceReport.lines(f.evidence(), mode -> dl == null

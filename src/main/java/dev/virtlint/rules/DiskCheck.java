@@ -95,6 +95,33 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
         return text + note;
     }
 
+    /**
+     * What a message says after the disk's name about its cache mode: {@code uses cache='none'}
+     * ({@link #cacheText()}), or, for a disk that gives none, that none is given and what QEMU uses
+     * instead, so that a finding caused by the missing mode says its cause itself and
+     * implicit-cache-mode need not be reported beside it ({@link Linter}, one cause, one finding).
+     * QEMU's default is writeback (qemu-options.hx, {@code -drive}: "The default mode is
+     * cache=writeback", since QEMU 1.2; implicit-cache-mode says what older versions do).
+     */
+    public String usesText() {
+        if (disk.cache().explicit()) {
+            return "uses " + cacheText();
+        }
+        String note = disk.cacheNote().map(n -> " (" + n + ")").orElse("");
+        String uses = host.qemu().filter(ImplicitCacheModeRule::olderThan12)
+                .map(v -> "the host's QEMU " + v + " uses writethrough").orElse("QEMU uses writeback");
+        return (spelledDefault() ? "sets " + setting("cache", "default") + " (no mode)"
+                : "gives no cache mode") + note + ", so " + uses;
+    }
+
+    /**
+     * Whether the file writes libvirt's {@code cache='default'}: a valid value of
+     * virDomainDiskCache (src/conf/domain_conf.c) that means no mode, as without the attribute.
+     */
+    boolean spelledDefault() {
+        return disk.setting(Setting.CACHE).filter(l -> l.value().equals("default")).isPresent();
+    }
+
     private static String onOff(boolean on) {
         return on ? "on" : "off";
     }

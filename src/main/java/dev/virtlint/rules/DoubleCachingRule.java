@@ -29,7 +29,7 @@ final class DoubleCachingRule implements DiskRule {
         if (!directRecommended) {
             return;
         }
-        out.add(c.finding(this, c.name() + " uses " + c.cacheText() + ": the host page cache keeps a second copy"
+        out.add(c.finding(this, c.name() + " " + c.usesText() + ": the host page cache keeps a second copy"
                 + " of data the guest already caches", c.cacheSpan(Setting.CACHE_DIRECT)));
     }
 

@@ -43,7 +43,7 @@ final class FlushlessGuestWriteCacheRule implements DiskRule {
                 + " (true)" : "";
         String virtio = c.disk().bus().filter("virtio"::equals).isPresent()
                 ? "; a virtio driver that negotiates no flush gets writethrough from QEMU, safe but slow" : "";
-        out.add(c.finding(this, severity, c.name() + " uses " + c.cacheText()
+        out.add(c.finding(this, severity, c.name() + " " + c.usesText()
                         + ", which shows the guest a volatile write cache, but the guest "
                         + (flushes == Flushes.COND ? "may not flush" : "does not flush") + " (" + c.guest().reason()
                         + ")" + librbd + virtio,

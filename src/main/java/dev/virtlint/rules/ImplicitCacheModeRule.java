@@ -1,7 +1,12 @@
 package dev.virtlint.rules;
 
+import dev.virtlint.model.Disk;
 import dev.virtlint.model.Setting;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /** Without a cache mode the disk's safety depends on the QEMU version that runs it. */
 final class ImplicitCacheModeRule implements DiskRule {
@@ -23,17 +28,49 @@ final class ImplicitCacheModeRule implements DiskRule {
         String effect = c.host().qemu()
                 .map(v -> "the host's QEMU " + v + " uses " + (olderThan12(v) ? "writethrough" : "writeback"))
                 .orElse("writeback since QEMU 1.2, writethrough before (the host's QEMU version is unknown)");
-        // "default" is a valid value of libvirt's virDomainDiskCache (src/conf/domain_conf.c) that
-        // means no mode: the disk is the same as one without the attribute.
-        boolean spelledDefault = c.disk().setting(Setting.CACHE)
-                .filter(l -> l.value().equals("default")).isPresent();
-        String what = spelledDefault ? " sets " + c.setting("cache", "default") + " (no mode)"
+        String what = c.spelledDefault() ? " sets " + c.setting("cache", "default") + " (no mode)"
                 : " gives no cache mode";
         out.add(c.finding(this, c.name() + what + ", so QEMU's default applies: " + effect,
                 c.pointAt(Setting.DRIVER)));
     }
 
-    private static boolean olderThan12(String version) {
+    /**
+     * One cause, one finding: the rules whose findings on a disk without a cache mode say so
+     * themselves ({@link DiskCheck#usesText()}: "gives no cache mode, so QEMU uses writeback") and
+     * carry the advisor's fix, the same fix this rule's finding would carry. On a disk where one
+     * of them is reported, this rule's finding is not.
+     */
+    static final Set<String> RESTATED_BY = Set.of("double-caching", "flushless-guest-write-cache",
+            "native-aio-without-direct-io");
+
+    /**
+     * {@code findings} without this rule's findings on disks where a rule of {@link #RESTATED_BY}
+     * is reported too: the other finding names the missing mode as its cause and has the same fix.
+     * A finding a suppression hid is not among {@code findings}, so it restates nothing.
+     */
+    static List<Finding> withoutRestated(List<Finding> findings) {
+        Set<Disk> restated = null;
+        for (Finding f : findings) {
+            if (f.disk() != null && RESTATED_BY.contains(f.rule()) && !f.disk().cache().explicit()) {
+                if (restated == null) {
+                    restated = Collections.newSetFromMap(new IdentityHashMap<>());
+                }
+                restated.add(f.disk());
+            }
+        }
+        if (restated == null) {
+            return findings;
+        }
+        List<Finding> kept = new ArrayList<>(findings.size());
+        for (Finding f : findings) {
+            if (!(f.rule().equals(META.id()) && restated.contains(f.disk()))) {
+                kept.add(f);
+            }
+        }
+        return kept;
+    }
+
+    static boolean olderThan12(String version) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("^([0-9]+)(?:\\.([0-9]+))?").matcher(version);
         if (!m.find()) {
             return false;

@@ -124,8 +124,10 @@ public final class Linter {
 
     /**
      * {@link #lint(ParsedFile, Settings, boolean)}, keeping what the suppressions hid (SARIF reports
-     * it): the disk rules on every disk, then the file's suppressions, then the file rules, which
-     * see what the suppressions did.
+     * it): the disk rules on every disk, then the file's suppressions, then one finding per cause
+     * (implicit-cache-mode is left out on a disk where a finding it causes says so itself:
+     * {@link ImplicitCacheModeRule#withoutRestated}), then the file rules, which see what the
+     * suppressions did.
      */
     public static Result run(ParsedFile file, Settings settings, boolean withEvidence) {
         Domain domain = file.domain();
@@ -170,6 +172,8 @@ public final class Linter {
             }
             findings = shown;
         }
+        // One cause, one finding: what a missing cache mode causes is said once per disk.
+        findings = ImplicitCacheModeRule.withoutRestated(findings);
         FileCheck fileCheck = new FileCheck(file, suppressions, used, settings);
         for (Rule rule : settings.rules()) {
             if (rule instanceof FileRule whole && settings.enabled(rule.id())) {

@@ -22,7 +22,8 @@ final class NativeAioWithoutDirectIoRule implements DiskRule {
             return;
         }
         String aio = c.setting(c.disk().dialect().name(Setting.IO), "native");
-        out.add(c.finding(this, c.name() + " uses " + aio + " with " + c.cacheText()
+        out.add(c.finding(this, c.name() + " uses " + aio + " with " + (c.disk().cache().explicit()
+                        ? c.cacheText() : "no cache mode given, so QEMU uses writeback")
                         + ", but native AIO needs O_DIRECT (cache none or directsync): libvirt"
                         + " refuses the domain and QEMU the drive", c.pointAt(Setting.IO)));
     }

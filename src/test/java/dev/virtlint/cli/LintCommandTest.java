@@ -608,4 +608,32 @@ class LintCommandTest {
         assertThat(named.exit()).as(named.err()).isEqualTo(ExitCode.OK);
         assertThat(named.out()).contains("\"kind\": \"skipped\"").contains("runs no qemu-system-* or qemu-kvm");
     }
+
+    @Test
+    void theTextReportPrintsADisksFiguresOnceUnderItsFirstFinding() throws IOException {
+        // A guest that does not flush and no mode: double-caching and flushless-guest-write-cache on
+        // one disk, with the same evidence and fix.
+        String nobarrier = """
+                <domain type='kvm'>
+                  <name>old-db</name>
+                  <metadata>
+                    <virtlint:virtlint xmlns:virtlint="http://virtlint.dev/xmlns/domain/1.0">
+                      <virtlint:guest flushes="no"/>
+                    </virtlint:virtlint>
+                  </metadata>
+                  <memory unit='GiB'>4</memory>
+                  <devices>
+                    <disk type='file' device='disk'>
+                      <driver name='qemu' type='raw'/>
+                      <source file='/var/lib/libvirt/images/old-db.raw'/>
+                      <target dev='vda' bus='virtio'/>
+                    </disk>
+                  </devices>
+                </domain>
+                """;
+        Cli.Run r = run("lint", write("old-db.xml", nobarrier).toString());
+        assertThat(r.out()).contains("[double-caching]", "[flushless-guest-write-cache]");
+        assertThat(r.out().split("predicted on host power loss", -1)).hasSize(2);
+        assertThat(r.out().split("fix: no cache mode -> cache='directsync'", -1)).hasSize(2);
+    }
 }
