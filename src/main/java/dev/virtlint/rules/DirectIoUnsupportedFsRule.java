@@ -38,8 +38,10 @@ final class DirectIoUnsupportedFsRule implements DiskRule {
         }
         boolean stated = direct.assumption() == null && direct.effects().size() == 1;
         Severity severity = stated ? Severity.ERROR : Severity.WARNING;
+        // Say "if" where the facts leave the refusal open (an unknown kernel or OpenZFS version).
         String consequence = refused
-                ? ": QEMU fails to start with 'filesystem does not support O_DIRECT'"
+                ? (direct.supported().isEmpty() ? ": if it is refused, " : ": ")
+                + "QEMU fails to start with 'filesystem does not support O_DIRECT'"
                 : direct.hazard().orElse(false) ? "" : " (a hazard until the kernel is known)";
         // TODO(safety): pass direct.assumption() through DiskCheck's overload with an assumption.
         out.add(c.finding(this, severity, c.name() + " uses " + c.cacheText()
