@@ -36,7 +36,12 @@ public final class Advisor {
             return Optional.of(new Recommendation(only, null, reason));
         }
         HostFacts.DirectIo odirect = localPath(disk).map(host::directIo).orElse(unplacedPath(disk));
-        boolean directWorks = odirect == null || odirect.supported().orElse(false);
+        // O_DIRECT is recommended only where it opens, bypasses the host page cache, and cannot
+        // corrupt data: not on btrfs with data checksums (a hazard before Linux 6.15, buffered
+        // after), nor where the filesystem serves it from its own cache (HostFacts.Effect).
+        boolean directWorks = odirect == null || odirect.gains();
+        boolean opensWithoutGain = odirect != null && !directWorks
+                && odirect.supported().orElse(false);
         Optional<NetworkDriver> network = NetworkDriver.of(disk);
         CacheMode.Preset cache;
         String reason;
@@ -53,6 +58,12 @@ public final class Advisor {
         } else if (network.isPresent()) {
             cache = flushing ? CacheMode.Preset.WRITEBACK : CacheMode.Preset.WRITETHROUGH;
             reason = networkReason(network.get(), flushing);
+        } else if (opensWithoutGain) {
+            cache = flushing ? CacheMode.Preset.WRITEBACK : CacheMode.Preset.WRITETHROUGH;
+            reason = (flushing ? "the guest flushes" : "the guest may not flush")
+                    + ", and O_DIRECT "
+                    + (odirect.hazard().orElse(false) ? "is a hazard"
+                    : odirect.buffered() ? "gains nothing" : "may be a hazard") + " on the source";
         } else if (flushing && directWorks) {
             cache = policy == Policy.ALLOW ? CacheMode.Preset.WRITEBACK : CacheMode.Preset.NONE;
             reason = policy == Policy.ALLOW ? "the guest flushes and the policy allows the host page cache"

@@ -26,9 +26,16 @@ import picocli.CommandLine.Spec;
  * {@link HostProfile#write}, which reads it back too.
  */
 @Command(name = "probe", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Print a host profile (YAML) read off this machine: mounts, kernel, QEMU, memory, dirty page",
-            "sysctls, and whether each DIR takes O_DIRECT. --bench DIR also measures each cache mode with",
-            "qemu-img bench in DIR and writes the device costs fitted to the measurements."})
+        description = {"Print a host profile (YAML) read off this machine: mounts with their"
+                + " options, kernel, QEMU,",
+            "OpenZFS, memory, dirty page sysctls; for each DIR whether it takes O_DIRECT, its btrfs"
+                    + " nocow",
+            "attribute (lsattr -d), ZFS sync and direct (zfs get) and the device's write cache; for"
+                    + " each",
+            "--image whether it is sparse (qemu-img info). Nothing needs root. --bench DIR also"
+                    + " measures",
+            "each cache mode with qemu-img bench in DIR and writes the device costs fitted to"
+                    + " them."})
 final class ProbeCommand implements Callable<Integer> {
 
     @Spec
@@ -36,6 +43,11 @@ final class ProbeCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DIR", arity = "0..*", description = "Directories to probe for O_DIRECT (as Nova does).")
     List<Path> dirs = new ArrayList<>();
+
+    @Option(names = "--image", paramLabel = "FILE",
+            description = "An image whose allocation (sparse or preallocated) to state, from"
+                    + " qemu-img info.")
+    List<Path> images = new ArrayList<>();
 
     @Option(names = "--bench", paramLabel = "DIR",
             description = "Run qemu-img bench per cache mode on scratch images in DIR (needs qemu-utils).")
@@ -61,8 +73,13 @@ final class ProbeCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), d + " is not a directory");
             }
         }
+        for (Path i : images) {
+            if (!Files.isRegularFile(i)) {
+                throw new ParameterException(spec.commandLine(), "--image " + i + " is not a file");
+            }
+        }
         PrintWriter err = spec.commandLine().getErr();
-        ProbedHost host = new HostProbe(err).read(dirs);
+        ProbedHost host = new HostProbe(err).read(dirs, images);
         if (bench != null) {
             if (!Bench.available()) {
                 throw new ParameterException(spec.commandLine(),

@@ -19,8 +19,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the host virtlint runs on ({@code virtlint probe}): kernel release, QEMU version, memory,
- * real mounts, dirty page sysctls, and whether O_DIRECT works in given directories.
+ * Reads the host virtlint runs on ({@code virtlint probe}): kernel release, QEMU and OpenZFS
+ * versions, memory, real mounts with their options, dirty page sysctls, and for given
+ * directories whether O_DIRECT works, their nocow attribute, ZFS properties and the block
+ * device's write cache; for given images whether they are sparse. Nothing here needs root.
+ *
+ * <p>The nocow attribute is FS_NOCOW_FL of the FS_IOC_GETFLAGS ioctl, which Java cannot issue
+ * without native code (JNI, or the foreign function API, which Java 17 has only as an
+ * incubator): the probe runs {@code lsattr -d DIR} when it is installed (e2fsprogs), which
+ * issues that ioctl, and states nothing otherwise.
  */
 public final class HostProbe {
 
@@ -33,14 +40,29 @@ public final class HostProbe {
     private static final Pattern VERSION = Pattern.compile("version (\\d+\\.\\d+(?:\\.\\d+)?)");
 
     private final PrintWriter err;
+    /** Where /proc and /sys are: "/" on a real host, a temporary tree in tests. */
+    private final Path root;
 
     /** {@code err} takes the warnings of a probe that could not run (O_DIRECT in a directory). */
     public HostProbe(PrintWriter err) {
+        this(err, Path.of("/"));
+    }
+
+    HostProbe(PrintWriter err, Path root) {
         this.err = err;
+        this.root = root;
     }
 
     /** This host's facts, with an O_DIRECT answer for each of {@code dirs} that could be tested. */
     public ProbedHost read(List<Path> dirs) throws InterruptedException {
+        return read(dirs, List.of());
+    }
+
+    /**
+     * This host's facts; for each of {@code dirs} O_DIRECT, nocow, ZFS properties and write
+     * cache, and for each of {@code images} its allocation ({@code qemu-img info}).
+     */
+    public ProbedHost read(List<Path> dirs, List<Path> images) throws InterruptedException {
         List<HostFacts.DirectIoProbe> odirect = new ArrayList<>();
         for (Path d : dirs) {
             directIo(d).ifPresent(ok -> odirect.add(
@@ -48,12 +70,128 @@ public final class HostProbe {
         }
         Map<String, Long> sysctl = new LinkedHashMap<>();
         for (String name : HostProfile.SYSCTLS) {
-            readFirstLine(Path.of("/proc/sys/vm/" + name)).flatMap(HostProbe::whole)
+            readFirstLine(root.resolve("proc/sys/vm/" + name)).flatMap(HostProbe::whole)
                     .ifPresent(v -> sysctl.put(name, v));
         }
-        return new ProbedHost(readFirstLine(Path.of("/proc/sys/kernel/osrelease")).orElse(null),
-                qemuVersion().orElse(null), memory().map(kib -> kib * 1024).orElse(null), mounts(),
-                odirect, sysctl, List.of(), Map.of());
+        List<MountLine> lines = mountinfo();
+        List<HostFacts.Mount> mounts = new ArrayList<>();
+        for (MountLine l : lines) {
+            mounts.add(l.mount());
+        }
+        List<HostFacts.Storage> storage = new ArrayList<>();
+        for (Path d : dirs) {
+            storage(d.toAbsolutePath().normalize().toString(), lines).ifPresent(storage::add);
+        }
+        List<HostFacts.Image> allocations = new ArrayList<>();
+        for (Path i : images) {
+            String path = i.toAbsolutePath().normalize().toString();
+            run(List.of("qemu-img", "info", "--output=json", "-U",
+                    path)).flatMap(HostProbe::allocation)
+                    .ifPresent(a -> allocations.add(new HostFacts.Image(path, a)));
+        }
+        // /sys/module/zfs/version: the loaded module's version, readable by anyone.
+        String openzfs = readFirstLine(root.resolve("sys/module/zfs/version")).orElse(null);
+        return new ProbedHost(readFirstLine(root.resolve("proc/sys/kernel/osrelease")).orElse(null),
+                qemuVersion().orElse(null), openzfs, memory().map(kib -> kib * 1024).orElse(null),
+                mounts, storage, allocations, odirect, sysctl, List.of(), Map.of());
+    }
+
+    /** One line of /proc/self/mountinfo: the mount, its device and its source. */
+    record MountLine(HostFacts.Mount mount, String device, String source) {
+    }
+
+    /**
+     * What can be read of the storage under a directory without root: btrfs' nocow attribute
+     * ({@code lsattr -d}), a ZFS dataset's sync and direct properties ({@code zfs get}, which
+     * works unprivileged only where /dev/zfs is open to all: best effort), and the block device's
+     * {@code queue/write_cache} (Documentation/ABI/stable/sysfs-block; a partition's queue is its
+     * disk's). Empty when nothing could be read.
+     */
+    private Optional<HostFacts.Storage> storage(String dir, List<MountLine> lines)
+            throws InterruptedException {
+        MountLine holder = null;
+        for (MountLine l : lines) {
+            String p = l.mount().path();
+            if ((dir.equals(p) || dir.startsWith(p.endsWith("/") ? p : p + "/"))
+                    && (holder == null || p.length() >= holder.mount().path().length())) {
+                holder = l;
+            }
+        }
+        if (holder == null) {
+            return Optional.empty();
+        }
+        Boolean nocow = null;
+        String sync = null;
+        String direct = null;
+        String fstype = holder.mount().fstype();
+        if (fstype.equals("btrfs")) {
+            nocow = run(List.of("lsattr", "-d", dir)).flatMap(HostProbe::nocow).orElse(null);
+        } else if (fstype.equals("zfs")) {
+            sync = zfsProperty("sync", holder.source()).orElse(null);
+            // The direct property exists from OpenZFS 2.3; older zfs get refuses the name.
+            direct = zfsProperty("direct", holder.source()).orElse(null);
+        }
+        String writeCache = writeCache(holder.device()).orElse(null);
+        HostFacts.Storage st = new HostFacts.Storage(dir, nocow, sync, direct, null, null, null,
+                writeCache);
+        return st.states() ? Optional.of(st) : Optional.empty();
+    }
+
+    private static Optional<String> zfsProperty(String name, String dataset)
+            throws InterruptedException {
+        return run(List.of("zfs", "get", "-H", "-p", "-o", "value", name, dataset))
+                .map(String::trim).filter(v -> v.equals("standard") || v.equals("always")
+                        || v.equals("disabled"));
+    }
+
+    /** {@code lsattr -d} prints the flags, then the path; C is FS_NOCOW_FL (e2fsprogs
+     * lib/e2p/pf.c). */
+    static Optional<Boolean> nocow(String lsattr) {
+        String line = lsattr.lines().findFirst().orElse("").trim();
+        int space = line.indexOf(' ');
+        if (space <= 0) {
+            return Optional.empty();
+        }
+        String flags = line.substring(0, space);
+        return flags.matches("[-A-Za-z]+") ? Optional.of(flags.indexOf('C') >= 0)
+                : Optional.empty();
+    }
+
+    /**
+     * {@code queue/write_cache} of the device {@code major:minor}: "write back" or "write through".
+     * A partition has no queue of its own; its parent directory (the disk) has it.
+     */
+    Optional<String> writeCache(String device) {
+        Path dev = root.resolve("sys/dev/block/" + device);
+        for (Path q : List.of(dev.resolve("queue/write_cache"),
+                dev.resolve("../queue/write_cache"))) {
+            Optional<String> v = readFirstLine(q);
+            if (v.isPresent() && (v.get().equals("write back")
+                    || v.get().equals("write through"))) {
+                return v;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static final Pattern ACTUAL = Pattern.compile("\"actual-size\"\\s*:\\s*([0-9]+)");
+    private static final Pattern VIRTUAL = Pattern.compile("\"virtual-size\"\\s*:\\s*([0-9]+)");
+
+    /**
+     * sparse or preallocated from {@code qemu-img info --output=json}: actual-size (bytes the host
+     * allocated) against virtual-size (the disk's size). An image with less than 98% of its size
+     * allocated is sparse; qcow2 metadata makes a fully allocated image slightly larger, not
+     * smaller.
+     */
+    static Optional<String> allocation(String json) {
+        Matcher a = ACTUAL.matcher(json);
+        Matcher v = VIRTUAL.matcher(json);
+        if (!a.find() || !v.find()) {
+            return Optional.empty();
+        }
+        double actual = Double.parseDouble(a.group(1));
+        double virtual = Double.parseDouble(v.group(1));
+        return Optional.of(actual < 0.98 * virtual ? "sparse" : "preallocated");
     }
 
     private static Optional<Long> whole(String s) {
@@ -74,9 +212,9 @@ public final class HostProbe {
     }
 
     /** MemTotal of /proc/meminfo, in KiB. */
-    private static Optional<Long> memory() {
+    private Optional<Long> memory() {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            for (String line : Files.readAllLines(root.resolve("proc/meminfo"))) {
                 if (line.startsWith("MemTotal:")) {
                     return Optional.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
                 }
@@ -87,25 +225,41 @@ public final class HostProbe {
         return Optional.empty();
     }
 
-    /** Real filesystems from /proc/mounts; a later mount on the same path hides the earlier one. */
-    static List<HostFacts.Mount> mounts() {
-        Map<String, String> byPath = new LinkedHashMap<>();
+    /**
+     * Real filesystems from /proc/self/mountinfo (Documentation/filesystems/proc.rst, 3.5): field
+     * 3 is the device, 5 the mount point, 6 the per-mount options; after the "-" separator the
+     * type (type.subtype for FUSE), the source (a ZFS dataset's name) and the superblock's
+     * options. A later mount on the same path hides the earlier one.
+     */
+    List<MountLine> mountinfo() {
+        List<String> text;
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
-                String[] f = line.split(" ");
-                if (f.length < 3 || PSEUDO.contains(f[2])) {
-                    continue;
-                }
-                String path = unescape(f[1]);
-                byPath.remove(path);
-                byPath.put(path, f[2]);
-            }
+            text = Files.readAllLines(root.resolve("proc/self/mountinfo"));
         } catch (IOException e) {
             return List.of();
         }
-        List<HostFacts.Mount> out = new ArrayList<>();
-        byPath.forEach((p, t) -> out.add(new HostFacts.Mount(p, t)));
-        return out;
+        return mountinfo(text);
+    }
+
+    static List<MountLine> mountinfo(List<String> text) {
+        Map<String, MountLine> byPath = new LinkedHashMap<>();
+        for (String line : text) {
+            String[] f = line.split(" ");
+            int dash = java.util.Arrays.asList(f).indexOf("-");
+            if (f.length < 6 || dash < 6 || f.length < dash + 3 || PSEUDO.contains(f[dash + 1])) {
+                continue;
+            }
+            String path = unescape(f[4]);
+            java.util.Set<String> opts = new java.util.LinkedHashSet<>(List.of(f[5].split(",")));
+            if (f.length > dash + 3) {
+                opts.addAll(List.of(unescape(f[dash + 3]).split(",")));
+            }
+            String options = String.join(",", opts);
+            byPath.remove(path);
+            byPath.put(path, new MountLine(new HostFacts.Mount(path, f[dash + 1], options), f[2],
+                    unescape(f[dash + 2])));
+        }
+        return new ArrayList<>(byPath.values());
     }
 
     /** /proc/mounts writes space, tab, newline and backslash as octal escapes. */

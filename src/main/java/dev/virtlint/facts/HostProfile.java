@@ -22,10 +22,17 @@ import java.util.regex.Pattern;
  * <pre>
  * kernel: "5.15.0"
  * qemu: "7.2.0"
+ * openzfs: "2.2.2"        # /sys/module/zfs/version
  * memory: 64GiB
- * mounts:
- *   - {path: /, fstype: ext4}
+ * mounts:                 # options: as /proc/self/mountinfo lists them
+ *   - {path: /, fstype: ext4, options: "rw,relatime"}
  *   - {path: /var/lib/libvirt/images, fstype: xfs}
+ *   - {path: /tank/vm, fstype: zfs, zfs-sync: disabled}
+ * storage:                # per path; a mount entry may carry these keys too
+ *   - {path: /srv/btrfs/images, nocow: true, btrfs-data: single}
+ *   - {path: /mnt/nfs, export: "rw,async", flushes: "no"}
+ * images:
+ *   - {path: /srv/btrfs/images/db.raw, allocation: sparse}
  * odirect:
  *   - {path: /srv/ram-images, supported: false}
  * sysctl:
@@ -46,11 +53,35 @@ public final class HostProfile {
     private static final String PATH = "path";
     private static final String FSTYPE = "fstype";
     private static final String SUPPORTED = "supported";
+    private static final String OPENZFS = "openzfs";
+    private static final String STORAGE = "storage";
+    private static final String IMAGES = "images";
+    private static final String OPTIONS = "options";
+    private static final String NOCOW = "nocow";
+    private static final String ZFS_SYNC = "zfs-sync";
+    private static final String ZFS_DIRECT = "zfs-direct";
+    private static final String BTRFS_DATA = "btrfs-data";
+    private static final String EXPORT = "export";
+    private static final String FLUSHES = "flushes";
+    private static final String WRITE_CACHE = "write-cache";
+    private static final String ALLOCATION = "allocation";
+    /** The per-path keys of {@code storage:}, which a {@code mounts:} entry may carry too. */
+    private static final List<String> STORAGE_KEYS =
+            List.of(NOCOW, ZFS_SYNC, ZFS_DIRECT, BTRFS_DATA, EXPORT, FLUSHES, WRITE_CACHE);
+    /** zfsprops(7): the values of sync and of direct. */
+    private static final List<String> ZFS_MODES = List.of("standard", "always", "disabled");
+    /** btrfs(5) / mkfs.btrfs(8) data profiles. */
+    private static final List<String> BTRFS_PROFILES = List.of("single", "dup", "raid0", "raid1",
+            "raid1c3", "raid1c4", "raid10", "raid5", "raid6");
+    private static final List<String> FLUSH_VALUES = List.of("yes", "no", "unknown");
+    /** Documentation/ABI/stable/sysfs-block, queue/write_cache. */
+    private static final List<String> WRITE_CACHES = List.of("write back", "write through");
+    private static final List<String> ALLOCATIONS = List.of("sparse", "preallocated");
     /** A sysctl's prefix, as {@code sysctl -a} writes it; a profile may leave it out. */
     private static final String VM = "vm.";
 
     private static final Set<String> KEYS =
-            Set.of(KERNEL, QEMU, MEMORY, MOUNTS, ODIRECT, SYSCTL, COSTS);
+            Set.of(KERNEL, QEMU, OPENZFS, MEMORY, MOUNTS, STORAGE, IMAGES, ODIRECT, SYSCTL, COSTS);
 
     /** The dirty page settings of Linux's {@code vm.rst} the simulator uses, in probe order. */
     static final List<String> SYSCTLS = List.of("dirty_ratio", "dirty_background_ratio",
@@ -78,6 +109,7 @@ public final class HostProfile {
         Map<String, YNode> m = root.map(KEYS);
         String kernel = version(m.get(KERNEL));
         String qemu = version(m.get(QEMU));
+        String openzfs = version(m.get(OPENZFS));
         Long memory = m.containsKey(MEMORY) ? size(m.get(MEMORY)) : null;
         if (memory != null && memory <= 0) {
             throw m.get(MEMORY).error("memory must be more than 0 bytes, found " + memory);
@@ -87,18 +119,49 @@ public final class HostProfile {
         for (HostFacts.Mount d : HostFacts.defaultMounts()) {
             byPath.put(d.path(), d);
         }
+        List<HostFacts.Storage> storage = new ArrayList<>();
         if (m.containsKey(MOUNTS)) {
+            Set<String> allowed = new java.util.HashSet<>(STORAGE_KEYS);
+            allowed.addAll(List.of(PATH, FSTYPE, OPTIONS));
             for (YNode item : m.get(MOUNTS).list()) {
-                item.map(Set.of(PATH, FSTYPE));
+                Map<String, YNode> e = item.map(allowed);
                 String path = absolute(item.require(PATH));
                 String fstype = item.require(FSTYPE).string().trim();
                 if (fstype.isEmpty()) {
                     throw item.require(FSTYPE).error(FSTYPE + " is empty");
                 }
-                byPath.put(path, new HostFacts.Mount(path, fstype.toLowerCase(Locale.ROOT)));
+                String options = e.containsKey(OPTIONS) ? e.get(OPTIONS).string().trim() : null;
+                byPath.put(path, new HostFacts.Mount(path, fstype.toLowerCase(Locale.ROOT),
+                        options));
+                HostFacts.Storage st = storage(path, e);
+                if (st.states()) {
+                    storage.add(st);
+                }
             }
         }
         mounts.addAll(byPath.values());
+        if (m.containsKey(STORAGE)) {
+            Set<String> allowed = new java.util.HashSet<>(STORAGE_KEYS);
+            allowed.add(PATH);
+            for (YNode item : m.get(STORAGE).list()) {
+                Map<String, YNode> e = item.map(allowed);
+                HostFacts.Storage st = storage(absolute(item.require(PATH)), e);
+                if (!st.states()) {
+                    throw item.error("a storage entry states nothing beyond its path; expected one"
+                            + " of "
+                            + String.join(", ", STORAGE_KEYS));
+                }
+                storage.add(st);
+            }
+        }
+        List<HostFacts.Image> images = new ArrayList<>();
+        if (m.containsKey(IMAGES)) {
+            for (YNode item : m.get(IMAGES).list()) {
+                item.map(Set.of(PATH, ALLOCATION));
+                images.add(new HostFacts.Image(absolute(item.require(PATH)),
+                        oneOf(item.require(ALLOCATION), ALLOCATION, ALLOCATIONS)));
+            }
+        }
         List<HostFacts.DirectIoProbe> probes = new ArrayList<>();
         if (m.containsKey(ODIRECT)) {
             for (YNode item : m.get(ODIRECT).list()) {
@@ -142,7 +205,43 @@ public final class HostProfile {
                 costs.put(e.getKey(), value);
             }
         }
-        return new HostFacts(kernel, qemu, memory, mounts, probes, sysctl, costs, label);
+        return new HostFacts(kernel, qemu, openzfs, memory, mounts, probes, storage, images, sysctl,
+                costs, label);
+    }
+
+    /** The storage keys of one entry ({@code storage:} or {@code mounts:}). */
+    private static HostFacts.Storage storage(String path, Map<String,
+            YNode> e) throws YamlException {
+        Boolean nocow = e.containsKey(NOCOW) ? e.get(NOCOW).bool() : null;
+        String export = null;
+        if (e.containsKey(EXPORT)) {
+            export = e.get(EXPORT).string().trim().replace(" ", "");
+            if (export.isEmpty()) {
+                throw e.get(EXPORT).error(EXPORT
+                        + " is empty; expected export options such as rw,sync");
+            }
+        }
+        return new HostFacts.Storage(path, nocow, optional(e, ZFS_SYNC, ZFS_MODES),
+                optional(e, ZFS_DIRECT, ZFS_MODES), optional(e, BTRFS_DATA, BTRFS_PROFILES), export,
+                optional(e, FLUSHES, FLUSH_VALUES), optional(e, WRITE_CACHE, WRITE_CACHES));
+    }
+
+    private static String optional(Map<String, YNode> e, String key, List<String> values)
+            throws YamlException {
+        return e.containsKey(key) ? oneOf(e.get(key), key, values) : null;
+    }
+
+    /**
+     * One of {@code values}, lower case. YAML 1.1 readers take a bare {@code no} for false; this
+     * reader keeps the text, so {@code flushes: no} and {@code flushes: "no"} read alike.
+     */
+    private static String oneOf(YNode node, String key, List<String> values) throws YamlException {
+        String v = node.string().trim().toLowerCase(Locale.ROOT);
+        if (!values.contains(v)) {
+            throw node.error(key + " must be one of " + String.join(", ", values) + ", found '"
+                    + node.string().trim() + "'");
+        }
+        return v;
     }
 
     /**
@@ -160,6 +259,9 @@ public final class HostProfile {
         if (host.qemu() != null) {
             y.append(QEMU).append(": ").append(quote(host.qemu())).append('\n');
         }
+        if (host.openzfs() != null) {
+            y.append(OPENZFS).append(": ").append(quote(host.openzfs())).append('\n');
+        }
         Long memory = host.memoryBytes();
         if (memory != null) {
             String written = memory % 1024 == 0 ? memory / 1024 + "KiB" : memory.toString();
@@ -169,7 +271,32 @@ public final class HostProfile {
             y.append(MOUNTS).append(":\n");
             for (HostFacts.Mount mount : host.mounts()) {
                 y.append("  - {").append(PATH).append(": ").append(quote(mount.path())).append(", ")
-                        .append(FSTYPE).append(": ").append(quote(mount.fstype())).append("}\n");
+                        .append(FSTYPE).append(": ").append(quote(mount.fstype()));
+                if (mount.options() != null) {
+                    y.append(", ").append(OPTIONS).append(": ").append(quote(mount.options()));
+                }
+                y.append("}\n");
+            }
+        }
+        if (!host.storage().isEmpty()) {
+            y.append(STORAGE).append(":\n");
+            for (HostFacts.Storage st : host.storage()) {
+                y.append("  - {").append(PATH).append(": ").append(quote(st.path()));
+                field(y, NOCOW, st.nocow() == null ? null : st.nocow().toString(), false);
+                field(y, ZFS_SYNC, st.zfsSync(), false);
+                field(y, ZFS_DIRECT, st.zfsDirect(), false);
+                field(y, BTRFS_DATA, st.btrfsData(), false);
+                field(y, EXPORT, st.export(), true);
+                field(y, FLUSHES, st.flushes(), true);
+                field(y, WRITE_CACHE, st.writeCache(), true);
+                y.append("}\n");
+            }
+        }
+        if (!host.images().isEmpty()) {
+            y.append(IMAGES).append(":\n");
+            for (HostFacts.Image i : host.images()) {
+                y.append("  - {").append(PATH).append(": ").append(quote(i.path())).append(", ")
+                        .append(ALLOCATION).append(": ").append(i.allocation()).append("}\n");
             }
         }
         if (!host.odirect().isEmpty()) {
@@ -193,6 +320,12 @@ public final class HostProfile {
                     y.append("  ").append(k).append(": ").append(number(v)).append('\n'));
         }
         return y.toString();
+    }
+
+    private static void field(StringBuilder y, String key, String value, boolean quoted) {
+        if (value != null) {
+            y.append(", ").append(key).append(": ").append(quoted ? quote(value) : value);
+        }
     }
 
     /** A YAML double-quoted string, as {@link Yaml} reads it back. */

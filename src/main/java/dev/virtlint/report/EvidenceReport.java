@@ -26,6 +26,9 @@ public final class EvidenceReport {
         m.put("current", json(e.current()));
         m.put("recommended", json(e.recommended()));
         m.put("assumptions", e.assumptions());
+        if (!e.notes().isEmpty()) {
+            m.put("notes", e.notes());
+        }
         return m;
     }
 
@@ -60,7 +63,8 @@ public final class EvidenceReport {
 
     /**
      * The two lines design.md shows under a finding: what a failure loses now and with the
-     * recommendation, then the speed with the recommendation (and the fix, when there is one).
+     * recommendation, then the speed with the recommendation (and the fix, when there is one);
+     * then one line per note of the evidence ({@link Evidence#notes}).
      *
      * @param setting how a cache mode reads in this file, e.g. {@code cache='none'}
      * @param fix     the fix's text, or null
@@ -110,7 +114,14 @@ public final class EvidenceReport {
         if (fix != null) {
             second += "   fix: " + fix;
         }
-        return List.of(first, second);
+        if (e.notes().isEmpty()) {
+            return List.of(first, second);
+        }
+        List<String> all = new java.util.ArrayList<>(List.of(first, second));
+        for (String note : e.notes()) {
+            all.add("note: " + note);
+        }
+        return all;
     }
 
     /** Bytes in binary units with two significant decimals at most: {@code 0 B}, {@code 64 MiB}, {@code 1.2 GiB}. */

@@ -6,11 +6,17 @@ import dev.virtlint.model.Setting;
 import java.util.List;
 import java.util.Optional;
 
-/** cache none and directsync open the image with O_DIRECT; QEMU does not start where that fails. */
+/**
+ * cache none and directsync open the image with O_DIRECT: QEMU does not start where the
+ * filesystem refuses it, and on btrfs with data checksums before Linux 6.15 direct writes break
+ * the checksums ({@link HostFacts#directIo}). An error only when every fact is stated; a finding
+ * that rests on an assumed mount, an assumed nocow attribute or an unknown kernel or OpenZFS
+ * version is a warning.
+ */
 final class DirectIoUnsupportedFsRule implements DiskRule {
 
     private static final RuleMeta META = new RuleMeta("direct-io-unsupported-fs",
-            "O_DIRECT is used on a filesystem that refuses it",
+            "O_DIRECT is used on a filesystem that refuses it or corrupts its direct writes",
             Severity.ERROR, "correctness");
 
     @Override
@@ -25,12 +31,22 @@ final class DirectIoUnsupportedFsRule implements DiskRule {
             return;
         }
         HostFacts.DirectIo direct = c.host().directIo(path.get());
-        if (direct.supported().orElse(false)) {
+        boolean refused = direct.effects().contains(HostFacts.Effect.REFUSED);
+        boolean hazard = direct.effects().contains(HostFacts.Effect.HAZARD);
+        if (!refused && !hazard) {
             return;
         }
-        Severity severity = direct.supported().isEmpty() ? Severity.WARNING : Severity.ERROR;
-        out.add(c.finding(this, severity, c.name() + " uses " + c.cacheText() + ", which opens the image with"
-                + " O_DIRECT, but " + direct.reason() + ": QEMU fails to start with 'filesystem does not support"
-                + " O_DIRECT'", c.cacheSpan(Setting.CACHE_DIRECT)));
+        boolean stated = direct.assumption() == null && direct.effects().size() == 1;
+        Severity severity = stated ? Severity.ERROR : Severity.WARNING;
+        // Say "if" where the facts leave the refusal open (an unknown kernel or OpenZFS version).
+        String consequence = refused
+                ? (direct.supported().isEmpty() ? ": if it is refused, " : ": ")
+                + "QEMU fails to start with 'filesystem does not support O_DIRECT'"
+                : direct.hazard().orElse(false) ? "" : " (a hazard until the kernel is known)";
+        // TODO(safety): pass direct.assumption() through DiskCheck's overload with an assumption.
+        out.add(c.finding(this, severity, c.name() + " uses " + c.cacheText()
+                + ", which opens the image"
+                + " with O_DIRECT, but " + direct.reason() + consequence,
+                c.cacheSpan(Setting.CACHE_DIRECT)));
     }
 }

@@ -11,11 +11,32 @@ import java.util.List;
  * @param current     the disk as it is
  * @param recommended the disk with the recommended cache mode (the same mode when the advice keeps it)
  * @param assumptions what was assumed for lack of facts, for the reader to check
+ * @param notes       stated facts that change what the figures mean (storage that ignores flushes,
+ *                    a sparse image under O_DIRECT), one sentence each
  */
-public record Evidence(String workload, boolean guestFlushes, Prediction current, Prediction recommended, List<String> assumptions) {
+public record Evidence(String workload, boolean guestFlushes, Prediction current,
+        Prediction recommended,
+                       List<String> assumptions, List<String> notes) {
 
     public Evidence {
         assumptions = List.copyOf(assumptions);
+        notes = List.copyOf(notes);
+    }
+
+    public Evidence(String workload, boolean guestFlushes, Prediction current,
+            Prediction recommended,
+                    List<String> assumptions) {
+        this(workload, guestFlushes, current, recommended, assumptions, List.of());
+    }
+
+    /** The same figures with {@code more} notes. */
+    public Evidence withNotes(List<String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<String> all = new java.util.ArrayList<>(notes);
+        all.addAll(more);
+        return new Evidence(workload, guestFlushes, current, recommended, assumptions, all);
     }
 
     /** Recommended over current write throughput. */

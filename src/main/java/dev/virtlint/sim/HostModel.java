@@ -15,9 +15,24 @@ import java.util.Objects;
  * @param destageSeconds     how long data sits in the device cache before it reaches media
  * @param batteryBacked      a device cache that survives power loss
  * @param assumptions        what was assumed for lack of a host profile, for findings to say
+ * @param flushesHonoured    whether a flush (or O_DSYNC, FUA) empties the device cache; false
+ *                           where a host profile says the storage does not honour flushes
+ *                           ({@link #ignoringFlushes})
  */
 public record HostModel(long memoryBytes, double expireSeconds, double intervalSeconds, double dirtyRatio,
-                        long deviceCacheBytes, double destageSeconds, boolean batteryBacked, String assumptions) {
+                        long deviceCacheBytes, double destageSeconds, boolean batteryBacked,
+                                String assumptions,
+                        boolean flushesHonoured) {
+
+    /** A host whose storage honours flushes. */
+    public HostModel(long memoryBytes, double expireSeconds, double intervalSeconds,
+            double dirtyRatio,
+                     long deviceCacheBytes, double destageSeconds, boolean batteryBacked,
+                             String assumptions) {
+        this(memoryBytes, expireSeconds, intervalSeconds, dirtyRatio, deviceCacheBytes,
+                destageSeconds,
+                batteryBacked, assumptions, true);
+    }
 
     /** Linux defaults; 16 GiB when the memory is unknown; a 64 MiB volatile device cache destaged within 1 s. */
     public static final long DEFAULT_MEMORY = 16L << 30;
@@ -54,6 +69,23 @@ public record HostModel(long memoryBytes, double expireSeconds, double intervalS
                 d.batteryBacked(), assumed);
     }
 
+    /**
+     * This host with storage that acknowledges flushes without making the data stable (ZFS
+     * sync=disabled, an NFS export with async, ext4 nobarrier, a profile's {@code flushes: no}):
+     * the storage's cache is volatile and no flush or O_DSYNC write empties it. With
+     * {@code commitSeconds} above 0 that cache is the filesystem's own (ZFS' transaction group,
+     * an NFS server's page cache): unbounded in size and written out that many seconds after a
+     * write, so a failure loses at most the writes of one commit interval. With 0 it is the
+     * device's volatile cache of this model.
+     */
+    public HostModel ignoringFlushes(double commitSeconds) {
+        long cache = commitSeconds > 0 ? Long.MAX_VALUE / 4 : deviceCacheBytes;
+        double destage = commitSeconds > 0 ? commitSeconds : destageSeconds;
+        return new HostModel(memoryBytes, expireSeconds, intervalSeconds, dirtyRatio, cache,
+                destage, false,
+                assumptions, false);
+    }
+
     /** The most dirty data the page cache holds before writers must wait for writeback. */
     public long dirtyLimitBytes() {
         return (long) (memoryBytes * dirtyRatio);
@@ -67,7 +99,8 @@ public record HostModel(long memoryBytes, double expireSeconds, double intervalS
                 && Double.compare(m.intervalSeconds, intervalSeconds) == 0
                 && Double.compare(m.dirtyRatio, dirtyRatio) == 0 && m.deviceCacheBytes == deviceCacheBytes
                 && Double.compare(m.destageSeconds, destageSeconds) == 0 && m.batteryBacked == batteryBacked
-                && Objects.equals(m.assumptions, assumptions);
+                && Objects.equals(m.assumptions, assumptions)
+                && m.flushesHonoured == flushesHonoured;
     }
 
     @Override
@@ -79,6 +112,7 @@ public record HostModel(long memoryBytes, double expireSeconds, double intervalS
         h = 31 * h + Long.hashCode(deviceCacheBytes);
         h = 31 * h + Double.hashCode(destageSeconds);
         h = 31 * h + Boolean.hashCode(batteryBacked);
-        return 31 * h + Objects.hashCode(assumptions);
+        h = 31 * h + Objects.hashCode(assumptions);
+        return 31 * h + Boolean.hashCode(flushesHonoured);
     }
 }

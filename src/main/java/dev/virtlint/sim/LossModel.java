@@ -60,25 +60,29 @@ public final class LossModel {
         double[] flushes = guestFlushes ? flushTimes(workload, done, end) : new double[0];
         double[] ack = ackTimes(done, flushes, guestFlushes);
         boolean honoured = !cache.noFlush();
+        // Storage that ignores flushes (HostModel.ignoringFlushes): the page cache still writes
+        // back on fsync, but nothing empties the storage's cache before its own time.
+        double[] deviceFlushes = honoured && host.flushesHonoured() ? flushes : new double[0];
 
         double[] qemuSafe = done;
         double[] hostSafe;
         double[] powerSafe;
         if (!cache.writeback()) {
-            // O_DSYNC: every write is on stable storage when it completes.
+            // O_DSYNC: every write is on stable storage when it completes, if the storage honours
+            // it.
             hostSafe = done;
-            powerSafe = done;
+            powerSafe = host.flushesHonoured() ? done : deviceSafe(done, size, deviceFlushes, host);
         } else if (cache.direct()) {
             hostSafe = done;
-            powerSafe = deviceSafe(done, size, honoured ? flushes : new double[0], host);
+            powerSafe = deviceSafe(done, size, deviceFlushes, host);
         } else {
             double[] fsynced = new double[n];
             hostSafe = pageCacheOut(done, size, honoured ? flushes : new double[0], host, fsynced);
-            double[] viaDevice = deviceSafe(hostSafe, size, honoured ? flushes : new double[0], host);
+            double[] viaDevice = deviceSafe(hostSafe, size, deviceFlushes, host);
             powerSafe = new double[n];
             for (int i = 0; i < n; i++) {
                 // An fsync also flushes the device cache: data written back by it is on media.
-                powerSafe[i] = fsynced[i] > 0 ? fsynced[i] : viaDevice[i];
+                powerSafe[i] = fsynced[i] > 0 && host.flushesHonoured() ? fsynced[i] : viaDevice[i];
             }
         }
         if (host.batteryBacked()) {

@@ -41,7 +41,8 @@ final class LossTable {
         return h.memoryBytes() == d.memoryBytes() && h.expireSeconds() == d.expireSeconds()
                 && h.intervalSeconds() == d.intervalSeconds() && h.dirtyRatio() == d.dirtyRatio()
                 && h.deviceCacheBytes() == d.deviceCacheBytes() && h.destageSeconds() == d.destageSeconds()
-                && h.batteryBacked() == d.batteryBacked();
+                && h.batteryBacked() == d.batteryBacked()
+                && h.flushesHonoured() == d.flushesHonoured();
     }
 
     static int flags(boolean writeback, boolean direct, boolean noFlush, boolean guestFlushes) {

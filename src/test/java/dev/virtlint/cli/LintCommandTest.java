@@ -393,7 +393,16 @@ class LintCommandTest {
         assertThat(unknown.out()).contains("warning [direct-io-unsupported-fs]").contains("kernel is unknown");
         Path old = write("old.yaml", "kernel: \"5.15.0\"\n");
         Cli.Run known = run("lint", "--select", "direct-io-unsupported-fs", "--host", old.toString(), vm.toString());
-        assertThat(known.out()).contains("error [direct-io-unsupported-fs]").contains("host kernel 5.15.0");
+        // The kernel is stated, but /dev/shm is still only assumed to be tmpfs: a warning.
+        assertThat(known.out()).contains("warning [direct-io-unsupported-fs]").contains("host"
+                + " kernel 5.15.0");
+        Path stated = write("stated.yaml",
+                "kernel: \"5.15.0\"\nmounts:\n  - {path: /dev/shm, fstype: tmpfs}\n");
+        Cli.Run error = run("lint", "--select", "direct-io-unsupported-fs", "--host",
+                stated.toString(),
+                vm.toString());
+        assertThat(error.out()).contains("error [direct-io-unsupported-fs]").contains("host kernel"
+                + " 5.15.0");
         Path recent = write("recent.yaml", "kernel: \"6.8.0\"\n");
         Cli.Run fine = run("lint", "--select", "direct-io-unsupported-fs", "--host", recent.toString(), vm.toString());
         assertThat(fine.exit()).isEqualTo(ExitCode.OK);

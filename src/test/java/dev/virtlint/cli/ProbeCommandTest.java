@@ -96,6 +96,33 @@ class ProbeCommandTest {
         assertThat(speeds(measured)).isNotEqualTo(speeds(plain));
     }
 
+    /** probe --image reads qemu-img info: a new qcow2 is sparse, a falloc'd raw image is not. */
+    @Test
+    void imagesAreStatedSparseOrPreallocatedAsQemuImgInfoSays() throws Exception {
+        if (System.getenv("VIRTLINT_REQUIRE_TOOLS") != null) {
+            assertThat(qemuImg()).as("qemu-img is installed (.ci/run installs qemu-utils)").isTrue();
+        }
+        assumeTrue(qemuImg(), "qemu-img is not installed (.ci/run installs qemu-utils)");
+        Path sparse = dir.resolve("sparse.qcow2");
+        Path full = dir.resolve("full.raw");
+        for (List<String> create : List.of(
+                List.of("qemu-img", "create", "-f", "qcow2", sparse.toString(), "64M"),
+                List.of("qemu-img", "create", "-f", "raw", "-o", "preallocation=falloc",
+                        full.toString(), "8M"))) {
+            assertThat(new ProcessBuilder(create).redirectErrorStream(true).start().waitFor())
+                    .isZero();
+        }
+        Path profile = dir.resolve("host.yaml");
+        Cli.Run r = Cli.run("probe", "--image", sparse.toString(), "--image", full.toString(),
+                "--output", profile.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        HostFacts host = HostProfile.load(profile, "host.yaml");
+        assertThat(host.sparse(sparse.toAbsolutePath().toString())).contains(true);
+        assertThat(host.sparse(full.toAbsolutePath().toString())).contains(false);
+        Cli.Run missing = Cli.run("probe", "--image", dir.resolve("none.raw").toString());
+        assertThat(missing.exit()).isEqualTo(ExitCode.USAGE);
+    }
+
     private static List<String> speeds(String json) {
         return json.lines().filter(l -> l.contains("MBps")).toList();
     }

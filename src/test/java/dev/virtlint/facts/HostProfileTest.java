@@ -139,4 +139,51 @@ class HostProfileTest {
         assertThat(read("sysctl:\n  vm.dirty_bytes: 0\n  vm.dirty_ratio: 100\n").sysctl())
                 .containsEntry("dirty_bytes", 0L).containsEntry("dirty_ratio", 100L);
     }
+
+    @Test
+    void storageKeysReadOnMountsAndStorageEntries() throws YamlException {
+        HostFacts h = read("""
+                openzfs: "2.3.0"
+                mounts:
+                  - {path: /tank/vm, fstype: zfs, zfs-sync: disabled, zfs-direct: standard}
+                  - {path: /, fstype: btrfs, options: "rw,ssd"}
+                storage:
+                  - {path: /var/lib/libvirt/images, nocow: yes, btrfs-data: RAID1}
+                  - {path: /mnt/nfs, export: "rw, async", flushes: no, write-cache: "write back"}
+                images:
+                  - {path: /var/lib/libvirt/images/a.raw, allocation: sparse}
+                """);
+        assertThat(h.openzfs()).contains("2.3.0");
+        assertThat(h.storage(h.storage().get(0).path(), HostFacts.Storage::path)).isNotNull();
+        assertThat(h.storage("/tank/vm/x.raw", HostFacts.Storage::zfsSync)).isEqualTo("disabled");
+        assertThat(h.storage("/var/lib/libvirt/images/a.raw", HostFacts.Storage::nocow)).isTrue();
+        assertThat(h.storage("/var/lib/libvirt/images/a.raw", HostFacts.Storage::btrfsData))
+                .isEqualTo("raid1");
+        assertThat(h.storage("/mnt/nfs/d", HostFacts.Storage::export)).isEqualTo("rw,async");
+        // A bare no is the word, not YAML 1.1's false.
+        assertThat(h.storage("/mnt/nfs/d", HostFacts.Storage::flushes)).isEqualTo("no");
+        assertThat(h.mountOf("/").map(HostFacts.Mount::options)).contains("rw,ssd");
+        assertThat(h.sparse("/var/lib/libvirt/images/a.raw")).contains(true);
+        assertThat(h.sparse("/var/lib/libvirt/images/b.raw")).isEmpty();
+    }
+
+    @Test
+    void badStorageValuesNameTheirLineAndColumn() {
+        assertThat(error("mounts:\n  - {path: /t, fstype: zfs, zfs-sync: off}\n"))
+                .contains("host.yaml:2:").contains("zfs-sync must be one of standard, always,"
+                + " disabled")
+                .contains("'off'");
+        assertThat(error("storage:\n  - {path: /a, flushes: maybe}\n")).contains("host.yaml:2:")
+                .contains("flushes must be one of yes, no, unknown");
+        assertThat(error("storage:\n  - {path: /a}\n")).contains("host.yaml:2:")
+                .contains("states nothing beyond its path");
+        assertThat(error("storage:\n  - {path: /a, nocow: perhaps}\n")).contains("expected true or"
+                + " false");
+        assertThat(error("images:\n  - {path: a.raw, allocation: sparse}\n"))
+                .contains("expected an absolute host path");
+        assertThat(error("images:\n  - {path: /a.raw, allocation: thin}\n"))
+                .contains("allocation must be one of sparse, preallocated");
+        assertThat(error("storage:\n  - {path: /a, fstype: ext4}\n")).contains("fstype");
+        assertThat(error("openzfs: zfs-2.2\n")).contains("expected a version");
+    }
 }

@@ -28,9 +28,19 @@ class HostProfileWriteTest {
         for (int i = 0; i < HostFacts.COST_NAMES.size(); i++) {
             costs.put(HostFacts.COST_NAMES.get(i), i % 2 == 0 ? 100.0 + i : 1.5 + i);
         }
-        return new ProbedHost("6.8.0-45-generic", "8.2.2", 16L << 30,
-                List.of(new HostFacts.Mount("/", "ext4"),
-                        new HostFacts.Mount("/srv/vm \"images\\", "xfs")),
+        return new ProbedHost("6.8.0-45-generic", "8.2.2", "2.2.2-0ubuntu9", 16L << 30,
+                List.of(new HostFacts.Mount("/", "ext4", "rw,relatime,errors=remount-ro"),
+                        new HostFacts.Mount("/srv/vm \"images\\", "xfs"),
+                        new HostFacts.Mount("/tank/vm", "zfs", "rw,xattr,noacl")),
+                List.of(new HostFacts.Storage("/srv/vm \"images\\/nocow", true, null, null, "raid1",
+                                null, null, "write through"),
+                        new HostFacts.Storage("/tank/vm", null, "disabled", "always", null, null,
+                                null,
+                                "write back"),
+                        new HostFacts.Storage("/mnt/nfs", false, null, null, null, "rw,async", "no",
+                                null)),
+                List.of(new HostFacts.Image("/srv/vm \"images\\/a.qcow2", "sparse"),
+                        new HostFacts.Image("/tank/vm/b.raw", "preallocated")),
                 List.of(new HostFacts.DirectIoProbe("/srv/fuse", false),
                         new HostFacts.DirectIoProbe("/tmp", true)),
                 sysctl, List.of("measured somewhere", "  row mode 1.0 2.0"), costs);
@@ -50,6 +60,9 @@ class HostProfileWriteTest {
         for (HostFacts.Mount m : host.mounts()) {
             assertThat(read.mountOf(m.path())).contains(m);
         }
+        assertThat(read.openzfs()).contains(host.openzfs());
+        assertThat(read.storage()).containsExactlyInAnyOrderElementsOf(host.storage());
+        assertThat(read.images()).containsExactlyElementsOf(host.images());
         for (HostFacts.DirectIoProbe p : host.odirect()) {
             assertThat(read.directIo(p.path() + "/x.img").supported()).contains(p.supported());
         }

@@ -124,4 +124,66 @@ class EvidenceTest {
         // precomputed table, so a stale or wrong table shows here.
         assertThat(f.evidence().current()).isEqualTo(new Simulator(false).predict(s));
     }
+
+    private static HostFacts profile(Path dir, String yaml) throws IOException {
+        Path p = dir.resolve("h.yaml");
+        Files.writeString(p, yaml);
+        try {
+            return dev.virtlint.facts.HostProfile.load(p, "h.yaml");
+        } catch (dev.virtlint.parse.Yaml.YamlException e) {
+            throw new AssertionError(e.format(), e);
+        }
+    }
+
+    private static final String UNSAFE_FILE = """
+            <domain type='kvm'>
+              <name>ledger</name>
+              <metadata>
+                <libosinfo:libosinfo xmlns:libosinfo="http://libosinfo.org/xmlns/libvirt/domain/1.0">
+                  <libosinfo:os id="http://fedoraproject.org/fedora/40"/>
+                </libosinfo:libosinfo>
+              </metadata>
+              <memory unit='GiB'>8</memory>
+              <devices>
+                <disk type='file' device='disk'>
+                  <driver name='qemu' type='qcow2' cache='unsafe'/>
+                  <source file='/tank/vm/ledger.qcow2'/>
+                  <target dev='vda' bus='virtio'/>
+                </disk>
+              </devices>
+            </domain>
+            """;
+
+    private static Finding unsafeFileFinding(Path dir, HostFacts host) throws IOException {
+        Path file = dir.resolve("ledger.xml");
+        Files.writeString(file, UNSAFE_FILE);
+        Linter.Settings s = new Linter.Settings(java.util.Set.of("unsafe-cache-persistent-disk"),
+                java.util.Set.of(),
+                dev.virtlint.advise.Advisor.Policy.AVOID, host);
+        return Linter.lint(parse(file), s).get(0);
+    }
+
+    /**
+     * Where the profile says flushes are not honoured, the recommendation's "0 B lost" is not
+     * predicted (ZFS sync=disabled: zfs_fsync skips zil_commit), and a note says why; a sparse
+     * image under an O_DIRECT recommendation gets the preallocation note, and no sparse assumption.
+     */
+    @Test
+    void storageThatIgnoresFlushesLosesDataInTheEvidenceAndSaysSo(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        Finding honest = unsafeFileFinding(dir, profile(dir, "openzfs: \"2.3.0\"\n"
+                + "mounts: [{path: /tank/vm, fstype: zfs, zfs-sync: standard}]\n"));
+        assertThat(honest.evidence().recommended().cache()).isEqualTo("none");
+        assertThat(honest.evidence().recommended().loss().powerLoss().max()).isZero();
+        assertThat(honest.evidence().notes()).isEmpty();
+        assertThat(honest.evidence().assumptions()).anyMatch(a -> a.contains("sparse"));
+        Finding lying = unsafeFileFinding(dir, profile(dir, "openzfs: \"2.3.0\"\n"
+                + "mounts: [{path: /tank/vm, fstype: zfs, zfs-sync: disabled}]\n"
+                + "images: [{path: /tank/vm/ledger.qcow2, allocation: sparse}]\n"));
+        assertThat(lying.evidence().recommended().cache()).isEqualTo("none");
+        assertThat(lying.evidence().recommended().loss().powerLoss().p95()).isPositive();
+        assertThat(lying.evidence().notes()).anyMatch(n -> n.startsWith("flushes are not honoured")
+                && n.contains("sync=disabled")).anyMatch(n -> n.contains("preallocation=metadata"));
+        assertThat(lying.evidence().assumptions()).noneMatch(a -> a.contains("sparse"));
+    }
 }

@@ -100,4 +100,30 @@ class LossModelTest {
         assertThat(run(Preset.WRITEBACK, false, Workload.SCRATCH_TEST))
                 .isEqualTo(run(Preset.WRITEBACK, false, Workload.SCRATCH_TEST));
     }
+
+    /**
+     * Storage that acknowledges flushes without making data stable (ZFS sync=disabled: zfs_fsync
+     * skips zil_commit) loses acknowledged writes in every mode, even those that lose nothing on
+     * an honest host; at most what one commit interval (zfs_txg_timeout, 5 s) writes.
+     */
+    @Test
+    void storageThatIgnoresFlushesLosesUpToOneCommitIntervalInEveryMode() {
+        HostModel lying = HOST.ignoringFlushes(5);
+        for (Preset mode : List.of(Preset.WRITETHROUGH, Preset.DIRECTSYNC, Preset.NONE,
+                Preset.WRITEBACK)) {
+            Workload w = Workload.DATABASE;
+            Losses honest = LossModel.simulate(mode.explicitMode(), true, w, HOST, 42);
+            Losses lost = LossModel.simulate(mode.explicitMode(), true, w, lying, 42);
+            assertThat(honest.powerLoss().p95()).as(mode + " on an honest host").isZero();
+            assertThat(lost.powerLoss().p95()).as(mode.name()).isPositive();
+            long interval = (long) (w.writeRate() * 5) + w.writeBytes();
+            assertThat(lost.powerLoss().max()).as(mode.name()).isLessThanOrEqualTo(interval);
+        }
+        // Losses for such a host are simulated, never looked up from the honest default's table.
+        assertThat(LossTable.coversHost(lying)).isFalse();
+        assertThat(LossTable.coversHost(new HostModel(HOST.memoryBytes(), HOST.expireSeconds(),
+                HOST.intervalSeconds(), HOST.dirtyRatio(), HOST.deviceCacheBytes(),
+                        HOST.destageSeconds(),
+                false, "", false))).isFalse();
+    }
 }
