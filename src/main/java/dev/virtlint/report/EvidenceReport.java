@@ -63,7 +63,7 @@ public final class EvidenceReport {
      * recommendation, then the speed with the recommendation (and the fix, when there is one).
      *
      * @param setting how a cache mode reads in this file, e.g. {@code cache='none'}
-     * @param fix     the fix's text, or null
+     * @param fix     the fix as its line reads ({@code fix: X}, {@link FixLine#label}), or null
      */
     static List<String> lines(Evidence e, Function<String, String> setting, String fix) {
         Prediction now = e.current();
@@ -108,7 +108,7 @@ public final class EvidenceReport {
                     + " reads (" + e.workload() + " workload)";
         }
         if (fix != null) {
-            second += "   fix: " + fix;
+            second += "   " + fix;
         }
         return List.of(first, second);
     }

@@ -6,9 +6,13 @@ import dev.virtlint.model.Position;
 import dev.virtlint.model.Setting;
 import dev.virtlint.rules.Evidences;
 import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.Severity;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /** The report for people: each finding as {@code path:line:column: severity [rule] message}, then a summary. */
 final class TextReport implements Report {
@@ -24,17 +28,22 @@ final class TextReport implements Report {
                         .append(f.message()).append('\n');
                 Disk d = f.disk();
                 String omitted = d == null || f.evidence() != null ? null : Evidences.omitted(d).orElse(null);
+                String fix = FixLine.label(f);
                 if (f.evidence() != null) {
                     Dialect dl = d == null ? null : d.dialect();
                     for (String line : EvidenceReport.lines(f.evidence(), mode -> dl == null
-                            ? "cache=" + mode : dl.render(dl.name(Setting.CACHE), mode), f.fix())) {
+                            ? "cache=" + mode : dl.render(dl.name(Setting.CACHE), mode), fix)) {
                         out.append("  ").append(line).append('\n');
                     }
                 } else if (omitted != null) {
                     out.append("  ").append(omitted)
-                            .append(f.fix() != null ? "   fix: " + f.fix() : "").append('\n');
-                } else if (f.fix() != null) {
-                    out.append("  fix: ").append(f.fix()).append('\n');
+                            .append(fix != null ? "   " + fix : "").append('\n');
+                } else if (fix != null) {
+                    out.append("  ").append(fix).append('\n');
+                }
+                List<String> assumed = FixLine.beyondFix(f);
+                if (!assumed.isEmpty()) {
+                    out.append("  ").append(String.join("; ", assumed)).append('\n');
                 }
             }
         }
@@ -63,7 +72,47 @@ final class TextReport implements Report {
             s.append(", ").append(run.errors().size()).append(plural(run.errors().size(), " input"))
                     .append(" could not be read");
         }
+        s.append(fixes(run));
         return s.toString();
+    }
+
+    /**
+     * What {@code fix} would do, as the plans say: {@code ; 2 disks fixable by fix, 3 unsafe fixes
+     * not applied by fix (fix --unsafe-fixes applies them)}, counting disks (a fix is one change
+     * per disk); empty when nothing is fixable.
+     */
+    private static String fixes(RunResult run) {
+        int safe = 0;
+        int unsafe = 0;
+        for (Checked c : run.files()) {
+            // Counted from the findings shown (a baseline may have hidden some the plan fixes).
+            Set<Disk> fixed = Collections.newSetFromMap(new IdentityHashMap<>());
+            Set<Disk> left = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (FixPlan.DiskFix d : c.plan().fixed()) {
+                for (Finding f : c.findings()) {
+                    if (f.disk() == d.disk() && d.rules().contains(f.rule())) {
+                        fixed.add(d.disk());
+                    }
+                }
+            }
+            for (Finding f : c.findings()) {
+                if (f.unsafeFix() && f.disk() != null) {
+                    left.add(f.disk());
+                }
+            }
+            safe += fixed.size();
+            unsafe += left.size();
+        }
+        if (safe + unsafe == 0) {
+            return "";
+        }
+        String fixable = safe > 0 ? "; " + safe + plural(safe, " disk") + " fixable by fix" : "";
+        if (unsafe == 0) {
+            return fixable;
+        }
+        String them = unsafe == 1 ? " unsafe fix not applied by fix (fix --unsafe-fixes applies it)"
+                : " unsafe fixes not applied by fix (fix --unsafe-fixes applies them)";
+        return fixable + (safe > 0 ? ", " : "; ") + unsafe + them;
     }
 
     private static String plural(long n, String word) {
