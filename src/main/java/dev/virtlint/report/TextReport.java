@@ -12,6 +12,7 @@ import dev.virtlint.rules.Severity;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The report for people: each finding as {@code path:line:column: severity [rule] message}, then a summary. */
@@ -85,17 +86,19 @@ final class TextReport implements Report {
         int safe = 0;
         int unsafe = 0;
         for (Checked c : run.files()) {
-            // Counted from the findings shown (a baseline may have hidden some the plan fixes).
+            // Counted from the findings shown (a baseline may have hidden some the plan fixes),
+            // in one pass over each: a domain may have tens of thousands of disks.
+            Map<Disk, FixPlan.DiskFix> planned = new IdentityHashMap<>();
+            for (FixPlan.DiskFix d : c.plan().fixed()) {
+                planned.put(d.disk(), d);
+            }
             Set<Disk> fixed = Collections.newSetFromMap(new IdentityHashMap<>());
             Set<Disk> left = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (FixPlan.DiskFix d : c.plan().fixed()) {
-                for (Finding f : c.findings()) {
-                    if (f.disk() == d.disk() && d.rules().contains(f.rule())) {
-                        fixed.add(d.disk());
-                    }
-                }
-            }
             for (Finding f : c.findings()) {
+                FixPlan.DiskFix d = f.disk() == null ? null : planned.get(f.disk());
+                if (d != null && d.rules().contains(f.rule())) {
+                    fixed.add(f.disk());
+                }
                 if (f.unsafeFix() && f.disk() != null) {
                     left.add(f.disk());
                 }
