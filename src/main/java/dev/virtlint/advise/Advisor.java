@@ -6,6 +6,8 @@ import dev.virtlint.facts.HostFacts;
 import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.SourceKind;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -33,7 +35,8 @@ public final class Advisor {
             CacheMode.Preset only = flushing ? CacheMode.Preset.NONE : CacheMode.Preset.DIRECTSYNC;
             String reason = "this kind of disk takes only cache='none' or 'directsync', and the guest "
                     + (flushing ? "flushes" : "may not flush");
-            return Optional.of(new Recommendation(only, null, reason));
+            return Optional.of(new Recommendation(only, null, reason,
+                    assumptions(disk, guest, host, null, true, only)));
         }
         HostFacts.DirectIo odirect = localPath(disk).map(host::directIo).orElse(unplacedPath(disk));
         // O_DIRECT is recommended only where it opens, bypasses the host page cache, and cannot
@@ -79,13 +82,62 @@ public final class Advisor {
             reason = "the guest may not flush and O_DIRECT is not known to work on the source";
         }
         boolean direct = cache.explicitMode().direct();
+        // io='native' -> 'threads' rests on nothing: threads is QEMU's default and works on every
+        // file and device (block/file-posix.c raw_open_common: aio_default is
+        // BLOCKDEV_AIO_OPTIONS_THREADS), while native needs O_DIRECT ("aio=native was specified,
+        // but it requires cache.direct=on").
         String io = disk.io().filter("native"::equals).isPresent() && !direct ? "threads" : null;
-        String assumption = odirect == null ? null : odirect.assumption();
-        // O_DIRECT refused or in doubt only because of an assumed mount (/run, /dev/shm without a
-        // profile): a warning, not a rewrite. Assumed to work (no profile entry): said, and applied.
-        boolean automatic = assumption == null || directWorks;
-        if (assumption != null && directWorks && !direct) {
-            assumption = null; // the advice does not use O_DIRECT, so what was assumed of it does not matter
+        return Optional.of(new Recommendation(cache, io, reason,
+                assumptions(disk, guest, host, odirect, directWorks, cache)));
+    }
+
+    /**
+     * What a recommendation rests on that nothing stated says, one clause each; its fix is safe
+     * exactly when there is none. The clauses, in this order:
+     * <ul>
+     *   <li>the guest's flushing, when the recommended mode shows the guest a write cache whose
+     *       flushes reach storage (writeback, none) and the guest is only assumed to flush
+     *       ({@link GuestFact#assumed()}): were it not to flush, the advice would be directsync or
+     *       writethrough. Not for unsafe (kept only on a declared scratch disk), which drops the
+     *       guest's flushes, so whether it sends them changes nothing;</li>
+     *   <li>O_DIRECT, when the recommended mode opens the source with O_DIRECT and the current one
+     *       does not, unless the host profile states it works there: a probe's {@code odirect:}
+     *       entry, or a stated mount of a filesystem that takes O_DIRECT on the stated kernel
+     *       ({@link HostFacts#directIo}). Without it QEMU may fail to open the image and the VM
+     *       not start (the kernel's do_dentry_open in fs/open.c returns EINVAL for O_DIRECT on a
+     *       filesystem without direct_IO). Block devices need no host filesystem fact: every
+     *       block device takes O_DIRECT through the block layer (Linux block/fops.c def_blk_aops,
+     *       .direct_IO = blkdev_direct_IO; fs/block_dev.c before 5.15), whatever filesystem holds
+     *       its node, and QEMU aligns requests to the device (block/file-posix.c
+     *       raw_probe_alignment). Network drivers never open a host file (see
+     *       {@link NetworkDriver}: QEMU talks to the server itself), and disks that take only
+     *       O_DIRECT modes ({@link #directOnly}) have no other mode to choose;</li>
+     *   <li>an assumed mount (the built-in {@code /dev/shm} and {@code /run}) the advice was
+     *       chosen by: O_DIRECT refused or in doubt there only because the mount is assumed to
+     *       be tmpfs;</li>
+     *   <li>a path whose place no host profile can state (a {@code $VARIABLE} or a relative
+     *       path), through the O_DIRECT clause ({@link #unplacedPath});</li>
+     *   <li>a pool volume's pool, whose type the domain XML does not hold.</li>
+     * </ul>
+     */
+    private static List<String> assumptions(Disk disk, GuestFact guest, HostFacts host,
+                                            HostFacts.DirectIo odirect, boolean directWorks,
+                                            CacheMode.Preset cache) {
+        List<String> out = new ArrayList<>();
+        CacheMode mode = cache.explicitMode();
+        if (mode.writeback() && !mode.noFlush() && guest.assumed()) {
+            out.add("assumes the guest flushes: " + whyAssumed(guest.reason()));
+        }
+        boolean turnsOnDirect = mode.direct() && !disk.cache().direct();
+        if (turnsOnDirect && odirect != null && !odirect.supported().orElse(false)) {
+            // Only a shareable disk gets here: it is advised a direct mode whatever the host says.
+            out.add("assumes O_DIRECT works on " + disk.source().orElse("the source")
+                    + ", though the host facts say it "
+                    + (odirect.supported().isPresent() ? "is refused" : "may be refused"));
+        } else if (turnsOnDirect && odirect != null && odirect.assumption() != null) {
+            out.add(assumesText(disk, host, odirect.assumption()));
+        } else if (!directWorks && odirect != null && odirect.assumption() != null) {
+            out.add(assumesText(disk, host, odirect.assumption()));
         }
         if (disk.sourceKind() == SourceKind.VOLUME && !disk.shareable()) {
             // A volume's real type is decided when the domain starts, from the pool's definition,
@@ -94,12 +146,40 @@ public final class Advisor {
             // dir, fs, logical or disk pools, a network disk for an iSCSI pool with
             // mode='direct' (libiscsi, no host page cache). Advice for local storage is then
             // said but never applied on its own.
-            return Optional.of(new Recommendation(cache, io, reason, "assumes pool '"
+            out.add("assumes pool '"
                     + disk.source().map(s -> s.substring(0, Math.max(0, s.indexOf('/')))).orElse("")
                     + "' holds files or block devices of this host: the domain XML does not say"
-                    + " (a pool of network storage does not use the host page cache)", false));
+                    + " (a pool of network storage does not use the host page cache)");
         }
-        return Optional.of(new Recommendation(cache, io, reason, assumption, automatic));
+        return out;
+    }
+
+    /**
+     * A host fact's assumption as a clause that starts with "assumes": an assumed mount reads
+     * {@code assumes /run is tmpfs: no host profile says what /run is}.
+     */
+    private static String assumesText(Disk disk, HostFacts host, String assumption) {
+        if (assumption.startsWith("assumes ")) {
+            return assumption;
+        }
+        Optional<HostFacts.Mount> mount = localPath(disk).flatMap(host::mountOf);
+        int colon = assumption.indexOf(": ");
+        if (mount.isPresent() && colon > 0) {
+            return "assumes " + mount.get().path() + " is " + mount.get().fstype()
+                    + assumption.substring(colon);
+        }
+        return "assumes " + assumption;
+    }
+
+    /** Why a guest is assumed to flush, without the conclusion the reason ends with. */
+    private static String whyAssumed(String reason) {
+        for (String tail : List.of(", so it is assumed to flush", " and it is assumed to flush",
+                ", and it is assumed to flush")) {
+            if (reason.endsWith(tail)) {
+                return reason.substring(0, reason.length() - tail.length());
+            }
+        }
+        return reason;
     }
 
     /**

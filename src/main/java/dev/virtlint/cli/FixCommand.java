@@ -27,12 +27,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "fix", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Rewrite domain XML and QEMU .args files in place to the recommended settings, changing only"
                 + " the attributes and options concerned.",
+            "Only safe fixes are applied: those whose facts are all stated (in the file, its"
+                    + " metadata, the configuration or a host profile). --unsafe-fixes applies those"
+                    + " that rest on an assumption too.",
             "With --diff, print a unified diff (git apply takes it) and write nothing."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:nothing left to fix (with --diff: no change)",
-            "1:findings at or above --fail-on remain, or a disk with a fix was left alone (with --diff: there is a"
-                    + " change, or a disk with a fix was left alone)",
+            "1:findings at or above --fail-on remain, or a disk with a fix was left alone or has an"
+                    + " unsafe fix not applied (with --diff: there is a change, or such a disk)",
             "2:usage error, or a configuration, host profile or rule file that is wrong",
             "3:a file could not be read, parsed, fixed or written (it is left as it was)",
             "70:internal error"})
@@ -47,6 +50,12 @@ final class FixCommand implements Callable<Integer> {
 
     @Option(names = "--diff", description = "Print what would change as a unified diff; write nothing.")
     boolean diff;
+
+    @Option(names = "--unsafe-fixes",
+            description = "Apply unsafe fixes too: those that rest on an assumption (the guest"
+                    + " assumed to flush, O_DIRECT assumed to work, a mount assumed to be tmpfs);"
+                    + " each says what it assumes.")
+    boolean unsafeFixes;
 
     @Option(names = "--jobs", paramLabel = "N",
             description = "Files fixed at once (default: the number of processors).")
@@ -84,7 +93,7 @@ final class FixCommand implements Callable<Integer> {
         List<Input> inputs = targets.items().stream().map(Batch.Item::input).toList();
         Map<Input, Linter.Settings> settings = rules.settings(inputs, spec.commandLine());
         Severity threshold = failOn == LintRun.FailOn.never ? null : Severity.byId(failOn.name()).orElseThrow();
-        FileFix.Mode mode = new FileFix.Mode(!diff, threshold, force, limit.bytes);
+        FileFix.Mode mode = new FileFix.Mode(!diff, threshold, force, limit.bytes, unsafeFixes);
         List<FileFix.Result> results = Lint.fix(targets, settings::get, mode, jobs);
 
         PrintWriter report = diff ? err : out;
@@ -102,7 +111,7 @@ final class FixCommand implements Callable<Integer> {
         report.println(s.changed() + (diff ? " would change, " : " changed, ") + s.unchanged() + " unchanged, "
                 + s.skipped() + " skipped, " + (s.failed() + missing) + " failed (" + s.disks()
                 + (s.disks() == 1 ? " disk" : " disks") + (diff ? " to fix" : " fixed")
-                + (s.refused() > 0 ? ", " + s.refused() + " left alone)" : ")"));
+                + (s.refused() > 0 ? ", " + s.refused() + " left alone)" : ")") + unsafe(s.unsafe()));
         out.flush();
         err.flush();
         if (results.stream().anyMatch(Batch::internal)) {
@@ -111,18 +120,31 @@ final class FixCommand implements Callable<Integer> {
         if (s.failed() + missing > 0) {
             return ExitCode.INPUT;
         }
-        // A disk left alone (its note says why) is work left, like a finding without a fix: exit 1,
-        // so that a CI check on fix --diff does not pass on a file fix could not settle.
+        // A disk left alone (its note says why) or with an unsafe fix not applied is work left,
+        // like a finding without a fix: exit 1, so that a CI check on fix --diff does not pass on
+        // a file fix could not settle.
+        int left = s.refused() + s.unsafe();
         if (diff) {
-            return s.changed() > 0 || s.refused() > 0 ? ExitCode.FINDINGS : ExitCode.OK;
+            return s.changed() > 0 || left > 0 ? ExitCode.FINDINGS : ExitCode.OK;
         }
-        return s.remaining() > 0 || (s.refused() > 0 && threshold != null) ? ExitCode.FINDINGS : ExitCode.OK;
+        return s.remaining() > 0 || (left > 0 && threshold != null) ? ExitCode.FINDINGS
+                : ExitCode.OK;
+    }
+
+    /** {@code ; 3 unsafe fixes not applied (--unsafe-fixes applies them)}, or empty for none. */
+    private static String unsafe(int n) {
+        if (n == 0) {
+            return "";
+        }
+        return "; " + n + (n == 1 ? " unsafe fix not applied (--unsafe-fixes applies it)"
+                : " unsafe fixes not applied (--unsafe-fixes applies them)");
     }
 
     private static String describe(List<FixPlan.DiskFix> fixed) {
         List<String> parts = new ArrayList<>();
         for (FixPlan.DiskFix d : fixed) {
-            parts.add(d.target() + " " + d.description());
+            parts.add(d.target() + " " + d.description() + (d.assumptions().isEmpty() ? ""
+                    : " (unsafe: " + String.join("; ", d.assumptions()) + ")"));
         }
         return String.join("; ", parts);
     }

@@ -67,7 +67,7 @@ public final class EvidenceReport {
      * then one line per note of the evidence ({@link Evidence#notes}).
      *
      * @param setting how a cache mode reads in this file, e.g. {@code cache='none'}
-     * @param fix     the fix's text, or null
+     * @param fix     the fix as its line reads ({@code fix: X}, {@link FixLine#label}), or null
      */
     static List<String> lines(Evidence e, Function<String, String> setting, String fix) {
         Prediction now = e.current();
@@ -112,7 +112,7 @@ public final class EvidenceReport {
                     + " reads (" + e.workload() + " workload)";
         }
         if (fix != null) {
-            second += "   fix: " + fix;
+            second += "   " + fix;
         }
         if (e.notes().isEmpty()) {
             return List.of(first, second);

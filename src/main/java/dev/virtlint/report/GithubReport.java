@@ -37,7 +37,7 @@ public final class GithubReport implements Report {
                         .append(",endLine=").append(end.line())
                         .append(",endColumn=").append(end.column())
                         .append(",title=").append(property("virtlint " + f.rule()))
-                        .append("::").append(data(f.message() + (f.fix() == null ? "" : " (fix: " + f.fix() + ")")))
+                        .append("::").append(data(f.message() + FixLine.inline(f)))
                         .append('\n');
             }
         }

@@ -88,11 +88,20 @@ final class JsonReport implements Report {
             recommended = new LinkedHashMap<>();
             recommended.put("cache", finding.recommended().cache().id());
             recommended.put("io", finding.recommended().io());
-            recommended.put("assumption", finding.recommended().assumption());
+            List<String> assumed = finding.recommended().assumptions();
+            // One string, as version 1 had it; "assumptions" lists them.
+            recommended.put("assumption", assumed.isEmpty() ? null : String.join("; ", assumed));
+            recommended.put("assumptions", assumed);
         }
         m.put("recommended", recommended);
+        // "fix" stays the change's text (version 1 never changes a field's type); its kind and
+        // what an unsafe one rests on are fields of their own. "fixable": a plain fix applies it.
         m.put("fixable", finding.fixable());
         m.put("fix", finding.fix());
+        m.put("fixSafety", finding.safety());
+        m.put("fixAssumptions", finding.fixAssumptions());
+        m.put("fixWriteRatio", FixLine.writeRatio(finding));
+        m.put("assumptions", finding.assumptions());
         m.put("evidence", finding.evidence() == null ? null : EvidenceReport.json(finding.evidence()));
         return m;
     }

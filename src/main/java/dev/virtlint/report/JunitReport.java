@@ -45,9 +45,7 @@ final class JunitReport implements Report {
                     Position p = c.file().source().positionOf(f.span().start());
                     body.append(c.file().name()).append(':').append(p.line()).append(':').append(p.column()).append(": ")
                             .append(f.severity().id()).append(" [").append(f.rule()).append("] ").append(f.message());
-                    if (f.fix() != null) {
-                        body.append(" (fix: ").append(f.fix()).append(')');
-                    }
+                    body.append(FixLine.inline(f));
                     body.append('\n');
                 }
                 cases.append(">\n      <failure type=\"").append(first.severity().id()).append("\" message=\"")

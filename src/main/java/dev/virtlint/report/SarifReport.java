@@ -21,8 +21,9 @@ import java.util.Map;
 /**
  * SARIF 2.1.0, as GitHub code scanning and other CI systems read it: the rules with their pages,
  * one result per finding with its exact region, fingerprints that do not depend on line numbers,
- * the fix as replacements, the simulator's figures as properties, and suppressed findings with
- * their suppression. Input errors are tool notifications.
+ * a safe fix as replacements, the simulator's figures, the fix's kind and what the finding
+ * assumed as properties, and suppressed findings with their suppression. Input errors are tool
+ * notifications.
  */
 final class SarifReport implements Report {
 
@@ -126,7 +127,10 @@ final class SarifReport implements Report {
         physical.put("contextRegion", context(file.source(), f.span()));
         r.put("locations", List.of(Map.of("physicalLocation", physical)));
         r.put("partialFingerprints", Map.of("virtlint/v1", prints.next(file, f)));
-        if (fix != null && !fix.edits().isEmpty()) {
+        // Only a safe fix is offered as replacements: a viewer applies them without asking what
+        // they rest on. (The plan lint makes holds safe fixes only; this keeps an unsafe finding
+        // from carrying another rule's safe fix of its disk.)
+        if (fix != null && !fix.edits().isEmpty() && !f.unsafeFix()) {
             List<Object> replacements = new ArrayList<>();
             for (FixPlan.Replace e : fix.edits()) {
                 Map<String, Object> rep = new LinkedHashMap<>();
@@ -156,6 +160,15 @@ final class SarifReport implements Report {
         }
         if (f.evidence() != null) {
             properties.put("evidence", EvidenceReport.json(f.evidence()));
+        }
+        // SARIF 2.1.0 section 3.8: a property bag is allowed on every object, a result's
+        // included, for what the format has no property of its own for.
+        if (f.fix() != null) {
+            properties.put("fixSafety", f.safety());
+            properties.put("fix", FixLine.change(f));
+        }
+        if (!f.assumptions().isEmpty()) {
+            properties.put("assumptions", f.assumptions());
         }
         if (!properties.isEmpty()) {
             r.put("properties", properties);

@@ -6,11 +6,14 @@ import dev.virtlint.model.Position;
 import dev.virtlint.model.Setting;
 import dev.virtlint.rules.Evidences;
 import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.Severity;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The report for people: each finding as {@code path:line:column: severity [rule] message}, with
@@ -32,31 +35,43 @@ final class TextReport implements Report {
                         .append(f.message()).append('\n');
                 Disk d = f.disk();
                 String omitted = d == null || f.evidence() != null ? null : Evidences.omitted(d).orElse(null);
-                if (d != null && told.containsKey(d) && (f.evidence() != null || omitted != null)) {
-                    if (f.fix() != null && !f.fix().equals(told.get(d))) {
-                        out.append("  fix: ").append(f.fix()).append('\n');
+                String fix = FixLine.label(f);
+                boolean figures = d != null && (f.evidence() != null || omitted != null);
+                if (figures && told.containsKey(d)) {
+                    if (fix != null && !fix.equals(told.get(d))) {
+                        out.append("  ").append(fix).append('\n');
                     }
+                    assumedBeyondFix(f, out);
                     continue;
                 }
-                if (d != null && (f.evidence() != null || omitted != null)) {
-                    told.put(d, f.fix());
+                if (figures) {
+                    told.put(d, fix);
                 }
                 if (f.evidence() != null) {
                     Dialect dl = d == null ? null : d.dialect();
                     for (String line : EvidenceReport.lines(f.evidence(), mode -> dl == null
-                            ? "cache=" + mode : dl.render(dl.name(Setting.CACHE), mode), f.fix())) {
+                            ? "cache=" + mode : dl.render(dl.name(Setting.CACHE), mode), fix)) {
                         out.append("  ").append(line).append('\n');
                     }
                 } else if (omitted != null) {
                     out.append("  ").append(omitted)
-                            .append(f.fix() != null ? "   fix: " + f.fix() : "").append('\n');
-                } else if (f.fix() != null) {
-                    out.append("  fix: ").append(f.fix()).append('\n');
+                            .append(fix != null ? "   " + fix : "").append('\n');
+                } else if (fix != null) {
+                    out.append("  ").append(fix).append('\n');
                 }
+                assumedBeyondFix(f, out);
             }
         }
         out.append(summary(run)).append('\n');
         return out.toString();
+    }
+
+    /** The clauses a finding's detection assumed beyond what its fix line says, on a line. */
+    private static void assumedBeyondFix(Finding f, StringBuilder out) {
+        List<String> assumed = FixLine.beyondFix(f);
+        if (!assumed.isEmpty()) {
+            out.append("  ").append(String.join("; ", assumed)).append('\n');
+        }
     }
 
     private static String summary(RunResult run) {
@@ -80,7 +95,49 @@ final class TextReport implements Report {
             s.append(", ").append(run.errors().size()).append(plural(run.errors().size(), " input"))
                     .append(" could not be read");
         }
+        s.append(fixes(run));
         return s.toString();
+    }
+
+    /**
+     * What {@code fix} would do, as the plans say: {@code ; 2 disks fixable by fix, 3 unsafe fixes
+     * not applied by fix (fix --unsafe-fixes applies them)}, counting disks (a fix is one change
+     * per disk); empty when nothing is fixable.
+     */
+    private static String fixes(RunResult run) {
+        int safe = 0;
+        int unsafe = 0;
+        for (Checked c : run.files()) {
+            // Counted from the findings shown (a baseline may have hidden some the plan fixes),
+            // in one pass over each: a domain may have tens of thousands of disks.
+            Map<Disk, FixPlan.DiskFix> planned = new IdentityHashMap<>();
+            for (FixPlan.DiskFix d : c.plan().fixed()) {
+                planned.put(d.disk(), d);
+            }
+            Set<Disk> fixed = Collections.newSetFromMap(new IdentityHashMap<>());
+            Set<Disk> left = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (Finding f : c.findings()) {
+                FixPlan.DiskFix d = f.disk() == null ? null : planned.get(f.disk());
+                if (d != null && d.rules().contains(f.rule())) {
+                    fixed.add(f.disk());
+                }
+                if (f.unsafeFix() && f.disk() != null) {
+                    left.add(f.disk());
+                }
+            }
+            safe += fixed.size();
+            unsafe += left.size();
+        }
+        if (safe + unsafe == 0) {
+            return "";
+        }
+        String fixable = safe > 0 ? "; " + safe + plural(safe, " disk") + " fixable by fix" : "";
+        if (unsafe == 0) {
+            return fixable;
+        }
+        String them = unsafe == 1 ? " unsafe fix not applied by fix (fix --unsafe-fixes applies it)"
+                : " unsafe fixes not applied by fix (fix --unsafe-fixes applies them)";
+        return fixable + (safe > 0 ? ", " : "; ") + unsafe + them;
     }
 
     private static String plural(long n, String word) {

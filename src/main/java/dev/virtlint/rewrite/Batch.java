@@ -25,24 +25,29 @@ public final class Batch {
     public record Item(Input input, Path tree) {
     }
 
-    /** How many files ended how. */
+    /**
+     * How many files ended how; {@code refused} disks were left alone, {@code unsafe} disks have
+     * an unsafe fix that was not applied.
+     */
     public record Summary(int changed, int unchanged, int skipped, int failed, int disks, int remaining,
-                          int refused) {
+                          int refused, int unsafe) {
 
         public static Summary of(List<FileFix.Result> results) {
             int[] by = new int[FileFix.Status.values().length];
             int disks = 0;
             int remaining = 0;
             int refused = 0;
+            int unsafe = 0;
             for (FileFix.Result r : results) {
                 by[r.status().ordinal()]++;
                 disks += r.fixed().size();
                 remaining += r.remaining();
                 if (r.status() != FileFix.Status.FAILED) {
                     refused += FileFix.refusals(r);
+                    unsafe += r.unsafe();
                 }
             }
-            return new Summary(by[0], by[1], by[2], by[3], disks, remaining, refused);
+            return new Summary(by[0], by[1], by[2], by[3], disks, remaining, refused, unsafe);
         }
     }
 
@@ -115,7 +120,7 @@ public final class Batch {
                 futures.add(pool.submit(() -> {
                     if (skip != null) {
                         return new FileFix.Result(item.input().name(), FileFix.Status.SKIPPED, List.of(),
-                                List.of(item.input().name() + ": skipped: " + skip), "", 0);
+                                List.of(item.input().name() + ": skipped: " + skip), "", 0, 0);
                     }
                     try {
                         return FileFix.run(item.input(), target, diffPath(cwd, item.input().path()),
@@ -123,7 +128,7 @@ public final class Batch {
                     } catch (RuntimeException | Error e) {
                         // One file's failure (a bug, a stack overflow, memory) never stops the others.
                         return new FileFix.Result(item.input().name(), FileFix.Status.FAILED, List.of(),
-                                List.of(item.input().name() + INTERNAL + e), "", 0);
+                                List.of(item.input().name() + INTERNAL + e), "", 0, 0);
                     }
                 }));
             }
@@ -135,7 +140,8 @@ public final class Batch {
                 if (removed != null && !removed.isEmpty()) {
                     List<String> notes = new ArrayList<>(removed);
                     notes.addAll(r.notes());
-                    r = new FileFix.Result(r.name(), r.status(), r.fixed(), notes, r.diff(), r.remaining());
+                    r = new FileFix.Result(r.name(), r.status(), r.fixed(), notes, r.diff(),
+                            r.remaining(), r.unsafe());
                 }
                 results.add(r);
                 if (mode.write() && r.status() == FileFix.Status.CHANGED) {

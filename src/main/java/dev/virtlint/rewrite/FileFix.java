@@ -37,25 +37,32 @@ public final class FileFix {
      * @param notes     why disks or the whole file were left alone, each as {@code file:line:col: text}
      * @param diff      the unified diff, when asked for and the file changed; else empty
      * @param remaining findings at or above the threshold that are left after the fix
+     * @param unsafe    disks whose unsafe fix was not applied (without {@code --unsafe-fixes}),
+     *                  each with its note
      */
     public record Result(String name, Status status, List<FixPlan.DiskFix> fixed, List<String> notes, String diff,
-                         int remaining) {
+                         int remaining, int unsafe) {
     }
 
     /**
      * Whether to write in place (else describe the change as a diff), the severity that counts as left
-     * over, whether a read-only file is rewritten too, and the largest file read.
+     * over, whether a read-only file is rewritten too, the largest file read, and whether unsafe
+     * fixes are applied too ({@code --unsafe-fixes}).
      */
-    public record Mode(boolean write, Severity threshold, boolean force, long maxInputSize) {
+    public record Mode(boolean write, Severity threshold, boolean force, long maxInputSize,
+                       boolean unsafeFixes) {
 
-        /** Not forced, with the default input size limit: a read-only file is left alone. */
+        /** Not forced, with the default input size limit, safe fixes only. */
         public Mode(boolean write, Severity threshold) {
-            this(write, threshold, false, Loader.DEFAULT_INPUT_LIMIT);
+            this(write, threshold, false, Loader.DEFAULT_INPUT_LIMIT, false);
         }
     }
 
     /** What a note about a disk left alone says after its place; {@link #refusals} counts them. */
     private static final String NOT_FIXED_DISK = ": not fixed: disk ";
+
+    /** What a note about a disk whose unsafe fix was not applied says after its place. */
+    private static final String UNSAFE_DISK = ": unsafe fix not applied: disk ";
 
     private FileFix() {
     }
@@ -79,8 +86,17 @@ public final class FileFix {
                           List<Finding> findings) {
     }
 
-    /** Fixes the content of {@code input} in memory: parse, lint, plan, then parse and lint the result again. */
+    /** {@link #attempt(Input, byte[], Linter.Settings, boolean)} with safe fixes only. */
     public static Attempt attempt(Input input, byte[] before, Linter.Settings settings) {
+        return attempt(input, before, settings, false);
+    }
+
+    /**
+     * Fixes the content of {@code input} in memory: parse, lint, plan (unsafe fixes too with
+     * {@code unsafeFixes}), then parse and lint the result again.
+     */
+    public static Attempt attempt(Input input, byte[] before, Linter.Settings settings,
+                                  boolean unsafeFixes) {
         Loader.Outcome outcome = Loader.load(new Input(input.name(), input.path(), input.kind(), before));
         if (outcome.error() != null) {
             return new Attempt(Status.FAILED, null, null, before, List.of(outcome.error().format()), List.of());
@@ -91,10 +107,14 @@ public final class FileFix {
                     List.of());
         }
         List<Finding> findings = Linter.lint(file, settings, false);
-        FixPlan plan = Fixer.plan(file, findings);
+        FixPlan plan = Fixer.plan(file, findings, unsafeFixes);
         List<String> notes = new ArrayList<>();
         for (FixPlan.Refusal r : plan.refused()) {
             notes.add(at(file, r.span().start()) + NOT_FIXED_DISK + r.target() + ": " + r.reason());
+        }
+        for (FixPlan.Unsafe u : plan.unsafe()) {
+            notes.add(at(file, u.span().start()) + UNSAFE_DISK + u.target() + ": " + u.description()
+                    + " (" + String.join("; ", u.assumptions()) + ")");
         }
         if (!plan.changed()) {
             return new Attempt(Status.UNCHANGED, file, plan, before, notes, findings);
@@ -153,10 +173,12 @@ public final class FileFix {
             return failed(input, input.name() + ": cannot read: " + e.getMessage());
         }
         byte[] before = read.bytes();
-        Attempt a = attempt(input, before, settings);
+        Attempt a = attempt(input, before, settings, mode.unsafeFixes());
         int remaining = count(a.findings(), mode.threshold());
+        int unsafe = a.plan() == null ? 0 : a.plan().unsafe().size();
         if (a.status() != Status.CHANGED) {
-            return new Result(input.name(), a.status(), List.of(), a.notes(), "", remaining);
+            return new Result(input.name(), a.status(), List.of(), a.notes(), "", remaining,
+                    unsafe);
         }
         List<String> notes = new ArrayList<>(a.notes());
         String diff = "";
@@ -165,16 +187,18 @@ public final class FileFix {
                 AtomicWrite.replace(target, read, a.after(), false, mode.force());
             } catch (IOException e) {
                 notes.add(input.name() + ": not written: " + e.getMessage());
-                return new Result(input.name(), Status.FAILED, List.of(), notes, "", remaining);
+                return new Result(input.name(), Status.FAILED, List.of(), notes, "", remaining,
+                        unsafe);
             }
         } else {
             diff = UnifiedDiff.of(diffPath, a.file().source().text(), a.plan().edits());
         }
-        return new Result(input.name(), Status.CHANGED, a.plan().fixed(), notes, diff, remaining);
+        return new Result(input.name(), Status.CHANGED, a.plan().fixed(), notes, diff, remaining,
+                unsafe);
     }
 
     private static Result failed(Input input, String message) {
-        return new Result(input.name(), Status.FAILED, List.of(), List.of(message), "", 0);
+        return new Result(input.name(), Status.FAILED, List.of(), List.of(message), "", 0, 0);
     }
 
     private static String at(ParsedFile file, int offset) {

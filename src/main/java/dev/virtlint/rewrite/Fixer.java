@@ -1,6 +1,5 @@
 package dev.virtlint.rewrite;
 
-import dev.virtlint.advise.Recommendation;
 import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Span;
@@ -26,12 +25,18 @@ public final class Fixer {
     private Fixer() {
     }
 
+    /** Plans the safe fixes only: {@link #plan(ParsedFile, List, boolean)} without unsafe ones. */
+    public static FixPlan plan(ParsedFile file, List<Finding> findings) {
+        return plan(file, findings, false);
+    }
+
     /**
      * Plans the fix of every finding of {@code file} that has one, grouped by the disk it is on
      * (the finding's own disk, not a disk of that name: two disks may share a name, and an edit
-     * can change one).
+     * can change one). Unsafe fixes ({@link Finding#unsafeFix()}) are planned only with
+     * {@code unsafeFixes}; otherwise their disks are listed in {@link FixPlan#unsafe()}.
      */
-    public static FixPlan plan(ParsedFile file, List<Finding> findings) {
+    public static FixPlan plan(ParsedFile file, List<Finding> findings, boolean unsafeFixes) {
         String text = file.source().text();
         List<Disk> ordered = DiskPositions.byStart(file.disks());
         Map<Disk, Integer> place = new IdentityHashMap<>();
@@ -40,6 +45,7 @@ public final class Fixer {
         }
         Map<Disk, List<Finding>> byDisk = new LinkedHashMap<>();
         List<FixPlan.Refusal> refused = new ArrayList<>();
+        List<FixPlan.Unsafe> unsafe = new ArrayList<>();
         for (Finding f : findings) {
             if (f.disk() == null || !contributes(f)) {
                 continue;
@@ -56,13 +62,11 @@ public final class Fixer {
             Disk disk = e.getKey();
             String target = disk.target();
             Span where = e.getValue().get(0).span();
-            String assumed = assumedOnly(e.getValue());
-            if (assumed != null) {
-                // A host profile settles an assumed mount; nothing virtlint reads settles a volume's pool.
-                String settle = assumed.startsWith("assumed ") ? "a host profile that states the mount (--host,"
-                        + " or hosts: in .virtlint.yaml) lets fix apply it" : "set the mode by hand once checked";
-                refused.add(new FixPlan.Refusal(target, where, "its advice rests on an assumption (" + assumed + "); "
-                        + settle));
+            if (!unsafeFixes) {
+                FixPlan.Unsafe left = takeUnsafe(target, e.getValue());
+                if (left != null) {
+                    unsafe.add(left);
+                }
                 if (e.getValue().isEmpty()) {
                     continue;
                 }
@@ -92,29 +96,37 @@ public final class Fixer {
             }
             Set<String> rules = new LinkedHashSet<>();
             Set<String> what = new LinkedHashSet<>();
+            Set<String> assumed = new LinkedHashSet<>();
             for (Finding f : e.getValue()) {
                 rules.add(f.rule());
                 what.add(f.fix());
+                assumed.addAll(f.fixAssumptions());
             }
-            fixed.add(new FixPlan.DiskFix(disk, place.get(disk), rules, String.join(", ", what), mine.sorted()));
+            fixed.add(new FixPlan.DiskFix(disk, place.get(disk), rules, String.join(", ", what),
+                    mine.sorted(), List.copyOf(assumed)));
         }
-        return new FixPlan(all.edits().apply(text), all.edits().sorted(), fixed, refused);
+        return new FixPlan(all.edits().apply(text), all.edits().sorted(), fixed, refused, unsafe);
     }
 
     /**
-     * Takes out of {@code findings} those whose fix is an advice that rests on an assumed filesystem
-     * (not {@link Recommendation#automatic()}), and says what was assumed; null when there are none.
+     * Takes out of {@code findings} (one disk's) those whose fix is unsafe, and says what they
+     * would change and what they rest on; null when there are none.
      */
-    private static String assumedOnly(List<Finding> findings) {
-        String assumed = null;
+    private static FixPlan.Unsafe takeUnsafe(String target, List<Finding> findings) {
+        Set<String> what = new LinkedHashSet<>();
+        Set<String> assumed = new LinkedHashSet<>();
+        Span where = null;
         for (java.util.Iterator<Finding> i = findings.iterator(); i.hasNext(); ) {
             Finding f = i.next();
-            if (f.edits().isEmpty() && f.recommended() != null && !f.recommended().automatic()) {
-                assumed = f.recommended().assumption();
+            if (f.unsafeFix()) {
+                where = where == null ? f.span() : where;
+                what.add(f.fix());
+                assumed.addAll(f.fixAssumptions());
                 i.remove();
             }
         }
-        return assumed;
+        return where == null ? null : new FixPlan.Unsafe(target, where, String.join(", ", what),
+                List.copyOf(assumed));
     }
 
     /** Whether a finding brings a fix: its own edits, or the advisor's recommendation. */

@@ -149,8 +149,13 @@ public final class DeclarativeRule implements DiskRule {
         String text = expand(c, view, node, owner, qemu ? rule.qemu().message() : rule.message());
         List<Edit> edits = new ArrayList<>();
         String fixText = rule.fix() == null ? null : fix(rule.fix(), view, node, owner, edits);
-        return new Finding(id(), qemu ? rule.qemu().severity() : rule.meta().severity(), text,
-                view.spanOf(node), c.disk(), c.advice().orElse(null), fixText, edits);
+        Finding f = new Finding(id(), qemu ? rule.qemu().severity() : rule.meta().severity(),
+                text, view.spanOf(node), c.disk(), c.advice().orElse(null), fixText, edits);
+        // A rule file's fix is safe (its edits rest on what the select matched in the file)
+        // unless the file marks it otherwise.
+        return fixText != null && rule.fix().unsafe() ? f.withFixAssumptions(List.of(
+                "assumes the fix of rule " + id() + " suits this disk: its rule file says"
+                        + " safety: unsafe")) : f;
     }
 
     private String expand(DiskCheck c, DiskView view, Node node, Element owner, String template) {

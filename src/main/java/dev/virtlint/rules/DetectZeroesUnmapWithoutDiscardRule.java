@@ -67,6 +67,10 @@ final class DetectZeroesUnmapWithoutDiscardRule implements DiskRule {
                         + " then passes detect-zeroes=on, so zeroed blocks are written out instead"
                         + " of being freed";
         // The fix sets discard='unmap' on the same element, when the source has an option for it.
+        // It is safe (Finding#fixAssumptions stays empty): it rests only on what the file says
+        // (detect_zeroes='unmap' asks for freed blocks), and it cannot stop the VM from starting,
+        // since QEMU takes discard=unmap on every image (block.c bdrv_parse_discard_flags) and a
+        // driver that cannot discard answers -ENOTSUP, which block/io.c bdrv_co_pdiscard ignores.
         String fix = null;
         List<Edit> edits = List.of();
         String discardName = view.sourceName(driver, "discard").orElse(null);

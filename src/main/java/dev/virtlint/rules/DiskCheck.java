@@ -191,6 +191,21 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
         return new Finding(rule.id(), severity, message, span, disk, advice.orElse(null), fixText());
     }
 
+    /**
+     * A finding whose detection rests on an assumption: one short clause starting with "assumes"
+     * ({@code assumes the guest flushes: its OS is not named}), which every report prints with
+     * it; null adds nothing. What the fix rests on comes from the recommendation.
+     */
+    public Finding finding(Rule rule, Severity severity, String message, Span span,
+                           String assumption) {
+        return finding(rule, severity, message, span).withDetection(assumption);
+    }
+
+    /** {@link #finding(Rule, Severity, String, Span, String)} at the rule's own severity. */
+    public Finding finding(Rule rule, String message, Span span, String assumption) {
+        return finding(rule, rule.info().severity(), message, span, assumption);
+    }
+
     /** What the recommendation changes on this disk, or null when it changes nothing. */
     String fixText() {
         if (advice.isEmpty()) {
@@ -213,14 +228,9 @@ public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scra
             String key = disk.dialect().name(Setting.IO);
             parts.add(setting(key, disk.io().orElse("")) + " -> " + setting(key, r.io()));
         }
-        if (parts.isEmpty()) {
-            return null;
-        }
-        String text = String.join(", ", parts);
-        if (r.assumption() == null) {
-            return text;
-        }
-        return text + (r.automatic() ? "; " : "; not applied by fix: ") + r.assumption();
+        // What the change rests on is the finding's (Finding#fixAssumptions), which reports print
+        // beside this text.
+        return parts.isEmpty() ? null : String.join(", ", parts);
     }
 
     /**

@@ -32,7 +32,11 @@ record RuleDefinition(RuleMeta meta, String file, boolean writableOnly, String s
      * @param set     attributes to set, by name
      * @param remove  attributes to remove
      */
-    /** @param set the attributes to set, in the order the file writes them */
-    record Fix(String element, Map<String, String> set, List<String> remove) {
+    /**
+     * @param set    the attributes to set, in the order the file writes them
+     * @param unsafe the file says {@code safety: unsafe}, which only {@code fix --unsafe-fixes}
+     *               applies
+     */
+    record Fix(String element, Map<String, String> set, List<String> remove, boolean unsafe) {
     }
 }

@@ -43,6 +43,8 @@ import org.jaxen.XPath;
  *                                      # of the selected attribute)
  *   set: {discard: unmap}
  *   remove: [name]
+ *   safety: unsafe                     # optional: only fix --unsafe-fixes applies it (default:
+ *                                      # safe)
  * qemu:                                # optional: for disks read from QEMU strings, where QEMU
  *   severity: error                    # itself may act otherwise than libvirt
  *   message: "..."
@@ -120,13 +122,14 @@ public final class RuleReader {
         }
         Map<String, String> set = new LinkedHashMap<>();
         List<String> remove = new ArrayList<>();
-        YNode element = m.containsKey("fix") ? fix(m.get("fix"), id, set, remove) : null;
+        boolean[] unsafe = new boolean[1];
+        YNode element = m.containsKey("fix") ? fix(m.get("fix"), id, set, remove, unsafe) : null;
         // The XPaths' text is taken last (the select's first), as it always was: of two mistakes
         // in a file, the same one is reported.
         String select = selectNode.string();
         RuleDefinition.Fix fix = !m.containsKey("fix") ? null : new RuleDefinition.Fix(
                 element == null ? null : element.string(), Collections.unmodifiableMap(set),
-                List.copyOf(remove));
+                List.copyOf(remove), unsafe[0]);
         RuleMeta meta = new RuleMeta(id, summary, severity, category);
         return new RuleDefinition(meta, label, writableOnly, select, prefixes, message, qemu, fix);
     }
@@ -160,12 +163,22 @@ public final class RuleReader {
     }
 
     /**
-     * The {@code fix:} block: its attribute edits go into {@code set} and {@code remove}; the
-     * {@code element:} node is returned (null when not given) for the caller to read last.
+     * The {@code fix:} block: its attribute edits go into {@code set} and {@code remove}, and
+     * {@code unsafe[0]} says whether it is marked {@code safety: unsafe}; the {@code element:}
+     * node is returned (null when not given) for the caller to read last.
      */
-    private static YNode fix(YNode fix, String id, Map<String, String> set, List<String> remove)
-            throws YamlException {
-        Map<String, YNode> f = fix.map(Set.of("element", "set", "remove"));
+    private static YNode fix(YNode fix, String id, Map<String, String> set, List<String> remove,
+                             boolean[] unsafe) throws YamlException {
+        Map<String, YNode> f = fix.map(Set.of("element", "set", "remove", "safety"));
+        if (f.containsKey("safety")) {
+            String safety = f.get("safety").string();
+            if (!safety.equals("safe") && !safety.equals("unsafe")) {
+                throw f.get("safety").error("rule " + id
+                        + ": safety must be safe or unsafe, found '"
+                        + safety + "'");
+            }
+            unsafe[0] = safety.equals("unsafe");
+        }
         if (f.containsKey("set")) {
             for (Map.Entry<String, YNode> e : f.get("set").map().entrySet()) {
                 checkAttributeName(f.get("set").keyNode(e.getKey()), e.getKey(), id);

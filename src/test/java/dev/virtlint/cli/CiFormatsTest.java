@@ -54,6 +54,12 @@ class CiFormatsTest {
         return p;
     }
 
+    /** A host profile that states the filesystem of /srv: O_DIRECT works there, fixes are safe. */
+    private String host() throws IOException {
+        return write("host.yaml",
+                "kernel: \"6.8.0\"\nmounts:\n  - {path: /srv, fstype: xfs}\n").toString();
+    }
+
     private static List<String> all(Pattern p, String text) {
         List<String> out = new ArrayList<>();
         Matcher m = p.matcher(text);
@@ -66,7 +72,7 @@ class CiFormatsTest {
     @Test
     void sarifCarriesRulesRegionsFixesEvidenceAndSuppressions() throws IOException {
         Path f = write("db01.xml", DOMAIN);
-        Cli.Run run = Cli.run("lint", "--format", "sarif", f.toString());
+        Cli.Run run = Cli.run("lint", "--format", "sarif", "--host", host(), f.toString());
         assertThat(run.exit()).isEqualTo(ExitCode.FINDINGS);
         String s = run.out();
         assertThat(s).contains("\"version\": \"2.1.0\"").contains("\"name\": \"virtlint\"")
@@ -103,8 +109,8 @@ class CiFormatsTest {
                 """;
         String domain = DOMAIN.replaceAll("(?s)    <disk.*</disk>\n", disk.formatted("usb", "usb")
                 + disk.formatted("scsi", "scsi"));
-        String out = Cli.run("lint", "--format", "sarif", write("same.xml", domain).toString())
-                .out();
+        String out = Cli.run("lint", "--format", "sarif", "--host", host(),
+                write("same.xml", domain).toString()).out();
         Map<String, Object> sarif = (Map<String, Object>) new Load(LoadSettings.builder().build())
                 .loadFromString(out);
         List<Map<String, Object>> results = (List<Map<String, Object>>) ((List<Map<String, Object>>)
@@ -129,6 +135,37 @@ class CiFormatsTest {
         assertThat(new java.util.HashSet<>(lines)).as("lines of findings with a fix, on both disks")
                 .hasSize(2);
     }
+    /**
+     * Without a host profile the fix of vda turns O_DIRECT on where nothing says it works: SARIF
+     * offers no replacements for it, and says in the result's properties that the fix is unsafe
+     * and what it assumes; the fingerprints are those of the safe run (the clause is no part of
+     * a finding's identity).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void sarifOffersOnlySafeFixesAndSaysWhatAnUnsafeOneAssumes() throws IOException {
+        Path f = write("db01.xml", DOMAIN);
+        String assumed = Cli.run("lint", "--format", "sarif", f.toString()).out();
+        String stated = Cli.run("lint", "--format", "sarif", "--host", host(), f.toString()).out();
+        List<Map<String, Object>> results = (List<Map<String, Object>>) ((List<Map<String, Object>>)
+                ((Map<String,
+                        Object>) new Load(LoadSettings.builder().build()).loadFromString(assumed))
+                        .get("runs")).get(0).get("results");
+        List<Map<String, Object>> shown =
+                results.stream().filter(r -> r.get("suppressions") == null).toList();
+        assertThat(shown).hasSize(2).allSatisfy(r -> {
+            assertThat(r).doesNotContainKey("fixes");
+            Map<String, Object> props = (Map<String, Object>) r.get("properties");
+            assertThat(props).containsEntry("fixSafety", "unsafe")
+                    .containsEntry("assumptions",
+                            List.of("assumes O_DIRECT works on /srv/db01.raw: no host profile"));
+        });
+        assertThat(stated).contains("\"fixes\"").contains("\"fixSafety\": \"safe\"")
+                .doesNotContain("assumes O_DIRECT works on /srv");
+        Pattern print = Pattern.compile("\"virtlint/v1\": \"([0-9a-f]{32})\"");
+        assertThat(all(print, assumed)).isEqualTo(all(print, stated));
+    }
+
     @Test
     void fingerprintsDoNotMoveWithLines() throws IOException {
         Pattern print = Pattern.compile("\"virtlint/v1\": \"([0-9a-f]{32})\"");
@@ -148,8 +185,11 @@ class CiFormatsTest {
         assertThat(run.out()).contains("::error file=" + f + ",line=10,col=45,endLine=10,endColumn=51,"
                 + "title=virtlint unsafe-cache-persistent-disk::disk vda (/srv/db01.raw) uses cache='unsafe'");
         assertThat(run.out()).startsWith("::warning file=" + f + ",line=10,col=45,")
-                .contains("(fix: cache='unsafe' -> cache='none'; assumes O_DIRECT works on /srv/db01.raw: no host"
-                        + " profile)");
+                .contains("(unsafe fix: cache='unsafe' -> cache='none'; assumes O_DIRECT works on"
+                        + " /srv/db01.raw: no host profile)");
+        Cli.Run stated = Cli.run("lint", "--format", "github", "--host", host(), f.toString());
+        assertThat(stated.out()).contains("(fix: cache='unsafe' -> cache='none')")
+                .doesNotContain("assumes");
         assertThat(dev.virtlint.report.GithubReport.property("a:b,c%\n")).isEqualTo("a%3Ab%2Cc%25%0A");
         assertThat(dev.virtlint.report.GithubReport.data("a:b,c%\r\n")).isEqualTo("a:b,c%25%0D%0A");
     }

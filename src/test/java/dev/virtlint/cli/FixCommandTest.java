@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +48,17 @@ class FixCommandTest {
 
     private static final String FIXED = DOMAIN.replace("cache='unsafe'", "cache='none'")
             .replace("type='raw'/>", "type='raw' cache='none'/>");
+
+    /**
+     * The host the domains run on, stated for every file under {@code dir} (a configuration and a
+     * profile beside them): O_DIRECT is known to work on /var/lib/libvirt/images, so the fixes of
+     * {@link #DOMAIN}, whose guest is known to flush, are safe.
+     */
+    @BeforeEach
+    void stateTheHost() throws IOException {
+        write(".virtlint.yaml", "hosts:\n  - {paths: [\"**\"], profile: host.yaml}\n");
+        write("host.yaml", "kernel: \"6.1.0\"\nmounts:\n  - {path: /, fstype: ext4}\n");
+    }
 
     private Path write(String name, String text) throws IOException {
         Path p = dir.resolve(name);
@@ -211,7 +223,8 @@ class FixCommandTest {
                 .isInstanceOf(AtomicWrite.ChangedOnDisk.class).hasMessageContaining("changed on disk");
         assertThat(Files.readString(f)).endsWith("<!-- edited meanwhile -->\n");
         try (var list = Files.list(dir)) {
-            assertThat(list).containsExactly(f);
+            assertThat(list.filter(p -> !p.equals(dir.resolve(".virtlint.yaml"))
+                    && !p.equals(dir.resolve("host.yaml")))).containsExactly(f);
         }
     }
 
@@ -331,7 +344,9 @@ class FixCommandTest {
         assertThat(runAs(0, List.of("setfattr", "-n", "security.virtlint-test", "-v", "label",
                 labelled.toString()))[0]).isEqualTo("0");
         List<String> cmd = new java.util.ArrayList<>(java);
-        cmd.addAll(List.of("fix", vms.toString()));
+        // The configuration above vms/ is another user's directory's, which this user does not
+        // read.
+        cmd.addAll(List.of("fix", "--unsafe-fixes", vms.toString()));
         String[] r = runAs(65534, cmd);
         assertThat(r[0]).as(r[1]).isEqualTo(String.valueOf(ExitCode.INPUT));
         assertThat(r[1]).contains(owned + ": not written: cannot keep its owner 0 and group 0")
@@ -490,10 +505,11 @@ class FixCommandTest {
                 + "    -drive file=/var/lib/a.img,if=virtio, \\\n    -nographic\n";
         String fixed = args.replace("if=virtio,", "if=virtio,cache=none");
         Path f = write("vms/run.args", args);
-        Cli.Run run = Cli.run("fix", f.toString());
+        // An .args file names no guest OS: the guest is assumed to flush, so the fix is unsafe.
+        Cli.Run run = Cli.run("fix", "--unsafe-fixes", f.toString());
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCode.OK);
         assertThat(Files.readString(f)).isEqualTo(fixed);
-        Cli.Run again = Cli.run("fix", f.toString());
+        Cli.Run again = Cli.run("fix", "--unsafe-fixes", f.toString());
         assertThat(again.out()).contains("0 changed, 1 unchanged");
         assertThat(Files.readString(f)).isEqualTo(fixed);
     }
@@ -504,7 +520,9 @@ class FixCommandTest {
         // show, yet the file is not settled, so a CI check on it must not pass.
         Path f = write("vm.args", "qemu-system-x86_64 -blockdev driver=file,node-name=f0,filename=/vm/a.img"
                 + " -device virtio-blk-pci,drive=f0,id=disk0\n");
-        Cli.Run r = Cli.run("fix", "--diff", f.toString());
+        // (Its guest is unknown, so its fix is unsafe: --unsafe-fixes gets it as far as the
+        // editor.)
+        Cli.Run r = Cli.run("fix", "--diff", "--unsafe-fixes", f.toString());
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).contains("not fixed: disk disk0").contains("1 left alone");
         assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.FINDINGS);
@@ -518,9 +536,47 @@ class FixCommandTest {
                 + "  -drive 'id=hd,if=none,file=/var/lib/vm/db.qcow2,format=qcow2,cache=unsafe'\n"
                 + "  -device virtio-blk-pci,drive=hd\n)\nqemu-kvm \"${args[@]}\"\n";
         Path f = write("vms/start", script);
-        Cli.Run r = Cli.run("fix", dir.resolve("vms").toString());
+        Cli.Run r = Cli.run("fix", "--unsafe-fixes", dir.resolve("vms").toString());
         assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.OK);
-        assertThat(r.out()).contains("fixed " + f + ": hd cache=unsafe -> cache=none");
+        assertThat(r.out()).contains("fixed " + f
+                + ": hd cache=unsafe -> cache=none (unsafe: assumes the"
+                + " guest flushes: ");
         assertThat(Files.readString(f)).isEqualTo(script.replace("cache=unsafe'", "cache=none'"));
+    }
+
+    /** {@link #DOMAIN} without its libosinfo id: its guest is only assumed to flush. */
+    private static final String UNNAMED_GUEST =
+            DOMAIN.replaceAll("(?s)  <metadata>.*</metadata>\n", "");
+
+    @Test
+    void fixAppliesSafeFixesOnlyAndUnsafeFixesAppliesTheOthersToo() throws IOException {
+        assertThat(UNNAMED_GUEST).doesNotContain("libosinfo").contains("cache='unsafe'");
+        Path known = write("vms/web.xml", DOMAIN);
+        Path unnamed = write("vms/unnamed.xml", UNNAMED_GUEST);
+        Cli.Run safe = Cli.run("fix", dir.resolve("vms").toString());
+        assertThat(Files.readString(known)).isEqualTo(FIXED);
+        assertThat(Files.readString(unnamed)).isEqualTo(UNNAMED_GUEST);
+        assertThat(safe.err()).contains(unnamed + ":5:47: unsafe fix not applied: disk vda:"
+                + " cache='unsafe' -> cache='none' (assumes the guest flushes: ");
+        assertThat(safe.out()).contains("fixed " + known + ": ").doesNotContain("fixed " + unnamed)
+                .contains("1 changed, 1 unchanged, 0 skipped, 0 failed (2 disks fixed);"
+                        + " 2 unsafe fixes not applied (--unsafe-fixes applies them)");
+        assertThat(safe.exit()).as(safe.err()).isEqualTo(ExitCode.FINDINGS);
+
+        Cli.Run diff = Cli.run("fix", "--diff", "--unsafe-fixes", dir.resolve("vms").toString());
+        assertThat(diff.out()).contains("+++ b/" + unnamed)
+                .contains("+      <driver name='qemu' type='qcow2' cache='none'/>");
+        assertThat(diff.err()).contains("would fix " + unnamed
+                + ": vda cache='unsafe' -> cache='none'"
+                + " (unsafe: assumes the guest flushes: ").doesNotContain("unsafe fix not applied");
+        assertThat(diff.exit()).isEqualTo(ExitCode.FINDINGS);
+        assertThat(Files.readString(unnamed)).isEqualTo(UNNAMED_GUEST);
+
+        Cli.Run all = Cli.run("fix", "--unsafe-fixes", dir.resolve("vms").toString());
+        assertThat(Files.readString(unnamed)).isEqualTo(UNNAMED_GUEST.replace("cache='unsafe'",
+                "cache='none'")
+                .replace("type='raw'/>", "type='raw' cache='none'/>"));
+        assertThat(all.out()).doesNotContain("unsafe fixes not applied");
+        assertThat(all.exit()).as(all.err()).isEqualTo(ExitCode.OK);
     }
 }

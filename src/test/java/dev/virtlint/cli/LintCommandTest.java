@@ -140,7 +140,8 @@ class LintCommandTest {
         assertThat(new ProcessBuilder("sh", "-c", "cp a.xml \"$(printf 'caf\\303\\251.xml')\"")
                 .directory(dir.toFile()).start().waitFor()).isZero();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.virtlint.cli.Main", "fix", ".")
+                "-cp", System.getProperty("java.class.path"), "dev.virtlint.cli.Main", "fix",
+                "--unsafe-fixes", ".")
                 .directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG"));
         pb.environment().put("LC_ALL", "C");
@@ -343,7 +344,9 @@ class LintCommandTest {
         assertThat(r.out()).contains("--drive[1]:" + At.of(UNSAFE, "unsafe") + ": error [unsafe-cache-persistent-disk]"
                 + " disk virtio0 (/vm/a.img)"
                 + " uses cache=unsafe but is not a scratch disk")
-                .contains("  fix: cache=unsafe -> cache=none");
+                .contains("   fix (unsafe: assumes the guest flushes: the guest OS is not named in"
+                        + " the domain; assumes O_DIRECT works on /vm/a.img: no host profile):"
+                        + " cache=unsafe -> cache=none (writes 0.");
     }
 
     @Test
@@ -643,6 +646,6 @@ class LintCommandTest {
         Cli.Run r = run("lint", write("old-db.xml", nobarrier).toString());
         assertThat(r.out()).contains("[double-caching]", "[flushless-guest-write-cache]");
         assertThat(r.out().split("predicted on host power loss", -1)).hasSize(2);
-        assertThat(r.out().split("fix: no cache mode -> cache='directsync'", -1)).hasSize(2);
+        assertThat(r.out().split("no cache mode -> cache='directsync'", -1)).hasSize(2);
     }
 }

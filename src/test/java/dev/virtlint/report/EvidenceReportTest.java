@@ -28,7 +28,8 @@ class EvidenceReportTest {
     void theFirstLineNamesTheFailureThatLosesMostAndTheSecondTheSpeedRatios() {
         Evidence e = new Evidence("database", true, p("unsafe", 100L << 20, 1288490189L, 400, 600, 1L << 30),
                 p("none", 0, 0, 372, 588, 0), List.of());
-        assertThat(EvidenceReport.lines(e, EvidenceReportTest::xml, "cache='unsafe' -> cache='none'")).containsExactly(
+        assertThat(EvidenceReport.lines(e, EvidenceReportTest::xml,
+                "fix: cache='unsafe' -> cache='none'")).containsExactly(
                 "predicted on host power loss: 1.2 GiB of fsync-acknowledged writes lost (p95), 0 B with cache='none'",
                 "speed with cache='none': 0.93x writes, 0.98x reads (database workload)   "
                         + "fix: cache='unsafe' -> cache='none'");
@@ -47,7 +48,8 @@ class EvidenceReportTest {
     void aGuestThatDoesNotFlushLosesCompletedWritesAndAnUnchangedModeGivesAbsoluteSpeeds() {
         Evidence e = new Evidence("database", false, p("none", 0, 64L << 20, 23.6, 557, 0),
                 p("none", 0, 64L << 20, 23.6, 557, 0), List.of());
-        assertThat(EvidenceReport.lines(e, EvidenceReportTest::xml, "add discard='unmap'")).containsExactly(
+        assertThat(EvidenceReport.lines(e, EvidenceReportTest::xml,
+                "fix: add discard='unmap'")).containsExactly(
                 "predicted on host power loss: 64 MiB of completed writes lost (p95)",
                 "speed with cache='none': 23.6 MB/s writes, 557 MB/s reads (database workload)   fix: add discard='unmap'");
     }

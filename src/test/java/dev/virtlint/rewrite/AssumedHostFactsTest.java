@@ -17,17 +17,26 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Without a host profile, /dev/shm and /run are assumed to be tmpfs: findings that rest on that
- * say so and are not fixed; with a profile that states the mount, they are. Where O_DIRECT is
- * assumed to work (no profile entry), the advice says so and is still applied.
+ * say so and their fixes are unsafe; with a profile that states the mount, they are safe. Where
+ * O_DIRECT is only assumed to work (no profile entry), a fix that turns it on is unsafe too. The
+ * domains name their guest OS, so that the guest's flushing is stated and only the host's facts
+ * are under test.
  */
 class AssumedHostFactsTest {
 
     private static String domain(String path, String cache) {
-        return "<domain type='kvm'>\n  <name>vm</name>\n  <devices>\n    <disk type='file' device='disk'>\n"
+        return "<domain type='kvm'>\n  <name>vm</name>\n" + OS
+                + "  <devices>\n    <disk type='file' device='disk'>\n"
                 + "      <driver name='qemu' type='qcow2'" + (cache == null ? "" : " cache='" + cache + "'") + "/>\n"
                 + "      <source file='" + path + "'/>\n      <target dev='vda' bus='virtio'/>\n    </disk>\n"
                 + "  </devices>\n</domain>\n";
     }
+
+    /** The guest: RHEL 9, which the guest table knows to flush. */
+    private static final String OS = "  <metadata>\n    <libosinfo:libosinfo"
+            + " xmlns:libosinfo='http://libosinfo.org/xmlns/libvirt/domain/1.0'>\n"
+            + "      <libosinfo:os id='http://redhat.com/rhel/9.4'/>\n    </libosinfo:libosinfo>\n"
+            + "  </metadata>\n";
 
     private static ParsedFile load(String text) {
         return Loader.load(new Input("vm.xml", null, Input.Kind.XML, text.getBytes(StandardCharsets.UTF_8))).file();
@@ -58,13 +67,16 @@ class AssumedHostFactsTest {
             assertThat(f.rule()).isEqualTo("direct-io-unsupported-fs");
             assertThat(f.message()).contains("assumed tmpfs: no host profile says what /run is");
             assertThat(f.fixable()).isFalse();
-            assertThat(f.fix()).isEqualTo("cache='none' -> cache='writeback'; not applied by fix: assumed tmpfs:"
-                    + " no host profile says what /run is");
+            assertThat(f.fix()).isEqualTo("cache='none' -> cache='writeback'");
+            assertThat(f.fixAssumptions())
+                    .containsExactly("assumes /run is tmpfs: no host profile says what /run is");
         });
         FixPlan plan = Fixer.plan(file, findings);
         assertThat(plan.changed()).isFalse();
-        assertThat(plan.refused()).singleElement().satisfies(r -> assertThat(r.reason())
-                .contains("rests on an assumption (assumed tmpfs: no host profile says what /run is)"));
+        assertThat(plan.refused()).isEmpty();
+        assertThat(plan.unsafe()).singleElement().satisfies(u -> assertThat(u.assumptions())
+                .containsExactly("assumes /run is tmpfs: no host profile says what /run is"));
+        assertThat(Fixer.plan(file, findings, true).text()).contains("cache='writeback'");
     }
 
     @Test
@@ -95,33 +107,39 @@ class AssumedHostFactsTest {
     }
 
     @Test
-    void whereODirectIsAssumedToWorkTheFixSaysSoAndStillApplies() {
+    void whereODirectIsOnlyAssumedToWorkAFixThatTurnsItOnIsUnsafe() {
         ParsedFile file = load(domain("/var/lib/libvirt/images/a.qcow2", "writeback"));
         List<Finding> findings = Linter.lint(file, Linter.Settings.defaults(), false);
         assertThat(findings).isNotEmpty().allSatisfy(f -> {
-            assertThat(f.fix()).isEqualTo("cache='writeback' -> cache='none'; assumes O_DIRECT works on"
+            assertThat(f.fix()).isEqualTo("cache='writeback' -> cache='none'");
+            assertThat(f.fixAssumptions()).containsExactly("assumes O_DIRECT works on"
                     + " /var/lib/libvirt/images/a.qcow2: no host profile");
-            assertThat(f.fixable()).isTrue();
+            assertThat(f.safety()).isEqualTo("unsafe");
         });
-        assertThat(Fixer.plan(file, findings).text()).contains("cache='none'");
+        assertThat(Fixer.plan(file, findings).changed()).isFalse();
+        assertThat(Fixer.plan(file, findings, true).text()).contains("cache='none'");
     }
 
     @Test
     void aBlockDeviceOrAStatedMountAssumesNothing() {
         ParsedFile file = load(domain("/var/lib/libvirt/images/a.qcow2", "writeback"));
         HostFacts stated = new HostFacts("6.1.0", List.of(new HostFacts.Mount("/", "ext4")));
-        assertThat(Linter.lint(file, on(stated), false)).isNotEmpty()
-                .allSatisfy(f -> assertThat(f.fix()).isEqualTo("cache='writeback' -> cache='none'"));
+        assertThat(Linter.lint(file, on(stated), false)).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.fix()).isEqualTo("cache='writeback' -> cache='none'");
+            assertThat(f.assumptions()).isEmpty();
+            assertThat(f.safety()).isEqualTo("safe");
+        });
     }
 
     @Test
     void aFixThatDoesNotUseODirectCarriesNoODirectAssumption() {
         // cache='unsafe' on /dev/shm without a profile: the advice (writeback) avoids O_DIRECT, but it
-        // is chosen because /dev/shm is assumed to be tmpfs, so it is not applied either.
+        // is chosen because /dev/shm is assumed to be tmpfs, so it is unsafe all the same.
         ParsedFile file = load(domain("/dev/shm/a.img", "unsafe"));
         List<Finding> findings = Linter.lint(file, Linter.Settings.defaults(), false);
-        assertThat(findings).isNotEmpty().allSatisfy(f -> assertThat(f.fix())
-                .endsWith("; not applied by fix: assumed tmpfs: no host profile says what /dev/shm is"));
+        assertThat(findings).isNotEmpty().allSatisfy(f -> assertThat(f.fixAssumptions())
+                .containsExactly("assumes /dev/shm is tmpfs: no host profile says what"
+                        + " /dev/shm is"));
         assertThat(Fixer.plan(file, findings).changed()).isFalse();
         // On a stated tmpfs the same advice is applied.
         assertThat(Fixer.plan(file, Linter.lint(file, on(STATED), false)).text()).contains("cache='writeback'");
@@ -140,29 +158,30 @@ class AssumedHostFactsTest {
                 + "  -drive file=disk.qcow2,if=virtio,format=qcow2,cache=writeback\n");
         List<Finding> findings = Linter.lint(file, on(STATED), false);
         assertThat(findings).filteredOn(f -> f.target().equals("virtio0")).isNotEmpty().allSatisfy(f -> assertThat(
-                f.fix()).isEqualTo("cache=writeback -> cache=none; assumes O_DIRECT works on $IMG: the path comes"
+                f.fixAssumptions()).contains("assumes O_DIRECT works on $IMG: the path comes"
                 + " from a shell variable, so no host profile entry says where it is"));
         assertThat(findings).filteredOn(f -> f.target().equals("virtio1")).isNotEmpty().allSatisfy(f -> assertThat(
-                f.fix()).endsWith("; assumes O_DIRECT works on disk.qcow2: a relative path, so no host profile"
-                + " entry says where it is"));
+                f.fixAssumptions()).contains("assumes O_DIRECT works on disk.qcow2: a relative path,"
+                + " so no host profile entry says where it is"));
     }
 
     @Test
     void aPoolVolumeIsNotRewrittenSinceThePoolTypeIsNotInTheDomain() {
         // A volume of an iSCSI pool with mode='direct' is a network disk: cache='none' is no advice
         // for it, and nothing in the domain XML says which kind of pool it is.
-        ParsedFile file = load("<domain type='kvm'>\n  <name>vm</name>\n  <devices>\n"
+        ParsedFile file = load("<domain type='kvm'>\n  <name>vm</name>\n" + OS + "  <devices>\n"
                 + "    <disk type='volume' device='disk'>\n      <driver name='qemu' type='raw' cache='writeback'/>\n"
                 + "      <source pool='san' volume='unit:0:0:1'/>\n      <target dev='vda' bus='virtio'/>\n"
                 + "    </disk>\n  </devices>\n</domain>\n");
         List<Finding> findings = Linter.lint(file, on(STATED), false);
         assertThat(findings).isNotEmpty().allSatisfy(f -> {
             assertThat(f.fixable()).isFalse();
-            assertThat(f.fix()).contains("not applied by fix: assumes pool 'san' holds files or block devices");
+            assertThat(f.fixAssumptions()).singleElement().asString()
+                    .startsWith("assumes pool 'san' holds files or block devices");
         });
         FixPlan plan = Fixer.plan(file, findings);
         assertThat(plan.changed()).isFalse();
-        assertThat(plan.refused()).singleElement().satisfies(r -> assertThat(r.reason())
-                .contains("assumes pool 'san'").doesNotContain("host profile that states the mount"));
+        assertThat(plan.unsafe()).singleElement().satisfies(u -> assertThat(u.assumptions())
+                .singleElement().asString().startsWith("assumes pool 'san'"));
     }
 }

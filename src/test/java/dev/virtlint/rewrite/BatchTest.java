@@ -39,13 +39,17 @@ class BatchTest {
             Files.writeString(p, DOMAIN.replace("NAME", name));
             items.add(new Batch.Item(Input.file(p.toString(), p, Input.Kind.XML), dir));
         }
+        // The domain names no guest OS, so its fixes are unsafe (applied too): the batch is under
+        // test.
         for (int jobs : new int[] {1, 2}) {
             List<FileFix.Result> results = Batch.run(items, input -> {
                 if (input.name().endsWith("b.xml")) {
                     throw new IllegalStateException("injected");
                 }
                 return Linter.Settings.defaults();
-            }, new FileFix.Mode(false, Severity.WARNING), jobs, dir);
+            }, new FileFix.Mode(false, Severity.WARNING, false,
+                    dev.virtlint.lint.Loader.DEFAULT_INPUT_LIMIT,
+                    true), jobs, dir);
             assertThat(results).extracting(FileFix.Result::status).containsExactly(FileFix.Status.CHANGED,
                     FileFix.Status.FAILED, FileFix.Status.CHANGED);
             assertThat(results).extracting(Batch::internal).containsExactly(false, true, false);

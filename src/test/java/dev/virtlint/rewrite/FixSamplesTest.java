@@ -27,7 +27,10 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Fix pairs (style.md, "Samples are the tests"): {@code <case>.before.EXT} fixes to exactly
  * {@code <case>.after.EXT}, which lints clean of the rule its directory is named after and fixes to
- * itself; a lone {@code before} must not change. Every sample prints back byte for byte when no edit
+ * itself; a lone {@code before} must not change. With {@code --unsafe-fixes} it fixes to
+ * {@code <case>.after-unsafe.EXT} when that exists (it must then differ from what {@code fix}
+ * gives), else to the same as without: so a {@code before} whose only fixes are unsafe has no
+ * {@code after} and an {@code after-unsafe}. Every sample prints back byte for byte when no edit
  * applies, and fixing any sample twice changes nothing the second time.
  */
 class FixSamplesTest {
@@ -42,6 +45,12 @@ class FixSamplesTest {
         return before.resolveSibling(before.getFileName().toString().replace(".before.", ".after."));
     }
 
+    /** What {@code fix --unsafe-fixes} gives, when it differs from what {@code fix} gives. */
+    static Path unsafeAfterOf(Path before) {
+        return before.resolveSibling(before.getFileName().toString().replace(".before.",
+                ".after-unsafe."));
+    }
+
     @TestFactory
     Stream<DynamicTest> everyBeforeFixesToItsAfter() throws IOException {
         List<Input> befores = samples().stream().filter(i -> i.name().contains(".before.")).toList();
@@ -50,36 +59,60 @@ class FixSamplesTest {
             byte[] before = Files.readAllBytes(input.path());
             Path afterPath = afterOf(input.path());
             byte[] expected = Files.exists(afterPath) ? Files.readAllBytes(afterPath) : before;
-            Linter.Settings settings = SampleMarkersTest.settingsFor(input);
-
-            FileFix.Attempt first = FileFix.attempt(input, before, settings);
-            assertThat(first.notes().stream().filter(n -> n.contains("kept the original"))).isEmpty();
-            assertThat(new String(first.after(), StandardCharsets.UTF_8)).as("fixed text")
-                    .isEqualTo(new String(expected, StandardCharsets.UTF_8));
-            assertThat(first.after()).as("fixed bytes").isEqualTo(expected);
-
-            Input after = new Input(afterPath.toString(), afterPath, input.kind(), null);
-            FileFix.Attempt second = FileFix.attempt(after, expected, settings);
-            assertThat(second.status()).as("a second cycle").isEqualTo(FileFix.Status.UNCHANGED);
-            assertThat(second.after()).isEqualTo(expected);
-
-            String rule = input.path().getParent().getFileName().toString();
-            if (Files.exists(afterPath) && Catalogue.rules().stream().anyMatch(r -> r.id().equals(rule))) {
-                List<Finding> left = Linter.lint(Loader.load(after).file(), settings);
-                assertThat(left).as("findings of " + rule + " after the fix")
-                        .noneMatch(f -> f.rule().equals(rule));
+            Path unsafePath = unsafeAfterOf(input.path());
+            byte[] expectedUnsafe = Files.exists(unsafePath) ? Files.readAllBytes(unsafePath)
+                    : expected;
+            if (Files.exists(unsafePath)) {
+                assertThat(expectedUnsafe).as(unsafePath
+                        + " differs from what fix gives").isNotEqualTo(expected);
             }
+            Linter.Settings settings = SampleMarkersTest.settingsFor(input);
+            fixesTo(input, before, settings, false, afterPath, expected);
+            fixesTo(input, before, settings, true, Files.exists(unsafePath) ? unsafePath
+                    : afterPath,
+                    expectedUnsafe);
         }));
     }
 
+    /**
+     * Fixing {@code before} (unsafe fixes too with {@code unsafe}) gives {@code expected}, which
+     * fixes to itself and, when it is a fixed file, lints clean of the directory's rule.
+     */
+    private static void fixesTo(Input input, byte[] before, Linter.Settings settings,
+            boolean unsafe,
+                                Path afterPath, byte[] expected) throws IOException {
+        String how = unsafe ? "with --unsafe-fixes" : "without --unsafe-fixes";
+        FileFix.Attempt first = FileFix.attempt(input, before, settings, unsafe);
+        assertThat(first.notes().stream().filter(n -> n.contains("kept the original"))).isEmpty();
+        assertThat(new String(first.after(), StandardCharsets.UTF_8)).as("fixed text " + how)
+                .isEqualTo(new String(expected, StandardCharsets.UTF_8));
+        assertThat(first.after()).as("fixed bytes " + how).isEqualTo(expected);
+
+        Input after = new Input(afterPath.toString(), afterPath, input.kind(), null);
+        FileFix.Attempt second = FileFix.attempt(after, expected, settings, unsafe);
+        assertThat(second.status()).as("a second cycle " + how).isEqualTo(FileFix.Status.UNCHANGED);
+        assertThat(second.after()).isEqualTo(expected);
+
+        String rule = input.path().getParent().getFileName().toString();
+        if (Files.exists(afterPath)
+                && Catalogue.rules().stream().anyMatch(r -> r.id().equals(rule))) {
+            List<Finding> left = Linter.lint(Loader.load(after).file(), settings);
+            // What fix leaves is an unsafe fix, if anything: only --unsafe-fixes removes it.
+            assertThat(left).as("findings of " + rule + " after the fix " + how)
+                    .noneMatch(f -> f.rule().equals(rule) && (unsafe || !f.unsafeFix()));
+        }
+    }
+
     @Test
-    void everyFixableRuleHasAFixPair() throws IOException {
+    void everyFixableRuleHasASafeFixPair() throws IOException {
         Set<String> withPairs = samples().stream()
                 .filter(i -> i.name().contains(".before.") && Files.exists(afterOf(i.path())))
                 .map(i -> i.path().getParent().getFileName().toString())
                 .collect(Collectors.toCollection(TreeSet::new));
-        // The rules that give a finding with a fix on some sample: derived from what the rules do,
-        // not from a list of names, so a new fixable rule without a pair fails here.
+        // The rules that give a finding with a fix (safe or unsafe) on some sample: derived from
+        // what the rules do, not from a list of names, so a new fixable rule without a pair fails
+        // here. The pair must be a safe one (an after that fix itself gives): a host profile or
+        // metadata that states the facts makes one.
         Set<String> fixable = new TreeSet<>();
         for (Input input : samples()) {
             var file = Loader.load(input).file();
@@ -87,7 +120,7 @@ class FixSamplesTest {
                 continue;
             }
             for (Finding f : Linter.lint(file, SampleMarkersTest.settingsFor(input))) {
-                if (f.fixable()) {
+                if (f.fix() != null) {
                     fixable.add(f.rule());
                 }
             }
@@ -117,10 +150,13 @@ class FixSamplesTest {
             assertThat(Encoded.bytes(file.source(), new TextEdits().apply(file.source().text())))
                     .as("printed back with no edit").isEqualTo(bytes);
             Linter.Settings settings = SampleMarkersTest.settingsFor(input);
-            FileFix.Attempt first = FileFix.attempt(input, bytes, settings);
-            assertThat(first.status()).isNotEqualTo(FileFix.Status.FAILED);
-            FileFix.Attempt second = FileFix.attempt(input, first.after(), settings);
-            assertThat(second.status()).as("fixing the fixed file").isIn(FileFix.Status.UNCHANGED, FileFix.Status.SKIPPED);
+            for (boolean unsafe : new boolean[] {false, true}) {
+                FileFix.Attempt first = FileFix.attempt(input, bytes, settings, unsafe);
+                assertThat(first.status()).isNotEqualTo(FileFix.Status.FAILED);
+                FileFix.Attempt second = FileFix.attempt(input, first.after(), settings, unsafe);
+                assertThat(second.status()).as("fixing the fixed file, unsafe fixes " + unsafe)
+                        .isIn(FileFix.Status.UNCHANGED, FileFix.Status.SKIPPED);
+            }
         }));
     }
 
@@ -137,11 +173,16 @@ class FixSamplesTest {
             assertThat(present).as("virt-xml-validate and xmllint are installed").isTrue();
         }
         assumeThat(present).as("virt-xml-validate is installed").isTrue();
-        List<Input> pairs = samples().stream()
-                .filter(i -> i.name().endsWith(".before.xml") && Files.exists(afterOf(i.path()))).toList();
+        List<Input> pairs = samples().stream().filter(i -> i.name().endsWith(".before.xml")
+                && (Files.exists(afterOf(i.path()))
+                        || Files.exists(unsafeAfterOf(i.path())))).toList();
         return pairs.stream().map(input -> DynamicTest.dynamicTest(input.name(), () -> {
             assertThat(validates(input.path())).as("before validates").isTrue();
-            assertThat(validates(afterOf(input.path()))).as("after validates").isTrue();
+            for (Path after : List.of(afterOf(input.path()), unsafeAfterOf(input.path()))) {
+                if (Files.exists(after)) {
+                    assertThat(validates(after)).as(after + " validates").isTrue();
+                }
+            }
         }));
     }
 

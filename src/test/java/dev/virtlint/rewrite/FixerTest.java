@@ -38,7 +38,8 @@ class FixerTest {
 
     private static FixPlan plan(String name, String text) {
         ParsedFile file = load(name, text);
-        return Fixer.plan(file, Linter.lint(file, Linter.Settings.defaults(), false));
+        // The edits are under test, not their safety: unsafe fixes are planned too.
+        return Fixer.plan(file, Linter.lint(file, Linter.Settings.defaults(), false), true);
     }
 
     private static String qemuDomain(String args) {
@@ -63,7 +64,7 @@ class FixerTest {
                 dev.virtlint.advise.Advisor.Policy.ALLOW, dev.virtlint.facts.HostFacts.defaults());
         List<Finding> findings = Linter.lint(file, allow, false);
         assertThat(findings).extracting(Finding::rule).containsExactly("cache-mode-refused");
-        assertThat(Fixer.plan(file, findings).text()).contains("cache='none'");
+        assertThat(Fixer.plan(file, findings, true).text()).contains("cache='none'");
 
         String flushless = OS.replace("http://redhat.com/rhel/9.4", "http://centos.org/centos/5.5");
         String noMode = vdpaDomain(flushless, "<driver name='qemu' type='raw'/>");
@@ -265,13 +266,15 @@ class FixerTest {
                 + "  qemu-system-x86_64 -drive file=/vm/a.qcow2,if=virtio,format=qcow2,cache=writeback\nfi\n";
         Loader.Outcome o = Loader.load(new Input("run.sh", null, Input.Kind.SHELL,
                 before.getBytes(StandardCharsets.UTF_8)));
-        FixPlan plan = Fixer.plan(o.file(), Linter.lint(o.file(), Linter.Settings.defaults(), false));
+        FixPlan plan = Fixer.plan(o.file(), Linter.lint(o.file(), Linter.Settings.defaults(),
+                false),
+                true);
         assertThat(plan.refused()).isEmpty();
         assertThat(plan.fixed()).extracting(FixPlan.DiskFix::index).containsExactly(0, 1);
         assertThat(plan.text()).isEqualTo(before.replace("cache=unsafe", "cache=none")
                 .replace("cache=writeback", "cache=none"));
         FileFix.Attempt a = FileFix.attempt(new Input("run.sh", null, Input.Kind.SHELL, null),
-                before.getBytes(StandardCharsets.UTF_8), Linter.Settings.defaults());
+                before.getBytes(StandardCharsets.UTF_8), Linter.Settings.defaults(), true);
         assertThat(a.status()).isEqualTo(FileFix.Status.CHANGED);
     }
 
@@ -282,7 +285,9 @@ class FixerTest {
                 + "qemu-system-x86_64 \"${args[@]}\"\n";
         Loader.Outcome o = Loader.load(new Input("a.sh", null, Input.Kind.SHELL,
                 before.getBytes(StandardCharsets.UTF_8)));
-        FixPlan plan = Fixer.plan(o.file(), Linter.lint(o.file(), Linter.Settings.defaults(), false));
+        FixPlan plan = Fixer.plan(o.file(), Linter.lint(o.file(), Linter.Settings.defaults(),
+                false),
+                true);
         assertThat(plan.text()).isEqualTo(before.replace("format=raw'", "format=raw,cache=none'"));
     }
 
@@ -293,7 +298,9 @@ class FixerTest {
                 + "qemu-system-x86_64 \"${args[@]}\" -drive \"file=/vm/b.img,if=virtio\"\n";
         Loader.Outcome o = Loader.load(new Input("a.sh", null, Input.Kind.SHELL,
                 before.getBytes(StandardCharsets.UTF_8)));
-        FixPlan plan = Fixer.plan(o.file(), Linter.lint(o.file(), Linter.Settings.defaults(), false));
+        FixPlan plan = Fixer.plan(o.file(), Linter.lint(o.file(), Linter.Settings.defaults(),
+                false),
+                true);
         assertThat(plan.text()).isEqualTo(before.replace("hd.qcow2\"", "hd.qcow2\",cache=none")
                 .replace("if=virtio\"", "if=virtio,cache=none\""));
     }

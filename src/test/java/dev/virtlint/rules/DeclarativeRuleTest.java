@@ -248,4 +248,42 @@ class DeclarativeRuleTest {
         });
         assertThat(found.stream().filter(f -> f.rule().equals(DETECT_ZEROES.id()))).hasSize(40);
     }
+
+    /** A rule that sets discard='unmap' where detect_zeroes asks for it, its fix marked or not. */
+    private static String discardRule(String safety) {
+        return "id: discard-for-zeroes\nseverity: warning\nsummary: Discard\n"
+                + "select: \"driver/@detect_zeroes[. = 'unmap'][not(../@discard = 'unmap')]\"\n"
+                + "message: \"{disk} needs discard\"\nfix:\n  set: {discard: unmap}\n"
+                + (safety == null ? "" : "  safety: " + safety + "\n");
+    }
+
+    @Test
+    void aRuleFilesFixIsSafeUnlessTheFileSaysUnsafe() throws YamlException {
+        ParsedFile xml = load("""
+                <domain type='kvm'><name>t</name><devices>
+                  <disk type='file' device='disk'>
+                    <driver name='qemu' type='raw' cache='none' detect_zeroes='unmap'/>
+                    <source file='/srv/t.img'/><target dev='vda' bus='virtio'/>
+                  </disk>
+                </devices></domain>
+                """, Input.Kind.XML);
+        for (String safety : new String[] {null, "safe"}) {
+            assertThat(lint(xml, rule(discardRule(safety))))
+                    .filteredOn(f -> f.rule().equals("discard-for-zeroes"))
+                    .singleElement().satisfies(f -> {
+                        assertThat(f.safety()).isEqualTo("safe");
+                        assertThat(f.fixable()).isTrue();
+                    });
+        }
+        assertThat(lint(xml,
+                rule(discardRule("unsafe")))).filteredOn(f -> f.rule().equals("discard-for-zeroes"))
+                .singleElement().satisfies(f -> {
+                    assertThat(f.safety()).isEqualTo("unsafe");
+                    assertThat(f.fixAssumptions()).containsExactly("assumes the fix of rule"
+                            + " discard-for-zeroes suits this disk: its rule file says safety: unsafe");
+                    assertThat(f.fixable()).isFalse();
+                });
+        assertThatThrownBy(() -> rule(discardRule("maybe"))).hasMessage(
+                "rule discard-for-zeroes: safety must be safe or unsafe, found 'maybe'");
+    }
 }

@@ -76,7 +76,7 @@ class RuleReaderTest {
         assertThat(most.qemu())
                 .isEqualTo(new RuleDefinition.Said(Severity.WARNING, "QEMU {value}"));
         assertThat(most.fix()).isEqualTo(new RuleDefinition.Fix("..", Map.of("io", "threads"),
-                List.of("name")));
+                List.of("name"), false));
     }
 
     @Test

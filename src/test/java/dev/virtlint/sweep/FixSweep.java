@@ -24,7 +24,8 @@ import java.util.stream.Stream;
 
 /**
  * The fix half of the corpus sweep. Every file must print back byte for byte when no edit applies.
- * Then the corpus is copied to a temporary directory and fixed there as {@code virtlint fix} does;
+ * Then the corpus is copied to a temporary directory and fixed there as {@code virtlint fix
+ * --unsafe-fixes} does;
  * a line diff of each changed file must show only lines whose sole difference is a cache, io or
  * discard setting (in a {@code -blockdev} or {@code -device} JSON object too), or an added
  * {@code <driver .../>} line; and a changed domain that libvirt's
@@ -95,8 +96,12 @@ final class FixSweep {
                     copy));
         }
         long start = System.nanoTime();
+        // Unsafe fixes too (fix --unsafe-fixes): the corpus has no host profile, and what is under
+        // test is the rewriter, on every fix the rules make.
         List<FileFix.Result> results = Batch.run(items, i -> Linter.Settings.defaults(),
-                new FileFix.Mode(true, null), Runtime.getRuntime().availableProcessors(), copy);
+                new FileFix.Mode(true, null, false, dev.virtlint.lint.Loader.DEFAULT_INPUT_LIMIT,
+                        true),
+                Runtime.getRuntime().availableProcessors(), copy);
         double seconds = (System.nanoTime() - start) / 1e9;
         Batch.Summary s = Batch.Summary.of(results);
         Map<String, Integer> reasons = new TreeMap<>();
