@@ -2,6 +2,7 @@ package dev.virtlint.config;
 
 import dev.virtlint.advise.Advisor;
 import dev.virtlint.facts.GuestFact;
+import dev.virtlint.facts.GuestTable;
 import dev.virtlint.facts.HostFacts;
 import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.rules.Catalogue;
@@ -35,7 +36,11 @@ public final class Config {
     record PathIgnore(Glob glob, Set<String> rules) {
     }
 
-    record GuestOverride(Glob domain, GuestFact fact) {
+    /**
+     * A {@code guests:} entry: either what the guest does ({@code fact}), or which OS it is
+     * ({@code osId}, looked up in the guest table per disk bus, {@code label} naming the file).
+     */
+    record GuestOverride(Glob domain, GuestFact fact, String osId, String label) {
     }
 
     record HostEntry(List<Glob> paths, HostFacts host) {
@@ -128,7 +133,12 @@ public final class Config {
         }
 
         void guest(Glob domainNames, GuestFact fact) {
-            guests.add(new GuestOverride(domainNames, fact));
+            guests.add(new GuestOverride(domainNames, fact, null, null));
+        }
+
+        /** The guests of the domains with a matching name run this OS (a libosinfo id). */
+        void guestOs(Glob domainNames, String osId) {
+            guests.add(new GuestOverride(domainNames, null, osId, label));
         }
 
         void workload(Glob domainNames, Workload workload) {
@@ -228,8 +238,8 @@ public final class Config {
         Set<String> skip = new LinkedHashSet<>(ignore);
         skip.addAll(ignoredFor(input));
         HostFacts facts = host != null ? host : hostFor(input).orElse(HostFacts.defaults());
-        return new Linter.Settings(select, skip, policy, facts, rules, severities, disabled(), this::scratch,
-                this::guest, this::workload);
+        return new Linter.Settings(select, skip, policy, facts, rules, severities, disabled(),
+                this::scratch, this::guest, this::workload);
     }
 
     /** The configuration file, empty for {@link #none()}. */
@@ -302,11 +312,21 @@ public final class Config {
         return scratch.stream().anyMatch(g -> g.matches(sourcePath));
     }
 
-    /** What the configuration says about the guest of a domain with this name, or null. */
-    public GuestFact guest(String domainName) {
+    /**
+     * What the configuration says about the guest of a domain with this name, on a disk of this
+     * bus (null when unknown), or null. An {@code os:} entry is looked up in the guest table for
+     * the bus, since a row may apply to one bus only.
+     */
+    public GuestFact guest(String domainName, String bus) {
         for (GuestOverride g : guests) {
             if (g.domain().matches(domainName)) {
-                return g.fact();
+                if (g.fact() != null) {
+                    return g.fact();
+                }
+                GuestFact known = GuestTable.builtIn().lookup(g.osId(), bus)
+                        .orElseThrow(() -> new IllegalStateException("checked when read"));
+                return new GuestFact(known.flushes(), known.reason() + " (" + g.label()
+                        + " names the OS " + g.osId() + ")", "config", known.noFlushFeature());
             }
         }
         return null;

@@ -189,13 +189,13 @@ final class ConfigReader {
             fact = new GuestFact(value, reason, "config");
         } else {
             String id = os.get().string();
-            Optional<GuestFact> known = GuestTable.builtIn().lookup(id);
-            if (known.isEmpty()) {
+            // A disk of unknown bus matches the table's "*" rows, which every family has.
+            if (GuestTable.builtIn().lookup(id).isEmpty()) {
                 throw os.get().error("the guest table (rules/guest-os.tsv) does not know '" + id
                         + "'; give flushes: instead");
             }
-            fact = new GuestFact(known.get().flushes(), known.get().reason() + " (" + label
-                    + " names the OS " + id + ")", "config");
+            out.guestOs(Glob.name(domain), id);
+            return;
         }
         out.guest(Glob.name(domain), fact);
     }

@@ -121,10 +121,14 @@ class ConfigTest {
     }
 
     @Test
-    void guestOverrideByOsIdUsesTheTable() throws Exception {
+    void guestOverrideByOsIdUsesTheTableForEachDisksBus() throws Exception {
         Path cfg = write(".virtlint.yaml", "guests:\n  - {domain: \"old-*\", os: \"http://centos.org/centos/5.5\"}\n");
+        // On virtio-blk CentOS 5.5's driver negotiates no flush, so QEMU writes through: info.
         assertThat(rules(cfg, write("a.xml", domain("old-1", "writeback", "/srv/o.img"))))
-                .contains("flushless-guest-write-cache:error");
+                .contains("flushless-guest-write-cache:info");
+        String ide = domain("old-2", "writeback", "/srv/o.img").replace("dev='vda' bus='virtio'",
+                "dev='hda' bus='ide'");
+        assertThat(rules(cfg, write("b.xml", ide))).contains("flushless-guest-write-cache:error");
     }
 
     @Test
