@@ -56,6 +56,8 @@ public final class Config {
     private final Map<String, Severity> severities;
     private final List<PathIgnore> ignores;
     private final List<Glob> scratch;
+    private final List<Glob> scratchDomains;
+    private final List<Glob> scratchFiles;
     private final List<GuestOverride> guests;
     private final List<WorkloadChoice> workloads;
     private final List<HostEntry> hosts;
@@ -70,6 +72,8 @@ public final class Config {
         this.severities = Map.copyOf(b.severities);
         this.ignores = List.copyOf(b.ignores);
         this.scratch = List.copyOf(b.scratch);
+        this.scratchDomains = List.copyOf(b.scratchDomains);
+        this.scratchFiles = List.copyOf(b.scratchFiles);
         this.guests = List.copyOf(b.guests);
         this.workloads = List.copyOf(b.workloads);
         this.hosts = List.copyOf(b.hosts);
@@ -90,6 +94,8 @@ public final class Config {
         private final Map<String, Severity> severities = new HashMap<>();
         private final List<PathIgnore> ignores = new ArrayList<>();
         private final List<Glob> scratch = new ArrayList<>();
+        private final List<Glob> scratchDomains = new ArrayList<>();
+        private final List<Glob> scratchFiles = new ArrayList<>();
         private final List<GuestOverride> guests = new ArrayList<>();
         private final List<WorkloadChoice> workloads = new ArrayList<>();
         private final List<HostEntry> hosts = new ArrayList<>();
@@ -130,6 +136,16 @@ public final class Config {
 
         void scratch(Glob sourcePaths) {
             scratch.add(sourcePaths);
+        }
+
+        /** Every disk of the domains with a matching name is scratch. */
+        void scratchDomains(Glob domainNames) {
+            scratchDomains.add(domainNames);
+        }
+
+        /** Every disk of the files matching the glob (relative to the configuration) is scratch. */
+        void scratchFiles(Glob files) {
+            scratchFiles.add(files);
         }
 
         void guest(Glob domainNames, GuestFact fact) {
@@ -238,8 +254,10 @@ public final class Config {
         Set<String> skip = new LinkedHashSet<>(ignore);
         skip.addAll(ignoredFor(input));
         HostFacts facts = host != null ? host : hostFor(input).orElse(HostFacts.defaults());
+        boolean wholeFile = scratchFile(input);
         return new Linter.Settings(select, skip, policy, facts, rules, severities, disabled(),
-                this::scratch, this::guest, this::workload);
+                (domain, source) -> wholeFile || scratch(domain, source), this::guest,
+                this::workload);
     }
 
     /** The configuration file, empty for {@link #none()}. */
@@ -310,6 +328,33 @@ public final class Config {
     /** Whether a disk source path is declared scratch. */
     public boolean scratch(String sourcePath) {
         return scratch.stream().anyMatch(g -> g.matches(sourcePath));
+    }
+
+    /**
+     * Whether a disk is declared scratch by its domain's name or its source path; either may be
+     * null (no domain, no source path).
+     */
+    public boolean scratch(String domainName, String sourcePath) {
+        for (Glob g : scratchDomains) {
+            if (domainName != null && g.matches(domainName)) {
+                return true;
+            }
+        }
+        return sourcePath != null && scratch(sourcePath);
+    }
+
+    /** Whether every disk of this file is declared scratch ({@code scratch: - {files: GLOB}}). */
+    public boolean scratchFile(Path input) {
+        String rel = relative(input);
+        if (rel == null) {
+            return false;
+        }
+        for (Glob g : scratchFiles) {
+            if (g.matches(rel)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -39,19 +39,21 @@ public final class Linter {
      * @param rules      the rules: the catalogue and any custom rules
      * @param severities severity overrides by rule id
      * @param disabled   rule ids the configuration turns off (an explicit select turns them on again)
-     * @param scratch    which disk source paths are declared scratch
+     * @param scratch    which disks the configuration declares scratch, by domain name (null for
+     *                   none) and disk source path (null for none)
      * @param guests     what the configuration says about a domain's guest, by domain name and the
      *                   disk's bus (null when unknown); null when nothing
      * @param workloads  the workload the configuration chooses for a domain, by domain name; null when none
      */
     public record Settings(Set<String> select, Set<String> ignore, Advisor.Policy policy, HostFacts host,
                            List<Rule> rules, Map<String, Severity> severities, Set<String> disabled,
-                           Predicate<String> scratch, BiFunction<String, String, GuestFact> guests,
+                           BiPredicate<String, String> scratch,
+                           BiFunction<String, String, GuestFact> guests,
                            Function<String, Workload> workloads) {
 
         public Settings(Set<String> select, Set<String> ignore, Advisor.Policy policy, HostFacts host) {
             this(select, ignore, policy, host, Catalogue.rules(), Map.of(), Set.of(),
-                    path -> false, (name, bus) -> null, name -> null);
+                    (name, path) -> false, (name, bus) -> null, name -> null);
         }
 
         public static Settings defaults() {
@@ -108,7 +110,7 @@ public final class Linter {
                 byBus.put(bus, guest);
             }
             boolean scratch = disk.isTransient() || declaredScratch(notes, disk.target())
-                    || disk.source().filter(settings.scratch()).isPresent();
+                    || settings.scratch().test(name, disk.source().orElse(null));
             Optional<Recommendation> advice = Advisor.advise(disk, guest, settings.host(), scratch, settings.policy());
             checks.add(new DiskCheck(disk, guest, settings.host(), scratch, advice, name,
                     memoize(() -> DiskView.of(disk, file.tree(), name))));
