@@ -209,25 +209,23 @@ final class ConfigReader {
         if (flushes.isPresent() == os.isPresent()) {
             throw g.error("a guests entry gives either flushes: or os:");
         }
-        GuestFact fact;
         if (flushes.isPresent()) {
             String f = flushes.get().string();
             Flushes value = Flushes.byId(f).orElseThrow(() -> flushes.get().error(
                     "flushes must be yes, no or cond, found '" + f + "'"));
             String reason = g.get("reason").isPresent() ? g.require("reason").string()
                     : label + " says flushes=" + value.id() + " for domains named " + domain;
-            fact = new GuestFact(value, reason, "config");
-        } else {
-            String id = os.get().string();
-            // A disk of unknown bus matches the table's "*" rows, which every family has.
-            if (GuestTable.builtIn().lookup(id).isEmpty()) {
-                throw os.get().error("the guest table (rules/guest-os.tsv) does not know '" + id
-                        + "'; give flushes: instead");
-            }
-            out.guestOs(Glob.name(domain), id);
+            out.guest(Glob.name(domain), new GuestFact(value, reason, "config"));
             return;
         }
-        out.guest(Glob.name(domain), fact);
+        String id = os.get().string();
+        // Checked on a disk of unknown bus, which the table's "*" rows answer for every family;
+        // a lint looks the id up for each disk's bus (Config.guest).
+        if (GuestTable.builtIn().lookup(id).isEmpty()) {
+            throw os.get().error("the guest table (rules/guest-os.tsv) does not know '" + id
+                    + "'; give flushes: instead");
+        }
+        out.guestOs(Glob.name(domain), id);
     }
 
     /** A {@code workloads:} entry: a domain name glob and a workload id. */

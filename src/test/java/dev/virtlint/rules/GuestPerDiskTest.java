@@ -103,6 +103,17 @@ class GuestPerDiskTest {
     }
 
     @Test
+    void writethroughCostsNothingWhereQemuWritesThroughAnyway() {
+        // Ubuntu 9.10 flushes (ext4), but its virtio-blk driver negotiates no flush feature.
+        String xml = domain("http://ubuntu.com/ubuntu/9.10", "", disk("directsync", "vda", "virtio")
+                + disk("directsync", "hda", "ide"));
+        List<String> disks = Linter.lint(parse(xml), Linter.Settings.defaults(), false).stream()
+                .filter(f -> f.rule().equals("writethrough-on-flushing-guest"))
+                .map(f -> f.disk().target()).toList();
+        assertThat(disks).containsExactly("hda");
+    }
+
+    @Test
     void metadataAndConfigurationWinOnEveryBus() {
         String disks = disk("writeback", "vda", "virtio") + disk("writeback", "hda", "ide");
         String note = "    <virtlint:virtlint"
