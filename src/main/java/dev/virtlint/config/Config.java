@@ -371,7 +371,8 @@ public final class Config {
                 GuestFact known = GuestTable.builtIn().lookup(g.osId(), bus)
                         .orElseThrow(() -> new IllegalStateException("checked when read"));
                 return new GuestFact(known.flushes(), known.reason() + " (" + g.label()
-                        + " names the OS " + g.osId() + ")", "config", known.noFlushFeature());
+                        + " names the OS " + g.osId() + ")", "config", known.noFlushFeature(),
+                        known.driverKnown());
             }
         }
         return null;

@@ -25,12 +25,12 @@ public final class GuestTable {
      * One row of the table.
      *
      * @param buses         the libvirt bus names the row applies to; empty for every bus
-     * @param virtioNoFlush the guest's virtio-blk driver negotiates neither VIRTIO_BLK_F_WCE (the
-     *                      old FLUSH) nor VIRTIO_BLK_F_CONFIG_WCE
+     * @param virtioFlush   whether the guest's virtio-blk driver negotiates VIRTIO_BLK_F_WCE (the
+     *                      old FLUSH) or VIRTIO_BLK_F_CONFIG_WCE: yes, no, or "-" when unknown
      * @param source        the keys of the row's sources on rules/flushless-guest-write-cache.md
      */
     record Row(String family, String from, String to, List<String> buses, Flushes flushes,
-               boolean virtioNoFlush, String reason, String source) {
+               String virtioFlush, String reason, String source) {
 
         boolean appliesTo(String bus) {
             return buses.isEmpty() || bus != null && buses.contains(bus);
@@ -89,8 +89,7 @@ public final class GuestTable {
                 throw new IllegalStateException("guest-os.tsv:" + at + ": the row names no source");
             }
             List<String> buses = cols[3].equals("*") ? List.of() : List.of(cols[3].split(","));
-            rows.add(new Row(cols[0], cols[1], cols[2], buses, f, virtio.equals("no"), cols[6],
-                    cols[7]));
+            rows.add(new Row(cols[0], cols[1], cols[2], buses, f, virtio, cols[6], cols[7]));
         }
         return new GuestTable(rows);
     }
@@ -130,7 +129,8 @@ public final class GuestTable {
             if (row.family().equals(family) && row.appliesTo(bus)
                     && inRange(version, row.from(), row.to())) {
                 return Optional.of(new GuestFact(row.flushes(), row.reason(), "libosinfo",
-                        row.virtioNoFlush() && "virtio".equals(bus)));
+                        row.virtioFlush().equals("no") && "virtio".equals(bus),
+                        !row.virtioFlush().equals("-")));
             }
         }
         return Optional.empty();
@@ -206,19 +206,22 @@ public final class GuestTable {
     /**
      * Resolution order: domain metadata, then what the configuration says for the domain's name,
      * then the libosinfo id on the disk's bus (null when unknown), then the assumption that it
-     * flushes.
+     * flushes. Metadata and a configuration's {@code flushes:} say what the guest's filesystem
+     * does; what its virtio-blk driver negotiates still comes from the libosinfo id's row.
      */
     public GuestFact resolve(String metadataFlushes, GuestFact configured, String osId,
                              String bus) {
+        Optional<GuestFact> known = lookup(osId, bus);
+        GuestFact driver = known.orElse(null);
         Optional<Flushes> declared = Flushes.byId(metadataFlushes);
         if (declared.isPresent()) {
             return new GuestFact(declared.get(), "the domain's virtlint metadata says flushes='"
-                    + declared.get().id() + "'", "metadata");
+                    + declared.get().id() + "'", "metadata").withDriverOf(driver);
         }
         if (configured != null) {
-            return configured;
+            return configured.withDriverOf(driver);
         }
-        return lookup(osId, bus).orElseGet(() -> new GuestFact(Flushes.YES,
+        return known.orElseGet(() -> new GuestFact(Flushes.YES,
                 osId == null ? "the guest OS is not named in the domain, so it is assumed to flush"
                         : "the guest OS " + osId
                                 + " is not in the table, so it is assumed to flush",

@@ -2,6 +2,7 @@ package dev.virtlint.rules;
 
 import dev.virtlint.advise.NetworkDriver;
 import dev.virtlint.facts.Flushes;
+import dev.virtlint.facts.GuestFact;
 import dev.virtlint.facts.HostFacts;
 import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.CacheMode.Preset;
@@ -62,7 +63,7 @@ public final class Evidences {
         List<String> assumptions = new ArrayList<>();
         Scenario scenario = scenario(check, domain, workloads, assumptions);
         CacheMode recommended = check.advice().map(r -> r.cache().explicitMode()).orElse(check.disk().cache());
-        return SIMULATOR.evidence(scenario, recommended, assumptions);
+        return SIMULATOR.evidence(scenario, asRun(recommended, check.guest()), assumptions);
     }
 
     /** The scenario for a disk; what had to be assumed is added to {@code assumptions}. */
@@ -97,7 +98,18 @@ public final class Evidences {
             assumptions.add(standalone ? DEFAULT_MEMORY
                     + " (a standalone <disk>: its domain is unknown)" : DEFAULT_MEMORY);
         }
-        return onHost(disk.cache(), flushes, workload, qcow2, preallocated, memory, check.host());
+        return onHost(asRun(disk.cache(), check.guest()), flushes, workload, qcow2, preallocated,
+                memory, check.host());
+    }
+
+    /**
+     * A cache mode as QEMU runs it for this guest: a virtio-blk driver that negotiates no flush
+     * feature gets the write cache turned off (hw/block/virtio-blk.c virtio_blk_set_status), so
+     * every write gets FUA, emulated by a flush; cache.no-flush=on drops those flushes, so there
+     * the mode stays as written.
+     */
+    static CacheMode asRun(CacheMode mode, GuestFact guest) {
+        return guest.noFlushFeature() && !mode.noFlush() ? mode.withWriteback(false) : mode;
     }
 
     private static final String DEFAULT_MEMORY = "guest memory 2 GiB";

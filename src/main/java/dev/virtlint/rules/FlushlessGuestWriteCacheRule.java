@@ -55,17 +55,18 @@ final class FlushlessGuestWriteCacheRule implements DiskRule {
             } else {
                 severity = Severity.INFO;
                 librbd = "";
+                // The evidence models the disk as QEMU runs it (Evidences.asRun), so its figures
+                // show no loss either, and the fix changes nothing but the written mode.
                 virtio = "; QEMU runs this virtio-blk disk in writethrough all the same, since the"
                         + " guest's driver negotiates no flush feature (hw/block/virtio-blk.c"
-                        + " virtio_blk_set_status): no write is lost, but the cache mode is"
-                        + " misleading";
+                        + " virtio_blk_set_status): no write is lost, and the fix only writes"
+                        + " down the writethrough QEMU already applies";
             }
         } else {
-            // Only a guest the table knows says what its driver negotiates.
-            virtio = c.disk().bus().filter("virtio"::equals).isPresent()
-                    && !c.guest().source().equals("libosinfo")
-                    ? "; a virtio driver that negotiates no flush gets writethrough from QEMU, safe"
-                    + " but slow" : "";
+            // Said only when no table row says what the guest's virtio-blk driver negotiates.
+            virtio = "virtio".equals(Linter.bus(c.disk())) && !c.guest().driverKnown()
+                    ? "; if the guest's virtio-blk driver negotiates no flush, QEMU writes this"
+                    + " disk through (safe but slow); whether it does is not known" : "";
         }
         out.add(c.finding(this, severity, c.name() + " uses " + c.cacheText()
                         + ", which shows the guest a volatile write cache, but the guest "

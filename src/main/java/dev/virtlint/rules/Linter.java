@@ -122,9 +122,13 @@ public final class Linter {
      * The disk's bus as libvirt names it: the one written, else for libvirt XML the one libvirt
      * picks from the target name (src/conf/domain_postparse.c virDomainDiskDefPostParse: fd* and
      * floppies fdc, sd* scsi, vd* virtio, xvd* xen, ubd* uml, anything else ide); null when a
-     * QEMU disk's bus is not known.
+     * QEMU disk's bus is not known, or only the parser's default for a drive without
+     * {@code if=} on a machine not known to default to IDE ({@link Disk#busImplied()}).
      */
     static String bus(Disk disk) {
+        if (disk.busImplied()) {
+            return null;
+        }
         Optional<String> written = disk.bus();
         if (written.isPresent() || !disk.dialect().libvirt()) {
             return written.orElse(null);

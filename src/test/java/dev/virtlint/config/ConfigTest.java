@@ -143,8 +143,9 @@ class ConfigTest {
 
     @Test
     void guestOverrideByOsIdUsesTheTableForEachDisksBus() throws Exception {
-        Path cfg = write(".virtlint.yaml", "guests:\n  - {domain: \"old-*\", os: \"http://centos.org/centos/5.5\"}\n");
-        // On virtio-blk CentOS 5.5's driver negotiates no flush, so QEMU writes through: info.
+        Path cfg = write(".virtlint.yaml", "guests:\n  - {domain: \"old-*\", os: \"http://debian.org/debian/5\"}\n");
+        // On virtio-blk Debian 5's driver (Linux 2.6.26) negotiates no flush, so QEMU writes
+        // through: info.
         assertThat(rules(cfg, write("a.xml", domain("old-1", "writeback", "/srv/o.img"))))
                 .contains("flushless-guest-write-cache:info");
         String ide = domain("old-2", "writeback", "/srv/o.img").replace("dev='vda' bus='virtio'",

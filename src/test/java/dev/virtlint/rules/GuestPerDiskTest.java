@@ -62,7 +62,9 @@ class GuestPerDiskTest {
                 + disk("none", "vda", "virtio") + disk("none", "sdb", "scsi")
                 + disk("none", "hdc", null));
         Map<String, String> found = findings(xml, Linter.Settings.defaults());
-        assertThat(found.keySet()).containsExactly("sda", "vda", "hdc");
+        assertThat(found.keySet()).containsExactly("sda", "vda", "sdb", "hdc");
+        // QEMU's scsi-hd advertises DPOFUA only with dpofua=on (hw/scsi/scsi-disk.c).
+        assertThat(found.get("sdb")).startsWith("warning").contains("DPOFUA");
         assertThat(found.get("sda")).startsWith("warning").contains("IDE/SATA")
                 .doesNotContain("viostor");
         // libvirt makes an hd* target without bus= an IDE disk.
@@ -72,7 +74,8 @@ class GuestPerDiskTest {
 
     @Test
     void anOldGuestOnVirtioBlkIsInfoBecauseQemuWritesThrough() {
-        String xml = domain("http://centos.org/centos/5.5", "", disk("writeback", "vda", "virtio")
+        // Debian 5: Linux 2.6.26, before virtio_blk's flush support (f1b0ef062602, 2.6.32).
+        String xml = domain("http://debian.org/debian/5", "", disk("writeback", "vda", "virtio")
                 + disk("writeback", "hda", "ide") + disk("none", "sda", "scsi")
                 + disk("unsafe", "vdb", "virtio"));
         Map<String, String> found = findings(xml, Linter.Settings.defaults());
@@ -81,6 +84,20 @@ class GuestPerDiskTest {
         assertThat(found.get("sda")).startsWith("warning");
         // cache.no-flush=on drops the flushes QEMU's writethrough adds.
         assertThat(found.get("vdb")).startsWith("error").contains("cache.no-flush=on drops");
+        // RHEL 5's backport kernel: no changelog says what its driver negotiates.
+        Map<String, String> centos = findings(domain("http://centos.org/centos/5.5", "",
+                disk("writeback", "vda", "virtio")), Linter.Settings.defaults());
+        assertThat(centos.get("vda")).startsWith("error").contains("whether it does is not known");
+    }
+
+    @Test
+    void theInfoFindingsFiguresShowWhatQemuDoes() {
+        // No loss predicted and the fix's mode already in effect: QEMU writes through.
+        String xml = domain("http://debian.org/debian/5", "", disk("none", "vda", "virtio"));
+        Finding f = Linter.lint(parse(xml), Linter.Settings.defaults(), true).stream()
+                .filter(x -> x.rule().equals(RULE)).findFirst().orElseThrow();
+        assertThat(f.evidence().current().loss().powerLoss().p95()).isZero();
+        assertThat(f.evidence().current().cache()).isEqualTo(f.evidence().recommended().cache());
     }
 
     @Test
@@ -100,6 +117,19 @@ class GuestPerDiskTest {
         List<String> severities = Linter.lint(parse(xml), Linter.Settings.defaults(), false)
                 .stream().filter(f -> f.rule().equals(RULE)).map(f -> f.severity().id()).toList();
         assertThat(severities).containsExactlyInAnyOrder("info", "info", "error");
+    }
+
+    @Test
+    void aDriveWithoutIfHasAnUnknownBusUnlessTheMachineDefaultsToIde() {
+        // QEMU takes the machine's block_default_type: IF_VIRTIO on arm virt, IF_IDE on x86 pc.
+        List<String> buses = new java.util.ArrayList<>();
+        for (String line : List.of("qemu-system-aarch64 -M virt -drive file=/srv/a.img",
+                "qemu-system-x86_64 -M pc -drive file=/srv/a.img")) {
+            ParsedFile file = Loader.load(new Input("vm.args", null, Input.Kind.ARGS,
+                    line.getBytes(StandardCharsets.UTF_8))).file();
+            buses.add(Linter.bus(file.disks().get(0)));
+        }
+        assertThat(buses).containsExactly(null, "ide");
     }
 
     @Test
@@ -123,6 +153,11 @@ class GuestPerDiskTest {
                 disks), Linter.Settings.defaults());
         assertThat(byMetadata.values()).allSatisfy(m -> assertThat(m).startsWith("error")
                 .contains("virtlint metadata"));
+        // The metadata speaks of the filesystem: Debian 5's driver still negotiates no flush.
+        Map<String, String> debian = findings(domain("http://debian.org/debian/5", note, disks),
+                Linter.Settings.defaults());
+        assertThat(debian.get("vda")).startsWith("info").contains("writethrough all the same");
+        assertThat(debian.get("hda")).startsWith("error");
 
         Linter.Settings d = Linter.Settings.defaults();
         GuestFact fact = new GuestFact(Flushes.NO, "the appliance mounts ext3 with barrier=0",
@@ -135,5 +170,9 @@ class GuestPerDiskTest {
         assertThat(byConfig).containsOnlyKeys("vda", "hda");
         assertThat(byConfig.values()).allSatisfy(m -> assertThat(m).startsWith("error")
                 .contains("barrier=0"));
+        // Ubuntu 22.04's driver negotiates flush (its row says so): no clause about QEMU's
+        // writethrough, which only an unknown driver gets.
+        assertThat(byConfig.get("vda")).doesNotContain("safe but slow")
+                .doesNotContain("writes this disk through");
     }
 }
