@@ -2,6 +2,7 @@ package dev.virtlint.config;
 
 import dev.virtlint.advise.Advisor;
 import dev.virtlint.facts.GuestFact;
+import dev.virtlint.facts.GuestTable;
 import dev.virtlint.facts.HostFacts;
 import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.rules.Catalogue;
@@ -35,7 +36,11 @@ public final class Config {
     record PathIgnore(Glob glob, Set<String> rules) {
     }
 
-    record GuestOverride(Glob domain, GuestFact fact) {
+    /**
+     * A {@code guests:} entry: either what the guest does ({@code fact}), or which OS it is
+     * ({@code osId}, looked up in the guest table per disk bus, {@code label} naming the file).
+     */
+    record GuestOverride(Glob domain, GuestFact fact, String osId, String label) {
     }
 
     record HostEntry(List<Glob> paths, HostFacts host) {
@@ -51,6 +56,8 @@ public final class Config {
     private final Map<String, Severity> severities;
     private final List<PathIgnore> ignores;
     private final List<Glob> scratch;
+    private final List<Glob> scratchDomains;
+    private final List<Glob> scratchFiles;
     private final List<GuestOverride> guests;
     private final List<WorkloadChoice> workloads;
     private final List<HostEntry> hosts;
@@ -65,6 +72,8 @@ public final class Config {
         this.severities = Map.copyOf(b.severities);
         this.ignores = List.copyOf(b.ignores);
         this.scratch = List.copyOf(b.scratch);
+        this.scratchDomains = List.copyOf(b.scratchDomains);
+        this.scratchFiles = List.copyOf(b.scratchFiles);
         this.guests = List.copyOf(b.guests);
         this.workloads = List.copyOf(b.workloads);
         this.hosts = List.copyOf(b.hosts);
@@ -85,6 +94,8 @@ public final class Config {
         private final Map<String, Severity> severities = new HashMap<>();
         private final List<PathIgnore> ignores = new ArrayList<>();
         private final List<Glob> scratch = new ArrayList<>();
+        private final List<Glob> scratchDomains = new ArrayList<>();
+        private final List<Glob> scratchFiles = new ArrayList<>();
         private final List<GuestOverride> guests = new ArrayList<>();
         private final List<WorkloadChoice> workloads = new ArrayList<>();
         private final List<HostEntry> hosts = new ArrayList<>();
@@ -127,8 +138,23 @@ public final class Config {
             scratch.add(sourcePaths);
         }
 
+        /** Every disk of the domains with a matching name is scratch. */
+        void scratchDomains(Glob domainNames) {
+            scratchDomains.add(domainNames);
+        }
+
+        /** Every disk of the files matching the glob (relative to the configuration) is scratch. */
+        void scratchFiles(Glob files) {
+            scratchFiles.add(files);
+        }
+
         void guest(Glob domainNames, GuestFact fact) {
-            guests.add(new GuestOverride(domainNames, fact));
+            guests.add(new GuestOverride(domainNames, fact, null, null));
+        }
+
+        /** The guests of the domains with a matching name run this OS (a libosinfo id). */
+        void guestOs(Glob domainNames, String osId) {
+            guests.add(new GuestOverride(domainNames, null, osId, label));
         }
 
         void workload(Glob domainNames, Workload workload) {
@@ -228,8 +254,10 @@ public final class Config {
         Set<String> skip = new LinkedHashSet<>(ignore);
         skip.addAll(ignoredFor(input));
         HostFacts facts = host != null ? host : hostFor(input).orElse(HostFacts.defaults());
-        return new Linter.Settings(select, skip, policy, facts, rules, severities, disabled(), this::scratch,
-                this::guest, this::workload);
+        boolean wholeFile = scratchFile(input);
+        return new Linter.Settings(select, skip, policy, facts, rules, severities, disabled(),
+                (domain, source) -> wholeFile || scratch(domain, source), this::guest,
+                this::workload);
     }
 
     /** The configuration file, empty for {@link #none()}. */
@@ -302,11 +330,49 @@ public final class Config {
         return scratch.stream().anyMatch(g -> g.matches(sourcePath));
     }
 
-    /** What the configuration says about the guest of a domain with this name, or null. */
-    public GuestFact guest(String domainName) {
+    /**
+     * Whether a disk is declared scratch by its domain's name or its source path; either may be
+     * null (no domain, no source path).
+     */
+    public boolean scratch(String domainName, String sourcePath) {
+        for (Glob g : scratchDomains) {
+            if (domainName != null && g.matches(domainName)) {
+                return true;
+            }
+        }
+        return sourcePath != null && scratch(sourcePath);
+    }
+
+    /** Whether every disk of this file is declared scratch ({@code scratch: - {files: GLOB}}). */
+    public boolean scratchFile(Path input) {
+        String rel = relative(input);
+        if (rel == null) {
+            return false;
+        }
+        for (Glob g : scratchFiles) {
+            if (g.matches(rel)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What the configuration says about the guest of a domain with this name, on a disk of this
+     * bus (null when unknown), or null. An {@code os:} entry is looked up in the guest table for
+     * the bus, since a row may apply to one bus only.
+     */
+    public GuestFact guest(String domainName, String bus) {
         for (GuestOverride g : guests) {
             if (g.domain().matches(domainName)) {
-                return g.fact();
+                if (g.fact() != null) {
+                    return g.fact();
+                }
+                GuestFact known = GuestTable.builtIn().lookup(g.osId(), bus)
+                        .orElseThrow(() -> new IllegalStateException("checked when read"));
+                return new GuestFact(known.flushes(), known.reason() + " (" + g.label()
+                        + " names the OS " + g.osId() + ")", "config", known.noFlushFeature(),
+                        known.driverKnown());
             }
         }
         return null;

@@ -37,8 +37,10 @@ import java.util.stream.Stream;
  *   double-caching: info
  * per-path-ignores:             # rules not run on files matching a glob ("all" for every rule)
  *   "legacy/**": [double-caching]
- * scratch:                      # globs on disk source paths: these disks may keep cache='unsafe'
- *   - /var/lib/ci/**
+ * scratch:                      # disks that may keep cache='unsafe': globs on disk source paths,
+ *   - /var/lib/ci/**            # every disk of domains by name glob, or of files by path glob
+ *   - {domain: "ci-runner-*"}
+ *   - {files: "ci/**"}
  * guests:                       # by domain name glob: what the guest does, or which OS it is
  *   - {domain: "rhel5-*", flushes: no, reason: "ext3 mounted with barrier=0"}
  *   - {domain: "win2k3-*", os: "http://microsoft.com/win/2k3"}
@@ -90,7 +92,7 @@ final class ConfigReader {
         }
         if (m.containsKey("scratch")) {
             for (YNode g : m.get("scratch").list()) {
-                r.out.scratch(glob(g, g.string()));
+                r.scratch(g);
             }
         }
         if (m.containsKey("guests")) {
@@ -170,6 +172,34 @@ final class ConfigReader {
         return Glob.path(text);
     }
 
+    /**
+     * A {@code scratch:} entry: a glob on disk source paths, or {@code {domain: GLOB}} (every disk
+     * of the domains so named) or {@code {files: GLOB}} (every disk of the linted files the glob
+     * matches, relative to the configuration's directory).
+     */
+    private void scratch(YNode g) throws YamlException {
+        if (!g.isMap()) {
+            out.scratch(glob(g, g.string()));
+            return;
+        }
+        g.map(Set.of("domain", "files"));
+        Optional<YNode> domain = g.get("domain");
+        Optional<YNode> files = g.get("files");
+        if (domain.isPresent() == files.isPresent()) {
+            throw g.error("a scratch entry is a glob on disk source paths, {domain: GLOB} or"
+                    + " {files: GLOB}");
+        }
+        if (domain.isPresent()) {
+            String name = domain.get().string();
+            if (name.isBlank()) {
+                throw domain.get().error("empty pattern");
+            }
+            out.scratchDomains(Glob.name(name));
+        } else {
+            out.scratchFiles(glob(files.get(), files.get().string()));
+        }
+    }
+
     /** A {@code guests:} entry: a domain name glob with either {@code flushes:} or {@code os:}. */
     private void guest(YNode g) throws YamlException {
         g.map(Set.of("domain", "flushes", "os", "reason"));
@@ -179,25 +209,23 @@ final class ConfigReader {
         if (flushes.isPresent() == os.isPresent()) {
             throw g.error("a guests entry gives either flushes: or os:");
         }
-        GuestFact fact;
         if (flushes.isPresent()) {
             String f = flushes.get().string();
             Flushes value = Flushes.byId(f).orElseThrow(() -> flushes.get().error(
                     "flushes must be yes, no or cond, found '" + f + "'"));
             String reason = g.get("reason").isPresent() ? g.require("reason").string()
                     : label + " says flushes=" + value.id() + " for domains named " + domain;
-            fact = new GuestFact(value, reason, "config");
-        } else {
-            String id = os.get().string();
-            Optional<GuestFact> known = GuestTable.builtIn().lookup(id);
-            if (known.isEmpty()) {
-                throw os.get().error("the guest table (rules/guest-os.tsv) does not know '" + id
-                        + "'; give flushes: instead");
-            }
-            fact = new GuestFact(known.get().flushes(), known.get().reason() + " (" + label
-                    + " names the OS " + id + ")", "config");
+            out.guest(Glob.name(domain), new GuestFact(value, reason, "config"));
+            return;
         }
-        out.guest(Glob.name(domain), fact);
+        String id = os.get().string();
+        // Checked on a disk of unknown bus, which the table's "*" rows answer for every family;
+        // a lint looks the id up for each disk's bus (Config.guest).
+        if (GuestTable.builtIn().lookup(id).isEmpty()) {
+            throw os.get().error("the guest table (rules/guest-os.tsv) does not know '" + id
+                    + "'; give flushes: instead");
+        }
+        out.guestOs(Glob.name(domain), id);
     }
 
     /** A {@code workloads:} entry: a domain name glob and a workload id. */

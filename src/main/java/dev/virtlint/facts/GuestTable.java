@@ -12,16 +12,33 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The curated table of which guests flush ({@code rules/guest-os.tsv}), looked up by libosinfo id.
- * Rows are tried in order; the first whose family and version range match wins.
+ * The curated table of which guests flush ({@code rules/guest-os.tsv}), looked up by libosinfo id
+ * and the disk's bus. Rows are tried in order; the first whose family, version range and bus match
+ * wins, so a row for one bus comes before the {@code *} row of the same versions.
  */
 public final class GuestTable {
 
     private static final String RESOURCE = "/dev/virtlint/rules/data/guest-os.tsv";
     private static volatile GuestTable builtIn;
 
-    record Row(String family, String from, String to, Flushes flushes, String reason) {
+    /**
+     * One row of the table.
+     *
+     * @param buses         the libvirt bus names the row applies to; empty for every bus
+     * @param virtioFlush   whether the guest's virtio-blk driver negotiates VIRTIO_BLK_F_WCE (the
+     *                      old FLUSH) or VIRTIO_BLK_F_CONFIG_WCE: yes, no, or "-" when unknown
+     * @param source        the keys of the row's sources on rules/flushless-guest-write-cache.md
+     */
+    record Row(String family, String from, String to, List<String> buses, Flushes flushes,
+               String virtioFlush, String reason, String source) {
+
+        boolean appliesTo(String bus) {
+            return buses.isEmpty() || bus != null && buses.contains(bus);
+        }
     }
+
+    /** The columns of a row, in the file's order. */
+    static final int COLUMNS = 8;
 
     private final List<Row> rows;
 
@@ -56,19 +73,45 @@ public final class GuestTable {
                 continue;
             }
             String[] cols = line.split("\t", -1);
-            if (cols.length != 5) {
-                throw new IllegalStateException("guest-os.tsv:" + number + ": expected 5 tab-separated columns");
+            if (cols.length != COLUMNS) {
+                throw new IllegalStateException("guest-os.tsv:" + number + ": expected " + COLUMNS
+                        + " tab-separated columns");
             }
             int at = number;
-            Flushes f = Flushes.byId(cols[3]).orElseThrow(
-                    () -> new IllegalStateException("guest-os.tsv:" + at + ": flushes must be yes, no or cond"));
-            rows.add(new Row(cols[0], cols[1], cols[2], f, cols[4]));
+            Flushes f = Flushes.byId(cols[4]).orElseThrow(() -> new IllegalStateException(
+                    "guest-os.tsv:" + at + ": flushes must be yes, no or cond"));
+            String virtio = cols[5];
+            if (!virtio.equals("yes") && !virtio.equals("no") && !virtio.equals("-")) {
+                throw new IllegalStateException("guest-os.tsv:" + at
+                        + ": virtio-flush must be yes, no or -");
+            }
+            if (cols[7].isBlank()) {
+                throw new IllegalStateException("guest-os.tsv:" + at + ": the row names no source");
+            }
+            List<String> buses = cols[3].equals("*") ? List.of() : List.of(cols[3].split(","));
+            rows.add(new Row(cols[0], cols[1], cols[2], buses, f, virtio, cols[6], cols[7]));
         }
         return new GuestTable(rows);
     }
 
-    /** The fact for a libosinfo id such as {@code http://centos.org/centos/5.5}, if the table knows it. */
+    /** The rows, in the file's order. */
+    List<Row> rows() {
+        return rows;
+    }
+
+    /**
+     * The fact for a libosinfo id such as {@code http://centos.org/centos/5.5} on a disk of unknown
+     * bus (only {@code *} rows match), if the table knows it.
+     */
     public Optional<GuestFact> lookup(String osId) {
+        return lookup(osId, null);
+    }
+
+    /**
+     * The fact for a libosinfo id on a disk of the given libvirt bus ({@code virtio}, {@code scsi},
+     * {@code ide}, {@code sata}, ...; null when unknown), if the table knows it.
+     */
+    public Optional<GuestFact> lookup(String osId, String bus) {
         if (osId == null) {
             return Optional.empty();
         }
@@ -83,8 +126,11 @@ public final class GuestTable {
         String family = parts[parts.length - 2];
         String version = parts[parts.length - 1];
         for (Row row : rows) {
-            if (row.family().equals(family) && inRange(version, row.from(), row.to())) {
-                return Optional.of(new GuestFact(row.flushes(), row.reason(), "libosinfo"));
+            if (row.family().equals(family) && row.appliesTo(bus)
+                    && inRange(version, row.from(), row.to())) {
+                return Optional.of(new GuestFact(row.flushes(), row.reason(), "libosinfo",
+                        row.virtioFlush().equals("no") && "virtio".equals(bus),
+                        !row.virtioFlush().equals("-")));
             }
         }
         return Optional.empty();
@@ -93,6 +139,15 @@ public final class GuestTable {
     private static boolean inRange(String version, String from, String to) {
         if (from.equals("*") && to.equals("*")) {
             return true;
+        }
+        if (to.equals("-")) {
+            // Names (Windows' 2k, xp, 7): a comma list in from.
+            for (String name : from.split(",")) {
+                if (name.equals(version)) {
+                    return true;
+                }
+            }
+            return false;
         }
         if (!isNumeric(version)) {
             return version.equals(from) || version.equals(to);
@@ -135,27 +190,41 @@ public final class GuestTable {
         return digits.substring(i);
     }
 
-    /** Resolution order: domain metadata, then the libosinfo id, then the assumption that it flushes. */
+    /**
+     * Resolution order: domain metadata, then the libosinfo id (on a disk of unknown bus), then
+     * the assumption that it flushes.
+     */
     public GuestFact resolve(String metadataFlushes, String osId) {
-        return resolve(metadataFlushes, null, osId);
+        return resolve(metadataFlushes, null, osId, null);
+    }
+
+    /** {@link #resolve(String, GuestFact, String, String)} on a disk of unknown bus. */
+    public GuestFact resolve(String metadataFlushes, GuestFact configured, String osId) {
+        return resolve(metadataFlushes, configured, osId, null);
     }
 
     /**
      * Resolution order: domain metadata, then what the configuration says for the domain's name,
-     * then the libosinfo id, then the assumption that it flushes.
+     * then the libosinfo id on the disk's bus (null when unknown), then the assumption that it
+     * flushes. Metadata and a configuration's {@code flushes:} say what the guest's filesystem
+     * does; what its virtio-blk driver negotiates still comes from the libosinfo id's row.
      */
-    public GuestFact resolve(String metadataFlushes, GuestFact configured, String osId) {
+    public GuestFact resolve(String metadataFlushes, GuestFact configured, String osId,
+                             String bus) {
+        Optional<GuestFact> known = lookup(osId, bus);
+        GuestFact driver = known.orElse(null);
         Optional<Flushes> declared = Flushes.byId(metadataFlushes);
         if (declared.isPresent()) {
             return new GuestFact(declared.get(), "the domain's virtlint metadata says flushes='"
-                    + declared.get().id() + "'", "metadata");
+                    + declared.get().id() + "'", "metadata").withDriverOf(driver);
         }
         if (configured != null) {
-            return configured;
+            return configured.withDriverOf(driver);
         }
-        return lookup(osId).orElseGet(() -> new GuestFact(Flushes.YES,
+        return known.orElseGet(() -> new GuestFact(Flushes.YES,
                 osId == null ? "the guest OS is not named in the domain, so it is assumed to flush"
-                        : "the guest OS " + osId + " is not in the table, so it is assumed to flush",
+                        : "the guest OS " + osId
+                                + " is not in the table, so it is assumed to flush",
                 "assumed"));
     }
 }

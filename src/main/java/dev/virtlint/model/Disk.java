@@ -24,6 +24,7 @@ public final class Disk {
     private final String format;
     private final String target;
     private final String bus;
+    private final boolean busImplied;
     private final boolean readonly;
     private final boolean shareable;
     private final boolean transientDisk;
@@ -51,6 +52,7 @@ public final class Disk {
         this.format = b.format;
         this.target = b.target;
         this.bus = b.bus;
+        this.busImplied = b.busImplied;
         this.readonly = b.readonly;
         this.shareable = b.shareable;
         this.transientDisk = b.transientDisk;
@@ -113,6 +115,16 @@ public final class Disk {
 
     public Optional<String> bus() {
         return Optional.ofNullable(bus);
+    }
+
+    /**
+     * Whether {@link #bus()} is only the parser's default for a QEMU {@code -drive} without
+     * {@code if=} (or {@code -hda} and friends) on a machine whose default interface is not known
+     * to be IDE: QEMU takes the machine's {@code block_default_type}, which is virtio on arm
+     * {@code virt}, {@code s390-ccw-virtio} and the riscv and loongarch {@code virt} machines.
+     */
+    public boolean busImplied() {
+        return busImplied;
     }
 
     /**
@@ -295,6 +307,7 @@ public final class Disk {
         private String format;
         private String target = "";
         private String bus;
+        private boolean busImplied;
         private boolean readonly;
         private boolean shareable;
         private boolean transientDisk;
@@ -353,6 +366,11 @@ public final class Disk {
 
         public Builder bus(String value) {
             this.bus = value;
+            return this;
+        }
+
+        public Builder busImplied(boolean value) {
+            this.busImplied = value;
             return this;
         }
 

@@ -48,6 +48,14 @@ public final class DriveParser {
     /** {@code -hda FILE} and friends: drives without an option string of their own. */
     private final Set<Options> shorthands = new HashSet<>();
     private boolean globalSnapshot;
+    /**
+     * Whether a drive without {@code if=} is known to be IDE: the command runs qemu-system-x86_64
+     * or qemu-system-i386 with a {@code pc} or {@code q35} machine (or none named), whose
+     * MachineClass leaves {@code block_default_type} at IF_IDE (hw/core/machine.c); other
+     * machines set it (hw/arm/virt.c, hw/s390x/s390-virtio-ccw.c, hw/riscv/virt.c,
+     * hw/loongarch/virt.c: IF_VIRTIO). A lone drive string names no machine.
+     */
+    private boolean ideByDefault;
 
     private DriveParser(SourceText source, Dialect dialect) {
         this.source = source;
@@ -64,6 +72,8 @@ public final class DriveParser {
     /** The disks of a whole argument vector (one QEMU command line). */
     static List<Disk> parseArgv(SourceText source, List<MappedText> argv, Dialect dialect) throws ParseException {
         DriveParser p = new DriveParser(source, dialect);
+        boolean x86 = false;
+        String machine = null;
         for (int i = 0; i < argv.size(); i++) {
             String word = argv.get(i).text();
             String option = word.startsWith("--") ? word.substring(1) : word;
@@ -94,7 +104,14 @@ public final class DriveParser {
                     }
                 }
                 case "-snapshot" -> p.globalSnapshot = true;
+                case "-machine", "-M" -> {
+                    // Read, not taken: the value is left to the default branch as before.
+                    if (hasValue) {
+                        machine = argv.get(i + 1).text();
+                    }
+                }
                 default -> {
+                    x86 |= word.endsWith("qemu-system-x86_64") || word.endsWith("qemu-system-i386");
                     if (LEGACY_DRIVES.containsKey(option) && hasValue) {
                         Options legacy = legacyDrive(option, argv.get(++i));
                         p.drives.add(legacy);
@@ -103,7 +120,24 @@ public final class DriveParser {
                 }
             }
         }
+        p.ideByDefault = x86 && pcMachine(machine);
         return p.disks();
+    }
+
+    /** Whether a {@code -machine} value (null when none is given) names a pc or q35 machine. */
+    private static boolean pcMachine(String machine) {
+        if (machine == null) {
+            return true;
+        }
+        String type = null;
+        for (String part : machine.split(",")) {
+            if (part.startsWith("type=")) {
+                type = part.substring(5);
+            } else if (type == null && !part.contains("=")) {
+                type = part;
+            }
+        }
+        return type == null || type.startsWith("pc") || type.startsWith("q35");
     }
 
     /** {@code -hda FILE} and friends are shorthand for a {@code -drive} with only a file. */
@@ -303,7 +337,10 @@ public final class DriveParser {
             bus = busOf(driver, bus);
             cache = applyWriteCache(b, cache, device);
         }
-        b.device(kind).bus(bus).cache(cache);
+        // Without if= (and for -hda and friends) QEMU takes the machine's default interface.
+        boolean implied = device == null && !ideByDefault && !iface.equals("floppy")
+                && (drive.value("if").isEmpty() || shorthands.contains(drive));
+        b.device(kind).bus(bus).busImplied(implied).cache(cache);
         if (!shorthands.contains(drive)) {
             // -cdrom FILE and friends imply their interface: no text in the file holds it.
             b.at(Setting.BUS, drive.located("if"));

@@ -49,7 +49,7 @@ public final class RuleIndex {
                     .append(info.summary()).append(" |\n");
         }
         out.append("\n`virtlint explain RULE-ID` prints a rule's page. `guest-os.tsv` is the table of which"
-                + " guests flush, by libosinfo id.\n");
+                + " guests flush, by libosinfo id and disk bus.\n");
         return out.toString();
     }
 

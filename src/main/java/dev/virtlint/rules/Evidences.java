@@ -3,6 +3,7 @@ package dev.virtlint.rules;
 import dev.virtlint.advise.Advisor;
 import dev.virtlint.advise.NetworkDriver;
 import dev.virtlint.facts.Flushes;
+import dev.virtlint.facts.GuestFact;
 import dev.virtlint.facts.HostFacts;
 import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.CacheMode.Preset;
@@ -63,8 +64,8 @@ public final class Evidences {
         List<String> assumptions = new ArrayList<>();
         Scenario scenario = scenario(check, domain, workloads, assumptions);
         CacheMode recommended = check.advice().map(r -> r.cache().explicitMode()).orElse(check.disk().cache());
-        return SIMULATOR.evidence(scenario, recommended, assumptions).withNotes(notes(check,
-                recommended));
+        return SIMULATOR.evidence(scenario, asRun(recommended, check.guest()), assumptions)
+                .withNotes(notes(check, recommended));
     }
 
     /**
@@ -153,13 +154,23 @@ public final class Evidences {
             assumptions.add(standalone ? DEFAULT_MEMORY
                     + " (a standalone <disk>: its domain is unknown)" : DEFAULT_MEMORY);
         }
-        Scenario s = onHost(disk.cache(), guestFlushes, workload, qcow2, preallocated, memory,
-                check.host());
+        Scenario s = onHost(asRun(disk.cache(), check.guest()), guestFlushes, workload, qcow2,
+                preallocated, memory, check.host());
         if (flushes != null && flushes.ignored()) {
             s = new Scenario(s.cache(), s.guestFlushes(), s.workload(), s.qcow2(), s.preallocated(),
                     s.guestMemory(), s.host().ignoringFlushes(flushes.commitSeconds()), s.costs());
         }
         return s;
+    }
+
+    /**
+     * A cache mode as QEMU runs it for this guest: a virtio-blk driver that negotiates no flush
+     * feature gets the write cache turned off (hw/block/virtio-blk.c virtio_blk_set_status), so
+     * every write gets FUA, emulated by a flush; cache.no-flush=on drops those flushes, so there
+     * the mode stays as written.
+     */
+    static CacheMode asRun(CacheMode mode, GuestFact guest) {
+        return guest.noFlushFeature() && !mode.noFlush() ? mode.withWriteback(false) : mode;
     }
 
     private static final String DEFAULT_MEMORY = "guest memory 2 GiB";

@@ -41,12 +41,37 @@ final class FlushlessGuestWriteCacheRule implements DiskRule {
         String librbd = rbd && !mode.noFlush() ? "; librbd stays writethrough until the first"
                 + " flush only while Ceph's rbd_cache_writethrough_until_flush keeps its default"
                 + " (true)" : "";
-        String virtio = c.disk().bus().filter("virtio"::equals).isPresent()
-                ? "; a virtio driver that negotiates no flush gets writethrough from QEMU, safe but slow" : "";
+        String virtio;
+        if (c.guest().noFlushFeature()) {
+            // QEMU hw/block/virtio-blk.c virtio_blk_set_status: a driver that negotiates neither
+            // VIRTIO_BLK_F_WCE (the old FLUSH) nor VIRTIO_BLK_F_CONFIG_WCE gets the write cache
+            // turned off, so every write gets FUA (block/block-backend.c blk_co_do_pwritev_part),
+            // emulated by a flush (block/io.c bdrv_driver_pwritev). cache.no-flush=on drops those
+            // flushes, so there the guest's writes stay volatile.
+            if (mode.noFlush()) {
+                virtio = "; QEMU writes this virtio-blk disk through, since the guest's driver"
+                        + " negotiates no flush feature, but cache.no-flush=on drops the flushes"
+                        + " that adds";
+            } else {
+                severity = Severity.INFO;
+                librbd = "";
+                // The evidence models the disk as QEMU runs it (Evidences.asRun), so its figures
+                // show no loss either, and the fix changes nothing but the written mode.
+                virtio = "; QEMU runs this virtio-blk disk in writethrough all the same, since the"
+                        + " guest's driver negotiates no flush feature (hw/block/virtio-blk.c"
+                        + " virtio_blk_set_status): no write is lost, and the fix only writes"
+                        + " down the writethrough QEMU already applies";
+            }
+        } else {
+            // Said only when no table row says what the guest's virtio-blk driver negotiates.
+            virtio = "virtio".equals(Linter.bus(c.disk())) && !c.guest().driverKnown()
+                    ? "; if the guest's virtio-blk driver negotiates no flush, QEMU writes this"
+                    + " disk through (safe but slow); whether it does is not known" : "";
+        }
         out.add(c.finding(this, severity, c.name() + " " + c.usesText()
                         + ", which shows the guest a volatile write cache, but the guest "
-                        + (flushes == Flushes.COND ? "may not flush" : "does not flush") + " (" + c.guest().reason()
-                        + ")" + librbd + virtio,
+                        + (flushes == Flushes.COND ? "may not flush" : "does not flush") + " ("
+                        + c.guest().reason() + ")" + librbd + virtio,
                 c.cacheSpan(Setting.CACHE_WRITEBACK, Setting.WRITE_CACHE)));
     }
 }

@@ -8,16 +8,19 @@ import dev.virtlint.facts.HostFacts;
 import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.Annotations;
 import dev.virtlint.model.Disk;
+import dev.virtlint.model.DiskDevice;
 import dev.virtlint.model.Domain;
 import dev.virtlint.sim.Evidence;
 import dev.virtlint.sim.Workload;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -36,18 +39,21 @@ public final class Linter {
      * @param rules      the rules: the catalogue and any custom rules
      * @param severities severity overrides by rule id
      * @param disabled   rule ids the configuration turns off (an explicit select turns them on again)
-     * @param scratch    which disk source paths are declared scratch
-     * @param guests     what the configuration says about a domain's guest, by domain name; null when nothing
+     * @param scratch    which disks the configuration declares scratch, by domain name (null for
+     *                   none) and disk source path (null for none)
+     * @param guests     what the configuration says about a domain's guest, by domain name and the
+     *                   disk's bus (null when unknown); null when nothing
      * @param workloads  the workload the configuration chooses for a domain, by domain name; null when none
      */
     public record Settings(Set<String> select, Set<String> ignore, Advisor.Policy policy, HostFacts host,
                            List<Rule> rules, Map<String, Severity> severities, Set<String> disabled,
-                           Predicate<String> scratch, Function<String, GuestFact> guests,
+                           BiPredicate<String, String> scratch,
+                           BiFunction<String, String, GuestFact> guests,
                            Function<String, Workload> workloads) {
 
         public Settings(Set<String> select, Set<String> ignore, Advisor.Policy policy, HostFacts host) {
-            this(select, ignore, policy, host, Catalogue.rules(), Map.of(), Set.of(), path -> false, name -> null,
-                    name -> null);
+            this(select, ignore, policy, host, Catalogue.rules(), Map.of(), Set.of(),
+                    (name, path) -> false, (name, bus) -> null, name -> null);
         }
 
         public static Settings defaults() {
@@ -78,28 +84,62 @@ public final class Linter {
     private Linter() {
     }
 
-    /** What the rules see of each disk of a file: its guest, host, scratch status and advice. */
+    /**
+     * What the rules see of each disk of a file: its guest (resolved for the disk's bus, once per
+     * bus), host, scratch status and advice.
+     */
     public static List<DiskCheck> checks(ParsedFile file, Settings settings) {
         Domain domain = file.domain();
         Annotations notes = domain == null ? Annotations.NONE : domain.annotations();
         String name = domain == null ? null : domain.name();
-        GuestFact guest = GuestTable.builtIn().resolve(
-                notes.guestNote().map(Annotations.Guest::flushes).orElse(null),
-                name == null ? null : settings.guests().apply(name),
-                domain == null ? null : domain.osId());
-        if (file.kind() == ParsedFile.Kind.DISK && guest.assumed()) {
-            // A standalone <disk> names no domain: its guest OS (and memory) cannot be known here.
-            guest = new GuestFact(guest.flushes(), STANDALONE_GUEST, guest.source());
-        }
+        String declared = notes.guestNote().map(Annotations.Guest::flushes).orElse(null);
+        String osId = domain == null ? null : domain.osId();
+        Map<String, GuestFact> byBus = new HashMap<>(4);
         List<DiskCheck> checks = new ArrayList<>();
         for (Disk disk : file.disks()) {
+            String bus = bus(disk);
+            GuestFact guest = byBus.get(bus);
+            if (guest == null) {
+                guest = GuestTable.builtIn().resolve(declared,
+                        name == null ? null : settings.guests().apply(name, bus), osId, bus);
+                if (file.kind() == ParsedFile.Kind.DISK && guest.assumed()) {
+                    // A standalone <disk> names no domain: its guest OS (and memory) cannot be
+                    // known here.
+                    guest = new GuestFact(guest.flushes(), STANDALONE_GUEST, guest.source());
+                }
+                byBus.put(bus, guest);
+            }
             boolean scratch = disk.isTransient() || declaredScratch(notes, disk.target())
-                    || disk.source().filter(settings.scratch()).isPresent();
+                    || settings.scratch().test(name, disk.source().orElse(null));
             Optional<Recommendation> advice = Advisor.advise(disk, guest, settings.host(), scratch, settings.policy());
             checks.add(new DiskCheck(disk, guest, settings.host(), scratch, advice, name,
                     memoize(() -> DiskView.of(disk, file.tree(), name))));
         }
         return checks;
+    }
+
+    /**
+     * The disk's bus as libvirt names it: the one written, else for libvirt XML the one libvirt
+     * picks from the target name (src/conf/domain_postparse.c virDomainDiskDefPostParse: fd* and
+     * floppies fdc, sd* scsi, vd* virtio, xvd* xen, ubd* uml, anything else ide); null when a
+     * QEMU disk's bus is not known, or only the parser's default for a drive without
+     * {@code if=} on a machine not known to default to IDE ({@link Disk#busImplied()}).
+     */
+    static String bus(Disk disk) {
+        if (disk.busImplied()) {
+            return null;
+        }
+        Optional<String> written = disk.bus();
+        if (written.isPresent() || !disk.dialect().libvirt()) {
+            return written.orElse(null);
+        }
+        if (disk.device() == DiskDevice.FLOPPY) {
+            return "fdc";
+        }
+        String t = disk.target();
+        return t.startsWith("hd") ? "ide" : t.startsWith("sd") ? "scsi"
+                : t.startsWith("vd") ? "virtio" : t.startsWith("xvd") ? "xen"
+                : t.startsWith("ubd") ? "uml" : "ide";
     }
 
     public static List<Finding> lint(ParsedFile file, Settings settings) {

@@ -47,6 +47,34 @@ class ConfigReaderTest {
     }
 
     @Test
+    void scratchEntriesAreGlobsOrOneOfDomainAndFiles() throws Exception {
+        Config ok = Config.load(write("s.yaml", """
+                scratch:
+                  - /srv/ci/**
+                  - {domain: "ci-*"}
+                  - {files: "runners/"}
+                """), "s.yaml");
+        assertThat(ok.scratch("/srv/ci/a/b.qcow2")).isTrue();
+        assertThat(ok.scratch("ci-7", null)).isTrue();
+        assertThat(ok.scratch("db-7", "/srv/db.img")).isFalse();
+        assertThat(ok.scratchFile(dir.resolve("runners/x/vm.xml"))).isTrue();
+        assertThat(ok.scratchFile(dir.resolve("vm.xml"))).isFalse();
+        assertThatThrownBy(() -> Config.load(write("t.yaml",
+                "scratch:\n  - {domain: a, files: b}\n"), "t.yaml"))
+                .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
+                        .isEqualTo("t.yaml:2:5: error: a scratch entry is a glob on disk source"
+                                + " paths, {domain: GLOB} or {files: GLOB}"));
+        assertThatThrownBy(() -> Config.load(write("u.yaml", "scratch:\n  - {name: a}\n"),
+                "u.yaml"))
+                .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
+                        .startsWith("u.yaml:2:6: error: unknown key 'name'"));
+        assertThatThrownBy(() -> Config.load(write("v.yaml", "scratch:\n  - {domain: \"\"}\n"),
+                "v.yaml"))
+                .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
+                        .isEqualTo("v.yaml:2:14: error: empty pattern"));
+    }
+
+    @Test
     void errorsNameFileLineAndColumn() throws Exception {
         assertThatThrownBy(() -> Config.load(write("a.yaml", "rules:\n  implicit-cache-mod: off\n"), "a.yaml"))
                 .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())

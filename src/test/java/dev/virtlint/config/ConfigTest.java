@@ -101,6 +101,27 @@ class ConfigTest {
     }
 
     @Test
+    void scratchByDomainNameCoversEveryDiskOfThoseDomains() throws Exception {
+        Path cfg = write(".virtlint.yaml", "scratch:\n  - {domain: \"ci-runner-*\"}\n");
+        Path ci = write("ci.xml", domain("ci-runner-3", "unsafe", "/var/lib/images/w.qcow2"));
+        Path other = write("db.xml", domain("db-1", "unsafe", "/var/lib/images/w.qcow2"));
+        assertThat(rules(cfg, ci)).doesNotContain("unsafe-cache-persistent-disk:error");
+        assertThat(rules(cfg, other)).contains("unsafe-cache-persistent-disk:error");
+    }
+
+    @Test
+    void scratchByFileGlobCoversEveryDiskOfThoseFiles() throws Exception {
+        Path cfg = write(".virtlint.yaml", "scratch:\n  - {files: \"openqa/**\"}\n");
+        Path worker = write("openqa/worker-1.xml", domain("w1", "unsafe", "/srv/a.qcow2"));
+        Path beside = write("prod/web.xml", domain("web", "unsafe", "/srv/a.qcow2"));
+        assertThat(rules(cfg, worker)).doesNotContain("unsafe-cache-persistent-disk:error");
+        assertThat(rules(cfg, beside)).contains("unsafe-cache-persistent-disk:error");
+        // Standard input and --drive strings have no path: a file glob never covers them.
+        Config c = Config.load(cfg, "cfg");
+        assertThat(c.scratchFile(null)).isFalse();
+    }
+
+    @Test
     void guestOverridesWinOverTheLibosinfoIdButNotOverMetadata() throws Exception {
         Path cfg = write(".virtlint.yaml", """
                 guests:
@@ -121,10 +142,15 @@ class ConfigTest {
     }
 
     @Test
-    void guestOverrideByOsIdUsesTheTable() throws Exception {
-        Path cfg = write(".virtlint.yaml", "guests:\n  - {domain: \"old-*\", os: \"http://centos.org/centos/5.5\"}\n");
+    void guestOverrideByOsIdUsesTheTableForEachDisksBus() throws Exception {
+        Path cfg = write(".virtlint.yaml", "guests:\n  - {domain: \"old-*\", os: \"http://debian.org/debian/5\"}\n");
+        // On virtio-blk Debian 5's driver (Linux 2.6.26) negotiates no flush, so QEMU writes
+        // through: info.
         assertThat(rules(cfg, write("a.xml", domain("old-1", "writeback", "/srv/o.img"))))
-                .contains("flushless-guest-write-cache:error");
+                .contains("flushless-guest-write-cache:info");
+        String ide = domain("old-2", "writeback", "/srv/o.img").replace("dev='vda' bus='virtio'",
+                "dev='hda' bus='ide'");
+        assertThat(rules(cfg, write("b.xml", ide))).contains("flushless-guest-write-cache:error");
     }
 
     @Test

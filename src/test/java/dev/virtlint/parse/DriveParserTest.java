@@ -87,6 +87,27 @@ class DriveParserTest {
     }
 
     @Test
+    void aDriveWithoutIfIsIdeOnlyWhereTheMachineDefaultsToIde() throws ParseException {
+        // QEMU takes the machine's block_default_type: IF_IDE for x86 pc and q35 (the
+        // MachineClass default), IF_VIRTIO on arm virt (hw/arm/virt.c) and s390-ccw-virtio.
+        assertThat(argv("qemu-system-x86_64 -drive file=/a.img").get(0).busImplied()).isFalse();
+        assertThat(argv("qemu-system-x86_64 -M q35 -hda /a.img").get(0).busImplied()).isFalse();
+        assertThat(argv("qemu-system-x86_64 -machine type=pc-i440fx-8.2,accel=kvm"
+                + " -drive file=/a.img").get(0).busImplied()).isFalse();
+        Disk arm = argv("qemu-system-aarch64 -M virt -drive file=/a.img").get(0);
+        assertThat(arm.busImplied()).isTrue();
+        assertThat(arm.bus()).contains("ide"); // the JSON report and disk names are unchanged
+        assertThat(argv("qemu-system-s390x -hda /a.img").get(0).busImplied()).isTrue();
+        assertThat(argv("qemu-system-x86_64 -M microvm -drive file=/a.img").get(0).busImplied())
+                .isTrue();
+        // A written interface, or a -device, says what it is.
+        assertThat(argv("qemu-system-aarch64 -M virt -drive file=/a.img,if=virtio").get(0)
+                .busImplied()).isFalse();
+        assertThat(drive("file=/a.img").busImplied()).isTrue();
+        assertThat(drive("file=/a.img,if=ide").busImplied()).isFalse();
+    }
+
+    @Test
     void noCacheOptionMeansTheImplicitWritebackDefault() {
         Disk d = drive("file=/vm.img,if=virtio");
         assertThat(d.cache()).isEqualTo(CacheMode.DEFAULT);

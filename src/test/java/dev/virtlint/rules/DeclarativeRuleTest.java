@@ -32,7 +32,7 @@ class DeclarativeRuleTest {
         }
         Linter.Settings base = Linter.Settings.defaults();
         Linter.Settings only = new Linter.Settings(Set.of(rule.id()), Set.of(), base.policy(), base.host(),
-                rules, java.util.Map.of(), Set.of(), p -> false, n -> null, n -> null);
+                rules, java.util.Map.of(), Set.of(), (n, p) -> false, (n, b) -> null, n -> null);
         return Linter.lint(file, only);
     }
 
@@ -237,7 +237,8 @@ class DeclarativeRuleTest {
         rules.add(slow);
         Linter.Settings base = Linter.Settings.defaults();
         Linter.Settings both = new Linter.Settings(Set.of(slow.id(), DETECT_ZEROES.id()), Set.of(), base.policy(),
-                base.host(), rules, java.util.Map.of(), Set.of(), p -> false, n -> null, n -> null);
+                base.host(), rules, java.util.Map.of(), Set.of(), (n, p) -> false, (n, b) -> null,
+                n -> null);
         long start = System.nanoTime();
         List<Finding> found = Linter.lint(file, both);
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(20_000);
