@@ -186,12 +186,6 @@ public final class Advisor {
                 .map(d -> "a read-only network driver (QEMU block/curl.c): nothing is written");
     }
 
-    /** O_DIRECT works unless the source is a host path on a filesystem that refuses it or may refuse it. */
-    static boolean directIoWorks(Disk disk, HostFacts host) {
-        Optional<String> path = localPath(disk);
-        return path.isEmpty() || host.directIo(path.get()).supported().orElse(false);
-    }
-
     /**
      * The host path of a file disk: the file QEMU opens with the disk's cache mode. Not a
      * directory disk's: QEMU block/vvfat.c open_file reads the directory's files without O_DIRECT
