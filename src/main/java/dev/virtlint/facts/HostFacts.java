@@ -418,23 +418,26 @@ public final class HostFacts {
             case "tmpfs":
                 // "tmpfs: trivial support for direct IO" (Hugh Dickins, vfs.tmpfs, 2023-08):
                 // shmem_file_open sets FMODE_CAN_ODIRECT. Merged for 6.6 by the branch and date;
-                // the commit id and tag are unconfirmed.
+                // the commit id and tag are unconfirmed. The open then works, but the file's
+                // data stays in the kernel's caches ("tmpfs puts everything into the kernel
+                // internal caches", Documentation/filesystems/tmpfs.rst): nothing to bypass.
                 switch (kernelHas("6.6")) {
                     case UNKNOWN:
                         return new DirectIo(where + "; tmpfs supports O_DIRECT only from Linux 6.6"
                                 + " and the host kernel is unknown (give a host profile)", assumed,
-                                flushes, Effect.DIRECT, Effect.REFUSED);
+                                flushes, Effect.BUFFERED, Effect.REFUSED);
                     case MAYBE:
                         return maybe(where + ", and tmpfs refuses O_DIRECT before Linux 6.6",
                                 assumed, "tmpfs: trivial support for direct IO", flushes,
-                                Effect.DIRECT, Effect.REFUSED);
+                                Effect.BUFFERED, Effect.REFUSED);
                     case BEFORE:
                         return new DirectIo(where + ", and tmpfs refuses O_DIRECT before Linux 6.6"
                                 + " (host kernel " + kernel + ")", assumed, flushes,
                                 Effect.REFUSED);
                     default:
-                        return new DirectIo(where + ", which supports O_DIRECT since Linux 6.6",
-                                assumed, flushes, Effect.DIRECT);
+                        return new DirectIo(where + ", which supports O_DIRECT since Linux 6.6"
+                                + " but keeps the file in memory anyway: cache='none' gains"
+                                + " nothing", assumed, flushes, Effect.BUFFERED);
                 }
             case "btrfs":
                 return btrfs(path, mount.get(), where, flushes);
