@@ -156,9 +156,11 @@ public final class Advisor {
 
     /**
      * A host fact's assumption as a clause that starts with "assumes": an assumed mount reads
-     * {@code assumes /run is tmpfs: no host profile says what /run is}.
+     * {@code assumes /run is tmpfs: no host profile says what /run is}. The rules that judge a
+     * host fact say what they assumed with it, so the clause reads the same in the finding and
+     * in its fix.
      */
-    private static String assumesText(Disk disk, HostFacts host, String assumption) {
+    public static String assumesText(Disk disk, HostFacts host, String assumption) {
         if (assumption.startsWith("assumes ")) {
             return assumption;
         }
@@ -264,12 +266,6 @@ public final class Advisor {
         }
         return NetworkDriver.of(disk).filter(d -> !d.writable())
                 .map(d -> "a read-only network driver (QEMU block/curl.c): nothing is written");
-    }
-
-    /** O_DIRECT works unless the source is a host path on a filesystem that refuses it or may refuse it. */
-    static boolean directIoWorks(Disk disk, HostFacts host) {
-        Optional<String> path = localPath(disk);
-        return path.isEmpty() || host.directIo(path.get()).supported().orElse(false);
     }
 
     /**

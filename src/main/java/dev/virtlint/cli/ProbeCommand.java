@@ -28,12 +28,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "probe", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Print a host profile (YAML) read off this machine: mounts with their"
                 + " options, kernel, QEMU,",
-            "OpenZFS, memory, dirty page sysctls; for each DIR whether it takes O_DIRECT, its btrfs"
-                    + " nocow",
-            "attribute (lsattr -d), ZFS sync and direct (zfs get) and the device's write cache; for"
-                    + " each",
-            "--image whether it is sparse (qemu-img info). Nothing needs root. --bench DIR also"
-                    + " measures",
+            "OpenZFS, memory, dirty page sysctls; for each DIR whether it takes O_DIRECT, ZFS sync"
+                    + " and",
+            "direct (zfs get) and the device's write cache; for each --image whether it is sparse"
+                    + " (qemu-img",
+            "info) and on btrfs its own nocow attribute (lsattr). Nothing needs root. --bench DIR"
+                    + " also measures",
             "each cache mode with qemu-img bench in DIR and writes the device costs fitted to"
                     + " them."})
 final class ProbeCommand implements Callable<Integer> {

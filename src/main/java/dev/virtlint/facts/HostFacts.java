@@ -12,8 +12,9 @@ import java.util.Set;
  * is ({@link Storage}: nocow, ZFS properties, NFS export, whether flushes are honoured), which
  * images are sparse, what O_DIRECT does on a path ({@link #directIo}), and the dirty page
  * sysctls. Without a host profile, {@code /dev/shm} and {@code /run} are assumed to be tmpfs
- * ({@link Mount#assumed()}) and everything else is unknown. The filesystem cases follow the
- * research of issue 18 (/work/research/i18-filesystems.md), cited at each case.
+ * ({@link Mount#assumed()}) and everything else is unknown. Each filesystem case cites its
+ * source (kernel commit, file and function, OpenZFS or QEMU source, man page) where it is
+ * decided, and says "unconfirmed" or "assumed" where the source does not settle it.
  */
 public final class HostFacts {
 
@@ -94,25 +95,41 @@ public final class HostFacts {
     }
 
     /**
-     * What an O_DIRECT open does on a path (research: /work/research/i18-filesystems.md):
-     * {@code DIRECT} opens and bypasses the host page cache; {@code BUFFERED} opens, but the
-     * filesystem serves the I/O from its own cache (no double-caching gain, no harm);
-     * {@code HAZARD} opens, and direct writes whose buffer changes in flight corrupt data (btrfs
-     * checksums before Linux 6.15); {@code REFUSED} fails with EINVAL: QEMU does not start.
+     * What an O_DIRECT open does on a path: {@code DIRECT} opens and bypasses the host page cache;
+     * {@code BUFFERED} opens, but the filesystem serves the I/O from its own cache or caches
+     * nothing to bypass (no double-caching gain, no harm); {@code HAZARD} opens, and direct
+     * writes whose buffer the guest changes in flight fail (btrfs checksums before Linux 6.15,
+     * OpenZFS 2.3's direct write verification); {@code REFUSED} fails with EINVAL: QEMU does not
+     * start.
      */
     public enum Effect { DIRECT, BUFFERED, HAZARD, REFUSED }
+
+    /**
+     * Where the data that a lying flush acknowledged waits until it is stable: the device's
+     * volatile cache, this host's memory (ZFS' open transaction group, a tmpfs or ramfs file: a
+     * host crash loses it too), or the memory of the NFS server (its crash or power loss loses
+     * it, not this host's).
+     */
+    public enum Volatile { DEVICE, HOST_MEMORY, SERVER }
 
     /**
      * Whether flushes on a path reach stable storage: {@code honoured} is empty when unknown.
      * {@code assumption} says what an unknown answer is taken to be ("assumes the NFS server
      * exports with sync ..."), or is null. {@code commitSeconds} is how long data written without
-     * an honoured flush stays volatile at most (ZFS' transaction group timeout), 0 when the
-     * device's own destage time applies.
+     * an honoured flush stays volatile (ZFS' transaction groups, an NFS server's writeback), 0
+     * when the device's own destage time applies, infinite where nothing ever makes it stable
+     * (tmpfs, ramfs). {@code where} says where that data waits.
      */
     public record FlushHonesty(Optional<Boolean> honoured, String reason, String assumption,
-                               double commitSeconds) {
+                               double commitSeconds, Volatile where) {
 
-        static final FlushHonesty UNKNOWN = new FlushHonesty(Optional.empty(), null, null, 0);
+        static final FlushHonesty UNKNOWN = new FlushHonesty(Optional.empty(), null, null, 0,
+                Volatile.DEVICE);
+
+        FlushHonesty(Optional<Boolean> honoured, String reason, String assumption,
+                double commitSeconds) {
+            this(honoured, reason, assumption, commitSeconds, Volatile.DEVICE);
+        }
 
         /** Whether the storage is stated not to honour flushes. */
         public boolean ignored() {
@@ -399,35 +416,46 @@ public final class HostFacts {
                 return new DirectIo(where + ", and ramfs refuses O_DIRECT on every kernel", assumed,
                         flushes, Effect.REFUSED);
             case "tmpfs":
-                // Commit e88e0d366f9c "tmpfs: trivial support for direct IO" (vfs.tmpfs, merged
-                // for 6.6): shmem_file_open sets FMODE_CAN_ODIRECT.
-                if (kernel == null) {
-                    return new DirectIo(where + "; tmpfs supports O_DIRECT only from Linux 6.6"
-                            + " and the host kernel is unknown (give a host profile)", assumed,
-                            flushes,
-                            Effect.DIRECT, Effect.REFUSED);
+                // "tmpfs: trivial support for direct IO" (Hugh Dickins, vfs.tmpfs, 2023-08):
+                // shmem_file_open sets FMODE_CAN_ODIRECT. Merged for 6.6 by the branch and date;
+                // the commit id and tag are unconfirmed. The open then works, but the file's
+                // data stays in the kernel's caches ("tmpfs puts everything into the kernel
+                // internal caches", Documentation/filesystems/tmpfs.rst): nothing to bypass.
+                switch (kernelHas("6.6")) {
+                    case UNKNOWN:
+                        return new DirectIo(where + "; tmpfs supports O_DIRECT only from Linux 6.6"
+                                + " and the host kernel is unknown (give a host profile)", assumed,
+                                flushes, Effect.BUFFERED, Effect.REFUSED);
+                    case MAYBE:
+                        return maybe(where + ", and tmpfs refuses O_DIRECT before Linux 6.6",
+                                assumed, "tmpfs: trivial support for direct IO", flushes,
+                                Effect.BUFFERED, Effect.REFUSED);
+                    case BEFORE:
+                        return new DirectIo(where + ", and tmpfs refuses O_DIRECT before Linux 6.6"
+                                + " (host kernel " + kernel + ")", assumed, flushes,
+                                Effect.REFUSED);
+                    default:
+                        return new DirectIo(where + ", which supports O_DIRECT since Linux 6.6"
+                                + " but keeps the file in memory anyway: cache='none' gains"
+                                + " nothing", assumed, flushes, Effect.BUFFERED);
                 }
-                if (GuestTable.compare(numericPrefix(kernel), "6.6") < 0) {
-                    return new DirectIo(where + ", and tmpfs refuses O_DIRECT before Linux 6.6"
-                            + " (host kernel " + kernel + ")", assumed, flushes, Effect.REFUSED);
-                }
-                return new DirectIo(where + ", which supports O_DIRECT since Linux 6.6", assumed,
-                        flushes, Effect.DIRECT);
             case "btrfs":
                 return btrfs(path, mount.get(), where, flushes);
             case "zfs":
                 return zfs(path, where, flushes);
             case "fuse", "fuseblk":
                 return fuse(where, flushes);
-            case "virtiofs", "9p":
-                // QEMU hw/9pfs/9p.c get_dotl_openflags: "Ignore direct disk access hint until the
-                // server supports it", flags &= ~O_DIRECT. virtiofsd resets O_DIRECT on open unless
-                // started with allow_direct_io (C virtiofsd, 2020; Rust virtiofsd: default false).
-                return new DirectIo(where + ", whose server opens the file without O_DIRECT ("
-                        + (base.equals("9p") ? "QEMU's 9p server strips it"
-                                : "virtiofsd drops it unless started with allow_direct_io")
-                        + "): the I/O is buffered on the outer host, so cache='none' gains nothing",
-                        assumed, flushes, Effect.BUFFERED);
+            case "virtiofs":
+                // The guest side of virtiofs is the FUSE client (fs/fuse/virtio_fs.c), which takes
+                // O_DIRECT (fuse_direct_IO, Linux 3.4+) and skips this machine's page cache. On
+                // the outer host virtiofsd resets O_DIRECT on open unless started with
+                // allow_direct_io (QEMU's C virtiofsd, 2020; Rust virtiofsd: default false).
+                return new DirectIo(where + ", whose FUSE client takes O_DIRECT and skips this"
+                        + " machine's page cache (fuse_direct_IO); virtiofsd on the outer host"
+                        + " drops O_DIRECT unless started with allow_direct_io, so that host still"
+                        + " caches the data", assumed, flushes, Effect.DIRECT);
+            case "9p":
+                return nineP(mount.get(), where, assumed, flushes);
             case "overlay":
                 return overlay(path, mount.get(), where, flushes, depth);
             default:
@@ -435,9 +463,87 @@ public final class HostFacts {
         }
     }
 
-    /** The kernel compared with a mainline version, or null when the kernel is unknown. */
-    private Integer kernelVs(String version) {
-        return kernel == null ? null : GuestTable.compare(numericPrefix(kernel), version);
+    /**
+     * 9p: the client's cache= mount option decides (fs/9p/v9fs.c, fs/9p/vfs_file.c
+     * v9fs_file_open): with none, the default, the client caches nothing, so O_DIRECT has nothing
+     * to bypass; with loose, fscache or mmap it uses this machine's page cache, which O_DIRECT
+     * skips (v9fs_direct_IO, implemented in the 4.1 cycle, commit 9565a544). QEMU's 9p server
+     * strips O_DIRECT (hw/9pfs/9p.c get_dotl_openflags: "Ignore direct disk access hint until
+     * the server supports it"), so the outer host caches the data either way.
+     */
+    private static DirectIo nineP(Mount mount, String where, String assumed,
+            FlushHonesty flushes) {
+        String server = "; QEMU's 9p server strips O_DIRECT, so the outer host caches the data";
+        if (mount.options() == null) {
+            return new DirectIo(where + ": whether O_DIRECT skips a cache here depends on the"
+                    + " cache= mount option (none caches nothing), which the host profile does"
+                    + " not give" + server, assumed, flushes, Effect.DIRECT, Effect.BUFFERED);
+        }
+        String cache = mount.optionValue("cache");
+        if (cache == null || cache.equals("none")) {
+            return new DirectIo(where + " with cache=none" + (cache == null ? " (the default)" : "")
+                    + ": the client caches nothing, so cache='none' gains nothing" + server,
+                    assumed, flushes, Effect.BUFFERED);
+        }
+        if (cache.equals("loose") || cache.equals("fscache") || cache.equals("mmap")) {
+            return new DirectIo(where + " with cache=" + cache + ", whose page cache O_DIRECT"
+                    + " skips (v9fs_direct_IO)" + server, assumed, flushes, Effect.DIRECT);
+        }
+        return new DirectIo(where + " with cache=" + cache + ", a mode virtlint does not know"
+                + server, assumed, flushes, Effect.DIRECT, Effect.BUFFERED);
+    }
+
+    /** How the host kernel stands to a change merged for a mainline version. */
+    private enum Fix { BEFORE, AFTER, UNKNOWN, MAYBE }
+
+    /**
+     * Whether the host kernel has a change merged for mainline {@code version}: AFTER from that
+     * version on, UNKNOWN without a kernel, MAYBE for an older kernel that may carry a backport
+     * (a distribution's, with a suffix after the version such as "6.12.0-55.el10" or
+     * "5.14.21-150500.55-default": RHEL and SUSE backport filesystem fixes; or a stable release
+     * of one of {@code series}, to which a backport was posted), BEFORE otherwise.
+     */
+    private Fix kernelHas(String version, String... series) {
+        if (kernel == null) {
+            return Fix.UNKNOWN;
+        }
+        String number = numericPrefix(kernel);
+        if (GuestTable.compare(number, version) >= 0) {
+            return Fix.AFTER;
+        }
+        if (!kernel.equals(number)) {
+            return Fix.MAYBE;
+        }
+        for (String s : series) {
+            if (number.startsWith(s + ".") && !number.equals(s + ".0")) {
+                return Fix.MAYBE;
+            }
+        }
+        return Fix.BEFORE;
+    }
+
+    /**
+     * A kernel older than a fix that may carry a backport of {@code change}: both outcomes, and
+     * the assumption (the mount's, or that there is no backport).
+     */
+    private DirectIo maybe(String reason, String assumption, String change, FlushHonesty flushes,
+            Effect... effects) {
+        boolean distribution = !kernel.equals(numericPrefix(kernel));
+        String noBackport = "assumes host kernel " + kernel + " has no backport of " + change + ": "
+                + (distribution ? "a distribution kernel is not judged by its mainline number"
+                        : "a backport to its stable series was posted, whether it was merged is"
+                        + " unconfirmed");
+        return new DirectIo(reason + " (host kernel " + kernel + ", which may carry a backport)",
+                assumption != null ? assumption : noBackport, flushes, effects);
+    }
+
+    /** Two answers an assumption decides between: their effects together. */
+    private static DirectIo either(String reason, String assumption, FlushHonesty flushes,
+            DirectIo a, DirectIo b) {
+        java.util.Set<Effect> all = java.util.EnumSet.noneOf(Effect.class);
+        all.addAll(a.effects());
+        all.addAll(b.effects());
+        return new DirectIo(reason, assumption, flushes, all.toArray(new Effect[0]));
     }
 
     /**
@@ -446,67 +552,110 @@ public final class HostFacts {
      * leaves a checksum that no longer matches: later reads fail with EIO (Proxmox pve-docs
      * pve-storage-btrfs.adoc: "VMs should not use cache mode none, otherwise there will be
      * checksum errors"). Linux 6.15 falls back to buffered writes for such files (commit
-     * 968f19c5b1b7, fs/btrfs/direct-io.c btrfs_direct_write; not in 6.14, and not backported to
-     * 6.12 per Qu Wenruo on linux-btrfs, 2026-02: a distribution kernel is judged by its mainline
-     * number). A nocow file (chattr +C, or the nodatacow mount option) has no checksums and gets
-     * real direct I/O, except on a data profile with copies (dup, raid1*, raid10, raid5/6): there
-     * a changed buffer leaves the copies different, and commit 7c2830f00c3e (after 6.19, so 7.0)
-     * makes those buffered too.
+     * 968f19c5b1b7, fs/btrfs/direct-io.c btrfs_direct_write; not in 6.14: the stable bot's
+     * "[PATCH 6.12.y] btrfs: always fallback..." on stable@vger, 2025-05-08, found it in no
+     * 6.14.y). Backports to 6.12.y and 6.6.y were posted in May 2025; Qu Wenruo wrote on
+     * linux-btrfs (2026-02) that 6.12 does not have it; later stable releases are unconfirmed, so
+     * those series and distribution kernels get both outcomes ({@link #kernelHas}). A nocow file
+     * (its own chattr +C, FS_NOCOW_FL) has no checksums and gets real direct I/O, except on a data
+     * profile with copies (dup, raid1*, raid10, raid5/6): there a changed buffer leaves the
+     * copies different, and commit 7c2830f00c3e (committed 2026-02-03, after 6.19, so 7.0; an
+     * AUTOSEL for 6.12 to 6.19 was posted, merged unconfirmed) makes those buffered too. The
+     * nodatacow and nodatasum mount options apply only to files created while they are in force
+     * (Documentation/filesystems/btrfs.txt; commits a258af7a3e39, d399167d88ea), so they only
+     * suggest that an image is nocow.
      */
     private DirectIo btrfs(String path, Mount mount, String where, FlushHonesty flushes) {
         Boolean nocow = storage(path, Storage::nocow);
-        String nocowSource = "the host profile";
         if (nocow == null && (mount.option("nodatacow") || mount.option("nodatasum"))) {
-            nocow = true;
-            nocowSource = "the mount option " + (mount.option("nodatacow") ? "nodatacow"
-                    : "nodatasum");
+            String option = mount.option("nodatacow") ? "nodatacow" : "nodatasum";
+            DirectIo without = nocowFile(path, where + ", mounted with " + option, flushes);
+            DirectIo with = checksummed(path, where, null, flushes);
+            return either(where + ", mounted with " + option + ", which applies only to files"
+                    + " created under it: if " + path + " was, " + without.reason()
+                    + "; if not, " + with.reason(), "assumes " + path + " was created after the"
+                    + " mount option " + option + " was set: " + profileName() + " states no"
+                    + " nocow attribute for the image", flushes, without, with);
         }
         if (Boolean.TRUE.equals(nocow)) {
-            String data = storage(path, Storage::btrfsData);
-            boolean copies = data != null && !data.equals("single") && !data.equals("raid0");
-            String nocowWhere = where + ", without data checksums (nocow, from " + nocowSource
-                    + ")";
-            if (!copies) {
-                String on = data == null ? "" : " on a " + data + " data profile";
-                return new DirectIo(nocowWhere + on, null, flushes, Effect.DIRECT);
-            }
-            Integer vs = kernelVs("7.0");
-            String what = nocowWhere + " on a " + data + " data profile: a direct write whose"
-                    + " buffer changes in flight leaves its copies different";
-            if (vs == null) {
-                return new DirectIo(what + " before Linux 7.0, which buffers such writes (commit"
+            return nocowFile(path, where + ", without data checksums (nocow, from the host"
+                    + " profile)", flushes);
+        }
+        return checksummed(path, where, nocow, flushes);
+    }
+
+    /** A btrfs file without data checksums: direct, unless its data profile keeps copies. */
+    private DirectIo nocowFile(String path, String nocowWhere, FlushHonesty flushes) {
+        String data = storage(path, Storage::btrfsData);
+        if (data != null && (data.equals("single") || data.equals("raid0"))) {
+            return new DirectIo(nocowWhere + " on a " + data + " data profile", null, flushes,
+                    Effect.DIRECT);
+        }
+        String profileText = data == null ? "a data profile with copies (dup, raid1*, raid10,"
+                + " raid5/6)" : "a " + data + " data profile";
+        String what = nocowWhere + " on " + profileText + ": a direct write whose buffer changes"
+                + " in flight leaves its copies different";
+        DirectIo copies;
+        // The AUTOSEL for 7c2830f00c3e was posted for 6.12 to 6.19.
+        switch (kernelHas("7.0", "6.12", "6.13", "6.14", "6.15", "6.16", "6.17", "6.18", "6.19")) {
+            case UNKNOWN:
+                copies = new DirectIo(what + " before Linux 7.0, which buffers such writes (commit"
                         + " 7c2830f00c3e); the host kernel is unknown", null, flushes,
                         Effect.HAZARD, Effect.BUFFERED);
-            }
-            if (vs < 0) {
-                return new DirectIo(what + " (host kernel " + kernel + "; Linux 7.0 buffers such"
-                        + " writes, commit 7c2830f00c3e)", null, flushes, Effect.HAZARD);
-            }
-            return new DirectIo(nocowWhere + " on a " + data + " data profile, where Linux 7.0"
-                    + " buffers direct writes (commit 7c2830f00c3e; host kernel " + kernel + ")",
-                    null, flushes, Effect.BUFFERED);
+                break;
+            case MAYBE:
+                copies = maybe(what + " before Linux 7.0 (commit 7c2830f00c3e buffers them)", null,
+                        "commit 7c2830f00c3e", flushes, Effect.HAZARD, Effect.BUFFERED);
+                break;
+            case BEFORE:
+                copies = new DirectIo(what + " (host kernel " + kernel + "; Linux 7.0 buffers"
+                        + " such writes, commit 7c2830f00c3e)", null, flushes, Effect.HAZARD);
+                break;
+            default:
+                copies = new DirectIo(nocowWhere + " on " + profileText + ", where Linux 7.0"
+                        + " buffers direct writes (commit 7c2830f00c3e; host kernel " + kernel
+                        + ")", null, flushes, Effect.BUFFERED);
         }
+        if (data != null) {
+            return copies;
+        }
+        DirectIo single = new DirectIo(nocowWhere + " on a single or raid0 data profile", null,
+                flushes, Effect.DIRECT);
+        return either(single.reason() + "; " + copies.reason(), "assumes single or raid0 data"
+                + " under " + path + ": " + profileName() + " states no btrfs-data for it",
+                flushes, single, copies);
+    }
+
+    /** A btrfs file with data checksums: a hazard before Linux 6.15, buffered from 6.15. */
+    private DirectIo checksummed(String path, String where, Boolean nocow, FlushHonesty flushes) {
         String assumption = nocow != null ? null : "assumes " + path + " has data checksums (btrfs'"
                 + " default): " + profileName() + " states no nocow attribute for it";
         String csum = where + ", with data checksums ("
                 + (nocow == null ? "btrfs' default" : "nocow: false") + ")";
-        Integer vs = kernelVs("6.15");
-        if (vs == null) {
-            return new DirectIo(csum
-                    + ": direct writes whose buffer changes in flight break the checksums"
-                    + " before Linux 6.15 and are buffered from 6.15 (commit 968f19c5b1b7); the"
-                    + " host kernel is unknown", assumption, flushes, Effect.HAZARD, Effect.BUFFERED);
+        switch (kernelHas("6.15", "6.6", "6.12")) {
+            case UNKNOWN:
+                return new DirectIo(csum
+                        + ": direct writes whose buffer changes in flight break the checksums"
+                        + " before Linux 6.15 and are buffered from 6.15 (commit 968f19c5b1b7); the"
+                        + " host kernel is unknown", assumption, flushes, Effect.HAZARD,
+                        Effect.BUFFERED);
+            case MAYBE:
+                return maybe(csum + ": direct writes whose buffer changes in flight break the"
+                        + " checksums before Linux 6.15 (commit 968f19c5b1b7 buffers them)",
+                        assumption, "commit 968f19c5b1b7", flushes, Effect.HAZARD,
+                        Effect.BUFFERED);
+            case BEFORE:
+                return new DirectIo(csum
+                        + ": direct writes whose buffer changes in flight break the checksums"
+                        + " and later reads fail (host kernel " + kernel + "; Linux 6.15 buffers"
+                        + " them instead, commit 968f19c5b1b7)", assumption, flushes,
+                        Effect.HAZARD);
+            default:
+                return new DirectIo(csum
+                        + ", where Linux 6.15 buffers direct writes (commit 968f19c5b1b7; host"
+                        + " kernel " + kernel + "): cache='none' gains nothing", assumption,
+                        flushes, Effect.BUFFERED);
         }
-        if (vs < 0) {
-            return new DirectIo(csum
-                    + ": direct writes whose buffer changes in flight break the checksums"
-                    + " and later reads fail (host kernel " + kernel + "; Linux 6.15 buffers them"
-                    + " instead, commit 968f19c5b1b7)", assumption, flushes, Effect.HAZARD);
-        }
-        return new DirectIo(csum
-                + ", where Linux 6.15 buffers direct writes (commit 968f19c5b1b7; host"
-                + " kernel " + kernel + "): cache='none' gains nothing", assumption, flushes,
-                Effect.BUFFERED);
     }
 
     /**
@@ -514,7 +663,12 @@ public final class HostFacts {
      * O_DIRECT and serve it through the ARC (PR #7823, zpl_direct_IO calls zpl_iter_write); 2.3
      * honours it per the dataset's {@code direct} property (PR #10018, zfsprops(7): disabled
      * "causes the O_DIRECT flag to be silently ignored"; the default is standard). The
-     * {@code direct} property exists only from 2.3, so stating it states the version.
+     * {@code direct} property exists only from 2.3, so stating it states the version. 2.3 also
+     * verifies the checksum of each direct write (zfs(4) zfs_vdev_direct_write_verify, 1 by
+     * default on Linux: "if the checksum is not valid then the I/O operation will return EIO"),
+     * so a write whose buffer the guest changes in flight fails, as on btrfs (the test
+     * tests/zfs-tests/tests/functional/direct/dio_write_verify.ksh does exactly that): a hazard
+     * as long as the guest may do it, which nothing in a profile states.
      */
     private DirectIo zfs(String path, String where, FlushHonesty flushes) {
         String direct = storage(path, Storage::zfsDirect);
@@ -549,38 +703,43 @@ public final class HostFacts {
                     Effect.BUFFERED);
         }
         return new DirectIo(where + ", where OpenZFS 2.3 bypasses the ARC for O_DIRECT (direct="
-                + (direct == null ? "standard, the default" : direct) + ")" + version, null,
-                flushes,
-                Effect.DIRECT);
+                + (direct == null ? "standard, the default" : direct) + ")" + version
+                + " and verifies each direct write's checksum (zfs_vdev_direct_write_verify):"
+                + " a write whose buffer the guest changes in flight fails with EIO", null,
+                flushes, Effect.HAZARD, Effect.DIRECT);
     }
 
     /**
      * FUSE refused O_DIRECT until Linux 3.4 (commit 4273b793ec68 "fuse: O_DIRECT support for
      * files", merged 2012-04; the tag is inferred from the date); since then it bypasses the FUSE
-     * client's cache, and what the daemon does with the data is its own business.
+     * client's cache, and what the daemon does with the data is its own business. A distribution
+     * kernel older than 3.4 may carry a backport ({@link #kernelHas}).
      */
     private DirectIo fuse(String where, FlushHonesty flushes) {
-        Integer vs = kernelVs("3.4");
-        if (vs == null) {
-            return new DirectIo(where
-                    + "; FUSE takes O_DIRECT only from Linux 3.4 and the host kernel is"
-                    + " unknown (give a host profile)", null, flushes, Effect.DIRECT,
-                    Effect.REFUSED);
+        switch (kernelHas("3.4")) {
+            case UNKNOWN:
+                return new DirectIo(where
+                        + "; FUSE takes O_DIRECT only from Linux 3.4 and the host kernel is"
+                        + " unknown (give a host profile)", null, flushes, Effect.DIRECT,
+                        Effect.REFUSED);
+            case MAYBE:
+                return maybe(where + ", and FUSE refuses O_DIRECT before Linux 3.4", null,
+                        "commit 4273b793ec68", flushes, Effect.DIRECT, Effect.REFUSED);
+            case BEFORE:
+                return new DirectIo(where + ", and FUSE refuses O_DIRECT before Linux 3.4 (host"
+                        + " kernel " + kernel + ")", null, flushes, Effect.REFUSED);
+            default:
+                return new DirectIo(where
+                        + ", where O_DIRECT bypasses the FUSE client's cache (Linux 3.4+)",
+                        null, flushes, Effect.DIRECT);
         }
-        if (vs < 0) {
-            return new DirectIo(where + ", and FUSE refuses O_DIRECT before Linux 3.4 (host kernel "
-                    + kernel + ")", null, flushes, Effect.REFUSED);
-        }
-        return new DirectIo(where
-                + ", where O_DIRECT bypasses the FUSE client's cache (Linux 3.4+)",
-                null, flushes, Effect.DIRECT);
     }
 
     /**
      * overlayfs opens the real file with the caller's flags (ovl_open; since 4.19 the overlay
      * inode's a_ops has noop_direct_IO), so O_DIRECT does what it does on the upper filesystem,
      * where a written image lives after copy-up. That filesystem is the mount holding the
-     * {@code upperdir=} option's path.
+     * {@code upperdir=} option's path, and its flushes are the ones that count.
      */
     private DirectIo overlay(String path, Mount mount, String where, FlushHonesty flushes,
             int depth) {
@@ -602,20 +761,35 @@ public final class HostFacts {
                     Effect.DIRECT, Effect.REFUSED);
         }
         DirectIo real = directIo(upper + rest, depth + 1);
+        // A profile's flushes: for the overlay's own path still decides; otherwise the upper
+        // layer's storage does.
+        FlushHonesty stated = stating(path, Storage::flushes) != null ? flushes : real.flushes();
         return new DirectIo(real.supported(), where + ", whose upper layer decides: "
                 + real.reason(),
-                real.assumption(), real.effects(), flushes);
+                real.assumption(), real.effects(), stated);
     }
 
     /**
-     * Whether flushes under a path reach stable storage, from what the profile states. ZFS
-     * {@code sync=disabled}: zfs_fsync (module/zfs/zfs_vnops.c) skips zil_commit and returns 0,
-     * so acknowledged writes wait for the next transaction group, which zfs_txg_timeout closes
-     * after 5 s by default (module/zfs/txg.c, "max seconds worth of delta per txg"). An NFS
-     * {@code async} export: nfsd_commit (fs/nfsd/vfs.c) skips vfs_fsync_range unless EX_ISSYNC;
-     * a client cannot see the export options, so sync (the default since nfs-utils 1.0.0) is
-     * assumed when none are stated. ext3/ext4 {@code nobarrier} or {@code barrier=0}
-     * (fs/ext4/super.c ext4_param_specs) and btrfs {@code nobarrier} send no cache flushes.
+     * Whether flushes under a path reach stable storage, from what the profile states.
+     * <ul>
+     * <li>tmpfs and ramfs keep files in memory only: their fsync is noop_fsync (mm/shmem.c
+     * shmem_file_operations, fs/ramfs/file-mmu.c), and a host crash or power loss loses all of
+     * it; only a stated mount counts (the built-in /run may hold links to shared storage).</li>
+     * <li>ZFS {@code sync=disabled}: zfs_fsync (module/zfs/zfs_vnops.c) skips zil_commit and
+     * returns 0, so acknowledged writes wait in memory for their transaction group. A group stays
+     * open up to zfs_txg_timeout (5 s by default, module/zfs/txg.c), and its data is stable only
+     * once it has been quiesced and synced (txg.c: open, quiescing, syncing): up to about two
+     * intervals plus the sync time. The model takes two intervals, a lower bound when the pool
+     * syncs slowly.</li>
+     * <li>An NFS {@code async} export: nfsd_commit (fs/nfsd/vfs.c) skips vfs_fsync_range unless
+     * EX_ISSYNC, so the server's memory holds acknowledged data (assumed: until its Linux
+     * defaults write it back, dirty_expire_centisecs 30 s plus dirty_writeback_centisecs 5 s). A
+     * client cannot see the export options, so sync (the default since nfs-utils 1.0.0) is
+     * assumed when none are stated.</li>
+     * <li>ext3/ext4 {@code nobarrier} or {@code barrier=0} (fs/ext4/super.c ext4_param_specs) and
+     * btrfs {@code nobarrier} send no cache flushes; XFS {@code nobarrier} did so before Linux 4.10
+     * (commit 4cf4573d899c made it a no-op).</li>
+     * </ul>
      */
     FlushHonesty flushes(String path, Mount mount) {
         Storage entry = stating(path, Storage::flushes);
@@ -631,12 +805,19 @@ public final class HostFacts {
                     + " does not honour flushes", null, 0);
         }
         String fs = mount == null ? "" : mount.fstype();
+        if ((fs.equals("tmpfs") || fs.equals("ramfs")) && !mount.assumed()) {
+            return new FlushHonesty(Optional.of(false), path + " is on " + fs + ", which keeps"
+                    + " files in memory only (its fsync is noop_fsync): a host crash or power"
+                    + " loss loses everything written to it", null, Double.POSITIVE_INFINITY,
+                    Volatile.HOST_MEMORY);
+        }
         if (fs.equals("zfs") && "disabled".equals(storage(path, Storage::zfsSync))) {
             return new FlushHonesty(Optional.of(false), "the ZFS dataset holding " + path + " has"
                     + " sync=disabled: fsync returns before anything is written, and acknowledged"
-                    + " writes wait for the next transaction group (zfs_txg_timeout, 5 s by"
-                    + " default)",
-                    null, 5);
+                    + " writes wait in memory until their transaction group is synced (a group"
+                    + " stays open up to zfs_txg_timeout, 5 s by default, then is quiesced and"
+                    + " synced: about 10 s, more on a slow pool)",
+                    null, 10, Volatile.HOST_MEMORY);
         }
         if (fs.equals("nfs") || fs.equals("nfs4")) {
             String export = storage(path, Storage::export);
@@ -647,12 +828,10 @@ public final class HostFacts {
                         + " export options", 0);
             }
             if (java.util.Arrays.asList(export.split(",")).contains("async")) {
-                // The server acknowledges from its page cache; Linux writes that back within
-                // dirty_expire_centisecs (30 s) plus a flusher interval (5 s), its defaults
-                // (assumed).
                 return new FlushHonesty(Optional.of(false), "the NFS server exports " + mount.path()
                         + " with async: it acknowledges COMMIT before the data is on stable storage"
-                        + " (exports(5), nfsd_commit)", null, 35);
+                        + " (exports(5), nfsd_commit), and holds it in its memory (assumed: 35 s,"
+                        + " the Linux writeback defaults)", null, 35, Volatile.SERVER);
             }
         }
         if (mount != null && (fs.equals("ext4") || fs.equals("ext3") || fs.equals("btrfs"))
@@ -660,6 +839,22 @@ public final class HostFacts {
             return new FlushHonesty(Optional.of(false), mount.path() + " is mounted with "
                     + (mount.option("nobarrier") ? "nobarrier" : "barrier=0") + ": " + fs
                     + " sends the device no cache flushes", null, 0);
+        }
+        if (fs.equals("xfs") && mount.option("nobarrier")) {
+            Fix fix = kernelHas("4.10");
+            if (fix == Fix.BEFORE) {
+                return new FlushHonesty(Optional.of(false), mount.path() + " is mounted with"
+                        + " nobarrier: XFS before Linux 4.10 sends the device no cache flushes"
+                        + " (host kernel " + kernel + ")", null, 0);
+            }
+            if (fix != Fix.AFTER) {
+                return new FlushHonesty(Optional.of(false), mount.path() + " is mounted with"
+                        + " nobarrier: XFS sends the device no cache flushes before Linux 4.10,"
+                        + " which ignores the option (commit 4cf4573d899c)", "assumes nobarrier"
+                        + " disables flushes on " + mount.path() + ": the host kernel"
+                        + (kernel == null ? " is unknown" : " " + kernel + " may be 4.10 or"
+                        + " carry the change"), 0);
+            }
         }
         if ("write through".equals(storage(path, Storage::writeCache))) {
             return new FlushHonesty(Optional.empty(), null, "assumes the device under " + path

@@ -26,8 +26,11 @@ import java.util.regex.Pattern;
  *
  * <p>The nocow attribute is FS_NOCOW_FL of the FS_IOC_GETFLAGS ioctl, which Java cannot issue
  * without native code (JNI, or the foreign function API, which Java 17 has only as an
- * incubator): the probe runs {@code lsattr -d DIR} when it is installed (e2fsprogs), which
- * issues that ioctl, and states nothing otherwise.
+ * incubator): the probe runs {@code lsattr FILE} on each given image on btrfs when it is
+ * installed (e2fsprogs), which issues that ioctl, and states nothing otherwise. It reads the
+ * image's own flag, not its directory's: chattr +C on a directory reaches only files created
+ * in it afterwards (btrfs_inherit_iflags), so images made before, or moved in, keep their
+ * checksums.
  */
 public final class HostProbe {
 
@@ -85,6 +88,7 @@ public final class HostProbe {
         List<HostFacts.Image> allocations = new ArrayList<>();
         for (Path i : images) {
             String path = i.toAbsolutePath().normalize().toString();
+            nocowOf(path, lines).ifPresent(storage::add);
             run(List.of("qemu-img", "info", "--output=json", "-U",
                     path)).flatMap(HostProbe::allocation)
                     .ifPresent(a -> allocations.add(new HostFacts.Image(path, a)));
@@ -100,39 +104,51 @@ public final class HostProbe {
     record MountLine(HostFacts.Mount mount, String device, String source) {
     }
 
+    /** The nocow attribute of an image file on btrfs ({@code lsattr FILE}), as a storage entry. */
+    private static Optional<HostFacts.Storage> nocowOf(String file, List<MountLine> lines)
+            throws InterruptedException {
+        MountLine holder = holder(file, lines);
+        if (holder == null || !holder.mount().fstype().equals("btrfs")) {
+            return Optional.empty();
+        }
+        return run(List.of("lsattr", file)).flatMap(HostProbe::nocow)
+                .map(n -> new HostFacts.Storage(file, n, null, null, null, null, null, null));
+    }
+
+    private static MountLine holder(String path, List<MountLine> lines) {
+        MountLine holder = null;
+        for (MountLine l : lines) {
+            String p = l.mount().path();
+            if ((path.equals(p) || path.startsWith(p.endsWith("/") ? p : p + "/"))
+                    && (holder == null || p.length() >= holder.mount().path().length())) {
+                holder = l;
+            }
+        }
+        return holder;
+    }
+
     /**
-     * What can be read of the storage under a directory without root: btrfs' nocow attribute
-     * ({@code lsattr -d}), a ZFS dataset's sync and direct properties ({@code zfs get}, which
-     * works unprivileged only where /dev/zfs is open to all: best effort), and the block device's
+     * What can be read of the storage under a directory without root: a ZFS dataset's sync and
+     * direct properties ({@code zfs get}, which works unprivileged only where /dev/zfs is open to all: best effort), and the block device's
      * {@code queue/write_cache} (Documentation/ABI/stable/sysfs-block; a partition's queue is its
      * disk's). Empty when nothing could be read.
      */
     private Optional<HostFacts.Storage> storage(String dir, List<MountLine> lines)
             throws InterruptedException {
-        MountLine holder = null;
-        for (MountLine l : lines) {
-            String p = l.mount().path();
-            if ((dir.equals(p) || dir.startsWith(p.endsWith("/") ? p : p + "/"))
-                    && (holder == null || p.length() >= holder.mount().path().length())) {
-                holder = l;
-            }
-        }
+        MountLine holder = holder(dir, lines);
         if (holder == null) {
             return Optional.empty();
         }
-        Boolean nocow = null;
         String sync = null;
         String direct = null;
         String fstype = holder.mount().fstype();
-        if (fstype.equals("btrfs")) {
-            nocow = run(List.of("lsattr", "-d", dir)).flatMap(HostProbe::nocow).orElse(null);
-        } else if (fstype.equals("zfs")) {
+        if (fstype.equals("zfs")) {
             sync = zfsProperty("sync", holder.source()).orElse(null);
             // The direct property exists from OpenZFS 2.3; older zfs get refuses the name.
             direct = zfsProperty("direct", holder.source()).orElse(null);
         }
         String writeCache = writeCache(holder.device()).orElse(null);
-        HostFacts.Storage st = new HostFacts.Storage(dir, nocow, sync, direct, null, null, null,
+        HostFacts.Storage st = new HostFacts.Storage(dir, null, sync, direct, null, null, null,
                 writeCache);
         return st.states() ? Optional.of(st) : Optional.empty();
     }
@@ -144,7 +160,7 @@ public final class HostProbe {
                         || v.equals("disabled"));
     }
 
-    /** {@code lsattr -d} prints the flags, then the path; C is FS_NOCOW_FL (e2fsprogs
+    /** {@code lsattr} prints the flags, then the path; C is FS_NOCOW_FL (e2fsprogs
      * lib/e2p/pf.c). */
     static Optional<Boolean> nocow(String lsattr) {
         String line = lsattr.lines().findFirst().orElse("").trim();
@@ -181,9 +197,13 @@ public final class HostProbe {
      * sparse or preallocated from {@code qemu-img info --output=json}: actual-size (bytes the host
      * allocated) against virtual-size (the disk's size). An image with less than 98% of its size
      * allocated is sparse; qcow2 metadata makes a fully allocated image slightly larger, not
-     * smaller.
+     * smaller. An image with a backing file (backing-filename) holds only what differs from it,
+     * so it always reads sparse: its allocation is left unknown.
      */
     static Optional<String> allocation(String json) {
+        if (json.contains("\"backing-filename\"")) {
+            return Optional.empty();
+        }
         Matcher a = ACTUAL.matcher(json);
         Matcher v = VIRTUAL.matcher(json);
         if (!a.find() || !v.find()) {

@@ -9,9 +9,10 @@ import java.util.Optional;
 /**
  * cache none and directsync open the image with O_DIRECT: QEMU does not start where the
  * filesystem refuses it, and on btrfs with data checksums before Linux 6.15 direct writes break
- * the checksums ({@link HostFacts#directIo}). An error only when every fact is stated; a finding
- * that rests on an assumed mount, an assumed nocow attribute or an unknown kernel or OpenZFS
- * version is a warning.
+ * the checksums, on OpenZFS 2.3 they fail its write verification ({@link HostFacts#directIo}).
+ * An error only when every fact is stated; a finding that rests on an assumed mount, an assumed
+ * nocow attribute or data profile, a possible backport, or an unknown kernel or OpenZFS version
+ * is a warning.
  */
 final class DirectIoUnsupportedFsRule implements DiskRule {
 
@@ -38,15 +39,20 @@ final class DirectIoUnsupportedFsRule implements DiskRule {
         }
         boolean stated = direct.assumption() == null && direct.effects().size() == 1;
         Severity severity = stated ? Severity.ERROR : Severity.WARNING;
-        // Say "if" where the facts leave the refusal open (an unknown kernel or OpenZFS version).
+        // "may" where the facts leave the refusal or the hazard open (an unknown kernel or OpenZFS
+        // version, a possible backport, an unstated nocow attribute or data profile): QEMU's
+        // refusal is then one possible outcome, not the certain one.
         String consequence = refused
-                ? (direct.supported().isEmpty() ? ": if it is refused, " : ": ")
-                + "QEMU fails to start with 'filesystem does not support O_DIRECT'"
-                : direct.hazard().orElse(false) ? "" : " (a hazard until the kernel is known)";
-        // TODO(safety): pass direct.assumption() through DiskCheck's overload with an assumption.
+                ? (direct.supported().isEmpty() ? ": QEMU may fail to start" : ": QEMU fails to"
+                + " start") + " with 'filesystem does not support O_DIRECT'"
+                : direct.hazard().orElse(false) ? "" : " (it may be a hazard)";
+        // What the finding rests on that no profile states (an assumed mount, an unknown
+        // kernel, a possible backport), said as every report says an assumption.
+        String assumed = direct.assumption() == null ? null
+                : Advisor.assumesText(c.disk(), c.host(), direct.assumption());
         out.add(c.finding(this, severity, c.name() + " uses " + c.cacheText()
                 + ", which opens the image"
                 + " with O_DIRECT, but " + direct.reason() + consequence,
-                c.cacheSpan(Setting.CACHE_DIRECT)));
+                c.cacheSpan(Setting.CACHE_DIRECT), assumed));
     }
 }

@@ -81,11 +81,7 @@ public final class Evidences {
         List<String> notes = new ArrayList<>();
         HostFacts.FlushHonesty flushes = check.host().directIo(path.get()).flushes();
         if (flushes.ignored()) {
-            notes.add("flushes are not honoured: " + flushes.reason()
-                    + "; the losses count acknowledged"
-                    + " writes as lost until " + (flushes.commitSeconds() > 0
-                    ? "the storage commits them (" + (long) flushes.commitSeconds() + " s)"
-                    : "the device destages them") + ", in every cache mode");
+            notes.add(flushNote(flushes));
         }
         if (recommended.direct() && check.host().sparse(path.get()).orElse(false)) {
             notes.add(sparseNote(path.get(), check.disk().format().orElse("raw")));
@@ -94,23 +90,52 @@ public final class Evidences {
     }
 
     /**
-     * O_DIRECT writes into space not yet allocated wait for the filesystem's allocation (4-7x the
-     * cost of a preallocated image, measured with qemu-img bench: issue 18). Preallocation modes
-     * (qemu-block-drivers(7)): raw takes off, falloc and full; qcow2 off, metadata, falloc and
-     * full. An existing raw image is allocated in place with fallocate(1), which keeps its data;
-     * a qcow2 image is rewritten by qemu-img convert.
+     * What the loss figures mean on storage that ignores flushes ({@link HostFacts#flushes}):
+     * until when they count acknowledged writes as lost, and which failure loses them: a host
+     * crash too where the data waits in this host's memory, the NFS server's crash or power loss
+     * (not this host's) for an async export, whose figures appear as power loss.
+     */
+    static String flushNote(HostFacts.FlushHonesty flushes) {
+        double commit = flushes.commitSeconds();
+        String until = Double.isInfinite(commit) ? "the losses count every acknowledged write as"
+                + " lost (nothing makes it stable: the figures cover only the simulated run)"
+                : "the losses count acknowledged writes as lost until " + (commit > 0
+                ? "the storage commits them (" + (long) commit + " s"
+                + (flushes.where() == HostFacts.Volatile.SERVER ? ", assumed" : ", a lower bound")
+                + ")" : "the device destages them");
+        String failure = switch (flushes.where()) {
+            case HOST_MEMORY -> "; a host crash loses them as a power loss does";
+            case SERVER -> "; the power-loss figures are those of the NFS server's crash or power"
+                    + " loss, not this host's";
+            default -> "";
+        };
+        return "flushes are not honoured: " + flushes.reason() + "; " + until + ", in every cache"
+                + " mode" + failure;
+    }
+
+    /**
+     * O_DIRECT writes into space not yet allocated wait for the filesystem's allocation (issue
+     * 18 puts it at 4-7x the cost of a preallocated image, measured with qemu-img bench, citing
+     * its seed article "On caching and preallocation"; virtlint has not measured it).
+     * Preallocation modes (qemu-block-drivers(7)): raw takes off, falloc and full; qcow2 off, metadata, falloc and full. metadata allocates only qcow2's own
+     * tables, so data writes still allocate (qemu-iotests 243.out: a metadata image's disk usage
+     * stays low), and {@code probe --image} would call it sparse again: the note leads with
+     * falloc. An existing raw image is allocated in place with fallocate(1), which keeps its
+     * data; a qcow2 image is rewritten by qemu-img convert, which copies no internal snapshots
+     * and, without -B, flattens a backing chain (qemu-img(1)).
      */
     static String sparseNote(String path, String format) {
         String how = format.equalsIgnoreCase("qcow2")
-                ? "qemu-img convert -O qcow2 -o preallocation=metadata " + path + " NEW.qcow2 (or"
-                + " preallocation=falloc to allocate the data too; new images: qemu-img create -f"
-                + " qcow2 -o preallocation=falloc)"
+                ? "qemu-img convert -f qcow2 -O qcow2 -o preallocation=falloc " + path
+                + " NEW.qcow2,"
+                + " then replace the image with NEW.qcow2 while the VM is off (convert copies no"
+                + " internal snapshots: check qemu-img snapshot -l " + path + " first, and keeps a"
+                + " backing file only with -B BACKING -F FORMAT; new images:"
+                + " qemu-img create -f qcow2 -o preallocation=falloc FILE SIZE)"
                 : "fallocate -l $(stat -c %s " + path + ") " + path
-                + " (new images: qemu-img create"
-                + " -f raw -o preallocation=falloc)";
+                + " (new images: qemu-img create -f raw -o preallocation=falloc FILE SIZE)";
         return "the image is sparse (host profile): O_DIRECT writes that allocate space cost"
-                + " several"
-                + " times more than into a preallocated image; preallocate it: " + how;
+                + " several times more than into a preallocated image; preallocate it: " + how;
     }
 
     /** The scenario for a disk; what had to be assumed is added to {@code assumptions}. */
@@ -158,7 +183,8 @@ public final class Evidences {
                 preallocated, memory, check.host());
         if (flushes != null && flushes.ignored()) {
             s = new Scenario(s.cache(), s.guestFlushes(), s.workload(), s.qcow2(), s.preallocated(),
-                    s.guestMemory(), s.host().ignoringFlushes(flushes.commitSeconds()), s.costs());
+                    s.guestMemory(), s.host().ignoringFlushes(flushes.commitSeconds(),
+                            flushes.where() == HostFacts.Volatile.HOST_MEMORY), s.costs());
         }
         return s;
     }

@@ -18,11 +18,13 @@ import java.util.Objects;
  * @param flushesHonoured    whether a flush (or O_DSYNC, FUA) empties the device cache; false
  *                           where a host profile says the storage does not honour flushes
  *                           ({@link #ignoringFlushes})
+ * @param cacheInHostMemory  whether that unflushed data waits in this host's memory (ZFS'
+ *                           transaction groups, tmpfs), so that a host crash loses it too
  */
 public record HostModel(long memoryBytes, double expireSeconds, double intervalSeconds, double dirtyRatio,
                         long deviceCacheBytes, double destageSeconds, boolean batteryBacked,
                                 String assumptions,
-                        boolean flushesHonoured) {
+                        boolean flushesHonoured, boolean cacheInHostMemory) {
 
     /** A host whose storage honours flushes. */
     public HostModel(long memoryBytes, double expireSeconds, double intervalSeconds,
@@ -31,7 +33,7 @@ public record HostModel(long memoryBytes, double expireSeconds, double intervalS
                              String assumptions) {
         this(memoryBytes, expireSeconds, intervalSeconds, dirtyRatio, deviceCacheBytes,
                 destageSeconds,
-                batteryBacked, assumptions, true);
+                batteryBacked, assumptions, true, false);
     }
 
     /** Linux defaults; 16 GiB when the memory is unknown; a 64 MiB volatile device cache destaged within 1 s. */
@@ -39,7 +41,7 @@ public record HostModel(long memoryBytes, double expireSeconds, double intervalS
 
     public HostModel {
         if (memoryBytes <= 0 || expireSeconds < 0 || intervalSeconds <= 0 || dirtyRatio <= 0 || dirtyRatio > 1
-                || deviceCacheBytes < 0 || destageSeconds < 0) {
+                || deviceCacheBytes < 0 || destageSeconds < 0 || Double.isNaN(destageSeconds)) {
             throw new IllegalArgumentException("host model out of range: " + memoryBytes + " " + expireSeconds + " "
                     + intervalSeconds + " " + dirtyRatio + " " + deviceCacheBytes + " " + destageSeconds);
         }
@@ -71,19 +73,20 @@ public record HostModel(long memoryBytes, double expireSeconds, double intervalS
 
     /**
      * This host with storage that acknowledges flushes without making the data stable (ZFS
-     * sync=disabled, an NFS export with async, ext4 nobarrier, a profile's {@code flushes: no}):
-     * the storage's cache is volatile and no flush or O_DSYNC write empties it. With
-     * {@code commitSeconds} above 0 that cache is the filesystem's own (ZFS' transaction group,
+     * sync=disabled, an NFS export with async, ext4 nobarrier, a profile's {@code flushes: no},
+     * tmpfs): the storage's cache is volatile and no flush or O_DSYNC write empties it. With
+     * {@code commitSeconds} above 0 that cache is the filesystem's own (ZFS' transaction groups,
      * an NFS server's page cache): unbounded in size and written out that many seconds after a
-     * write, so a failure loses at most the writes of one commit interval. With 0 it is the
-     * device's volatile cache of this model.
+     * write, never when infinite (tmpfs). With 0 it is the device's volatile cache of this model.
+     * {@code inHostMemory}: the cache is this host's memory, so a host crash loses it as a power
+     * loss does.
      */
-    public HostModel ignoringFlushes(double commitSeconds) {
+    public HostModel ignoringFlushes(double commitSeconds, boolean inHostMemory) {
         long cache = commitSeconds > 0 ? Long.MAX_VALUE / 4 : deviceCacheBytes;
         double destage = commitSeconds > 0 ? commitSeconds : destageSeconds;
         return new HostModel(memoryBytes, expireSeconds, intervalSeconds, dirtyRatio, cache,
                 destage, false,
-                assumptions, false);
+                assumptions, false, inHostMemory);
     }
 
     /** The most dirty data the page cache holds before writers must wait for writeback. */
@@ -100,7 +103,8 @@ public record HostModel(long memoryBytes, double expireSeconds, double intervalS
                 && Double.compare(m.dirtyRatio, dirtyRatio) == 0 && m.deviceCacheBytes == deviceCacheBytes
                 && Double.compare(m.destageSeconds, destageSeconds) == 0 && m.batteryBacked == batteryBacked
                 && Objects.equals(m.assumptions, assumptions)
-                && m.flushesHonoured == flushesHonoured;
+                && m.flushesHonoured == flushesHonoured
+                && m.cacheInHostMemory == cacheInHostMemory;
     }
 
     @Override
@@ -113,6 +117,7 @@ public record HostModel(long memoryBytes, double expireSeconds, double intervalS
         h = 31 * h + Double.hashCode(destageSeconds);
         h = 31 * h + Boolean.hashCode(batteryBacked);
         h = 31 * h + Objects.hashCode(assumptions);
-        return 31 * h + Boolean.hashCode(flushesHonoured);
+        h = 31 * h + Boolean.hashCode(flushesHonoured);
+        return 31 * h + Boolean.hashCode(cacheInHostMemory);
     }
 }

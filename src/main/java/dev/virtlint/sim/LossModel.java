@@ -21,7 +21,9 @@ import java.util.Random;
  *       otherwise when the flusher writes it back, when the dirty limit pushes it out, or at an
  *       honoured flush);</li>
  *   <li>power-loss: once it is on media (additionally through the device's volatile cache, which
- *       destages after a delay, when full, or at a flush; a battery-backed cache counts as media).</li>
+ *       destages after a delay, when full, or at a flush; a battery-backed cache counts as media).
+ *       Where that cache is the host's memory ({@link HostModel#cacheInHostMemory}) a host crash
+ *       loses the same.</li>
  * </ul>
  * The loss at an instant is the sum of writes that are acknowledged but not yet safe.
  */
@@ -87,6 +89,11 @@ public final class LossModel {
         }
         if (host.batteryBacked()) {
             powerSafe = hostSafe;
+        }
+        if (host.cacheInHostMemory()) {
+            // ZFS' unsynced transaction groups, a tmpfs file: the storage's cache is this host's
+            // memory, so a host crash loses what a power loss loses.
+            hostSafe = powerSafe;
         }
         // Failures strike once the caches have filled to their steady state, not while they start empty.
         double warm = Math.min(end / 2, host.expireSeconds() + host.intervalSeconds() + host.destageSeconds()
@@ -206,6 +213,10 @@ public final class LossModel {
                 }
             }
             if (i == n) {
+                // A cache that never destages (tmpfs: commit time infinite) keeps the rest.
+                for (int j = head; j < n; j++) {
+                    media[j] = Double.POSITIVE_INFINITY;
+                }
                 break;
             }
             if (capacity < size) {

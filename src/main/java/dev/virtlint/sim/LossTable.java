@@ -42,7 +42,8 @@ final class LossTable {
                 && h.intervalSeconds() == d.intervalSeconds() && h.dirtyRatio() == d.dirtyRatio()
                 && h.deviceCacheBytes() == d.deviceCacheBytes() && h.destageSeconds() == d.destageSeconds()
                 && h.batteryBacked() == d.batteryBacked()
-                && h.flushesHonoured() == d.flushesHonoured();
+                && h.flushesHonoured() == d.flushesHonoured()
+                && h.cacheInHostMemory() == d.cacheInHostMemory();
     }
 
     static int flags(boolean writeback, boolean direct, boolean noFlush, boolean guestFlushes) {

@@ -11,9 +11,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What O_DIRECT does on each filesystem case, written from the sources the research
- * (/work/research/i18-filesystems.md) cites, not from the code's output: each row is a host
- * profile, a path, the effects and whether the answer rests on an assumption.
+ * What O_DIRECT does on each filesystem case, written from the sources HostFacts cites (kernel
+ * commits, OpenZFS's zfsprops(7) and zfs(4), QEMU's 9p and virtiofsd), not from the code's
+ * output: each row is a host profile, a path, the effects and whether the answer rests on an
+ * assumption.
  */
 class DirectIoTableTest {
 
@@ -24,23 +25,37 @@ class DirectIoTableTest {
                 // btrfs datacow: a hazard before 6.15 (968f19c5b1b7), buffered from 6.15.
                 row("kernel: \"6.14.9\"\nmounts: [{path: /vm, fstype: btrfs}]", false, true,
                         Effect.HAZARD),
+                // 6.12.y had a backport of 968f19c5b1b7 posted (May 2025; merged unconfirmed),
+                // and a distribution kernel may carry it: both outcomes, and said.
                 row("kernel: \"6.12.30\"\nmounts: [{path: /vm, fstype: btrfs, nocow: false}]",
-                        false, false,
-                        Effect.HAZARD),
+                        false, true, Effect.HAZARD, Effect.BUFFERED),
+                row("kernel: \"6.12.0-55.el10\"\nmounts: [{path: /vm, fstype: btrfs, nocow:"
+                        + " false}]", false, true, Effect.HAZARD, Effect.BUFFERED),
+                row("kernel: \"6.13.4\"\nmounts: [{path: /vm, fstype: btrfs, nocow: false}]",
+                        false, false, Effect.HAZARD),
                 row("kernel: \"6.15.0\"\nmounts: [{path: /vm, fstype: btrfs}]", false, true,
                         Effect.BUFFERED),
                 row("mounts: [{path: /vm, fstype: btrfs}]", false, true, Effect.HAZARD,
                         Effect.BUFFERED),
                 // nocow: real direct I/O on single/raid0; copies diverge before 7.0 (7c2830f00c3e).
+                row("kernel: \"6.1.0\"\nstorage: [{path: /vm, nocow: true, btrfs-data: single}]"
+                        + "\nmounts: [{path: /, fstype: btrfs}]",
+                        false, false, Effect.DIRECT),
+                // An unstated data profile may keep copies: assumed, not direct.
                 row("kernel: \"6.1.0\"\nstorage: [{path: /vm, nocow: true}]\nmounts: [{path: /,"
                         + " fstype: btrfs}]",
-                        false, false, Effect.DIRECT),
+                        false, true, Effect.DIRECT, Effect.HAZARD),
+                // nodatacow applies only to files created under it (btrfs.txt): assumed.
                 row("kernel: \"6.8.0\"\nmounts: [{path: /vm, fstype: btrfs, options:"
                         + " \"rw,nodatacow\"}]",
-                        false, false, Effect.DIRECT),
+                        false, true, Effect.DIRECT, Effect.HAZARD),
                 row("kernel: \"6.8.0\"\nmounts: [{path: /vm, fstype: btrfs, nocow: true,"
                         + " btrfs-data: raid1}]",
                         false, false, Effect.HAZARD),
+                // 7c2830f00c3e had an AUTOSEL for 6.12 to 6.19: both outcomes there.
+                row("kernel: \"6.18.2\"\nmounts: [{path: /vm, fstype: btrfs, nocow: true,"
+                        + " btrfs-data: raid1}]",
+                        false, true, Effect.HAZARD, Effect.BUFFERED),
                 row("kernel: \"7.0.1\"\nmounts: [{path: /vm, fstype: btrfs, nocow: true,"
                         + " btrfs-data: dup}]",
                         false, false, Effect.BUFFERED),
@@ -51,8 +66,10 @@ class DirectIoTableTest {
                         Effect.BUFFERED),
                 row("openzfs: \"2.2.7\"\nmounts: [{path: /vm, fstype: zfs}]", false, false,
                         Effect.BUFFERED),
+                // 2.3 verifies direct writes (zfs(4) zfs_vdev_direct_write_verify=1 on Linux):
+                // a buffer changed in flight gives EIO, so direct is not known to be safe.
                 row("openzfs: \"2.3.0\"\nmounts: [{path: /vm, fstype: zfs}]", false, false,
-                        Effect.DIRECT),
+                        Effect.DIRECT, Effect.HAZARD),
                 row("mounts: [{path: /vm, fstype: zfs, zfs-direct: disabled}]", false, false,
                         Effect.BUFFERED),
                 row("mounts: [{path: /vm, fstype: zfs}]", false, false, Effect.REFUSED,
@@ -63,9 +80,26 @@ class DirectIoTableTest {
                         Effect.REFUSED),
                 row("kernel: \"3.4.0\"\nmounts: [{path: /vm, fstype: fuse}]", false, false,
                         Effect.DIRECT),
-                // 9p and virtiofs: the server strips O_DIRECT.
-                row("mounts: [{path: /vm, fstype: 9p}]", false, false, Effect.BUFFERED),
-                row("mounts: [{path: /vm, fstype: virtiofs}]", false, false, Effect.BUFFERED),
+                // A distribution kernel older than 3.4 may carry the backport.
+                row("kernel: \"2.6.32-754.el6\"\nmounts: [{path: /vm, fstype: fuse}]", false, true,
+                        Effect.DIRECT, Effect.REFUSED),
+                row("kernel: \"5.15.0-105-generic\"\nmounts: [{path: /vm, fstype: tmpfs}]", false,
+                        true, Effect.BUFFERED, Effect.REFUSED),
+                // tmpfs from 6.6 opens O_DIRECT, but its files live in the kernel's caches
+                // (Documentation/filesystems/tmpfs.rst): nothing to bypass.
+                row("kernel: \"6.8.0\"\nmounts: [{path: /vm, fstype: tmpfs}]", false, false,
+                        Effect.BUFFERED),
+                row("kernel: \"5.15.0\"\nmounts: [{path: /vm, fstype: tmpfs}]", true, false,
+                        Effect.REFUSED),
+                // virtiofs: the guest's FUSE client honours O_DIRECT (fuse_direct_IO). 9p: its
+                // cache= option decides (v9fs_file_open): none, the default, caches nothing.
+                row("mounts: [{path: /vm, fstype: virtiofs}]", false, false, Effect.DIRECT),
+                row("mounts: [{path: /vm, fstype: 9p}]", false, false, Effect.DIRECT,
+                        Effect.BUFFERED),
+                row("mounts: [{path: /vm, fstype: 9p, options: \"rw,trans=virtio\"}]", false,
+                        false, Effect.BUFFERED),
+                row("mounts: [{path: /vm, fstype: 9p, options: \"rw,cache=loose\"}]", false,
+                        false, Effect.DIRECT),
                 // overlayfs: as its upper filesystem, when a mount holds it.
                 row("kernel: \"6.1.0\"\nmounts: [{path: /, fstype: overlay, options:"
                         + " \"upperdir=/up/d\"},"
@@ -100,7 +134,21 @@ class DirectIoTableTest {
 
     static Stream<Arguments> flushes() {
         return Stream.of(
-                Arguments.of("mounts: [{path: /vm, fstype: zfs, zfs-sync: disabled}]", false, 5.0),
+                // Open up to zfs_txg_timeout (5 s), then quiesced and synced: two intervals.
+                Arguments.of("mounts: [{path: /vm, fstype: zfs, zfs-sync: disabled}]", false, 10.0),
+                // RAM only (noop_fsync): never stable; a built-in, assumed /dev/shm is not used.
+                Arguments.of("mounts: [{path: /vm, fstype: tmpfs}]", false,
+                        Double.POSITIVE_INFINITY),
+                Arguments.of("mounts: [{path: /vm, fstype: ramfs}]", false,
+                        Double.POSITIVE_INFINITY),
+                // XFS nobarrier disabled flushes before 4.10 (4cf4573d899c made it a no-op).
+                Arguments.of("kernel: \"4.9.0\"\nmounts: [{path: /vm, fstype: xfs, options:"
+                        + " \"rw,nobarrier\"}]", false, 0.0),
+                Arguments.of("kernel: \"4.14.0\"\nmounts: [{path: /vm, fstype: xfs, options:"
+                        + " \"rw,nobarrier\"}]", null, 0.0),
+                // The overlay's upper layer is where the data goes: its flushes count.
+                Arguments.of("mounts: [{path: /, fstype: overlay, options: \"upperdir=/up/d\"},"
+                        + " {path: /up, fstype: zfs, zfs-sync: disabled}]", false, 10.0),
                 Arguments.of("mounts: [{path: /vm, fstype: zfs, zfs-sync: standard}]", null, 0.0),
                 Arguments.of("mounts: [{path: /vm, fstype: nfs, export: \"rw,async\"}]", false,
                         35.0),

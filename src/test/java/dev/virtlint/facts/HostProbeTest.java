@@ -67,8 +67,12 @@ class HostProbeTest {
         assertThat(host.kernel()).isEqualTo("6.8.0-45-generic");
         HostFacts read = HostProfile.from(dev.virtlint.parse.Yaml.parse(HostProfile.write(host),
                 "h"), "h");
-        // nodatacow on the mount makes new files nocow: O_DIRECT works there.
-        assertThat(read.directIo("/srv/vm images/a.raw").gains()).isTrue();
+        // nodatacow on the mount makes only files created under it nocow (btrfs.txt): whether
+        // this image is one is assumed, so O_DIRECT is not recommended on it.
+        HostFacts.DirectIo nodatacow = read.directIo("/srv/vm images/a.raw");
+        assertThat(nodatacow.gains()).isFalse();
+        assertThat(nodatacow.assumption()).contains("nodatacow");
+        assertThat(nodatacow.effects()).contains(HostFacts.Effect.DIRECT);
         assertThat(read.directIo("/tank/vm/a.raw").buffered()).isTrue();
     }
 
@@ -88,5 +92,9 @@ class HostProbeTest {
                 + " 1074135040}"))
                 .contains("preallocated");
         assertThat(HostProbe.allocation("{\"virtual-size\": 1073741824}")).isEmpty();
+        // An overlay holds only what differs from its backing file: it always reads sparse, so
+        // its allocation is unknown (qemu-img info names the backing file).
+        assertThat(HostProbe.allocation("{\"virtual-size\": 10737418240, \"format\": \"qcow2\","
+                + " \"actual-size\": 200704, \"backing-filename\": \"base.qcow2\"}")).isEmpty();
     }
 }

@@ -165,25 +165,43 @@ class EvidenceTest {
 
     /**
      * Where the profile says flushes are not honoured, the recommendation's "0 B lost" is not
-     * predicted (ZFS sync=disabled: zfs_fsync skips zil_commit), and a note says why; a sparse
-     * image under an O_DIRECT recommendation gets the preallocation note, and no sparse assumption.
+     * predicted (ext4 nobarrier sends no cache flushes), and a note says why; a sparse image under
+     * an O_DIRECT recommendation gets the preallocation note, and no sparse assumption. Under ZFS
+     * sync=disabled the unsynced data is in the host's memory (zfs_fsync skips zil_commit): a
+     * host crash loses it too, which the figures and the note say.
      */
     @Test
     void storageThatIgnoresFlushesLosesDataInTheEvidenceAndSaysSo(@org.junit.jupiter.api.io.TempDir Path dir)
             throws IOException {
-        Finding honest = unsafeFileFinding(dir, profile(dir, "openzfs: \"2.3.0\"\n"
-                + "mounts: [{path: /tank/vm, fstype: zfs, zfs-sync: standard}]\n"));
+        Finding honest = unsafeFileFinding(dir, profile(dir,
+                "mounts: [{path: /tank/vm, fstype: xfs}]\n"));
         assertThat(honest.evidence().recommended().cache()).isEqualTo("none");
         assertThat(honest.evidence().recommended().loss().powerLoss().max()).isZero();
         assertThat(honest.evidence().notes()).isEmpty();
         assertThat(honest.evidence().assumptions()).anyMatch(a -> a.contains("sparse"));
-        Finding lying = unsafeFileFinding(dir, profile(dir, "openzfs: \"2.3.0\"\n"
-                + "mounts: [{path: /tank/vm, fstype: zfs, zfs-sync: disabled}]\n"
+        Finding lying = unsafeFileFinding(dir, profile(dir,
+                "mounts: [{path: /tank/vm, fstype: ext4, options: \"rw,nobarrier\"}]\n"
                 + "images: [{path: /tank/vm/ledger.qcow2, allocation: sparse}]\n"));
         assertThat(lying.evidence().recommended().cache()).isEqualTo("none");
         assertThat(lying.evidence().recommended().loss().powerLoss().p95()).isPositive();
         assertThat(lying.evidence().notes()).anyMatch(n -> n.startsWith("flushes are not honoured")
-                && n.contains("sync=disabled")).anyMatch(n -> n.contains("preallocation=metadata"));
+                && n.contains("nobarrier")).anyMatch(n -> n.contains("preallocation=falloc"));
         assertThat(lying.evidence().assumptions()).noneMatch(a -> a.contains("sparse"));
+        Finding zfs = unsafeFileFinding(dir, profile(dir, "openzfs: \"2.2.7\"\n"
+                + "mounts: [{path: /tank/vm, fstype: zfs, zfs-sync: disabled}]\n"));
+        assertThat(zfs.evidence().recommended().loss().hostCrash().p95()).isPositive();
+        assertThat(zfs.evidence().notes()).anyMatch(n -> n.contains("sync=disabled")
+                && n.contains("a host crash loses them"));
+    }
+
+    /** tmpfs keeps the image in memory only (noop_fsync): no mode loses 0 B on power loss. */
+    @Test
+    void aStatedTmpfsLosesEverythingOnPowerLoss(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        Finding tmpfs = unsafeFileFinding(dir, profile(dir, "kernel: \"6.8.0\"\n"
+                + "mounts: [{path: /tank/vm, fstype: tmpfs}]\n"));
+        assertThat(tmpfs.evidence().recommended().loss().powerLoss().p50()).isPositive();
+        assertThat(tmpfs.evidence().recommended().loss().hostCrash().p50()).isPositive();
+        assertThat(tmpfs.evidence().notes()).anyMatch(n -> n.contains("everything written"));
     }
 }

@@ -102,13 +102,14 @@ class LossModelTest {
     }
 
     /**
-     * Storage that acknowledges flushes without making data stable (ZFS sync=disabled: zfs_fsync
-     * skips zil_commit) loses acknowledged writes in every mode, even those that lose nothing on
-     * an honest host; at most what one commit interval (zfs_txg_timeout, 5 s) writes.
+     * Storage that acknowledges flushes without making data stable (an NFS server's async export,
+     * held in the server's memory for an assumed 35 s) loses acknowledged writes in every mode,
+     * even those that lose nothing on an honest host; at most what one commit interval writes.
+     * The server's memory is not this host's: a host crash loses none of it under O_DIRECT.
      */
     @Test
     void storageThatIgnoresFlushesLosesUpToOneCommitIntervalInEveryMode() {
-        HostModel lying = HOST.ignoringFlushes(5);
+        HostModel lying = HOST.ignoringFlushes(35, false);
         for (Preset mode : List.of(Preset.WRITETHROUGH, Preset.DIRECTSYNC, Preset.NONE,
                 Preset.WRITEBACK)) {
             Workload w = Workload.DATABASE;
@@ -116,14 +117,45 @@ class LossModelTest {
             Losses lost = LossModel.simulate(mode.explicitMode(), true, w, lying, 42);
             assertThat(honest.powerLoss().p95()).as(mode + " on an honest host").isZero();
             assertThat(lost.powerLoss().p95()).as(mode.name()).isPositive();
-            long interval = (long) (w.writeRate() * 5) + w.writeBytes();
+            long interval = (long) (w.writeRate() * 35) + w.writeBytes();
             assertThat(lost.powerLoss().max()).as(mode.name()).isLessThanOrEqualTo(interval);
+            if (mode != Preset.WRITEBACK) {
+                assertThat(lost.hostCrash().max()).as(mode.name()).isZero();
+            }
         }
         // Losses for such a host are simulated, never looked up from the honest default's table.
         assertThat(LossTable.coversHost(lying)).isFalse();
         assertThat(LossTable.coversHost(new HostModel(HOST.memoryBytes(), HOST.expireSeconds(),
                 HOST.intervalSeconds(), HOST.dirtyRatio(), HOST.deviceCacheBytes(),
                         HOST.destageSeconds(),
-                false, "", false))).isFalse();
+                false, "", false, false))).isFalse();
+    }
+
+    /**
+     * ZFS sync=disabled keeps acknowledged writes in this host's memory until their transaction
+     * group is synced (zfs_fsync skips zil_commit): a host crash loses them as a power loss does,
+     * in every mode, O_DIRECT included.
+     */
+    @Test
+    void dataWaitingInHostMemoryIsLostOnAHostCrash() {
+        HostModel zfs = HOST.ignoringFlushes(10, true);
+        for (Preset mode : Preset.values()) {
+            Losses lost = LossModel.simulate(mode.explicitMode(), true, Workload.DATABASE, zfs, 42);
+            assertThat(lost.hostCrash().p95()).as(mode.name()).isPositive();
+            assertThat(lost.hostCrash().max()).as(mode.name())
+                    .isGreaterThanOrEqualTo(lost.powerLoss().max());
+        }
+    }
+
+    /** tmpfs never makes anything stable: the longer the run, the more a power loss loses. */
+    @Test
+    void memoryOnlyStorageLosesEverythingWritten() {
+        HostModel tmpfs = HOST.ignoringFlushes(Double.POSITIVE_INFINITY, true);
+        Workload w = Workload.DATABASE;
+        Losses lost = LossModel.simulate(Preset.NONE.explicitMode(), true, w, tmpfs, 42);
+        // Failures strike after the first half of the run: by then half of it is written.
+        long half = (long) (w.writeRate() * w.durationSeconds() / 2) - w.writeBytes();
+        assertThat(lost.powerLoss().p50()).isGreaterThanOrEqualTo(half);
+        assertThat(lost.hostCrash().p50()).isEqualTo(lost.powerLoss().p50());
     }
 }
