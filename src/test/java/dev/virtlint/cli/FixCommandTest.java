@@ -530,6 +530,28 @@ class FixCommandTest {
         assertThat(never.exit()).as(never.err()).isEqualTo(ExitCode.OK);
     }
 
+    /**
+     * A safe fix that the simulator predicts makes writes more than 2x slower says so on fix's
+     * line and in --diff's summary, as lint's JSON gives the ratio.
+     */
+    @Test
+    void aSlowSafeFixSaysHowMuchSlowerWritesGet() throws IOException {
+        Path known = write("vms/web.xml", DOMAIN);
+        Cli.Run json = Cli.run("lint", "--format", "json", known.toString());
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("\"fixWriteRatio\": ([0-9.]+)").matcher(json.out());
+        assertThat(m.find()).as(json.out()).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).as("the simulator's figure for vda")
+                .isLessThan(dev.virtlint.rules.Finding.SLOWER);
+        String line = "vda cache='unsafe' -> cache='none' (writes ";
+        Cli.Run diff = Cli.run("fix", "--diff", known.toString());
+        assertThat(diff.err()).contains("would fix " + known + ": " + line);
+        Cli.Run fix = Cli.run("fix", known.toString());
+        assertThat(fix.out()).containsPattern("fixed .*web.xml: vda cache='unsafe' -> cache='none'"
+                + " \\(writes 0\\.[0-9]+x\\)");
+        assertThat(Files.readString(known)).isEqualTo(FIXED);
+    }
+
     @Test
     void fixWalksLaunchScriptsAndEditsTheArrayElement() throws IOException {
         String script = "#!/usr/bin/env bash\nargs=(\n  -m 4G\n"

@@ -345,8 +345,8 @@ class LintCommandTest {
                 + " disk virtio0 (/vm/a.img)"
                 + " uses cache=unsafe but is not a scratch disk")
                 // unsafe -> none shows the guest no new write cache: only O_DIRECT is assumed.
-                .contains("   fix (unsafe: assumes O_DIRECT works on /vm/a.img: no host profile):"
-                        + " cache=unsafe -> cache=none (writes 0.");
+                .contains(" writes, ").contains("\n  fix (unsafe: assumes O_DIRECT works on"
+                        + " /vm/a.img: no host profile): cache=unsafe -> cache=none\n");
     }
 
     @Test
