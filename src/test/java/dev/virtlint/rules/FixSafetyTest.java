@@ -194,6 +194,10 @@ class FixSafetyTest {
                     + "format=qcow2,cache=none"), NAMED, STATED, "cache=none -> cache=writeback"),
             row("double-caching", qemuDrive("file=/dev/sdb,if=virtio,format=raw,cache=writeback"),
                     UNNAMED, NONE, "cache=writeback -> cache=none"),
+            // A variable anywhere in a path: no profile entry can be matched to it, though the
+            // profile states / (the text before the variable).
+            row("double-caching", qemuDrive("file=/srv/$VM/a.img,if=virtio,format=raw,"
+                    + "cache=writeback"), NAMED, STATED, "cache=writeback -> cache=none", ODIRECT),
             // A rule file's fix that sets the mode carries the same clauses.
             custom(SET_NONE, file(" cache='writeback'", SHM), NAMED, NONE, WB_TO_NONE, ODIRECT),
             custom(SET_NONE, file(" cache='writeback'", SRV), NAMED, STATED, WB_TO_NONE),
@@ -277,6 +281,11 @@ class FixSafetyTest {
             assertThat(f.safety()).isEqualTo(r.bases().isEmpty() ? "safe" : "unsafe");
             assertThat(f.fixable()).isEqualTo(r.bases().isEmpty());
             assertThat(f.assumptions()).containsAll(f.fixAssumptions());
+            if (r.disk().contains("$VM")) {
+                assertThat(f.fixAssumptions()).contains("assumes O_DIRECT works on /srv/$VM/a.img:"
+                        + " the path comes from a shell variable, so no host profile entry says"
+                        + " where it is");
+            }
             if (r.disk().contains(VBOX) && r.bases().contains(ODIRECT)) {
                 assertThat(f.fixAssumptions()).contains("assumes O_DIRECT works on " + VBOX
                         + ": fstype vboxsf is not known to take it");
