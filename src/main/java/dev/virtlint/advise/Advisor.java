@@ -36,9 +36,9 @@ public final class Advisor {
             String reason = "this kind of disk takes only cache='none' or 'directsync', and the guest "
                     + (flushing ? "flushes" : "may not flush");
             return Optional.of(new Recommendation(only, null, reason,
-                    assumptions(disk, guest, host, null, true, only)));
+                    assumptions(disk, guest, host, null, true, only.explicitMode(), true)));
         }
-        HostFacts.DirectIo odirect = localPath(disk).map(host::directIo).orElse(unplacedPath(disk));
+        HostFacts.DirectIo odirect = odirectOf(disk, host);
         // O_DIRECT is recommended only where it opens, bypasses the host page cache, and cannot
         // corrupt data: not on btrfs with data checksums (a hazard before Linux 6.15, buffered
         // after), nor where the filesystem serves it from its own cache (HostFacts.Effect).
@@ -88,21 +88,28 @@ public final class Advisor {
         // but it requires cache.direct=on").
         String io = disk.io().filter("native"::equals).isPresent() && !direct ? "threads" : null;
         return Optional.of(new Recommendation(cache, io, reason,
-                assumptions(disk, guest, host, odirect, directWorks, cache)));
+                assumptions(disk, guest, host, odirect, directWorks, cache.explicitMode(), true)));
     }
 
     /**
      * What a recommendation rests on that nothing stated says, one clause each; its fix is safe
-     * exactly when there is none. The clauses, in this order:
+     * exactly when there is none. A clause follows what the fix changes, since a fix is unsafe
+     * only when applying it rests on a guess that could leave the VM worse off than now: a fix
+     * that keeps the cache switches as they are (an explicit {@code cache='writeback'} where
+     * QEMU already uses writeback, or {@code io='native' -> io='threads'} alone) assumes nothing
+     * of the guest or the host. The clauses, in this order:
      * <ul>
-     *   <li>the guest's flushing, when the recommended mode shows the guest a write cache whose
-     *       flushes reach storage (writeback, none) and the guest is only assumed to flush
-     *       ({@link GuestFact#assumed()}): were it not to flush, the advice would be directsync or
-     *       writethrough. Not for unsafe (kept only on a declared scratch disk), which drops the
-     *       guest's flushes, so whether it sends them changes nothing;</li>
-     *   <li>O_DIRECT, when the recommended mode opens the source with O_DIRECT and the current one
-     *       does not, unless the host profile states it works there: a probe's {@code odirect:}
-     *       entry, or a stated mount of a filesystem that takes O_DIRECT on the stated kernel
+     *   <li>the guest's flushing, when the new mode newly shows the guest a write cache whose
+     *       flushes reach storage (writethrough or directsync -> writeback or none) and the guest
+     *       is only assumed to flush ({@link GuestFact#assumed()}): a guest that does not flush
+     *       would then lose what it did not lose before. Not when the current mode already shows
+     *       a write cache (writeback, none, unsafe): the guest's flushing decides its losses
+     *       before and after alike. unsafe -> none or writeback makes the guest's flushes reach
+     *       storage, where unsafe dropped them: whatever the guest does, it loses no more than
+     *       now, so that rests on no guess either;</li>
+     *   <li>O_DIRECT, when the new mode opens the source with O_DIRECT and the current one does
+     *       not, unless the host profile states it works there: a probe's {@code odirect:}
+     *       entry, or a stated mount of a filesystem known to take O_DIRECT on the stated kernel
      *       ({@link HostFacts#directIo}). Without it QEMU may fail to open the image and the VM
      *       not start (the kernel's do_dentry_open in fs/open.c returns EINVAL for O_DIRECT on a
      *       filesystem without direct_IO). Block devices need no host filesystem fact: every
@@ -113,30 +120,35 @@ public final class Advisor {
      *       {@link NetworkDriver}: QEMU talks to the server itself), and disks that take only
      *       O_DIRECT modes ({@link #directOnly}) have no other mode to choose;</li>
      *   <li>an assumed mount (the built-in {@code /dev/shm} and {@code /run}) the advice was
-     *       chosen by: O_DIRECT refused or in doubt there only because the mount is assumed to
-     *       be tmpfs;</li>
-     *   <li>a path whose place no host profile can state (a {@code $VARIABLE} or a relative
-     *       path), through the O_DIRECT clause ({@link #unplacedPath});</li>
-     *   <li>a pool volume's pool, whose type the domain XML does not hold.</li>
+     *       chosen by, when the fix changes the mode: O_DIRECT refused or in doubt there only
+     *       because the mount is assumed to be tmpfs;</li>
+     *   <li>a path whose place no host profile can state (one with a {@code $VARIABLE} or a
+     *       relative path), through the O_DIRECT clause ({@link #odirectOf});</li>
+     *   <li>a pool volume's pool, whose type the domain XML does not hold, when the fix changes
+     *       the mode.</li>
      * </ul>
      */
     private static List<String> assumptions(Disk disk, GuestFact guest, HostFacts host,
                                             HostFacts.DirectIo odirect, boolean directWorks,
-                                            CacheMode.Preset cache) {
+                                            CacheMode mode, boolean advised) {
         List<String> out = new ArrayList<>();
-        CacheMode mode = cache.explicitMode();
-        if (mode.writeback() && !mode.noFlush() && guest.assumed()) {
+        CacheMode now = disk.cache();
+        if (mode.sameSwitches(now)) {
+            return out;
+        }
+        if (!now.writeback() && mode.writeback() && !mode.noFlush() && guest.assumed()) {
             out.add("assumes the guest flushes: " + whyAssumed(guest.reason()));
         }
-        boolean turnsOnDirect = mode.direct() && !disk.cache().direct();
+        boolean turnsOnDirect = mode.direct() && !now.direct();
         if (turnsOnDirect && odirect != null && !odirect.supported().orElse(false)) {
-            // Only a shareable disk gets here: it is advised a direct mode whatever the host says.
+            // A shareable disk gets here (it is advised a direct mode whatever the host says),
+            // and a rule file's edit.
             out.add("assumes O_DIRECT works on " + disk.source().orElse("the source")
                     + ", though the host facts say it "
                     + (odirect.supported().isPresent() ? "is refused" : "may be refused"));
         } else if (turnsOnDirect && odirect != null && odirect.assumption() != null) {
             out.add(assumesText(disk, host, odirect.assumption()));
-        } else if (!directWorks && odirect != null && odirect.assumption() != null) {
+        } else if (advised && !directWorks && odirect != null && odirect.assumption() != null) {
             out.add(assumesText(disk, host, odirect.assumption()));
         }
         if (disk.sourceKind() == SourceKind.VOLUME && !disk.shareable()) {
@@ -155,6 +167,18 @@ public final class Advisor {
     }
 
     /**
+     * What setting a disk's cache switches to {@code mode} rests on that nothing stated says, by
+     * the same clauses as the advisor's own fix ({@link #assumptions}, without the one about the
+     * mount the advice was chosen by): for a rule file's fix that sets the cache mode.
+     */
+    public static List<String> assumptionsOf(Disk disk, GuestFact guest, HostFacts host,
+                                             CacheMode mode) {
+        HostFacts.DirectIo odirect = odirectOf(disk, host);
+        return assumptions(disk, guest, host, odirect, odirect == null || odirect.gains(), mode,
+                false);
+    }
+
+    /**
      * A host fact's assumption as a clause that starts with "assumes": an assumed mount reads
      * {@code assumes /run is tmpfs: no host profile says what /run is}. The rules that judge a
      * host fact say what they assumed with it, so the clause reads the same in the finding and
@@ -164,7 +188,7 @@ public final class Advisor {
         if (assumption.startsWith("assumes ")) {
             return assumption;
         }
-        Optional<HostFacts.Mount> mount = localPath(disk).flatMap(host::mountOf);
+        Optional<HostFacts.Mount> mount = localPath(disk, host).flatMap(host::mountOf);
         int colon = assumption.indexOf(": ");
         if (mount.isPresent() && colon > 0) {
             return "assumes " + mount.get().path() + " is " + mount.get().fstype()
@@ -185,21 +209,33 @@ public final class Advisor {
     }
 
     /**
-     * What the advice takes for granted about a file disk whose path is not absolute: one a launch
-     * script takes from a variable ({@code $IMG}, resolved when the script runs) or a relative one
-     * (resolved from QEMU's working directory), which no host profile entry can be matched to.
-     * Null for other disks.
+     * What O_DIRECT does on a disk's host file, or null for a disk that opens none. A path that
+     * holds a shell variable anywhere ({@code $IMG}, {@code /srv/$VM/disk.qcow2}, resolved when
+     * the script runs) or a relative one (resolved from QEMU's working directory) cannot be
+     * matched to a host profile entry, so what the profile says of it is only assumed: an
+     * absolute one is judged by the mount its written text falls under, with that assumption.
      */
-    private static HostFacts.DirectIo unplacedPath(Disk disk) {
-        if (disk.sourceKind() != SourceKind.FILE || disk.source().isEmpty()
-                || disk.source().get().startsWith("/")) {
-            return null;
+    private static HostFacts.DirectIo odirectOf(Disk disk, HostFacts host) {
+        Optional<String> path = localPath(disk, host);
+        if (disk.sourceKind() != SourceKind.FILE || disk.source().isEmpty()) {
+            return path.map(host::directIo).orElse(null);
         }
-        String path = disk.source().get();
-        return new HostFacts.DirectIo(Optional.of(true), "no profile entry can say otherwise",
-                "assumes O_DIRECT works on " + path + ": " + (path.contains("$")
-                        ? "the path comes from a shell variable" : "a relative path")
-                        + ", so no host profile entry says where it is");
+        String source = disk.source().get();
+        boolean variable = source.contains("$");
+        if (!variable && path.isPresent()) {
+            return host.directIo(path.get());
+        }
+        String assumption = "assumes O_DIRECT works on " + source + ": " + (variable
+                ? "the path comes from a shell variable" : "a relative path")
+                + ", so no host profile entry says where it is";
+        if (path.isEmpty()) {
+            return new HostFacts.DirectIo(Optional.of(true), "no profile entry can say otherwise",
+                    assumption);
+        }
+        HostFacts.DirectIo written = host.directIo(path.get());
+        return written.assumption() != null ? written : new HostFacts.DirectIo(
+                written.supported(), written.reason(), assumption, written.effects(),
+                written.flushes());
     }
 
     /**
@@ -278,5 +314,24 @@ public final class Advisor {
             return Optional.empty();
         }
         return disk.source().filter(s -> s.startsWith("/"));
+    }
+
+    /**
+     * {@link #localPath(Disk)}, and also the path of a disk taken for a block device only because
+     * its path is under {@code /dev/} ({@link Disk#blockByPath()}) when the host facts put it on
+     * a mount under {@code /dev/} (other than {@code /dev} itself, devtmpfs, which holds the
+     * device nodes): such a mount holds files ({@code /dev/shm} on tmpfs, {@code /dev/hugepages}
+     * on hugetlbfs), and QEMU opens the file there with the disk's cache mode.
+     */
+    public static Optional<String> localPath(Disk disk, HostFacts host) {
+        if (disk.sourceKind() == SourceKind.BLOCK && disk.blockByPath()
+                && disk.source().isPresent()) {
+            String path = disk.source().get();
+            Optional<HostFacts.Mount> mount = host.mountOf(path);
+            if (mount.isPresent() && mount.get().path().startsWith("/dev/")) {
+                return Optional.of(path);
+            }
+        }
+        return localPath(disk);
     }
 }

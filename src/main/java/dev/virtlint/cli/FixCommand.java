@@ -1,12 +1,13 @@
 package dev.virtlint.cli;
 
-import dev.virtlint.rules.FixPlan;
 import dev.virtlint.lint.Input;
 import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.pipeline.Lint;
+import dev.virtlint.report.FixLine;
 import dev.virtlint.rewrite.Batch;
 import dev.virtlint.rewrite.FileFix;
 import dev.virtlint.rewrite.Fixer;
+import dev.virtlint.rules.FixPlan;
 import dev.virtlint.rules.Linter;
 import dev.virtlint.rules.Severity;
 import java.io.IOException;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:nothing left to fix (with --diff: no change)",
             "1:findings at or above --fail-on remain, or a disk with a fix was left alone or has an"
-                    + " unsafe fix not applied (with --diff: there is a change, or such a disk)",
+                    + " unsafe fix not applied (not with --fail-on never; with --diff: there is a"
+                    + " change, or such a disk, whatever --fail-on says)",
             "2:usage error, or a configuration, host profile or rule file that is wrong",
             "3:a file could not be read, parsed, fixed or written (it is left as it was)",
             "70:internal error"})
@@ -143,7 +145,9 @@ final class FixCommand implements Callable<Integer> {
     private static String describe(List<FixPlan.DiskFix> fixed) {
         List<String> parts = new ArrayList<>();
         for (FixPlan.DiskFix d : fixed) {
-            parts.add(d.target() + " " + d.description() + (d.assumptions().isEmpty() ? ""
+            parts.add(d.target() + " " + d.description()
+                    + (d.slowWrites() == null ? "" : FixLine.slowdown(d.slowWrites()))
+                    + (d.assumptions().isEmpty() ? ""
                     : " (unsafe: " + String.join("; ", d.assumptions()) + ")"));
         }
         return String.join("; ", parts);

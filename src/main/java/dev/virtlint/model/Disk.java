@@ -25,6 +25,7 @@ public final class Disk {
     private final String target;
     private final String bus;
     private final boolean busImplied;
+    private final boolean blockByPath;
     private final boolean readonly;
     private final boolean shareable;
     private final boolean transientDisk;
@@ -53,6 +54,7 @@ public final class Disk {
         this.target = b.target;
         this.bus = b.bus;
         this.busImplied = b.busImplied;
+        this.blockByPath = b.blockByPath;
         this.readonly = b.readonly;
         this.shareable = b.shareable;
         this.transientDisk = b.transientDisk;
@@ -125,6 +127,16 @@ public final class Disk {
      */
     public boolean busImplied() {
         return busImplied;
+    }
+
+    /**
+     * Whether the disk is {@link SourceKind#BLOCK} only because its QEMU {@code file=} path is
+     * under {@code /dev/}, not because the input says so (libvirt {@code type='block'}, QEMU
+     * {@code driver=host_device}): it may be a file on a mount under {@code /dev/} that a host
+     * profile states.
+     */
+    public boolean blockByPath() {
+        return blockByPath;
     }
 
     /**
@@ -308,6 +320,7 @@ public final class Disk {
         private String target = "";
         private String bus;
         private boolean busImplied;
+        private boolean blockByPath;
         private boolean readonly;
         private boolean shareable;
         private boolean transientDisk;
@@ -371,6 +384,11 @@ public final class Disk {
 
         public Builder busImplied(boolean value) {
             this.busImplied = value;
+            return this;
+        }
+
+        public Builder blockByPath(boolean value) {
+            this.blockByPath = value;
             return this;
         }
 

@@ -307,7 +307,8 @@ public final class DriveParser {
 
         String file = drive.value("file").orElse(null);
         if (file != null && !file.isEmpty()) {
-            describeFileOption(b, file);
+            describeFileOption(b, file, drive.value("file.driver")
+                    .orElse(drive.value("driver").orElse("")));
             b.at(Setting.SOURCE, drive.located("file"));
         } else if (drive.hasPrefix("file.")) {
             describeNode(b, new Node(drive, "file."));
@@ -537,7 +538,7 @@ public final class DriveParser {
     }
 
     /** A {@code -drive file=} value: a path, or a protocol URI or pseudo-URI such as {@code rbd:pool/image}. */
-    private static void describeFileOption(Disk.Builder b, String file) {
+    private static void describeFileOption(Disk.Builder b, String file, String driver) {
         if (file.startsWith("fat:")) {
             // QEMU block/vvfat.c (protocol_name "fat", vvfat_parse_filename): fat:[12:|16:|32:]
             // [floppy:][rw:]DIR shows a host directory as a FAT disk; the directory follows the
@@ -561,7 +562,30 @@ public final class DriveParser {
             }
             return;
         }
-        b.sourceKind(file.startsWith("/dev/") ? SourceKind.BLOCK : SourceKind.FILE).source(file);
+        boolean stated = driver.equals("host_device") || driver.equals("host_cdrom");
+        boolean byPath = !stated && !driver.equals("file") && file.startsWith("/dev/")
+                && !underFileMount(file);
+        b.sourceKind(stated || byPath ? SourceKind.BLOCK : SourceKind.FILE).blockByPath(byPath)
+                .source(file);
+    }
+
+    /**
+     * The mounts under {@code /dev/} that hold files, not device nodes, on every systemd host:
+     * {@code /dev/shm} (tmpfs), {@code /dev/hugepages} (hugetlbfs) and {@code /dev/mqueue}
+     * (mqueue), systemd's mount units dev-shm, dev-hugepages and dev-mqueue. An image there is a
+     * file that QEMU opens with the disk's cache mode; a host profile may state others
+     * ({@code advise/Advisor.localPath}).
+     */
+    private static final List<String> FILE_MOUNTS_UNDER_DEV =
+            List.of("/dev/shm/", "/dev/hugepages/", "/dev/mqueue/");
+
+    private static boolean underFileMount(String path) {
+        for (String m : FILE_MOUNTS_UNDER_DEV) {
+            if (path.startsWith(m)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A node of a blockdev graph: the options of one {@code -blockdev}, or a nested {@code file.} object. */

@@ -63,8 +63,8 @@ public final class EvidenceReport {
 
     /**
      * The two lines design.md shows under a finding: what a failure loses now and with the
-     * recommendation, then the speed with the recommendation (and the fix, when there is one);
-     * then one line per note of the evidence ({@link Evidence#notes}).
+     * recommendation, then the speed with the recommendation; then one line per note of the
+     * evidence ({@link Evidence#notes}), and the fix on a line of its own, when there is one.
      *
      * @param setting how a cache mode reads in this file, e.g. {@code cache='none'}
      * @param fix     the fix as its line reads ({@code fix: X}, {@link FixLine#label}), or null
@@ -111,15 +111,12 @@ public final class EvidenceReport {
             second = "speed with " + with + ": " + ratio(e.writeRatio()) + " writes, " + ratio(e.readRatio())
                     + " reads (" + e.workload() + " workload)";
         }
-        if (fix != null) {
-            second += "   " + fix;
-        }
-        if (e.notes().isEmpty()) {
-            return List.of(first, second);
-        }
         List<String> all = new java.util.ArrayList<>(List.of(first, second));
         for (String note : e.notes()) {
             all.add("note: " + note);
+        }
+        if (fix != null) {
+            all.add(fix);
         }
         return all;
     }

@@ -8,14 +8,7 @@ import java.util.List;
  * How a finding's fix reads in every format: its kind (safe or unsafe, and what an unsafe one
  * assumes), and the simulator's write speed with it when that is less than half of today's.
  */
-final class FixLine {
-
-    /**
-     * Below this ratio of write speed (with the fix over now) the fix line says how much slower
-     * writes get: a fix may be safe and still cost more than half the write speed, which users
-     * accept for their data but must know.
-     */
-    static final double SLOWER = 0.5;
+public final class FixLine {
 
     private FixLine() {
     }
@@ -25,35 +18,37 @@ final class FixLine {
      * {@code (writes 0.27x)} after X when writes get more than 2x slower; null without a fix.
      */
     static String label(Finding f) {
+        return label(f, true);
+    }
+
+    /**
+     * {@link #label(Finding)}, without the slowdown when {@code ratio} is false: where the line
+     * above already shows the write ratio (the text report's speed line).
+     */
+    static String label(Finding f, boolean ratio) {
         if (f.fix() == null) {
             return null;
         }
         String kind = f.unsafeFix() ? "fix (unsafe: " + String.join("; ", f.fixAssumptions())
                 + "): "
                 : "fix: ";
-        return kind + change(f);
+        return kind + (ratio ? change(f) : f.fix());
     }
 
     /** The change with its slowdown when it is large: {@code X (writes 0.27x)}. */
     static String change(Finding f) {
-        Double ratio = writeRatio(f);
-        return ratio != null && ratio < SLOWER ? f.fix() + " (writes "
-                + EvidenceReport.ratio(ratio) + ")"
-                : f.fix();
+        Double ratio = f.slowWriteRatio();
+        return ratio != null ? f.fix() + slowdown(ratio) : f.fix();
     }
 
-    /**
-     * The simulator's write speed with the advisor's fix over the speed now, or null when the
-     * finding has no figures or its fix is not the advisor's change of the cache mode.
-     */
+    /** {@code  (writes 0.27x)} for a slow write ratio ({@link Finding#slowWriteRatio}). */
+    public static String slowdown(double ratio) {
+        return " (writes " + EvidenceReport.ratio(ratio) + ")";
+    }
+
+    /** The simulator's write ratio with the fix ({@link Finding#fixWriteRatio}). */
     static Double writeRatio(Finding f) {
-        if (f.fix() == null || f.evidence() == null || !f.edits().isEmpty()
-                || f.recommended() == null
-                || f.evidence().current().cache().equals(f.evidence().recommended().cache())) {
-            return null;
-        }
-        double r = f.evidence().writeRatio();
-        return Double.isFinite(r) ? r : null;
+        return f.fixWriteRatio();
     }
 
     /** What the finding assumed beyond what its fix label says: its detection's clauses. */

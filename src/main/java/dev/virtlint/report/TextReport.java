@@ -35,7 +35,8 @@ final class TextReport implements Report {
                         .append(f.message()).append('\n');
                 Disk d = f.disk();
                 String omitted = d == null || f.evidence() != null ? null : Evidences.omitted(d).orElse(null);
-                String fix = FixLine.label(f);
+                // Without the slowdown: the speed line above the fix shows the write ratio.
+                String fix = FixLine.label(f, f.evidence() == null);
                 boolean figures = d != null && (f.evidence() != null || omitted != null);
                 if (figures && told.containsKey(d)) {
                     if (fix != null && !fix.equals(told.get(d))) {
@@ -54,8 +55,10 @@ final class TextReport implements Report {
                         out.append("  ").append(line).append('\n');
                     }
                 } else if (omitted != null) {
-                    out.append("  ").append(omitted)
-                            .append(fix != null ? "   " + fix : "").append('\n');
+                    out.append("  ").append(omitted).append('\n');
+                    if (fix != null) {
+                        out.append("  ").append(fix).append('\n');
+                    }
                 } else if (fix != null) {
                     out.append("  ").append(fix).append('\n');
                 }

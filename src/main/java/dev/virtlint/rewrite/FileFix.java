@@ -106,7 +106,9 @@ public final class FileFix {
             return new Attempt(Status.SKIPPED, file, null, before, List.of(input.name() + ": skipped: " + file.note()),
                     List.of());
         }
-        List<Finding> findings = Linter.lint(file, settings, false);
+        // With the simulator's figures: a fix that makes writes more than 2x slower says so on
+        // its line (Finding#slowWriteRatio); the figures are cached per scenario.
+        List<Finding> findings = Linter.lint(file, settings, true);
         FixPlan plan = Fixer.plan(file, findings, unsafeFixes);
         List<String> notes = new ArrayList<>();
         for (FixPlan.Refusal r : plan.refused()) {

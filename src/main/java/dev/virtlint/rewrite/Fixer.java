@@ -97,13 +97,15 @@ public final class Fixer {
             Set<String> rules = new LinkedHashSet<>();
             Set<String> what = new LinkedHashSet<>();
             Set<String> assumed = new LinkedHashSet<>();
+            Double slow = null;
             for (Finding f : e.getValue()) {
                 rules.add(f.rule());
                 what.add(f.fix());
                 assumed.addAll(f.fixAssumptions());
+                slow = slow != null ? slow : f.slowWriteRatio();
             }
             fixed.add(new FixPlan.DiskFix(disk, place.get(disk), rules, String.join(", ", what),
-                    mine.sorted(), List.copyOf(assumed)));
+                    mine.sorted(), List.copyOf(assumed), slow));
         }
         return new FixPlan(all.edits().apply(text), all.edits().sorted(), fixed, refused, unsafe);
     }

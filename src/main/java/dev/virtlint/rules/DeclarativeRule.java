@@ -1,8 +1,12 @@
 package dev.virtlint.rules;
 
+import dev.virtlint.advise.Advisor;
+import dev.virtlint.model.CacheMode;
+import dev.virtlint.model.Span;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -151,11 +155,71 @@ public final class DeclarativeRule implements DiskRule {
         String fixText = rule.fix() == null ? null : fix(rule.fix(), view, node, owner, edits);
         Finding f = new Finding(id(), qemu ? rule.qemu().severity() : rule.meta().severity(),
                 text, view.spanOf(node), c.disk(), c.advice().orElse(null), fixText, edits);
-        // A rule file's fix is safe (its edits rest on what the select matched in the file)
-        // unless the file marks it otherwise.
-        return fixText != null && rule.fix().unsafe() ? f.withFixAssumptions(List.of(
-                "assumes the fix of rule " + id() + " suits this disk: its rule file says"
-                        + " safety: unsafe")) : f;
+        if (fixText == null) {
+            return f;
+        }
+        // A rule file's fix rests on what the select matched in the file, and on what the mode
+        // it sets needs of the guest and the host, like the advisor's own fix; the rule file may
+        // mark it unsafe whatever it sets.
+        List<String> assumed = new ArrayList<>(modeAssumptions(c, view, edits));
+        if (rule.fix().unsafe()) {
+            assumed.add("assumes the fix of rule " + id() + " suits this disk: its rule file says"
+                    + " safety: unsafe");
+        }
+        return assumed.isEmpty() ? f : f.withFixAssumptions(assumed);
+    }
+
+    /**
+     * What the cache and io modes a fix's edits of {@code <driver>} leave on the disk rest on:
+     * the advisor's clauses for the resulting cache switches ({@link Advisor#assumptionsOf}: the
+     * guest's flushing where a write cache is newly shown, O_DIRECT where it is turned on), a
+     * cache mode no preset names, and an io mode other than threads, which works on every file
+     * and device: native only with O_DIRECT (libvirt refuses it otherwise, "io='native' needs
+     * either no disk cache or directsync cache mode"), io_uring only where the host's kernel and
+     * QEMU build have it (block/file-posix.c raw_open_common, CONFIG_LINUX_IO_URING).
+     */
+    private static List<String> modeAssumptions(DiskCheck c, DiskView view, List<Edit> edits) {
+        Element driver = view.element().element("driver");
+        Span at = driver == null ? null : view.spanOf(driver);
+        String cacheName = driver == null ? null : view.sourceName(driver, "cache").orElse(null);
+        String ioName = driver == null ? null : view.sourceName(driver, "io").orElse(null);
+        CacheMode mode = c.disk().cache();
+        String io = null;
+        boolean touched = false;
+        List<String> out = new ArrayList<>();
+        for (Edit e : edits) {
+            if (at == null || !e.owner().equals(at)) {
+                continue;
+            }
+            if (e.name().equals(cacheName)) {
+                touched = true;
+                if (e.value() == null) {
+                    mode = CacheMode.DEFAULT;
+                } else {
+                    Optional<CacheMode.Preset> p = CacheMode.Preset.byName(e.value());
+                    if (p.isEmpty()) {
+                        out.add("assumes cache='" + e.value() + "' is a mode QEMU takes: no"
+                                + " preset has that name");
+                        continue;
+                    }
+                    mode = p.get().explicitMode();
+                }
+            } else if (e.name().equals(ioName)) {
+                io = e.value() == null ? "threads" : e.value();
+            }
+        }
+        if (touched) {
+            out.addAll(0, Advisor.assumptionsOf(c.disk(), c.guest(), c.host(), mode));
+        }
+        String ioNow = io != null ? io : c.disk().io().orElse("threads");
+        if ((io != null || touched) && ioNow.equals("native") && !mode.direct()) {
+            out.add("assumes io='native' starts with cache='" + mode.modeName() + "': libvirt"
+                    + " and QEMU take it only with O_DIRECT (cache none or directsync)");
+        } else if (io != null && !io.equals("threads") && !io.equals("native")) {
+            out.add("assumes the host takes io='" + io + "': no host profile says whether its"
+                    + " kernel and QEMU have it");
+        }
+        return out;
     }
 
     private String expand(DiskCheck c, DiskView view, Node node, Element owner, String template) {

@@ -27,7 +27,7 @@ final class DirectIoUnsupportedFsRule implements DiskRule {
 
     @Override
     public void check(DiskCheck c, List<Finding> out) {
-        Optional<String> path = Advisor.localPath(c.disk());
+        Optional<String> path = Advisor.localPath(c.disk(), c.host());
         if (!c.disk().cache().direct() || path.isEmpty()) {
             return;
         }

@@ -124,6 +124,32 @@ public record Finding(String rule, Severity severity, String message, Span span,
         return fix != null && !fixAssumptions.isEmpty();
     }
 
+    /**
+     * Below this ratio of write speed (with the fix over now) a fix's line says how much slower
+     * writes get: a fix may be safe and still cost more than half the write speed, which users
+     * accept for their data but must know.
+     */
+    public static final double SLOWER = 0.5;
+
+    /**
+     * The simulator's write speed with the advisor's fix over the speed now, or null when the
+     * finding has no figures or its fix is not the advisor's change of the cache mode.
+     */
+    public Double fixWriteRatio() {
+        if (fix == null || evidence == null || !edits.isEmpty() || recommended == null
+                || evidence.current().cache().equals(evidence.recommended().cache())) {
+            return null;
+        }
+        double r = evidence.writeRatio();
+        return Double.isFinite(r) ? r : null;
+    }
+
+    /** {@link #fixWriteRatio()} when writes get more than 2x slower ({@link #SLOWER}), or null. */
+    public Double slowWriteRatio() {
+        Double r = fixWriteRatio();
+        return r != null && r < SLOWER ? r : null;
+    }
+
     /** {@code safe} or {@code unsafe}, as reports name a fix's kind; null without a fix. */
     public String safety() {
         return fix == null ? null : fixAssumptions.isEmpty() ? "safe" : "unsafe";

@@ -43,10 +43,12 @@ public record FixPlan(String text, List<Replace> edits, List<DiskFix> fixed,
      * What fixing one disk changes, which findings it answers, and the edits that make it;
      * {@code index} is the disk's place among the file's disks in source order, which the fix
      * keeps, so that it names the disk where names do not; {@code assumptions} are what its
-     * unsafe fixes rest on (empty when every fix applied is safe).
+     * unsafe fixes rest on (empty when every fix applied is safe); {@code slowWrites} is the
+     * simulator's write ratio with the fix when writes get more than 2x slower
+     * ({@link Finding#slowWriteRatio}), or null.
      */
     public record DiskFix(Disk disk, int index, Set<String> rules, String description,
-                          List<Replace> edits, List<String> assumptions) {
+                          List<Replace> edits, List<String> assumptions, Double slowWrites) {
 
         public DiskFix {
             edits = List.copyOf(edits);

@@ -18,8 +18,8 @@ class NetworkDiskReportTest {
         Cli.Run run = Cli.run("lint", RBD);
         assertThat(run.out()).contains("[rbd-cache-disabled] disk vdb")
                 .contains("no simulator figures: the simulator models the host page cache and a"
-                        + " local device, which a network disk (rbd) does not use"
-                        + "   fix: cache='none' -> cache='writeback'")
+                        + " local device, which a network disk (rbd) does not use\n"
+                        + "  fix: cache='none' -> cache='writeback'\n")
                 .doesNotContain("host RAM").doesNotContain("predicted");
     }
 
