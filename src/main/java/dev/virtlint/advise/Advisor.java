@@ -216,6 +216,42 @@ public final class Advisor {
      * absolute one is judged by the mount its written text falls under, with that assumption.
      */
     private static HostFacts.DirectIo odirectOf(Disk disk, HostFacts host) {
+        HostFacts.DirectIo top = imageOdirect(disk, host);
+        if (top == null) {
+            return null;
+        }
+        // The weakest layer of the backing chain the file states decides: QEMU opens each with
+        // the top image's cache.direct (block.c bdrv_backing_options).
+        for (String layer : disk.backingFiles()) {
+            HostFacts.DirectIo d = layer.startsWith("/") && !layer.contains("$")
+                    ? host.directIo(layer)
+                    : new HostFacts.DirectIo(Optional.of(true), "no profile entry can say"
+                    + " otherwise", "assumes O_DIRECT works on the backing file " + layer
+                    + ": no host profile entry can be matched to it");
+            if (strength(d) < strength(top)) {
+                top = new HostFacts.DirectIo(d.supported(), "its backing file " + layer + ": "
+                        + d.reason(), d.assumption(), d.effects(), d.flushes());
+            }
+        }
+        return top;
+    }
+
+    /** How far O_DIRECT is known to work: refused, a hazard, in doubt, buffered, assumed, known. */
+    private static int strength(HostFacts.DirectIo d) {
+        if (!d.supported().orElse(false)) {
+            return d.supported().isPresent() ? 0 : 2;
+        }
+        if (d.hazard().orElse(true)) {
+            return 1;
+        }
+        if (!d.gains()) {
+            return 3;
+        }
+        return d.assumption() != null ? 4 : 5;
+    }
+
+    /** {@link #odirectOf} for the image itself, without its backing chain. */
+    private static HostFacts.DirectIo imageOdirect(Disk disk, HostFacts host) {
         Optional<String> path = localPath(disk, host);
         if (disk.sourceKind() != SourceKind.FILE || disk.source().isEmpty()) {
             return path.map(host::directIo).orElse(null);

@@ -593,6 +593,20 @@ public final class HostFacts {
                     + " mount option " + option + " was set: " + profileName() + " states no"
                     + " nocow attribute for the image", flushes, without, with);
         }
+        Storage entry = stating(path, Storage::nocow);
+        if (Boolean.TRUE.equals(nocow) && !entry.path().equals(path)) {
+            // A directory's chattr +C is inherited only by files created in it afterwards
+            // (btrfs_inherit_iflags; btrfs(5): the flag can be set only on empty files), so it
+            // says nothing certain of an image that may have been there before, or moved in.
+            DirectIo without = nocowFile(path, where + ", in " + entry.path() + ", which the host"
+                    + " profile states nocow", flushes);
+            DirectIo with = checksummed(path, where, null, flushes);
+            return either(where + ": " + entry.path() + " is nocow, which a file inherits only"
+                    + " when created in it: if " + path + " was, " + without.reason()
+                    + "; if not, " + with.reason(), "assumes " + path + " was created in "
+                    + entry.path() + " after its nocow attribute was set: " + profileName()
+                    + " states it for the directory, not the image", flushes, without, with);
+        }
         if (Boolean.TRUE.equals(nocow)) {
             return nocowFile(path, where + ", without data checksums (nocow, from the host"
                     + " profile)", flushes);

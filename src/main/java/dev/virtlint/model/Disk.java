@@ -25,6 +25,7 @@ public final class Disk {
     private final String target;
     private final String bus;
     private final boolean busImplied;
+    private final List<String> backingFiles;
     private final boolean blockByPath;
     private final boolean readonly;
     private final boolean shareable;
@@ -54,6 +55,7 @@ public final class Disk {
         this.target = b.target;
         this.bus = b.bus;
         this.busImplied = b.busImplied;
+        this.backingFiles = List.copyOf(b.backingFiles);
         this.blockByPath = b.blockByPath;
         this.readonly = b.readonly;
         this.shareable = b.shareable;
@@ -125,6 +127,15 @@ public final class Disk {
      * to be IDE: QEMU takes the machine's {@code block_default_type}, which is virtio on arm
      * {@code virt}, {@code s390-ccw-virtio} and the riscv and loongarch {@code virt} machines.
      */
+    /**
+     * The host files of the image's backing chain as the file states it ({@code <backingStore
+     * type='file'>} layers, top first); empty when it states none, which does not mean the image
+     * has none (libvirt reads an inactive domain's chain from the image headers at start).
+     */
+    public List<String> backingFiles() {
+        return backingFiles;
+    }
+
     public boolean busImplied() {
         return busImplied;
     }
@@ -320,6 +331,7 @@ public final class Disk {
         private String target = "";
         private String bus;
         private boolean busImplied;
+        private final List<String> backingFiles = new ArrayList<>();
         private boolean blockByPath;
         private boolean readonly;
         private boolean shareable;
@@ -379,6 +391,11 @@ public final class Disk {
 
         public Builder bus(String value) {
             this.bus = value;
+            return this;
+        }
+
+        public Builder backingFile(String path) {
+            this.backingFiles.add(path);
             return this;
         }
 

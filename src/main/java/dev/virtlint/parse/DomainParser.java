@@ -335,6 +335,18 @@ public final class DomainParser {
             }
         }
         source(b, kind, e.element("source"));
+        // QEMU opens a backing file with its parent's cache.direct (block.c bdrv_backing_options:
+        // "The cache mode is inherited unmodified for backing files"), so O_DIRECT must work on
+        // every layer; libvirt writes the chain as nested <backingStore> elements
+        // (docs/formatdomain.rst, "backingStore").
+        for (Element layer = e.element("backingStore"); layer != null;
+                layer = layer.element("backingStore")) {
+            Element file = layer.element("source");
+            String path = file == null ? null : file.attributeValue("file");
+            if ("file".equals(layer.attributeValue("type")) && path != null && !path.isEmpty()) {
+                b.backingFile(path);
+            }
+        }
         Element target = e.element("target");
         if (target != null) {
             Located dev = tree.attribute(target, "dev");

@@ -25,6 +25,12 @@ final class DirectIoUnsupportedFsRule implements DiskRule {
         return META;
     }
 
+    /** Whether O_DIRECT may be refused or be a hazard on a path. */
+    private static boolean troubled(HostFacts.DirectIo d) {
+        return d.effects().contains(HostFacts.Effect.REFUSED)
+                || d.effects().contains(HostFacts.Effect.HAZARD);
+    }
+
     @Override
     public void check(DiskCheck c, List<Finding> out) {
         Optional<String> path = Advisor.localPath(c.disk(), c.host());
@@ -32,6 +38,16 @@ final class DirectIoUnsupportedFsRule implements DiskRule {
             return;
         }
         HostFacts.DirectIo direct = c.host().directIo(path.get());
+        String layer = "";
+        // QEMU opens every backing file with the top image's cache.direct (block.c
+        // bdrv_backing_options), so a layer of the chain the file states can refuse it too.
+        for (int i = 0; i < c.disk().backingFiles().size() && !troubled(direct); i++) {
+            String file = c.disk().backingFiles().get(i);
+            if (file.startsWith("/")) {
+                direct = c.host().directIo(file);
+                layer = " and its backing files";
+            }
+        }
         boolean refused = direct.effects().contains(HostFacts.Effect.REFUSED);
         boolean hazard = direct.effects().contains(HostFacts.Effect.HAZARD);
         if (!refused && !hazard) {
@@ -51,7 +67,7 @@ final class DirectIoUnsupportedFsRule implements DiskRule {
         String assumed = direct.assumption() == null ? null
                 : Advisor.assumesText(c.disk(), c.host(), direct.assumption());
         out.add(c.finding(this, severity, c.name() + " uses " + c.cacheText()
-                + ", which opens the image"
+                + ", which opens the image" + layer
                 + " with O_DIRECT, but " + direct.reason() + consequence,
                 c.cacheSpan(Setting.CACHE_DIRECT), assumed));
     }

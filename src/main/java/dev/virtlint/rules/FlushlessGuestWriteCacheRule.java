@@ -57,10 +57,15 @@ final class FlushlessGuestWriteCacheRule implements DiskRule {
                 librbd = "";
                 // The evidence models the disk as QEMU runs it (Evidences.asRun), so its figures
                 // show no loss either, and the fix changes nothing but the written mode.
+                // The fix writes down what QEMU already does only when it keeps cache.direct as
+                // it is (none -> directsync); writeback -> directsync also turns O_DIRECT on.
+                boolean sameDirect = c.advice().map(a -> a.cache().explicitMode().direct()
+                        == mode.direct() && !a.cache().explicitMode().writeback()).orElse(false);
                 virtio = "; QEMU runs this virtio-blk disk in writethrough all the same, since the"
                         + " guest's driver negotiates no flush feature (hw/block/virtio-blk.c"
-                        + " virtio_blk_set_status): no write is lost, and the fix only writes"
-                        + " down the writethrough QEMU already applies";
+                        + " virtio_blk_set_status): no write is lost"
+                        + (sameDirect ? ", and the fix only writes down the writethrough QEMU"
+                        + " already applies" : "");
             }
         } else {
             // Said only when no table row says what the guest's virtio-blk driver negotiates.

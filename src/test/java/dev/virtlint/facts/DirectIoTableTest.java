@@ -38,9 +38,14 @@ class DirectIoTableTest {
                 row("mounts: [{path: /vm, fstype: btrfs}]", false, true, Effect.HAZARD,
                         Effect.BUFFERED),
                 // nocow: real direct I/O on single/raid0; copies diverge before 7.0 (7c2830f00c3e).
+                row("kernel: \"6.1.0\"\nstorage: [{path: /vm/a.raw, nocow: true, btrfs-data:"
+                        + " single}]\nmounts: [{path: /, fstype: btrfs}]",
+                        false, false, Effect.DIRECT),
+                // A directory's nocow is inherited only by files created in it afterwards
+                // (btrfs_inherit_iflags; btrfs(5): set only on empty files): assumed.
                 row("kernel: \"6.1.0\"\nstorage: [{path: /vm, nocow: true, btrfs-data: single}]"
                         + "\nmounts: [{path: /, fstype: btrfs}]",
-                        false, false, Effect.DIRECT),
+                        false, true, Effect.DIRECT, Effect.HAZARD),
                 // An unstated data profile may keep copies: assumed, not direct.
                 row("kernel: \"6.1.0\"\nstorage: [{path: /vm, nocow: true}]\nmounts: [{path: /,"
                         + " fstype: btrfs}]",
@@ -49,15 +54,15 @@ class DirectIoTableTest {
                 row("kernel: \"6.8.0\"\nmounts: [{path: /vm, fstype: btrfs, options:"
                         + " \"rw,nodatacow\"}]",
                         false, true, Effect.DIRECT, Effect.HAZARD),
-                row("kernel: \"6.8.0\"\nmounts: [{path: /vm, fstype: btrfs, nocow: true,"
-                        + " btrfs-data: raid1}]",
+                row("kernel: \"6.8.0\"\nmounts: [{path: /vm, fstype: btrfs}]\nstorage: [{path:"
+                        + " /vm/a.raw, nocow: true, btrfs-data: raid1}]",
                         false, false, Effect.HAZARD),
                 // 7c2830f00c3e had an AUTOSEL for 6.12 to 6.19: both outcomes there.
                 row("kernel: \"6.18.2\"\nmounts: [{path: /vm, fstype: btrfs, nocow: true,"
                         + " btrfs-data: raid1}]",
                         false, true, Effect.HAZARD, Effect.BUFFERED),
-                row("kernel: \"7.0.1\"\nmounts: [{path: /vm, fstype: btrfs, nocow: true,"
-                        + " btrfs-data: dup}]",
+                row("kernel: \"7.0.1\"\nmounts: [{path: /vm, fstype: btrfs}]\nstorage: [{path:"
+                        + " /vm/a.raw, nocow: true, btrfs-data: dup}]",
                         false, false, Effect.BUFFERED),
                 // OpenZFS: EINVAL up to 0.7, through the ARC 0.8-2.2, per `direct` from 2.3.
                 row("openzfs: \"0.7.13\"\nmounts: [{path: /vm, fstype: zfs}]", true, false,
