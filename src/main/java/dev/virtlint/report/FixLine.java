@@ -18,21 +18,13 @@ public final class FixLine {
      * {@code (writes 0.27x)} after X when writes get more than 2x slower; null without a fix.
      */
     static String label(Finding f) {
-        return label(f, true);
-    }
-
-    /**
-     * {@link #label(Finding)}, without the slowdown when {@code ratio} is false: where the line
-     * above already shows the write ratio (the text report's speed line).
-     */
-    static String label(Finding f, boolean ratio) {
         if (f.fix() == null) {
             return null;
         }
         String kind = f.unsafeFix() ? "fix (unsafe: " + String.join("; ", f.fixAssumptions())
                 + "): "
                 : "fix: ";
-        return kind + (ratio ? change(f) : f.fix());
+        return kind + change(f);
     }
 
     /** The change with its slowdown when it is large: {@code X (writes 0.27x)}. */

@@ -35,8 +35,9 @@ final class TextReport implements Report {
                         .append(f.message()).append('\n');
                 Disk d = f.disk();
                 String omitted = d == null || f.evidence() != null ? null : Evidences.omitted(d).orElse(null);
-                // Without the slowdown: the speed line above the fix shows the write ratio.
-                String fix = FixLine.label(f, f.evidence() == null);
+                // The slowdown is on the fix line too (issue 18: the line a user acts on says it),
+                // though the speed line above shows the same ratio among its figures.
+                String fix = FixLine.label(f);
                 boolean figures = d != null && (f.evidence() != null || omitted != null);
                 if (figures && told.containsKey(d)) {
                     if (fix != null && !fix.equals(told.get(d))) {

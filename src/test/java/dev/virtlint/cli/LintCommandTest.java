@@ -346,7 +346,7 @@ class LintCommandTest {
                 + " uses cache=unsafe but is not a scratch disk")
                 // unsafe -> none shows the guest no new write cache: only O_DIRECT is assumed.
                 .contains(" writes, ").contains("\n  fix (unsafe: assumes O_DIRECT works on"
-                        + " /vm/a.img: no host profile): cache=unsafe -> cache=none\n");
+                        + " /vm/a.img: no host profile): cache=unsafe -> cache=none (writes ");
     }
 
     @Test
