@@ -88,10 +88,15 @@ public final class HostFacts {
     }
 
     /**
-     * An image file a host profile lists, and whether its space is allocated: {@code sparse} or
-     * {@code preallocated} ({@code probe IMAGE} reads it from {@code qemu-img info}).
+     * An image file a host profile lists: whether its space is allocated ({@code sparse} or
+     * {@code preallocated}, or null when not stated) and its virtual size in bytes (what the
+     * guest sees, or null); {@code probe --image} reads both from {@code qemu-img info}.
      */
-    record Image(String path, String allocation) {
+    record Image(String path, String allocation, Long size) {
+
+        Image(String path, String allocation) {
+            this(path, allocation, null);
+        }
     }
 
     /**
@@ -310,11 +315,31 @@ public final class HostFacts {
     /** Whether the profile says the image at {@code path} is sparse: empty when it does not say. */
     public Optional<Boolean> sparse(String path) {
         for (Image i : images) {
-            if (i.path().equals(path)) {
+            if (i.path().equals(path) && i.allocation() != null) {
                 return Optional.of(i.allocation().equals("sparse"));
             }
         }
         return Optional.empty();
+    }
+
+    /** The virtual size the profile states for the image at {@code path}: empty when it does not say. */
+    public Optional<Long> imageSize(String path) {
+        for (Image i : images) {
+            if (i.path().equals(path) && i.size() != null) {
+                return Optional.of(i.size());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether the profile's {@code costs:} state every device cost ({@link #COST_NAMES}), as
+     * {@code probe --bench} writes them: the simulator's speeds are then on this host's measured
+     * scale, not the built-in assumed one. A profile that states some costs only (written by
+     * hand) keeps the built-in scale for the rest.
+     */
+    public boolean measuredCosts() {
+        return costs.keySet().containsAll(COST_NAMES);
     }
 
     public Optional<Long> memoryBytes() {

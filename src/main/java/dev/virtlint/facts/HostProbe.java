@@ -89,9 +89,13 @@ public final class HostProbe {
         for (Path i : images) {
             String path = i.toAbsolutePath().normalize().toString();
             nocowOf(path, lines).ifPresent(storage::add);
-            run(List.of("qemu-img", "info", "--output=json", "-U",
-                    path)).flatMap(HostProbe::allocation)
-                    .ifPresent(a -> allocations.add(new HostFacts.Image(path, a)));
+            Optional<String> info = run(List.of("qemu-img", "info", "--output=json", "-U",
+                    path));
+            String allocation = info.flatMap(HostProbe::allocation).orElse(null);
+            Long size = info.flatMap(HostProbe::virtualSize).orElse(null);
+            if (allocation != null || size != null) {
+                allocations.add(new HostFacts.Image(path, allocation, size));
+            }
         }
         // /sys/module/zfs/version: the loaded module's version, readable by anyone.
         String openzfs = readFirstLine(root.resolve("sys/module/zfs/version")).orElse(null);
@@ -212,6 +216,16 @@ public final class HostProbe {
         double actual = Double.parseDouble(a.group(1));
         double virtual = Double.parseDouble(v.group(1));
         return Optional.of(actual < 0.98 * virtual ? "sparse" : "preallocated");
+    }
+
+    /**
+     * The disk's size as the guest sees it: {@code virtual-size} of {@code qemu-img info
+     * --output=json} (qemu-img(1), "info"), which bounds what a failure can lose and what the host
+     * can cache of it.
+     */
+    static Optional<Long> virtualSize(String json) {
+        Matcher v = VIRTUAL.matcher(json);
+        return v.find() ? whole(v.group(1)).filter(n -> n > 0) : Optional.empty();
     }
 
     private static Optional<Long> whole(String s) {

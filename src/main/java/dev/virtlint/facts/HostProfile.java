@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  *   - {path: /srv/btrfs/images, nocow: true, btrfs-data: single}
  *   - {path: /mnt/nfs, export: "rw,async", flushes: "no"}
  * images:
- *   - {path: /srv/btrfs/images/db.raw, allocation: sparse}
+ *   - {path: /srv/btrfs/images/db.raw, allocation: sparse, size: 20GiB}
  * odirect:
  *   - {path: /srv/ram-images, supported: false}
  * sysctl:
@@ -65,6 +65,7 @@ public final class HostProfile {
     private static final String FLUSHES = "flushes";
     private static final String WRITE_CACHE = "write-cache";
     private static final String ALLOCATION = "allocation";
+    private static final String SIZE_KEY = "size";
     /** The per-path keys of {@code storage:}, which a {@code mounts:} entry may carry too. */
     private static final List<String> STORAGE_KEYS =
             List.of(NOCOW, ZFS_SYNC, ZFS_DIRECT, BTRFS_DATA, EXPORT, FLUSHES, WRITE_CACHE);
@@ -157,9 +158,19 @@ public final class HostProfile {
         List<HostFacts.Image> images = new ArrayList<>();
         if (m.containsKey(IMAGES)) {
             for (YNode item : m.get(IMAGES).list()) {
-                item.map(Set.of(PATH, ALLOCATION));
-                images.add(new HostFacts.Image(absolute(item.require(PATH)),
-                        oneOf(item.require(ALLOCATION), ALLOCATION, ALLOCATIONS)));
+                Map<String, YNode> e = item.map(Set.of(PATH, ALLOCATION, SIZE_KEY));
+                String path = absolute(item.require(PATH));
+                if (!e.containsKey(ALLOCATION) && !e.containsKey(SIZE_KEY)) {
+                    throw item.error("an images entry states nothing beyond its path; expected "
+                            + ALLOCATION + " or " + SIZE_KEY);
+                }
+                Long size = e.containsKey(SIZE_KEY) ? size(e.get(SIZE_KEY)) : null;
+                if (size != null && size <= 0) {
+                    throw e.get(SIZE_KEY).error(SIZE_KEY + " must be more than 0 bytes, found "
+                            + size);
+                }
+                images.add(new HostFacts.Image(path, e.containsKey(ALLOCATION)
+                        ? oneOf(e.get(ALLOCATION), ALLOCATION, ALLOCATIONS) : null, size));
             }
         }
         List<HostFacts.DirectIoProbe> probes = new ArrayList<>();
@@ -295,8 +306,10 @@ public final class HostProfile {
         if (!host.images().isEmpty()) {
             y.append(IMAGES).append(":\n");
             for (HostFacts.Image i : host.images()) {
-                y.append("  - {").append(PATH).append(": ").append(quote(i.path())).append(", ")
-                        .append(ALLOCATION).append(": ").append(i.allocation()).append("}\n");
+                y.append("  - {").append(PATH).append(": ").append(quote(i.path()));
+                field(y, ALLOCATION, i.allocation(), false);
+                field(y, SIZE_KEY, i.size() == null ? null : i.size().toString(), false);
+                y.append("}\n");
             }
         }
         if (!host.odirect().isEmpty()) {

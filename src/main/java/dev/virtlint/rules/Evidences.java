@@ -64,8 +64,82 @@ public final class Evidences {
         List<String> assumptions = new ArrayList<>();
         Scenario scenario = scenario(check, domain, workloads, assumptions);
         CacheMode recommended = check.advice().map(r -> r.cache().explicitMode()).orElse(check.disk().cache());
+        boolean chosen = domain != null && domain.name() != null
+                && workloads.apply(domain.name()) != null;
         return SIMULATOR.evidence(scenario, asRun(recommended, check.guest()), assumptions)
-                .withNotes(notes(check, recommended));
+                .withNotes(notes(check, recommended))
+                .on(basis(check, scenario, chosen ? "in .virtlint.yaml" : null));
+    }
+
+    /**
+     * The most a floppy's guest can write: QEMU picks a floppy's geometry from the fd_formats
+     * table of hw/block/fdc.c (pick_geometry) and fd_seek refuses sectors beyond it; its largest
+     * entry is the 2.88 MB drive type with 48 sectors, 80 tracks and 2 heads of 512 bytes
+     * (FD_SECTOR_LEN): 3,932,160 bytes, whatever the image file's size.
+     */
+    static final long FLOPPY_MAX_BYTES = 48L * 80 * 2 * 512;
+
+    /**
+     * What the figures of {@code s} rest on for this disk ({@link Evidence.Basis}): the workload
+     * and how it was chosen ({@code chosen}, null when assumed), the host's dirty limit and device
+     * cache as the model has them, whether the storage honours flushes, whether the image is in
+     * host RAM (a tmpfs or ramfs mount, stated or assumed), the disk's size where it is known,
+     * and whether the host profile's costs give the speeds a measured scale.
+     */
+    public static Evidence.Basis basis(DiskCheck check, Scenario s, String chosen) {
+        HostFacts host = check.host();
+        Optional<String> path = Advisor.localPath(check.disk(), host);
+        Evidence.StorageFlushes flushes = Evidence.StorageFlushes.UNKNOWN;
+        String inRam = null;
+        boolean inRamAssumed = false;
+        long size = -1;
+        String sizeSource = null;
+        if (path.isPresent()) {
+            HostFacts.FlushHonesty f = host.directIo(path.get()).flushes();
+            flushes = f.honoured().isEmpty() ? Evidence.StorageFlushes.UNKNOWN
+                    : f.honoured().get() ? Evidence.StorageFlushes.HONOURED
+                    : Evidence.StorageFlushes.IGNORED;
+            Optional<HostFacts.Mount> mount = host.mountOf(path.get());
+            if (mount.isPresent() && (mount.get().fstype().equals("tmpfs")
+                    || mount.get().fstype().equals("ramfs"))) {
+                inRam = mount.get().path() + " is " + mount.get().fstype();
+                inRamAssumed = mount.get().assumed();
+            }
+            Optional<Long> stated = host.imageSize(path.get());
+            if (stated.isPresent()) {
+                size = stated.get();
+                sizeSource = "its virtual size in the host profile";
+            }
+        }
+        if (check.disk().device() == dev.virtlint.model.DiskDevice.FLOPPY
+                && (size < 0 || size > FLOPPY_MAX_BYTES)) {
+            size = FLOPPY_MAX_BYTES;
+            sizeSource = "QEMU's largest floppy format";
+        }
+        return basis(s, chosen, host, flushes, inRam, inRamAssumed, size, sizeSource);
+    }
+
+    /** The basis of a scenario given without a disk: the workload, the host and its scale. */
+    public static Evidence.Basis basis(Scenario s, String chosen, HostFacts host) {
+        return basis(s, chosen, host, Evidence.StorageFlushes.UNKNOWN, null, false, -1, null);
+    }
+
+    private static Evidence.Basis basis(Scenario s, String chosen, HostFacts host,
+                                        Evidence.StorageFlushes flushes, String inRam,
+                                        boolean inRamAssumed, long size, String sizeSource) {
+        HostModel h = s.host();
+        long mem = h.memoryBytes();
+        String gib = mem % (1L << 30) == 0 ? String.valueOf(mem >> 30)
+                : String.valueOf(Math.round(mem * 10.0 / (1L << 30)) / 10.0);
+        String limit = host.sysctl().getOrDefault("dirty_bytes", 0L) > 0
+                ? "vm.dirty_bytes of the host profile"
+                : "vm.dirty_ratio " + Math.round(h.dirtyRatio() * 100) + " % of the host's " + gib
+                + " GiB memory" + (host.memoryBytes().isEmpty() ? ", assumed" : "");
+        String measured = host.measuredCosts()
+                ? host.profile().orElse("the host profile") : null;
+        return new Evidence.Basis(s.workload(), chosen, h.dirtyLimitBytes(), limit,
+                h.deviceCacheBytes(), flushes, inRam, inRamAssumed, s.guestMemory(), size,
+                sizeSource, measured);
     }
 
     /**
@@ -225,16 +299,19 @@ public final class Evidences {
      * predictions assume, as {@code simulate} prints it.
      */
     public record WhatIf(Scenario scenario, Prediction current, List<Prediction> modes,
-                         List<String> assumptions) {
+                         List<String> assumptions, Evidence.Basis basis) {
     }
 
-    /** The what-if table of {@code scenario}, predicted as evidence is ({@link #of}). */
-    public static WhatIf whatIf(Scenario scenario, List<String> assumptions) {
+    /**
+     * The what-if table of {@code scenario}, predicted as evidence is ({@link #of}) and bounded
+     * as {@code basis} says.
+     */
+    public static WhatIf whatIf(Scenario scenario, List<String> assumptions, Evidence.Basis basis) {
         List<Prediction> modes = new ArrayList<>();
         for (Preset p : Preset.values()) {
-            modes.add(SIMULATOR.predict(scenario.withCache(p.explicitMode())));
+            modes.add(basis.bound(SIMULATOR.predict(scenario.withCache(p.explicitMode()))));
         }
-        return new WhatIf(scenario, SIMULATOR.predict(scenario), modes,
-                Simulator.assumed(scenario, assumptions));
+        return new WhatIf(scenario, basis.bound(SIMULATOR.predict(scenario)), modes,
+                Simulator.assumed(scenario, assumptions), basis);
     }
 }

@@ -40,7 +40,8 @@ class HostProfileWriteTest {
                         new HostFacts.Storage("/mnt/nfs", false, null, null, null, "rw,async", "no",
                                 null)),
                 List.of(new HostFacts.Image("/srv/vm \"images\\/a.qcow2", "sparse"),
-                        new HostFacts.Image("/tank/vm/b.raw", "preallocated")),
+                        new HostFacts.Image("/tank/vm/b.raw", "preallocated", 10_737_418_240L),
+                        new HostFacts.Image("/tank/vm/fd.img", null, 1_474_560L)),
                 List.of(new HostFacts.DirectIoProbe("/srv/fuse", false),
                         new HostFacts.DirectIoProbe("/tmp", true)),
                 sysctl, List.of("measured somewhere", "  row mode 1.0 2.0"), costs);
