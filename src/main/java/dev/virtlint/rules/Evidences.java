@@ -133,7 +133,8 @@ public final class Evidences {
                 : String.valueOf(Math.round(mem * 10.0 / (1L << 30)) / 10.0);
         String limit = host.sysctl().getOrDefault("dirty_bytes", 0L) > 0
                 ? "vm.dirty_bytes of the host profile"
-                : "vm.dirty_ratio " + Math.round(h.dirtyRatio() * 100) + " % of the host's " + gib
+                : (host.sysctl().containsKey("dirty_ratio") ? "" : "Linux's default ")
+                + "vm.dirty_ratio " + Math.round(h.dirtyRatio() * 100) + " % of the host's " + gib
                 + " GiB memory" + (host.memoryBytes().isEmpty() ? ", assumed" : "");
         String measured = host.measuredCosts()
                 ? host.profile().orElse("the host profile") : null;

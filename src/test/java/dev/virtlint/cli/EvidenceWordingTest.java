@@ -121,7 +121,8 @@ class EvidenceWordingTest {
         String loss = line(Cli.run("lint", f.toString()).out(), "predicted on");
         long limit = (long) ((16L << 30) * 0.20);
         assertThat(loss).contains("~" + twoFigures(limit / 1e9) + " GB of fsync-acknowledged"
-                + " writes lost (p95: the host's dirty limit, vm.dirty_ratio 20 % of the host's 16 GiB"
+                + " writes lost (p95: the host's dirty limit, Linux's default vm.dirty_ratio 20 % of"
+                + " the host's 16 GiB"
                 + " memory, assumed)").doesNotContain(" s of writes");
     }
 
