@@ -200,7 +200,11 @@ public final class LossModel {
         return new Loss(Math.max(a.p50(), b.p50()), Math.max(a.p95(), b.p95()), Math.max(a.max(), b.max()));
     }
 
-    /** librbd's defaults (Ceph src/common/options/rbd.yaml.in): rbd_cache_max_dirty 24 MiB. */
+    /**
+     * librbd's defaults (Ceph doc/rbd/rbd-config-ref.rst, "Cache Settings", e.g.
+     * docs.ceph.com/en/mimic/rbd/rbd-config-ref/): rbd cache max dirty 24 MiB, max dirty age 1 s,
+     * writethrough until flush true.
+     */
     public static final long RBD_CACHE_MAX_DIRTY = 24L << 20;
     /** rbd_cache_max_dirty_age: 1 s. */
     public static final double RBD_CACHE_MAX_DIRTY_AGE = 1.0;
