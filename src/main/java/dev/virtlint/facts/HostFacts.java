@@ -226,6 +226,10 @@ public final class HostFacts {
             "flush-us", "sync-contention", "qcow2-write-us", "qcow2-cluster-us", "qcow2-flush-us");
 
     private final Map<String, Double> costs;
+    /** MemAvailable as probe read it from /proc/meminfo, or null; see {@link #withMemory}. */
+    private Long memoryAvailableBytes;
+    /** The memory the profile says the host's guests hold, or null; see {@link #withMemory}. */
+    private Long guestsMemoryBytes;
 
     public HostFacts(String kernel, List<Mount> mounts) {
         this(kernel, null, null, mounts, List.of(), Map.of(), null);
@@ -344,6 +348,33 @@ public final class HostFacts {
 
     public Optional<Long> memoryBytes() {
         return Optional.ofNullable(memoryBytes);
+    }
+
+    /**
+     * The host's {@code MemAvailable} (/proc/meminfo, Documentation/filesystems/proc.rst: an
+     * estimate of the memory available for new work without swapping, the free and reclaimable
+     * page cache), which the profile's {@code memory-available:} states: what the kernel's dirty
+     * thresholds are shares of, approximately (mm/page-writeback.c global_dirtyable_memory).
+     */
+    public Optional<Long> memoryAvailableBytes() {
+        return Optional.ofNullable(memoryAvailableBytes);
+    }
+
+    /** The memory the profile's {@code guests-memory:} says the host's guests hold together. */
+    public Optional<Long> guestsMemoryBytes() {
+        return Optional.ofNullable(guestsMemoryBytes);
+    }
+
+    /**
+     * These facts with the memory a profile states beyond {@code memory:} (null where it states
+     * none): kept apart from the constructors so that the keys stay optional everywhere.
+     */
+    public HostFacts withMemory(Long available, Long guests) {
+        HostFacts h = new HostFacts(kernel, qemu, openzfs, memoryBytes, mounts, probes, storage, images, sysctl,
+                costs, profile);
+        h.memoryAvailableBytes = available;
+        h.guestsMemoryBytes = guests;
+        return h;
     }
 
     /** {@code vm.dirty_*} values by their name without {@code vm.}, e.g. {@code dirty_ratio}. */

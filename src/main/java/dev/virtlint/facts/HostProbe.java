@@ -100,8 +100,8 @@ public final class HostProbe {
         // /sys/module/zfs/version: the loaded module's version, readable by anyone.
         String openzfs = readFirstLine(root.resolve("sys/module/zfs/version")).orElse(null);
         return new ProbedHost(readFirstLine(root.resolve("proc/sys/kernel/osrelease")).orElse(null),
-                qemuVersion().orElse(null), openzfs, memory().map(kib -> kib * 1024).orElse(null),
-                mounts, storage, allocations, odirect, sysctl, List.of(), Map.of());
+                qemuVersion().orElse(null), openzfs, meminfo("MemTotal:").map(kib -> kib * 1024).orElse(null),
+                meminfo("MemAvailable:").map(kib -> kib * 1024).orElse(null), mounts, storage, allocations, odirect, sysctl, List.of(), Map.of());
     }
 
     /** One line of /proc/self/mountinfo: the mount, its device and its source. */
@@ -245,11 +245,16 @@ public final class HostProbe {
         }
     }
 
-    /** MemTotal of /proc/meminfo, in KiB. */
-    private Optional<Long> memory() {
+    /**
+     * A field of /proc/meminfo, in KiB: MemTotal, or MemAvailable (Linux 3.14 and later,
+     * Documentation/filesystems/proc.rst: memory available for starting new applications without
+     * swapping, counting the reclaimable page cache; what the dirty thresholds are shares of,
+     * approximately: mm/page-writeback.c global_dirtyable_memory counts free and file pages).
+     */
+    private Optional<Long> meminfo(String field) {
         try {
             for (String line : Files.readAllLines(root.resolve("proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
+                if (line.startsWith(field)) {
                     return Optional.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
                 }
             }

@@ -13,6 +13,7 @@ import dev.virtlint.model.SourceKind;
 import dev.virtlint.sim.DeviceCosts;
 import dev.virtlint.sim.Evidence;
 import dev.virtlint.sim.HostModel;
+import dev.virtlint.sim.LossModel;
 import dev.virtlint.sim.Prediction;
 import dev.virtlint.sim.Simulator;
 import dev.virtlint.sim.Simulator.Scenario;
@@ -54,9 +55,55 @@ public final class Evidences {
      * are none.
      */
     public static Optional<String> omitted(Disk disk) {
+        if (NetworkDriver.isRbd(disk)) {
+            return Optional.of(librbd(disk.cache()));
+        }
         return NetworkDriver.of(disk).map(d -> "no simulator figures: the simulator models the host"
                 + " page cache and a local device, which a network disk ("
                 + disk.protocol().orElse("network") + ") does not use");
+    }
+
+    /**
+     * An rbd disk's figures: those of librbd's cache ({@link LossModel#librbd}), not of a host page
+     * cache, which librbd does not use. What a crash loses of it is what the guest was told was
+     * durable, as for the simulator's figures; Ceph's defaults are assumed (a ceph.conf, or the
+     * disk's own Ceph options, is not read), and so is that the OSDs acknowledge only stored data.
+     */
+    static String librbd(CacheMode mode) {
+        LossModel.Librbd flushing = LossModel.librbd(mode, true);
+        LossModel.Librbd never = LossModel.librbd(mode, false);
+        String lost = lostText(flushing, never);
+        String assumed = " (assumed: Ceph's defaults rbd_cache_max_dirty "
+                + HostModel.binary(LossModel.RBD_CACHE_MAX_DIRTY) + ", rbd_cache_max_dirty_age "
+                + (long) LossModel.RBD_CACHE_MAX_DIRTY_AGE + " s, rbd_cache_writethrough_until_flush true;"
+                + " ceph.conf is not read; OSDs acknowledge only stored writes)";
+        String how;
+        if (!flushing.enabled()) {
+            how = "QEMU turns librbd's cache off (rbd_cache=false under cache.direct), so nothing waits in"
+                    + " QEMU's memory";
+        } else if (mode.noFlush()) {
+            how = "cache.no-flush drops every flush before librbd, which therefore never leaves"
+                    + " writethrough: every write is on the OSDs when it completes";
+        } else if (!mode.writeback()) {
+            how = "writethrough flushes librbd after every write";
+        } else {
+            how = "librbd writes through until the guest's first flush, then holds at most "
+                    + HostModel.binary(flushing.dirtyBytes()) + " dirty for at most "
+                    + (long) LossModel.RBD_CACHE_MAX_DIRTY_AGE + " s, lost with QEMU's memory (a QEMU crash,"
+                    + " a crash or power loss of this host) but never acknowledged: a flush writes it to the"
+                    + " OSDs first; a guest that never flushes keeps librbd writethrough";
+        }
+        return "librbd cache figures, no host page cache: " + how + "; " + lost + assumed;
+    }
+
+    private static String lostText(LossModel.Librbd flushing, LossModel.Librbd never) {
+        long a = Math.max(flushing.losses().qemuCrash().max(), never.losses().qemuCrash().max());
+        long b = Math.max(flushing.losses().hostCrash().max(), never.losses().hostCrash().max());
+        long c = Math.max(flushing.losses().powerLoss().max(), never.losses().powerLoss().max());
+        return a == 0 && b == 0 && c == 0
+                ? "a QEMU crash, a host crash or a power loss of this host loses 0 B of acknowledged writes"
+                : "acknowledged writes lost at most: QEMU crash " + HostModel.binary(a) + ", host crash "
+                + HostModel.binary(b) + ", power loss " + HostModel.binary(c);
     }
 
     /** The evidence for findings on a writable disk: as it is, and with the advisor's cache mode. */
@@ -242,6 +289,14 @@ public final class Evidences {
             preallocated = !sparse.get();
         } else if (!preallocated) {
             assumptions.add("a sparse image (space allocated on first write)");
+        }
+        if (qcow2 && !preallocated && !guestFlushes) {
+            // LossModel.qcow2Metadata: what a QEMU crash loses rests on these.
+            assumptions.add("qcow2 clusters of " + HostModel.binary(LossModel.QCOW2_CLUSTER).replace(" ", "")
+                    + " (the default) and every write to a newly allocated one, as when the image is filled: a"
+                    + " QEMU crash loses the writes whose L2 table entries QEMU has not yet written, up to "
+                    + HostModel.binary(LossModel.qcow2Metadata(new CacheMode(true, false, false, true), false,
+                    LossModel.QCOW2_CLUSTER).max()));
         }
         HostFacts.FlushHonesty flushes = path.map(p -> check.host().directIo(p).flushes())
                 .orElse(null);

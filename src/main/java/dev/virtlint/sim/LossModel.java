@@ -12,20 +12,60 @@ import java.util.Random;
  * device destage and one flush period), so the figures describe the steady state.
  *
  * <p>Each write gets the time the guest counts it as durable (the end of the next flush for a guest
- * that flushes; its completion for one that does not) and, per failure kind, the time from which
- * that failure no longer loses it:
+ * that flushes under a write cache; its completion for one that does not flush, and under
+ * writethrough, where the guest sees no write cache at all) and, per failure kind, the time from
+ * which that failure no longer loses it:
  * <ul>
  *   <li>qemu-crash: once QEMU has handed the write to the host kernel or device, which is at
- *       completion in every mode;</li>
- *   <li>host-crash: once it has left the host page cache (at once with O_DIRECT or O_DSYNC;
- *       otherwise when the flusher writes it back, when the dirty limit pushes it out, or at an
- *       honoured flush);</li>
+ *       completion in every mode, and once the image's metadata that maps it is out of QEMU's
+ *       memory ({@link #qcow2Metadata}: qcow2's L2 cache);</li>
+ *   <li>host-crash: once it has left the host page cache (at completion with O_DIRECT, or when
+ *       writethrough's flush after each write returns; otherwise when the flusher writes back the
+ *       image's inode, when background writeback pushes it out, or at an honoured flush);</li>
  *   <li>power-loss: once it is on media (additionally through the device's volatile cache, which
  *       destages after a delay, when full, or at a flush; a battery-backed cache counts as media).
  *       Where that cache is the host's memory ({@link HostModel#cacheInHostMemory}) a host crash
  *       loses the same.</li>
  * </ul>
  * The loss at an instant is the sum of writes that are acknowledged but not yet safe.
+ *
+ * <p>Writethrough is no O_DSYNC: QEMU's file-posix opens the image with O_DIRECT for
+ * cache.direct and no sync flag at all (block/file-posix.c raw_parse_flags); a disk without
+ * write cache gets every write with BDRV_REQ_FUA (block/block-backend.c
+ * blk_co_do_pwritev_part), which file-posix does not take natively, so block/io.c
+ * bdrv_driver_pwritev emulates it with bdrv_co_flush after the write. bdrv_co_flush skips the
+ * flush to disk when the node has BDRV_O_NO_FLUSH ("don't actually force it to the disk with
+ * cache=unsafe"): with {@code cache.no-flush=on} writethrough and directsync keep the guest told
+ * its writes are durable at completion while nothing makes them so: the page cache (or the
+ * device's cache under O_DIRECT) holds them as under writeback with a guest that never flushes.
+ *
+ * <p>One image is one inode, and Linux expires dirty data per inode, not per page
+ * (fs/fs-writeback.c): {@code __mark_inode_dirty} sets {@code dirtied_when} only when a clean
+ * inode becomes dirty, and redirtying a dirty one leaves it; the periodic (kupdate) writeback
+ * ({@code wb_writeback} with {@code for_kupdate}) moves an inode to {@code b_io} once
+ * {@code dirtied_when} is older than the expiry ({@code move_expired_inodes}) and then writes its
+ * dirty pages whatever their own age: {@code writeback_sb_inodes} gives it a chunk
+ * ({@code writeback_chunk_size}: at least MIN_WRITEBACK_PAGES, 4 MiB, or half the measured
+ * write bandwidth), {@code requeue_inode} puts an inode with pages left back on {@code b_more_io}
+ * without touching {@code dirtied_when}, and {@code wb_writeback} loops while it makes progress
+ * over a work sized to all dirty pages, so the whole inode goes. For one image written steadily
+ * the dirty data therefore grows from nothing to expiry plus up to one flusher interval of
+ * writes and then drops to nothing: a sawtooth, uniform over the cycle, where per-page expiry
+ * kept between expiry and expiry plus interval of writes. The model writes back at once (no
+ * device time), so the inode is clean after each pass: p95 is 0.95 x (expiry + interval) x rate
+ * (33.25 s of writes with the defaults instead of 34.75 s), p50 half the cycle (17.5 s instead of
+ * 32.5 s). That is the upper bound of per-inode expiry: where writes keep landing while a pass
+ * runs (it takes device time), the inode stays dirty with its old {@code dirtied_when}
+ * ({@code redirty_tail} resets it only behind a newer inode on {@code b_dirty}) and is written
+ * at every flusher wake, so the loss falls towards one interval of writes (p95 0.95 x interval x
+ * rate); the figures do not claim that lower value.
+ *
+ * <p>Above the background threshold ({@link HostModel#backgroundLimitBytes}) the flusher writes
+ * back without waiting for expiry: mm/page-writeback.c {@code balance_dirty_pages} starts
+ * background writeback once dirty pages exceed {@code bg_thresh}, and {@code wb_writeback} with
+ * {@code for_background} writes until {@code wb_over_bg_thresh} is false. The model caps dirty
+ * data at the background threshold at once; {@code dirty_ratio}, where writers wait, is then
+ * reached only when the device cannot keep up, which the speed side models.
  */
 public final class LossModel {
 
@@ -60,7 +100,9 @@ public final class LossModel {
         }
         double end = n * gap;
         double[] flushes = guestFlushes ? flushTimes(workload, done, end) : new double[0];
-        double[] ack = ackTimes(done, flushes, guestFlushes);
+        // A guest under writethrough sees no write cache: it counts a write as durable when it
+        // completes, flush or no flush.
+        double[] ack = cache.writeback() ? ackTimes(done, flushes, guestFlushes) : done;
         boolean honoured = !cache.noFlush();
         // Storage that ignores flushes (HostModel.ignoringFlushes): the page cache still writes
         // back on fsync, but nothing empties the storage's cache before its own time.
@@ -69,18 +111,20 @@ public final class LossModel {
         double[] qemuSafe = done;
         double[] hostSafe;
         double[] powerSafe;
-        if (!cache.writeback()) {
-            // O_DSYNC: every write is on stable storage when it completes, if the storage honours
-            // it.
+        if (!cache.writeback() && honoured) {
+            // Writethrough: the FUA emulation's flush after each write has it on stable storage
+            // when it completes, if the storage honours flushes.
             hostSafe = done;
-            powerSafe = host.flushesHonoured() ? done : deviceSafe(done, size, deviceFlushes, host);
+            powerSafe = host.flushesHonoured() ? done : deviceSafe(done, size, new double[0], host);
         } else if (cache.direct()) {
             hostSafe = done;
-            powerSafe = deviceSafe(done, size, deviceFlushes, host);
+            powerSafe = deviceSafe(done, size, cache.writeback() ? deviceFlushes : new double[0], host);
         } else {
             double[] fsynced = new double[n];
-            hostSafe = pageCacheOut(done, size, honoured ? flushes : new double[0], host, fsynced);
-            double[] viaDevice = deviceSafe(hostSafe, size, deviceFlushes, host);
+            // Under writethrough with no-flush, nothing is ever flushed.
+            double[] pageFlushes = honoured && cache.writeback() ? flushes : new double[0];
+            hostSafe = pageCacheOut(done, size, pageFlushes, host, fsynced);
+            double[] viaDevice = deviceSafe(hostSafe, size, cache.writeback() ? deviceFlushes : new double[0], host);
             powerSafe = new double[n];
             for (int i = 0; i < n; i++) {
                 // An fsync also flushes the device cache: data written back by it is on media.
@@ -101,6 +145,100 @@ public final class LossModel {
         double[] instants = instants(warm, end, seed);
         return new Losses(loss(ack, qemuSafe, size, instants), loss(ack, hostSafe, size, instants),
                 loss(ack, powerSafe, size, instants));
+    }
+
+    /** qcow2's default cluster size (docs/qcow2-cache.txt: "QEMU currently defaults to 64 KB clusters"). */
+    public static final long QCOW2_CLUSTER = 64L << 10;
+
+    /**
+     * What a QEMU crash loses of a sparse qcow2 image's newly allocated clusters, whose L2 table
+     * entries wait in QEMU's L2 cache: the data reached the host (block/qcow2.c writes it before
+     * qcow2_alloc_cluster_link_l2 marks the L2 slice dirty), but without the mapping the guest
+     * reads zeroes, or the backing file, there after the restart. Dirty L2 slices leave QEMU's
+     * memory at a flush (qcow2_co_flush_to_os calls qcow2_write_caches, which bdrv_co_flush calls
+     * even with cache.no-flush: "Write back cached data to the OS even with cache=unsafe"), when
+     * evicted (qcow2_cache_do_get), and when a new L2 table is allocated (block/qcow2-cluster.c
+     * l2_allocate calls qcow2_cache_flush). cache-clean-interval frees only clean entries
+     * (qcow2-cache.c can_clean_entry: {@code !t->dirty}), and the default L2 cache (at most 32 MiB
+     * on Linux, docs/qcow2-cache.txt) holds all tables of an image up to 256 GiB, so nothing is
+     * evicted.
+     *
+     * <p>Nothing is lost where every acknowledged write was flushed: under writethrough (each
+     * write's FUA emulation flushes the cache) and for a guest that flushes (what it counts as
+     * durable was flushed). For a guest that never flushes under a write cache, this assumes the
+     * worst case the sparse image allows: every write goes to a newly allocated cluster, in
+     * order, as when an image is filled (writes into allocated clusters change no metadata and
+     * lose nothing here). Then the L2 cache is written once per new L2 table, every
+     * {@code cluster / 8} clusters of guest data (512 MiB with 64 KiB clusters), and in the
+     * steady state the data since the last one is uniform over that span: p50 half of it, p95
+     * 95 %, max all of it, whatever the rate. An image smaller than the span loses at most its
+     * size (the disk's size bounds every loss; not applied here).
+     *
+     * @param clusterBytes the image's cluster size
+     */
+    public static Loss qcow2Metadata(CacheMode cache, boolean guestFlushes, long clusterBytes) {
+        if (!cache.writeback() || guestFlushes) {
+            return new Loss(0, 0, 0);
+        }
+        long span = clusterBytes * (clusterBytes / 8);
+        return new Loss(span / 2, (long) Math.ceil(span * 0.95), span);
+    }
+
+    /**
+     * The losses with what the qcow2 metadata in QEMU's memory loses ({@link #qcow2Metadata})
+     * added to each failure: a host crash and a power loss take QEMU's memory too. Both losses
+     * are the most recent writes (everything since the last writeback, and since the last L2
+     * write), so at each instant the union is the larger of the two: its maximum is exact, its
+     * p50 and p95 at least the larger of the two percentiles, which is what is given.
+     */
+    public static Losses withQemuMemory(Losses l, Loss metadata) {
+        return new Losses(larger(l.qemuCrash(), metadata), larger(l.hostCrash(), metadata),
+                larger(l.powerLoss(), metadata));
+    }
+
+    private static Loss larger(Loss a, Loss b) {
+        return new Loss(Math.max(a.p50(), b.p50()), Math.max(a.p95(), b.p95()), Math.max(a.max(), b.max()));
+    }
+
+    /**
+     * librbd's defaults (Ceph doc/rbd/rbd-config-ref.rst, "Cache Settings", e.g.
+     * docs.ceph.com/en/mimic/rbd/rbd-config-ref/): rbd cache max dirty 24 MiB, max dirty age 1 s,
+     * writethrough until flush true.
+     */
+    public static final long RBD_CACHE_MAX_DIRTY = 24L << 20;
+    /** rbd_cache_max_dirty_age: 1 s. */
+    public static final double RBD_CACHE_MAX_DIRTY_AGE = 1.0;
+
+    /**
+     * librbd's cache as QEMU runs it for an rbd disk, with Ceph's defaults (a ceph.conf or the
+     * disk's own options are not read).
+     *
+     * @param enabled    QEMU sets rbd_cache=true unless cache.direct is on (block/rbd.c:
+     *                   {@code flags & BDRV_O_NOCACHE} sets "rbd_cache" to "false", else "true")
+     * @param writeBack  whether librbd ever leaves writethrough: rbd_cache_writethrough_until_flush
+     *                   (default true) keeps it there until the first flush, and no flush reaches it
+     *                   under cache.no-flush (bdrv_co_flush skips the driver's
+     *                   bdrv_co_flush_to_disk, qemu_rbd_co_flush) or from a guest that never flushes
+     * @param dirtyBytes the most it holds unwritten to the OSDs (rbd_cache_max_dirty), for at most
+     *                   {@link #RBD_CACHE_MAX_DIRTY_AGE} seconds; lost with QEMU's memory (a QEMU crash,
+     *                   a crash or power loss of this host)
+     * @param losses     acknowledged bytes lost: none in every mode, since data librbd holds dirty
+     *                   is never what the guest counts as durable (writethrough acknowledges at the
+     *                   OSDs; write back only after a flush, which writes the cache to the OSDs)
+     */
+    public record Librbd(boolean enabled, boolean writeBack, long dirtyBytes, Losses losses) {
+    }
+
+    /** librbd's cache for a disk of these switches, the guest flushing or not. */
+    public static Librbd librbd(CacheMode cache, boolean guestFlushes) {
+        boolean enabled = !cache.direct();
+        // Writethrough's FUA emulation flushes after each write (unless no-flush drops it): librbd
+        // then switches to write back, but every write is flushed before it completes.
+        boolean flushReaches = !cache.noFlush() && (guestFlushes || !cache.writeback());
+        boolean writeBack = enabled && flushReaches;
+        Loss zero = new Loss(0, 0, 0);
+        return new Librbd(enabled, writeBack, writeBack && cache.writeback() ? RBD_CACHE_MAX_DIRTY : 0,
+                new Losses(zero, zero, zero));
     }
 
     private static double[] flushTimes(Workload w, double[] done, double end) {
@@ -132,43 +270,51 @@ public final class LossModel {
     }
 
     /**
-     * When each write leaves the host page cache. The flusher wakes every interval and writes what
-     * has been dirty for at least the expiry; beyond the dirty limit the oldest data goes at once; an
-     * honoured flush (fsync) writes everything. {@code fsynced[i]} gets the flush time when an fsync
-     * wrote it, else stays 0.
+     * When each write leaves the host page cache. The image is one inode: the flusher wakes every
+     * interval and, once the inode has been dirty for at least the expiry (from when it last went
+     * from clean to dirty), writes all its dirty data; beyond the background threshold the oldest
+     * data goes at once, without making the inode clean; an honoured flush (fsync) writes
+     * everything. {@code fsynced[i]} gets the flush time when an fsync wrote it, else stays 0.
      */
     private static double[] pageCacheOut(double[] done, long size, double[] flushes, HostModel host, double[] fsynced) {
         int n = done.length;
         double[] out = new double[n];
-        long limit = Math.max(size, host.dirtyLimitBytes());
+        long limit = Math.max(size, host.backgroundLimitBytes());
         // Data leaves the page cache oldest first, so the dirty writes are always indices head..i-1.
         int head = 0;
         int f = 0;
+        // inode->dirtied_when: when the inode last went from clean to dirty.
+        double dirtiedWhen = 0;
         for (int i = 0; i <= n; i++) {
             double now = i < n ? done[i] : Double.POSITIVE_INFINITY;
             // A flush at the instant a write completes comes after it, so flushes go strictly before now.
-            while (true) {
+            while (head < i || f < flushes.length && flushes[f] < now) {
                 double nextFlush = f < flushes.length && flushes[f] < now ? flushes[f] : Double.POSITIVE_INFINITY;
-                double nextExpiry = head == i ? Double.POSITIVE_INFINITY : natural(done[head], host);
+                double nextExpiry = head == i ? Double.POSITIVE_INFINITY : natural(dirtiedWhen, host);
                 if (nextExpiry > now) {
                     nextExpiry = Double.POSITIVE_INFINITY;
                 }
                 if (nextFlush == Double.POSITIVE_INFINITY && nextExpiry == Double.POSITIVE_INFINITY) {
                     break;
                 }
-                if (nextExpiry <= nextFlush) {
-                    out[head++] = nextExpiry;
-                } else {
-                    for (int j = head; j < i; j++) {
-                        out[j] = nextFlush;
-                        fsynced[j] = nextFlush;
+                boolean expiry = nextExpiry <= nextFlush;
+                double at = expiry ? nextExpiry : nextFlush;
+                for (int j = head; j < i; j++) {
+                    out[j] = at;
+                    if (!expiry) {
+                        fsynced[j] = at;
                     }
-                    head = i;
+                }
+                head = i;
+                if (!expiry) {
                     f++;
                 }
             }
             if (i == n) {
                 break;
+            }
+            if (head == i) {
+                dirtiedWhen = now;
             }
             while ((long) (i + 1 - head) * size > limit) {
                 out[head++] = now;

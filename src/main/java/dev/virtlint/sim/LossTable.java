@@ -38,7 +38,8 @@ final class LossTable {
     /** The host model's figures are the defaults; what it says it assumed does not change a loss. */
     static boolean coversHost(HostModel h) {
         HostModel d = DEFAULT_HOST;
-        return h.memoryBytes() == d.memoryBytes() && h.expireSeconds() == d.expireSeconds()
+        return h.memoryBytes() == d.memoryBytes() && h.dirtyableBytes() == d.dirtyableBytes()
+                && h.backgroundRatio() == d.backgroundRatio() && h.expireSeconds() == d.expireSeconds()
                 && h.intervalSeconds() == d.intervalSeconds() && h.dirtyRatio() == d.dirtyRatio()
                 && h.deviceCacheBytes() == d.deviceCacheBytes() && h.destageSeconds() == d.destageSeconds()
                 && h.batteryBacked() == d.batteryBacked()

@@ -146,6 +146,11 @@ public final class Simulator {
         Workload w = s.workload();
         LossModel.Losses lost = losses.computeIfAbsent(new LossKey(mode.writeback(), mode.direct(), mode.noFlush(),
                 s.guestFlushes(), w, s.host()), k -> losses(mode, s.guestFlushes(), w, s.host()));
+        if (s.qcow2() && !s.preallocated()) {
+            // A closed form, not a simulation: the table's rows stay those of the host path.
+            lost = LossModel.withQemuMemory(lost,
+                    LossModel.qcow2Metadata(mode, s.guestFlushes(), LossModel.QCOW2_CLUSTER));
+        }
         IoPattern p = w.pattern(s.guestFlushes(), s.qcow2(), s.preallocated());
         double write = SpeedModel.mbps(p.size(), SpeedModel.writeMicros(mode, p, s.costs()));
         boolean pageCache = !mode.direct();

@@ -47,6 +47,17 @@ class HostProfileTest {
         assertThat(h.profile()).contains("host.yaml");
     }
 
+    /** memory-available (probe's MemAvailable) and guests-memory (by hand): read, and checked against memory. */
+    @Test
+    void readsTheMemoryTheDirtyThresholdsRestOn() throws YamlException {
+        HostFacts h = read("memory: 64GiB\nmemory-available: 12GiB\nguests-memory: 48GiB\n");
+        assertThat(h.memoryAvailableBytes()).contains(12L << 30);
+        assertThat(h.guestsMemoryBytes()).contains(48L << 30);
+        assertThat(read("memory: 64GiB\n").memoryAvailableBytes()).isEmpty();
+        assertThat(error("memory: 8GiB\nmemory-available: 12GiB\n")).contains("memory-available must be");
+        assertThat(error("memory: 8GiB\nguests-memory: 8GiB\n")).contains("guests-memory must be less than memory");
+    }
+
     @Test
     void theDefaultTmpfsMountsStayUnlessTheProfileSaysOtherwise() throws YamlException {
         HostFacts old = read("kernel: \"5.15.0\"\nmounts:\n  - {path: /, fstype: ext4}\n");

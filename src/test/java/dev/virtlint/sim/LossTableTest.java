@@ -70,6 +70,20 @@ class LossTableTest {
         assertThat(LossTable.lookup(true, false, false, true, custom, d)).isNull();
     }
 
+    /**
+     * A lint without a host profile (HostFacts.defaults()) gets the default host model, whose
+     * losses are looked up, not simulated: the start-up path runs no loss simulation, also now
+     * that the model knows dirtyable memory and the background ratio.
+     */
+    @Test
+    void theHostOfALintWithoutProfileIsTheTablesHost() {
+        HostModel m = HostModel.of(dev.virtlint.facts.HostFacts.defaults());
+        assertThat(LossTable.coversHost(m)).isTrue();
+        assertThat(m.dirtyableBytes()).isEqualTo(HostModel.DEFAULT_MEMORY);
+        assertThat(m.backgroundLimitBytes()).isEqualTo((long) (HostModel.DEFAULT_MEMORY * 0.10));
+        assertThat(m.assumptions()).contains("all of it dirtyable");
+    }
+
     @Test
     void aSimulatorWithAndWithoutTheTablePredictsTheSame() {
         HostModel host = HostModel.defaults();
