@@ -82,7 +82,8 @@ final class WritethroughOnFlushingGuestRule implements DiskRule {
                     + " has no figures for a network disk, so what that costs is not predicted";
         }
         double ratio = e.writeRatio();
-        if (!meaningful(ratio)) {
+        // A ratio that is not a number (no writes predicted at all) says nothing either way.
+        if (!Double.isFinite(ratio) || !meaningful(ratio)) {
             return null;
         }
         String recommended = c.setting(c.disk().dialect().name(Setting.CACHE),
