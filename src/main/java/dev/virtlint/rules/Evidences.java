@@ -260,6 +260,18 @@ public final class Evidences {
                 + " several times more than into a preallocated image; preallocate it: " + how;
     }
 
+    /** How the assumption of a default workload starts: {@code workload database (the default}. */
+    private static final String DEFAULT_WORKLOAD = "workload ";
+
+    /**
+     * Whether the figures' workload is the default one virtlint assumed, not one the configuration
+     * chose for the domain ({@link #scenario}).
+     */
+    public static boolean workloadAssumed(Evidence e) {
+        String clause = DEFAULT_WORKLOAD + e.workload() + " (the default for ";
+        return e.assumptions().stream().anyMatch(a -> a.startsWith(clause));
+    }
+
     /** The scenario for a disk; what had to be assumed is added to {@code assumptions}. */
     public static Scenario scenario(DiskCheck check, Domain domain, Function<String, Workload> workloads,
                                     List<String> assumptions) {
@@ -267,7 +279,8 @@ public final class Evidences {
         Workload chosen = domain == null || domain.name() == null ? null : workloads.apply(domain.name());
         Workload workload = chosen != null ? chosen : check.scratch() ? Workload.SCRATCH_TEST : Workload.DATABASE;
         if (chosen == null) {
-            assumptions.add("workload " + workload.id() + " (the default for " + (check.scratch() ? "scratch" : "persistent")
+            assumptions.add(DEFAULT_WORKLOAD + workload.id() + " (the default for "
+                    + (check.scratch() ? "scratch" : "persistent")
                     + " disks; choose one under workloads: in .virtlint.yaml)");
         }
         boolean guestFlushes = check.guest().flushes() == Flushes.YES;
