@@ -223,7 +223,8 @@ public final class HostFacts {
      */
     public static final java.util.List<String> COST_NAMES = java.util.List.of("submit-us", "copy-mbps",
             "device-latency-us", "read-latency-us", "device-mbps", "device-queue", "allocate-us", "writeout-us",
-            "flush-us", "sync-contention", "qcow2-write-us", "qcow2-cluster-us", "qcow2-flush-us");
+            "flush-us", "sync-contention", "qcow2-write-us", "qcow2-cluster-us", "qcow2-flush-us", "fua-us",
+            "dispatch-us");
 
     private final Map<String, Double> costs;
     /** MemAvailable as probe read it from /proc/meminfo, or null; see {@link #withMemory}. */
