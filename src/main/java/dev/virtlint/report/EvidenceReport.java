@@ -154,12 +154,12 @@ public final class EvidenceReport {
                 }
             }
             long lost = worst.pick().apply(now.loss()).p95();
-            String source = lossSource(lost, b);
+            String source = lossSource(worst.pick().apply(now.loss()), b, now.loss().qemuCrash().p95());
             first = "predicted on " + worst.name() + ": " + bytes(lost) + " of " + acknowledged
                     + " lost (p95" + (source == null ? "" : ": " + source) + ")" + ifHonoured(lost, b);
             if (!same) {
                 long then = worst.pick().apply(rec.loss()).p95();
-                String thenSource = lossSource(then, b);
+                String thenSource = lossSource(worst.pick().apply(rec.loss()), b, rec.loss().qemuCrash().p95());
                 first += ", " + bytes(then) + (thenSource == null ? "" : " (" + thenSource + ")")
                         + " with " + with + ifHonoured(then, b);
             }
@@ -234,9 +234,25 @@ public final class EvidenceReport {
      * workload was assumed or chosen.
      */
     static String lossSource(long lost, Basis b) {
+        return lossSource(new Loss(lost, lost, lost), b, 0);
+    }
+
+    /**
+     * {@link #lossSource(long, Basis)} for a prediction whose QEMU crash loses {@code qemuCrash}
+     * (p95): a loss that equals it is the qcow2 metadata QEMU held in its memory
+     * (sim/LossModel.qcow2Metadata; a host crash or power loss takes QEMU's memory too).
+     */
+    static String lossSource(Loss loss, Basis b, long qemuCrash) {
+        long lost = loss.p95();
+        // A limit bounds the loss when the worst instant reaches it; the p95 lies just below.
+        long most = loss.max();
         Workload w = b.workload();
         if (lost <= 0 || w == null) {
             return null;
+        }
+        if (lost == qemuCrash) {
+            return "writes into new qcow2 clusters whose L2 table entries QEMU had not written yet,"
+                    + " as assumed below";
         }
         if (b.diskBytes() >= 0 && lost >= b.diskBytes()) {
             return "the whole disk: " + b.diskSource();
@@ -245,18 +261,44 @@ public final class EvidenceReport {
         if (lost >= 0.95 * run) {
             return "every write of the simulated " + seconds(w.durationSeconds()) + " run";
         }
-        long limit = b.dirtyLimitBytes();
-        if (limit > 0 && Math.abs(lost - limit) <= Math.max(w.writeBytes(), limit / 100)) {
-            return "the host's dirty limit, " + b.dirtyLimit();
+        // Above the background threshold the flusher writes back at once (mm/page-writeback.c
+        // wb_over_bg_thresh), so a writer slower than the device keeps no more dirty than it; a
+        // power loss takes the device's volatile cache besides.
+        String bound = bound(most, b.dirtyLimitBytes(), "the host's dirty limit, " + b.dirtyLimit(), b, w);
+        if (bound == null) {
+            bound = bound(most, b.backgroundLimitBytes(), "the host's background writeback threshold, "
+                    + b.backgroundLimit(), b, w);
+        }
+        if (bound != null) {
+            return bound;
         }
         long device = b.deviceCacheBytes();
-        if (device > 0 && Math.abs(lost - device) <= w.writeBytes()) {
+        if (device > 0 && Math.abs(most - device) <= w.writeBytes()) {
             return "the device's volatile write cache, assumed " + bytes(device);
         }
         return seconds(lost / w.writeRate()) + " of writes at the "
                 + (b.workloadChosen() == null ? "assumed " : "") + rate(w.writeRate()) + " "
                 + w.id() + " workload" + (b.workloadChosen() == null ? ""
                 : " chosen " + b.workloadChosen());
+    }
+
+    /**
+     * "bounded by WHAT" when the worst instant {@code most} reaches {@code limit}, or the limit and
+     * the device's volatile cache (what a power loss takes besides); null otherwise.
+     */
+    private static String bound(long most, long limit, String what, Basis b, Workload w) {
+        if (limit <= 0) {
+            return null;
+        }
+        long slack = Math.max(w.writeBytes(), limit / 100);
+        if (Math.abs(most - limit) <= slack) {
+            return "bounded by " + what;
+        }
+        long device = b.deviceCacheBytes();
+        if (device > 0 && Math.abs(most - limit - device) <= slack) {
+            return "bounded by " + what + ", and the device's volatile write cache, assumed " + bytes(device);
+        }
+        return null;
     }
 
     /** Where a host cache figure comes from: the disk's size, or half the guest's memory. */

@@ -178,14 +178,26 @@ public final class Evidences {
         long mem = h.memoryBytes();
         String gib = mem % (1L << 30) == 0 ? String.valueOf(mem >> 30)
                 : String.valueOf(Math.round(mem * 10.0 / (1L << 30)) / 10.0);
+        String of = " % of the host's " + (h.dirtyableBytes() == mem ? gib + " GiB memory"
+                : HostModel.binary(h.dirtyableBytes()) + " dirtyable memory")
+                + (host.memoryBytes().isEmpty() ? ", assumed" : "");
         String limit = host.sysctl().getOrDefault("dirty_bytes", 0L) > 0
                 ? "vm.dirty_bytes of the host profile"
                 : (host.sysctl().containsKey("dirty_ratio") ? "" : "Linux's default ")
-                + "vm.dirty_ratio " + Math.round(h.dirtyRatio() * 100) + " % of the host's " + gib
-                + " GiB memory" + (host.memoryBytes().isEmpty() ? ", assumed" : "");
+                + "vm.dirty_ratio " + Math.round(h.dirtyRatio() * 100) + of;
+        // mm/page-writeback.c domain_dirty_limits: a background threshold not below the dirty
+        // one is halved (HostModel.backgroundLimitBytes).
+        String background = host.sysctl().getOrDefault("dirty_background_bytes", 0L) > 0
+                ? "vm.dirty_background_bytes of the host profile"
+                : h.backgroundLimitBytes() == h.dirtyLimitBytes() / 2
+                && h.backgroundRatio() >= h.dirtyRatio() ? "half the dirty limit ("
+                + "vm.dirty_background_ratio is not below vm.dirty_ratio)"
+                : (host.sysctl().containsKey("dirty_background_ratio") ? "" : "Linux's default ")
+                + "vm.dirty_background_ratio " + Math.round(h.backgroundRatio() * 100) + of;
         String measured = host.measuredCosts()
                 ? host.profile().orElse("the host profile") : null;
         return new Evidence.Basis(s.workload(), chosen, h.dirtyLimitBytes(), limit,
+                h.backgroundLimitBytes(), background,
                 h.deviceCacheBytes(), flushes, inRam, inRamAssumed, s.guestMemory(), size,
                 sizeSource, measured);
     }

@@ -83,6 +83,9 @@ public record Evidence(String workload, boolean guestFlushes, Prediction current
      * @param dirtyLimitBytes the host page cache's dirty limit the model caps dirty data at
      * @param dirtyLimit      that limit in words ("vm.dirty_ratio 20 % of the 16 GiB host memory,
      *                        assumed"), or null
+     * @param backgroundLimitBytes where the host's background writeback starts, which bounds
+     *                        the dirty data of a writer slower than the device
+     * @param backgroundLimit that threshold in words, or null
      * @param deviceCacheBytes the device's volatile write cache the model assumes
      * @param flushes         whether the storage honours flushes
      * @param inHostMemory    why the image is in host RAM in every mode ("/srv/ram is tmpfs"),
@@ -98,14 +101,15 @@ public record Evidence(String workload, boolean guestFlushes, Prediction current
      *                        assumed one
      */
     public record Basis(Workload workload, String workloadChosen, long dirtyLimitBytes,
-                        String dirtyLimit, long deviceCacheBytes, StorageFlushes flushes,
+                        String dirtyLimit, long backgroundLimitBytes, String backgroundLimit,
+                        long deviceCacheBytes, StorageFlushes flushes,
                         String inHostMemory, boolean inHostMemoryAssumed,
                         long guestMemoryBytes, long diskBytes,
                         String diskSource, String measuredOn) {
 
         /** What is known without a disk: the workload only. */
         public static Basis of(Workload workload) {
-            return new Basis(workload, null, -1, null, -1, StorageFlushes.UNKNOWN, null, false,
+            return new Basis(workload, null, -1, null, -1, null, -1, StorageFlushes.UNKNOWN, null, false,
                     -1, -1, null, null);
         }
 
