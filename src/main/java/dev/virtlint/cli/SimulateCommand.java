@@ -135,7 +135,7 @@ final class SimulateCommand implements Callable<Integer> {
             root.put("format", scenario.qcow2() ? "qcow2" : "raw");
             root.put("preallocated", scenario.preallocated());
             root.put("current", table.current().cache());
-            root.put("modes", table.modes().stream().map(EvidenceReport::json).toList());
+            root.put("modes", table.modes().stream().map(m -> EvidenceReport.json(m, basis)).toList());
             root.put("assumptions", table.assumptions());
             EvidenceReport.basis(basis, root);
             out.print(Json.write(root) + "\n");
@@ -264,6 +264,11 @@ final class SimulateCommand implements Callable<Integer> {
         return new Located(c, domain, settings);
     }
 
+    /** A workload's write rate as it is defined: {@code 4 MB/s}. */
+    private static String rateOf(Workload w) {
+        return EvidenceReport.rate(w.writeRate());
+    }
+
     private ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
     }
@@ -296,28 +301,53 @@ final class SimulateCommand implements Callable<Integer> {
                     + " / " + EvidenceReport.bytes(p.loss().powerLoss().p95()));
             zero |= !inRam && (p.loss().hostCrash().p95() == 0 || p.loss().powerLoss().p95() == 0);
             String mbps = measured ? String.format(Locale.ROOT, " %10s %10s",
-                    EvidenceReport.sig(p.writeMBps()), EvidenceReport.sig(p.readMBps())) : "";
+                    inRam ? "-" : EvidenceReport.sig(p.writeMBps()), inRam ? "-" : EvidenceReport.sig(p.readMBps()))
+                    : "";
             out.append(String.format(Locale.ROOT, "%s %-13s %-30s%s %8s %8s %10s%n",
                     p.cache().equals(current.cache()) ? "*" : " ", p.cache(), lost, mbps,
-                    EvidenceReport.ratio(p.writeMBps() / current.writeMBps()),
-                    EvidenceReport.ratio(p.readMBps() / current.readMBps()),
+                    inRam ? "-" : EvidenceReport.ratio(p.writeMBps() / current.writeMBps()),
+                    inRam ? "-" : EvidenceReport.ratio(p.readMBps() / current.readMBps()),
                     EvidenceReport.bytes(p.hostCacheDuplicateBytes())));
         }
         out.append("\n  * current; writes and reads relative to it; lost: acknowledged bytes a failure loses\n");
+        if (!inRam) {
+            // Where each mode's largest p95 comes from, as the lint's loss line says it.
+            for (Prediction p : modes) {
+                long most = Math.max(p.loss().qemuCrash().p95(),
+                        Math.max(p.loss().hostCrash().p95(), p.loss().powerLoss().p95()));
+                var worst = p.loss().powerLoss().p95() == most ? p.loss().powerLoss()
+                        : p.loss().hostCrash().p95() == most ? p.loss().hostCrash() : p.loss().qemuCrash();
+                String source = EvidenceReport.lossSource(worst, basis, p.loss().qemuCrash().p95());
+                if (source != null) {
+                    out.append("  ").append(p.cache()).append(": ").append(EvidenceReport.bytes(most))
+                            .append(": ").append(source).append('\n');
+                }
+            }
+        }
         if (inRam) {
             out.append("  all: a host crash or power loss loses everything on the disk in every mode: ")
                     .append(basis.inHostMemory()).append(basis.inHostMemoryAssumed()
                             ? " (assumed: no host profile says)" : "")
                     .append(", which keeps files in host RAM only\n");
+            out.append("  -: speeds not modelled for an image in host RAM (the model prices a device's"
+                    + " writes and flushes; there is no device, and fsync does nothing)\n");
         } else if (zero && basis.flushes() == Evidence.StorageFlushes.UNKNOWN) {
             out.append("  0 B lost holds only if the host storage honours flushes (no host profile says it does)\n");
+        }
+        if (basis.hostLeavesBytes() >= 0 && !inRam && modes.stream()
+                .anyMatch(p -> p.hostCacheDuplicateBytes() >= basis.hostLeavesBytes() && p.hostCacheDuplicateBytes() > 0)) {
+            out.append("  host dup at most ").append(basis.hostLeaves()).append('\n');
         }
         if (basis.diskBytes() >= 0) {
             out.append("  losses and host dup at most ").append(EvidenceReport.bytes(basis.diskBytes()))
                     .append(": ").append(basis.diskSource()).append('\n');
         }
-        out.append(measured ? "  MB/s at the scale measured on " + basis.measuredOn() + " (probe --bench)\n"
-                : "  speeds are ratios: the model's absolute scale is assumed (probe --bench measures a host's)\n");
+        if (!inRam) {
+            out.append(measured ? "  MB/s at the scale measured on " + basis.measuredOn() + " (it states every"
+                    + " device cost, as probe --bench writes them), the workload's access pattern run as fast"
+                    + " as it goes; the losses take its offered " + rateOf(w) + "\n"
+                    : "  speeds are ratios: the model's absolute scale is assumed (probe --bench measures a host's)\n");
+        }
         if (!assumptions.isEmpty()) {
             out.append("assumed: ").append(String.join("; ", assumptions)).append('\n');
         }

@@ -403,6 +403,29 @@ public final class HostFacts {
         return Optional.empty();
     }
 
+    /**
+     * The mount whose filesystem holds a path's data: {@link #mountOf}, or for an overlay whose
+     * {@code upperdir=} another mount holds, that mount (a written file lives in the upper layer
+     * after copy-up, as {@link #directIo} resolves it).
+     */
+    public Optional<Mount> filesystemOf(String path) {
+        Optional<Mount> mount = mountOf(path);
+        for (int depth = 0; depth < 4 && mount.isPresent() && mount.get().fstype().equals("overlay"); depth++) {
+            String upper = mount.get().optionValue("upperdir");
+            if (upper == null || !upper.startsWith("/")) {
+                break;
+            }
+            String rest = mount.get().path().equals("/") ? path : path.substring(mount.get().path().length());
+            Optional<Mount> up = mountOf(upper + rest);
+            if (up.isEmpty() || up.get().path().equals(mount.get().path())) {
+                break;
+            }
+            path = upper + rest;
+            mount = up;
+        }
+        return mount;
+    }
+
     private static boolean under(String path, String prefix) {
         String p = prefix.endsWith("/") ? prefix : prefix + "/";
         return path.equals(prefix) || path.startsWith(p) || prefix.equals("/");

@@ -2,6 +2,8 @@ package dev.virtlint.report;
 
 import dev.virtlint.sim.Evidence;
 import dev.virtlint.sim.Evidence.Basis;
+import dev.virtlint.sim.HostModel;
+import dev.virtlint.sim.LossModel;
 import dev.virtlint.sim.LossModel.Loss;
 import dev.virtlint.sim.LossModel.Losses;
 import dev.virtlint.sim.Prediction;
@@ -32,8 +34,8 @@ public final class EvidenceReport {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("workload", e.workload());
         m.put("guestFlushes", e.guestFlushes());
-        m.put("current", json(e.current()));
-        m.put("recommended", json(e.recommended()));
+        m.put("current", json(e.current(), e.basis()));
+        m.put("recommended", json(e.recommended(), e.basis()));
         m.put("assumptions", e.assumptions());
         if (!e.notes().isEmpty()) {
             m.put("notes", e.notes());
@@ -49,12 +51,16 @@ public final class EvidenceReport {
      * from {@code probe --bench}, named by {@code speedMeasuredOn}); {@code storageFlushes}
      * {@code honoured} (a host profile says so), {@code not honoured} or {@code unknown} (a
      * loss of 0 holds only if they are); {@code inHostMemory} {@code stated} or {@code assumed}
-     * for an image on tmpfs or ramfs, whose every byte a host crash or power loss loses;
+     * for an image on tmpfs or ramfs, whose every byte a host crash or power loss loses (its
+     * hostCrash and powerLoss are the disk's size where known, else null, and its speedScale
+     * {@code not modelled});
      * {@code diskBytesAtMost}, the bound on the losses and the host cache where the disk's size is
      * known.
      */
     public static void basis(Basis b, Map<String, Object> m) {
-        m.put("speedScale", b.measured() ? "measured" : "assumed");
+        // The speed model knows a block device's costs, not a file in host RAM (tmpfs' fsync is
+        // noop_fsync, mm/shmem.c): its figures for one are not modelled.
+        m.put("speedScale", b.inHostMemory() != null ? "not modelled" : b.measured() ? "measured" : "assumed");
         if (b.measured()) {
             m.put("speedMeasuredOn", b.measuredOn());
         }
@@ -73,12 +79,24 @@ public final class EvidenceReport {
 
     /** One prediction: cache, loss per failure kind (p50, p95, max), MB/s, duplicated host cache. */
     public static Map<String, Object> json(Prediction p) {
+        return json(p, null);
+    }
+
+    /**
+     * {@link #json(Prediction)} on {@code b}: an image in host RAM loses everything written to it
+     * on a host crash or power loss, which is its size where known ({@code diskBytesAtMost}), else
+     * not a number (null): the simulated run's writes would read as a figure it is not.
+     */
+    public static Map<String, Object> json(Prediction p, Basis b) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cache", p.cache());
         Map<String, Object> loss = new LinkedHashMap<>();
+        boolean inRam = b != null && b.inHostMemory() != null;
+        Object everything = inRam && b.diskBytes() >= 0
+                ? json(new Loss(b.diskBytes(), b.diskBytes(), b.diskBytes())) : null;
         loss.put("qemuCrash", json(p.loss().qemuCrash()));
-        loss.put("hostCrash", json(p.loss().hostCrash()));
-        loss.put("powerLoss", json(p.loss().powerLoss()));
+        loss.put("hostCrash", inRam ? everything : json(p.loss().hostCrash()));
+        loss.put("powerLoss", inRam ? everything : json(p.loss().powerLoss()));
         m.put("loss", loss);
         m.put("writeMBps", p.writeMBps());
         m.put("readMBps", p.readMBps());
@@ -136,47 +154,77 @@ public final class EvidenceReport {
                 worst = k;
             }
         }
+        // A recommendation that loses more than the current mode on some failure (and less on
+        // none): that increase is the first line, not the host cache.
+        Kind worse = null;
+        long increase = 0;
+        for (Kind k : KINDS) {
+            long d = k.pick().apply(rec.loss()).p95() - k.pick().apply(now.loss()).p95();
+            if (gap <= 0 && d > increase) {
+                increase = d;
+                worse = k;
+            }
+        }
         String first;
         long nowDup = now.hostCacheDuplicateBytes();
         long recDup = rec.hostCacheDuplicateBytes();
         if (b.inHostMemory() != null) {
             first = inHostMemory(b);
-        } else if (gap <= 0 && nowDup != recDup) {
+        } else if (worse == null && gap <= 0 && nowDup != recDup) {
             first = "predicted host RAM caching what the guest caches too: " + bytes(nowDup)
                     + dupSource(nowDup, b) + ", " + bytes(recDup) + dupSource(recDup, b)
                     + " with " + with;
         } else {
-            if (gap <= 0) {
+            if (worse != null) {
+                worst = worse;
+            } else if (gap <= 0) {
                 for (Kind k : KINDS) {
                     if (k.pick().apply(now.loss()).p95() > worst.pick().apply(now.loss()).p95()) {
                         worst = k;
                     }
                 }
             }
-            long lost = worst.pick().apply(now.loss()).p95();
-            String source = lossSource(worst.pick().apply(now.loss()), b, now.loss().qemuCrash().p95());
-            first = "predicted on " + worst.name() + ": " + bytes(lost) + " of " + acknowledged
-                    + " lost (p95" + (source == null ? "" : ": " + source) + ")" + ifHonoured(lost, b);
-            if (!same) {
-                long then = worst.pick().apply(rec.loss()).p95();
-                String thenSource = lossSource(worst.pick().apply(rec.loss()), b, rec.loss().qemuCrash().p95());
-                first += ", " + bytes(then) + (thenSource == null ? "" : " (" + thenSource + ")")
-                        + " with " + with + ifHonoured(then, b);
+            Loss nowLoss = worst.pick().apply(now.loss());
+            Loss recLoss = worst.pick().apply(rec.loss());
+            long lost = nowLoss.p95();
+            long then = recLoss.p95();
+            String failures = failures(worst, now, rec, same);
+            if (lost == 0 && (same || then == 0)) {
+                first = "predicted on " + failures + ": 0 B of " + acknowledged + " lost"
+                        + (same ? "" : " now and with " + with)
+                        + (b.flushes() == Evidence.StorageFlushes.UNKNOWN
+                        ? ", if the host storage honours flushes" : "");
+            } else {
+                String source = lossSource(nowLoss, b, now.loss().qemuCrash().p95());
+                first = "predicted on " + failures + ": " + bytes(lost) + " of " + acknowledged
+                        + " lost" + (lost == 0 ? "" : " (p95" + (source == null ? "" : ": " + source) + ")")
+                        + ifHonoured(lost, b);
+                if (!same) {
+                    String thenSource = lossSource(recLoss, b, rec.loss().qemuCrash().p95());
+                    first += ", " + bytes(then) + (thenSource == null ? "" : " (" + thenSource + ")")
+                            + " with " + with + ifHonoured(then, b);
+                }
             }
         }
         List<String> all = new java.util.ArrayList<>();
         all.add(first);
         String workload = e.workload() + " workload";
-        if (!same) {
-            String scale = b.measured() ? "; " + mbps(rec.writeMBps()) + " writes, "
-                    + mbps(rec.readMBps()) + " reads at the scale measured on " + b.measuredOn()
-                    : "";
+        if (b.inHostMemory() != null) {
+            if (!same) {
+                // SpeedModel prices a block device's writes and flushes; on tmpfs or ramfs a
+                // flush does nothing (noop_fsync, mm/shmem.c, fs/ramfs/file-mmu.c).
+                all.add("speed with " + with + ": not modelled for an image in host RAM (the model"
+                        + " prices a device's writes and flushes; " + b.inHostMemory().replaceFirst(".* is ", "")
+                        + " has no device and its fsync does nothing)");
+            }
+        } else if (!same) {
+            String scale = b.measured() ? "; " + measuredSpeeds(now, rec, with, b) : "";
             all.add("speed with " + with + ": " + ratio(e.writeRatio()) + " writes, "
                     + ratio(e.readRatio()) + " reads (" + workload + scale + ")");
         } else if (b.measured()) {
             all.add("speed with " + with + ": " + mbps(now.writeMBps()) + " writes, "
-                    + mbps(now.readMBps()) + " reads at the scale measured on " + b.measuredOn()
-                    + " (" + workload + ")");
+                    + mbps(now.readMBps()) + " reads (" + workload + ", as fast as its access pattern"
+                    + " runs, at the scale measured on " + b.measuredOn() + ")");
         }
         List<String> assumed = new java.util.ArrayList<>();
         Set<String> already = new HashSet<>();
@@ -204,6 +252,49 @@ public final class EvidenceReport {
     private static String clause(String assumption) {
         return assumption.startsWith("assumes ") ? assumption.substring("assumes ".length())
                 : assumption;
+    }
+
+    /**
+     * The failures a loss line's figures hold for: {@code worst}, or every failure whose figures
+     * (now and, when the mode changes, with the recommendation) are the same and not 0, as a
+     * QEMU crash's qcow2 metadata loss is on a host crash and a power loss too; named QEMU crash
+     * first, as the least of them.
+     */
+    private static String failures(Kind worst, Prediction now, Prediction rec, boolean same) {
+        long lost = worst.pick().apply(now.loss()).p95();
+        long then = worst.pick().apply(rec.loss()).p95();
+        if (lost == 0) {
+            return worst.name();
+        }
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = KINDS.size() - 1; i >= 0; i--) {
+            Kind k = KINDS.get(i);
+            if (k == worst || k.pick().apply(now.loss()).p95() == lost
+                    && (same || k.pick().apply(rec.loss()).p95() == then)) {
+                names.add(k.name());
+            }
+        }
+        if (names.size() == 1) {
+            return names.get(0);
+        }
+        String last = names.get(names.size() - 1);
+        if (last.equals("host power loss") && names.get(names.size() - 2).equals("host crash")) {
+            last = "power loss";
+        }
+        return String.join(", ", names.subList(0, names.size() - 1)) + " or " + last;
+    }
+
+    /**
+     * The MB/s of both modes on a measured scale: what the speed model gives them is the
+     * workload's access pattern (request size, queue depth, flushes) run as fast as it goes, not
+     * the rate at which the workload offers writes, which the loss figures take.
+     */
+    private static String measuredSpeeds(Prediction now, Prediction rec, String with, Basis b) {
+        String offered = b.workload() == null ? "" : "; the losses take the workload's offered "
+                + rate(b.workload().writeRate());
+        return "as fast as its access pattern runs, at the scale measured on " + b.measuredOn()
+                + ": writes " + mbps(now.writeMBps()) + " now, " + mbps(rec.writeMBps()) + " with " + with
+                + ", reads " + mbps(now.readMBps()) + " now, " + mbps(rec.readMBps()) + offered;
     }
 
     /**
@@ -242,7 +333,7 @@ public final class EvidenceReport {
      * (p95): a loss that equals it is the qcow2 metadata QEMU held in its memory
      * (sim/LossModel.qcow2Metadata; a host crash or power loss takes QEMU's memory too).
      */
-    static String lossSource(Loss loss, Basis b, long qemuCrash) {
+    public static String lossSource(Loss loss, Basis b, long qemuCrash) {
         long lost = loss.p95();
         // A limit bounds the loss when the worst instant reaches it; the p95 lies just below.
         long most = loss.max();
@@ -250,15 +341,20 @@ public final class EvidenceReport {
         if (lost <= 0 || w == null) {
             return null;
         }
-        if (lost == qemuCrash) {
-            return "writes into new qcow2 clusters whose L2 table entries QEMU had not written yet,"
-                    + " as assumed below";
-        }
         if (b.diskBytes() >= 0 && lost >= b.diskBytes()) {
             return "the whole disk: " + b.diskSource();
         }
+        if (lost == qemuCrash) {
+            // LossModel.qcow2Metadata: one L2 table maps cluster / 8 clusters; the loss is
+            // uniform over that span, its p95 95 % of it.
+            long span = LossModel.QCOW2_CLUSTER * (LossModel.QCOW2_CLUSTER / 8);
+            boolean p95 = lost == (long) Math.ceil(span * 0.95);
+            return "writes into new qcow2 clusters whose L2 table entries QEMU had not written yet, "
+                    + (p95 ? "95 % of" : "up to") + " the " + HostModel.binary(span)
+                    + " of data one L2 table maps, as assumed below";
+        }
         double run = w.writeRate() * w.durationSeconds();
-        if (lost >= 0.95 * run) {
+        if (lost >= 0.95 * run && lost <= run + w.writeBytes()) {
             return "every write of the simulated " + seconds(w.durationSeconds()) + " run";
         }
         // Above the background threshold the flusher writes back at once (mm/page-writeback.c
@@ -272,14 +368,22 @@ public final class EvidenceReport {
         if (bound != null) {
             return bound;
         }
-        long device = b.deviceCacheBytes();
-        if (device > 0 && Math.abs(most - device) <= w.writeBytes()) {
-            return "the device's volatile write cache, assumed " + bytes(device);
+        long device = b.deviceHeldBytes(w.writeRate());
+        if (device > 0 && Math.abs(most - device) <= Math.max(w.writeBytes(), device / 100)) {
+            return "writes in " + device(b) + ", " + seconds(lost / w.writeRate()) + " of the "
+                    + (b.workloadChosen() == null ? "assumed " : "") + rate(w.writeRate()) + " "
+                    + w.id() + " workload";
         }
         return seconds(lost / w.writeRate()) + " of writes at the "
                 + (b.workloadChosen() == null ? "assumed " : "") + rate(w.writeRate()) + " "
                 + w.id() + " workload" + (b.workloadChosen() == null ? ""
                 : " chosen " + b.workloadChosen());
+    }
+
+    /** The device's volatile cache as the model assumes it (HostModel.defaults). */
+    private static String device(Basis b) {
+        return "the device's volatile write cache, assumed " + HostModel.binary(b.deviceCacheBytes())
+                + " and destaged within " + seconds(b.destageSeconds());
     }
 
     /**
@@ -294,14 +398,17 @@ public final class EvidenceReport {
         if (Math.abs(most - limit) <= slack) {
             return "bounded by " + what;
         }
-        long device = b.deviceCacheBytes();
+        long device = b.deviceHeldBytes(w.writeRate());
         if (device > 0 && Math.abs(most - limit - device) <= slack) {
-            return "bounded by " + what + ", and the device's volatile write cache, assumed " + bytes(device);
+            return "bounded by " + what + ", and " + device(b);
         }
         return null;
     }
 
-    /** Where a host cache figure comes from: the disk's size, or half the guest's memory. */
+    /**
+     * Where a host cache figure comes from: the disk's size, the memory the guest leaves the host,
+     * or half the guest's memory (Simulator's assumption), which it quotes as the domain has it.
+     */
     private static String dupSource(long dup, Basis b) {
         if (dup <= 0) {
             return "";
@@ -309,8 +416,11 @@ public final class EvidenceReport {
         if (b.diskBytes() >= 0 && dup >= b.diskBytes()) {
             return " (the whole disk: " + b.diskSource() + ")";
         }
+        if (b.hostLeavesBytes() >= 0 && dup >= b.hostLeavesBytes()) {
+            return " (at most " + b.hostLeaves() + ")";
+        }
         if (b.guestMemoryBytes() > 0 && dup == b.guestMemoryBytes() / 2) {
-            return " (assumed: half the guest's memory)";
+            return " (assumed: half the guest's " + HostModel.binary(b.guestMemoryBytes()) + " memory)";
         }
         return "";
     }
@@ -318,12 +428,18 @@ public final class EvidenceReport {
     /**
      * Bytes in decimal units (B, kB, MB, GB, TB: the units of the workloads' MB/s, so that a loss
      * reads as seconds times a rate), to two significant figures, with {@code ~} when rounding
-     * changed the value: {@code 0 B}, {@code ~140 MB}, {@code 64 MB}, {@code ~1.1 GB}. Every byte
+     * changed the value: {@code 0 B}, {@code ~140 MB}, {@code 64 MB}, {@code ~1.1 GB}; a count
+     * below 1 kB exactly ({@code 512 B}). Settings are quoted in their own units elsewhere
+     * ({@code 512 MiB}, {@code 16 GiB}). Every byte
      * figure of the evidence and of {@code simulate} reads through this.
      */
     public static String bytes(long n) {
         if (n < 0) {
             return "-" + bytes(-n);
+        }
+        if (n < 1000) {
+            // Exact: a byte count below a kB has no rounding to hide (512 B, not ~510 B).
+            return n + " B";
         }
         BigDecimal exact = BigDecimal.valueOf(n);
         BigDecimal rounded = exact.round(TWO);
@@ -376,7 +492,7 @@ public final class EvidenceReport {
     }
 
     /** A workload's write rate as it is defined (4 MB/s, 0.2 MB/s): no digits it does not have. */
-    static String rate(double bytesPerSecond) {
+    public static String rate(double bytesPerSecond) {
         return new BigDecimal(Double.toString(bytesPerSecond / 1e6)).round(TWO).stripTrailingZeros()
                 .toPlainString() + " MB/s";
     }

@@ -73,9 +73,14 @@ public final class Evidences {
         LossModel.Librbd flushing = LossModel.librbd(mode, true);
         LossModel.Librbd never = LossModel.librbd(mode, false);
         String lost = lostText(flushing, never);
-        String assumed = " (assumed: Ceph's defaults rbd_cache_max_dirty "
-                + HostModel.binary(LossModel.RBD_CACHE_MAX_DIRTY) + ", rbd_cache_max_dirty_age "
-                + (long) LossModel.RBD_CACHE_MAX_DIRTY_AGE + " s, rbd_cache_writethrough_until_flush true;"
+        // Ceph src/common/options/rbd.yaml.in: rbd_cache_policy defaults to writearound;
+        // rbd_cache_max_dirty (24_M) applies to write-around and write-back, and
+        // rbd_cache_max_dirty_age (1) only to write-back: "seconds in cache before writeback
+        // starts", not how long data may stay dirty. doc/rbd/rbd-config-ref.rst: "Writes return
+        // immediately under both the write-around and write-back policies, unless there are more
+        // than rbd_cache_max_dirty unwritten bytes to the storage cluster."
+        String assumed = " (assumed: Ceph's defaults rbd_cache_policy writearound, rbd_cache_max_dirty "
+                + HostModel.binary(LossModel.RBD_CACHE_MAX_DIRTY) + ", rbd_cache_writethrough_until_flush true;"
                 + " ceph.conf is not read; OSDs acknowledge only stored writes)";
         String how;
         if (!flushing.enabled()) {
@@ -87,11 +92,14 @@ public final class Evidences {
         } else if (!mode.writeback()) {
             how = "writethrough flushes librbd after every write";
         } else {
-            how = "librbd writes through until the guest's first flush, then holds at most "
-                    + HostModel.binary(flushing.dirtyBytes()) + " dirty for at most "
-                    + (long) LossModel.RBD_CACHE_MAX_DIRTY_AGE + " s, lost with QEMU's memory (a QEMU crash,"
-                    + " a crash or power loss of this host) but never acknowledged: a flush writes it to the"
-                    + " OSDs first; a guest that never flushes keeps librbd writethrough";
+            how = "librbd writes through until the guest's first flush; then a write completes before it"
+                    + " is on the OSDs, up to rbd_cache_max_dirty (" + HostModel.binary(flushing.dirtyBytes())
+                    + ") of unwritten writes (the writearound policy sends each at once; under the"
+                    + " writeback policy writeback starts after rbd_cache_max_dirty_age, "
+                    + (long) LossModel.RBD_CACHE_MAX_DIRTY_AGE + " s by default), lost with QEMU's memory"
+                    + " (a QEMU crash, a crash or power loss of this host) but never flush-acknowledged: a"
+                    + " flush writes them to the OSDs first; a guest that never flushes keeps librbd"
+                    + " writethrough";
         }
         return "librbd cache figures, no host page cache: " + how + "; " + lost + assumed;
     }
@@ -146,7 +154,8 @@ public final class Evidences {
             flushes = f.honoured().isEmpty() ? Evidence.StorageFlushes.UNKNOWN
                     : f.honoured().get() ? Evidence.StorageFlushes.HONOURED
                     : Evidence.StorageFlushes.IGNORED;
-            Optional<HostFacts.Mount> mount = host.mountOf(path.get());
+            // The filesystem that holds the data: an overlay's upper layer (as the flush note has it).
+            Optional<HostFacts.Mount> mount = host.filesystemOf(path.get());
             if (mount.isPresent() && (mount.get().fstype().equals("tmpfs")
                     || mount.get().fstype().equals("ramfs"))) {
                 inRam = mount.get().path() + " is " + mount.get().fstype();
@@ -196,10 +205,24 @@ public final class Evidences {
                 + "vm.dirty_background_ratio " + Math.round(h.backgroundRatio() * 100) + of;
         String measured = host.measuredCosts()
                 ? host.profile().orElse("the host profile") : null;
+        // The host page cache shares the host's memory with the guest: it cannot hold more of the
+        // guest's data than the memory the guest leaves, or than the dirtyable memory a profile
+        // states (MemAvailable, or memory less guests-memory: the guests are counted there).
+        long leaves;
+        String leavesText;
+        if (h.dirtyableBytes() < mem) {
+            leaves = h.dirtyableBytes();
+            leavesText = "the host's dirtyable memory, " + HostModel.binary(leaves) + " (host profile)";
+        } else {
+            leaves = Math.max(0, mem - Math.max(0, s.guestMemory()));
+            leavesText = "the host memory the guest leaves, " + gib + " GiB"
+                    + (host.memoryBytes().isEmpty() ? " (assumed)" : "") + " less the guest's "
+                    + HostModel.binary(s.guestMemory());
+        }
         return new Evidence.Basis(s.workload(), chosen, h.dirtyLimitBytes(), limit,
                 h.backgroundLimitBytes(), background,
-                h.deviceCacheBytes(), flushes, inRam, inRamAssumed, s.guestMemory(), size,
-                sizeSource, measured);
+                h.deviceCacheBytes(), h.destageSeconds(), flushes, inRam, inRamAssumed, s.guestMemory(),
+                leaves, leavesText, size, sizeSource, measured);
     }
 
     /**
@@ -317,7 +340,7 @@ public final class Evidences {
         }
         if (qcow2 && !preallocated && !guestFlushes) {
             // LossModel.qcow2Metadata: what a QEMU crash loses rests on these.
-            assumptions.add("qcow2 clusters of " + HostModel.binary(LossModel.QCOW2_CLUSTER).replace(" ", "")
+            assumptions.add("qcow2 clusters of " + HostModel.binary(LossModel.QCOW2_CLUSTER)
                     + " (the default) and every write to a newly allocated one, as when the image is filled: a"
                     + " QEMU crash loses the writes whose L2 table entries QEMU has not yet written, up to "
                     + HostModel.binary(LossModel.qcow2Metadata(new CacheMode(true, false, false, true), false,

@@ -87,12 +87,18 @@ public record Evidence(String workload, boolean guestFlushes, Prediction current
      *                        the dirty data of a writer slower than the device
      * @param backgroundLimit that threshold in words, or null
      * @param deviceCacheBytes the device's volatile write cache the model assumes
+     * @param destageSeconds  how long the model takes data to sit in that cache before it
+     *                        reaches media (assumed: 1 s)
      * @param flushes         whether the storage honours flushes
      * @param inHostMemory    why the image is in host RAM in every mode ("/srv/ram is tmpfs"),
      *                        or null when it is not
      * @param inHostMemoryAssumed whether that rests on an assumed mount (/dev/shm without a host
      *                        profile)
      * @param guestMemoryBytes the guest's memory as the scenario has it, or -1 when unknown
+     * @param hostLeavesBytes the most the host page cache can hold beside the guest (the host's
+     *                        memory less the guest's, or the dirtyable memory a profile states),
+     *                        or -1 when unknown
+     * @param hostLeaves      that bound in words, or null
      * @param diskBytes       the most the guest can write to the disk (its virtual size, or a
      *                        floppy's largest format), or -1 when unknown
      * @param diskSource      where {@code diskBytes} comes from, in words, or null
@@ -102,20 +108,21 @@ public record Evidence(String workload, boolean guestFlushes, Prediction current
      */
     public record Basis(Workload workload, String workloadChosen, long dirtyLimitBytes,
                         String dirtyLimit, long backgroundLimitBytes, String backgroundLimit,
-                        long deviceCacheBytes, StorageFlushes flushes,
+                        long deviceCacheBytes, double destageSeconds, StorageFlushes flushes,
                         String inHostMemory, boolean inHostMemoryAssumed,
-                        long guestMemoryBytes, long diskBytes,
-                        String diskSource, String measuredOn) {
+                        long guestMemoryBytes, long hostLeavesBytes, String hostLeaves,
+                        long diskBytes, String diskSource, String measuredOn) {
 
         /** What is known without a disk: the workload only. */
         public static Basis of(Workload workload) {
-            return new Basis(workload, null, -1, null, -1, null, -1, StorageFlushes.UNKNOWN, null, false,
-                    -1, -1, null, null);
+            return new Basis(workload, null, -1, null, -1, null, -1, 0, StorageFlushes.UNKNOWN, null, false,
+                    -1, -1, null, -1, null, null);
         }
 
         /**
          * A prediction within what the disk can hold: no failure loses more than the guest can
-         * write to the disk (its size), and the host caches no more of it than that; an image
+         * write to the disk (its size), and the host caches no more of it than that, nor more than
+         * the memory the guest leaves it ({@link #hostLeavesBytes}); an image
          * in host RAM (tmpfs, ramfs) is not cached a second time by the host page cache: its
          * pages are the file (Documentation/filesystems/tmpfs.rst: "tmpfs puts everything into
          * the kernel internal caches"), in every cache mode.
@@ -124,6 +131,9 @@ public record Evidence(String workload, boolean guestFlushes, Prediction current
             long dup = p.hostCacheDuplicateBytes();
             if (inHostMemory != null) {
                 dup = 0;
+            }
+            if (hostLeavesBytes >= 0) {
+                dup = Math.min(dup, hostLeavesBytes);
             }
             Losses l = p.loss();
             if (diskBytes >= 0) {
@@ -136,6 +146,14 @@ public record Evidence(String workload, boolean guestFlushes, Prediction current
         private Loss cap(Loss l) {
             return new Loss(Math.min(l.p50(), diskBytes), Math.min(l.p95(), diskBytes),
                     Math.min(l.max(), diskBytes));
+        }
+
+        /**
+         * What the device's volatile cache holds of a writer at {@code rate} bytes/s: the cache,
+         * or the writes of one destage time when they are fewer ({@link #destageSeconds}).
+         */
+        public long deviceHeldBytes(double rate) {
+            return deviceCacheBytes <= 0 ? 0 : (long) Math.min(deviceCacheBytes, rate * destageSeconds);
         }
 
         /** Whether the speeds are on a measured scale ({@link #measuredOn}). */

@@ -21,8 +21,8 @@ class NetworkDiskReportTest {
         assertThat(run.out()).contains("[rbd-cache-disabled] disk vdb")
                 .contains("librbd cache figures, no host page cache: QEMU turns librbd's cache off"
                         + " (rbd_cache=false under cache.direct)")
-                .contains("loses 0 B of acknowledged writes (assumed: Ceph's defaults rbd_cache_max_dirty"
-                        + " 24 MiB, rbd_cache_max_dirty_age 1 s, rbd_cache_writethrough_until_flush true;"
+                .contains("loses 0 B of acknowledged writes (assumed: Ceph's defaults rbd_cache_policy"
+                        + " writearound, rbd_cache_max_dirty 24 MiB, rbd_cache_writethrough_until_flush true;"
                         + " ceph.conf is not read")
                 .contains("  fix: cache='none' -> cache='writeback'\n")
                 .doesNotContain("host RAM").doesNotContain("predicted").doesNotContain("no simulator figures");

@@ -47,15 +47,46 @@ class EvidenceReportTest {
                 "speed with cache=none: 0.50x writes, 0.80x reads (build workload)");
     }
 
+    /** A basis with the model's default device cache: 64 MiB, destaged within 1 s. */
+    private static Evidence.Basis device(Evidence e) {
+        Evidence.Basis b = e.basis();
+        return new Evidence.Basis(b.workload(), null, -1, null, -1, null, 64L << 20, 1.0,
+                Evidence.StorageFlushes.UNKNOWN, null, false, -1, -1, null, -1, null, null);
+    }
+
     @Test
     void aGuestThatDoesNotFlushLosesCompletedWritesAndAnUnchangedModeGivesNoAssumedSpeeds() {
-        Evidence e = new Evidence("database", false, p("none", 0, 64L << 20, 23.6, 557, 0),
-                p("none", 0, 64L << 20, 23.6, 557, 0), List.of());
-        assertThat(EvidenceReport.lines(e, EvidenceReportTest::xml,
+        // 1 s of the database workload's 4 MB/s waits in the device's cache: its destage time,
+        // not the 64 MiB cache, bounds it, and the line names the assumed cache, not "1 s of writes".
+        Evidence e = new Evidence("database", false, p("none", 0, 4_000_000, 23.6, 557, 0),
+                p("none", 0, 4_000_000, 23.6, 557, 0), List.of());
+        assertThat(EvidenceReport.lines(e.on(device(e)), EvidenceReportTest::xml,
                 "fix: add discard='unmap'")).containsExactly(
-                "predicted on host power loss: ~67 MB of completed writes lost (p95: 17 s of writes at"
-                        + " the assumed 4 MB/s database workload)",
+                "predicted on host power loss: 4.0 MB of completed writes lost (p95: writes in the"
+                        + " device's volatile write cache, assumed 64 MiB and destaged within 1.0 s, 1.0 s"
+                        + " of the assumed 4 MB/s database workload)",
                 "fix: add discard='unmap'");
+    }
+
+    @Test
+    void aFixThatLosesMoreShowsTheLossNotTheHostCache() {
+        // none -> writeback for a guest that does not flush: more host cache, and a larger loss,
+        // which is what the first line says.
+        Evidence e = new Evidence("database", false, p("none", 0, 0, 50, 80, 0),
+                p("writeback", 100_000_000, 140_000_000, 100, 100, 2L << 30), List.of());
+        assertThat(EvidenceReport.lines(e, m -> "cache=" + m, null).get(0)).isEqualTo(
+                "predicted on host power loss: 0 B of completed writes lost if the host storage honours"
+                        + " flushes, 140 MB (35 s of writes at the assumed 4 MB/s database workload) with"
+                        + " cache=writeback");
+    }
+
+    @Test
+    void aZeroLossNowAndWithTheFixIsSaidOnce() {
+        Evidence e = new Evidence("database", true, p("directsync", 0, 0, 50, 80, 0),
+                p("none", 0, 0, 100, 100, 0), List.of());
+        assertThat(EvidenceReport.lines(e, m -> "cache=" + m, null).get(0)).isEqualTo(
+                "predicted on host power loss: 0 B of fsync-acknowledged writes lost now and with"
+                        + " cache=none, if the host storage honours flushes");
     }
 
     @Test
@@ -96,7 +127,8 @@ class EvidenceReportTest {
     void bytesReadLikeSizes() {
         // Decimal units, two significant figures, ~ when rounding changed the value.
         assertThat(EvidenceReport.bytes(0)).isEqualTo("0 B");
-        assertThat(EvidenceReport.bytes(512)).isEqualTo("~510 B");
+        assertThat(EvidenceReport.bytes(512)).isEqualTo("512 B");
+        assertThat(EvidenceReport.bytes(999)).isEqualTo("999 B");
         assertThat(EvidenceReport.bytes(1023)).isEqualTo("~1.0 kB");
         assertThat(EvidenceReport.bytes(4_000_000)).isEqualTo("4.0 MB");
         assertThat(EvidenceReport.bytes(64L << 20)).isEqualTo("~67 MB");

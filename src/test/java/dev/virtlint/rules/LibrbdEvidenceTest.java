@@ -22,8 +22,11 @@ class LibrbdEvidenceTest {
                     .contains("loses 0 B of acknowledged writes").contains("ceph.conf is not read");
         }
         assertThat(Evidences.librbd(Preset.WRITEBACK.explicitMode()))
-                .contains("writes through until the guest's first flush, then holds at most 24 MiB dirty for at"
-                        + " most 1 s, lost with QEMU's memory")
+                .contains("writes through until the guest's first flush; then a write completes before it is on"
+                        + " the OSDs, up to rbd_cache_max_dirty (24 MiB) of unwritten writes (the writearound"
+                        + " policy sends each at once; under the writeback policy writeback starts after"
+                        + " rbd_cache_max_dirty_age, 1 s by default), lost with QEMU's memory")
+                .doesNotContain("for at most 1 s")
                 .contains("a guest that never flushes keeps librbd writethrough");
         assertThat(Evidences.librbd(Preset.UNSAFE.explicitMode())).contains("never leaves writethrough");
         assertThat(Evidences.librbd(Preset.WRITETHROUGH.explicitMode())).contains("flushes librbd after every write");
