@@ -269,8 +269,11 @@ class EvidenceWordingTest {
         assertThat(assumes.get(0)).isEqualTo("assumes: workload database (the default for"
                 + " persistent disks; choose one under workloads: in .virtlint.yaml); the guest flushes"
                 + " (its OS is unknown); a sparse image (space allocated on first write); host memory"
-                + " 16 GiB, all of it dirtyable (no guests' memory), and Linux's default dirty page settings"
-                + " (no host profile)");
+                + " 16 GiB, all of it dirtyable (neither this guest's memory nor other guests' is taken off:"
+                + " guests' memory is not dirtyable, so a host they fill has lower dirty thresholds), and"
+                + " Linux's default dirty page settings (no host profile); per-inode expiry: the host page"
+                + " cache figures are the upper bound (the image's inode goes clean at each writeback); an"
+                + " image that never goes clean is written at every flusher wake-up, about 5 s of writes");
         // The fix line's clause is not repeated on the assumptions line.
         String fix = line(text, "fix (unsafe: assumes ");
         assertThat(fix).contains("O_DIRECT works on /var/lib/libvirt/images/app.raw");
