@@ -3,7 +3,6 @@ package dev.virtlint.report;
 import dev.virtlint.sim.Evidence;
 import dev.virtlint.sim.Evidence.Basis;
 import dev.virtlint.sim.HostModel;
-import dev.virtlint.sim.LossModel;
 import dev.virtlint.sim.LossModel.Loss;
 import dev.virtlint.sim.LossModel.Losses;
 import dev.virtlint.sim.Prediction;
@@ -329,9 +328,9 @@ public final class EvidenceReport {
     }
 
     /**
-     * {@link #lossSource(long, Basis)} for a prediction whose QEMU crash loses {@code qemuCrash}
-     * (p95): a loss that equals it is the qcow2 metadata QEMU held in its memory
-     * (sim/LossModel.qcow2Metadata; a host crash or power loss takes QEMU's memory too).
+     * {@link #lossSource(long, Basis)} for one failure's loss of a prediction whose QEMU crash loses
+     * {@code qemuCrash} (p95; the qcow2 metadata QEMU holds is a note of its own since the loss
+     * model's fix-up, not part of these figures).
      */
     public static String lossSource(Loss loss, Basis b, long qemuCrash) {
         long lost = loss.p95();
@@ -343,15 +342,6 @@ public final class EvidenceReport {
         }
         if (b.diskBytes() >= 0 && lost >= b.diskBytes()) {
             return "the whole disk: " + b.diskSource();
-        }
-        if (lost == qemuCrash) {
-            // LossModel.qcow2Metadata: one L2 table maps cluster / 8 clusters; the loss is
-            // uniform over that span, its p95 95 % of it.
-            long span = LossModel.QCOW2_CLUSTER * (LossModel.QCOW2_CLUSTER / 8);
-            boolean p95 = lost == (long) Math.ceil(span * 0.95);
-            return "writes into new qcow2 clusters whose L2 table entries QEMU had not written yet, "
-                    + (p95 ? "95 % of" : "up to") + " the " + HostModel.binary(span)
-                    + " of data one L2 table maps, as assumed below";
         }
         double run = w.writeRate() * w.durationSeconds();
         if (lost >= 0.95 * run && lost <= run + w.writeBytes()) {

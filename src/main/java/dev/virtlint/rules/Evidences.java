@@ -121,8 +121,12 @@ public final class Evidences {
         CacheMode recommended = check.advice().map(r -> r.cache().explicitMode()).orElse(check.disk().cache());
         boolean chosen = domain != null && domain.name() != null
                 && workloads.apply(domain.name()) != null;
-        return SIMULATOR.evidence(scenario, asRun(recommended, check.guest()), assumptions)
-                .withNotes(notes(check, recommended))
+        CacheMode then = asRun(recommended, check.guest());
+        List<String> notes = new ArrayList<>();
+        qcow2Note(check, scenario, then).ifPresent(notes::add);
+        notes.addAll(notes(check, recommended));
+        return SIMULATOR.evidence(scenario, then, assumptions)
+                .withNotes(notes)
                 .on(basis(check, scenario, chosen ? "in .virtlint.yaml" : null));
     }
 
@@ -247,6 +251,49 @@ public final class Evidences {
     }
 
     /**
+     * The qcow2 L2 cache's loss ({@link LossModel#qcow2Metadata}) as a note of its own, not a
+     * figure: for a qcow2 image the host profile does not state preallocated, where QEMU's qcow2
+     * caches stay dirty ({@link LossModel#qcow2CachesStayDirty}) as the disk is or with the
+     * recommended mode. qcow2 on a block device or LV allocates its clusters as a file does, so
+     * the scenario's {@code preallocated} (the host side: no filesystem allocation) does not
+     * decide it; the profile's {@code allocation: preallocated} (nearly all of the image's
+     * virtual size allocated) does.
+     */
+    static Optional<String> qcow2Note(DiskCheck check, Scenario s, CacheMode recommended) {
+        if (!s.qcow2()) {
+            return Optional.empty();
+        }
+        Optional<String> path = Advisor.localPath(check.disk());
+        if (path.flatMap(p -> check.host().sparse(p)).map(sparse -> !sparse).orElse(false)) {
+            return Optional.empty();
+        }
+        boolean now = LossModel.qcow2CachesStayDirty(s.cache(), s.guestFlushes());
+        boolean then = LossModel.qcow2CachesStayDirty(recommended, s.guestFlushes());
+        if (!now && !then) {
+            return Optional.empty();
+        }
+        String modes = now && then && !recommended.equals(s.cache()) ? "as the disk is and with the recommended mode"
+                : now ? "as the disk is" : "with the recommended mode";
+        return Optional.of(qcow2Text(modes));
+    }
+
+    /** The note of {@link #qcow2Note}, for the modes {@code where} names. */
+    static String qcow2Text(String where) {
+        LossModel.Qcow2Metadata m = LossModel.qcow2Metadata(LossModel.QCOW2_CLUSTER, LossModel.QCOW2_REFCOUNT_BITS);
+        return "qcow2 metadata, not in the figures: " + where + ", nothing writes QEMU's qcow2 caches (a"
+                + " write cache and a guest that does not flush; or cache.no-flush with the write cache off,"
+                + " since QEMU 10.0), so a QEMU crash (or a host crash or power loss) also loses writes into"
+                + " newly allocated clusters whose L2 entries QEMU holds unwritten: up to "
+                + HostModel.binary(m.inOrderBytes()) + " while the image is filled in order (l2_allocate"
+                + " flushes the L2 cache), up to about " + HostModel.binary(m.scatteredBytes())
+                + " when allocation is scattered (alloc_refcount_block flushes it); writes into allocated"
+                + " clusters lose nothing, nor does an image created with preallocation=metadata, falloc or"
+                + " full, whose L2 entries exist (assumed: the default "
+                + HostModel.binary(LossModel.QCOW2_CLUSTER).replace(" ", "") + " clusters and "
+                + LossModel.QCOW2_REFCOUNT_BITS + "-bit refcounts; the image is not stated preallocated)";
+    }
+
+    /**
      * What the loss figures mean on storage that ignores flushes ({@link HostFacts#flushes}):
      * until when they count acknowledged writes as lost, and which failure loses them: a host
      * crash too where the data waits in this host's memory, the NFS server's crash or power loss
@@ -338,14 +385,6 @@ public final class Evidences {
         } else if (!preallocated) {
             assumptions.add("a sparse image (space allocated on first write)");
         }
-        if (qcow2 && !preallocated && !guestFlushes) {
-            // LossModel.qcow2Metadata: what a QEMU crash loses rests on these.
-            assumptions.add("qcow2 clusters of " + HostModel.binary(LossModel.QCOW2_CLUSTER)
-                    + " (the default) and every write to a newly allocated one, as when the image is filled: a"
-                    + " QEMU crash loses the writes whose L2 table entries QEMU has not yet written, up to "
-                    + HostModel.binary(LossModel.qcow2Metadata(new CacheMode(true, false, false, true), false,
-                    LossModel.QCOW2_CLUSTER).max()));
-        }
         HostFacts.FlushHonesty flushes = path.map(p -> check.host().directIo(p).flushes())
                 .orElse(null);
         if (flushes != null && flushes.assumption() != null) {
@@ -415,7 +454,22 @@ public final class Evidences {
         for (Preset p : Preset.values()) {
             modes.add(basis.bound(SIMULATOR.predict(scenario.withCache(p.explicitMode()))));
         }
-        return new WhatIf(scenario, basis.bound(SIMULATOR.predict(scenario)), modes,
-                Simulator.assumed(scenario, assumptions), basis);
+        Prediction current = basis.bound(SIMULATOR.predict(scenario));
+        List<String> all = Simulator.assumed(scenario, assumptions);
+        boolean perInode = Simulator.perInode(scenario.cache(), current);
+        boolean dirtyQcow2 = LossModel.qcow2CachesStayDirty(scenario.cache(), scenario.guestFlushes());
+        Preset[] presets = Preset.values();
+        for (int i = 0; i < presets.length; i++) {
+            perInode |= Simulator.perInode(presets[i].explicitMode(), modes.get(i));
+            dirtyQcow2 |= LossModel.qcow2CachesStayDirty(presets[i].explicitMode(), scenario.guestFlushes());
+        }
+        if (perInode) {
+            all.add(LossModel.perInodeBound(scenario.host()));
+        }
+        if (scenario.qcow2() && !scenario.preallocated() && dirtyQcow2) {
+            // The table's figures leave the qcow2 L2 cache out (qcow2Note); say it here.
+            all.add(qcow2Text("in the modes that keep a write cache for this guest"));
+        }
+        return new WhatIf(scenario, current, modes, all, basis);
     }
 }

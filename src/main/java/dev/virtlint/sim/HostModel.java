@@ -71,8 +71,9 @@ public record HostModel(long memoryBytes, long dirtyableBytes, double expireSeco
 
     static HostModel defaults() {
         return new HostModel(DEFAULT_MEMORY, DEFAULT_MEMORY, 30, 5, 0.20, DEFAULT_BACKGROUND_RATIO, 64L << 20, 1.0,
-                false, "host memory 16 GiB, all of it dirtyable (no guests' memory), and Linux's default dirty page"
-                + " settings (no host profile)", true, false);
+                false, "host memory 16 GiB, all of it dirtyable (neither this guest's memory nor other"
+                + " guests' is taken off: guests' memory is not dirtyable, so a host they fill has lower"
+                + " dirty thresholds), and Linux's default dirty page settings (no host profile)", true, false);
     }
 
     /** The smallest dirtyable memory a model takes: the kernel keeps its thresholds above zero too. */
@@ -82,7 +83,8 @@ public record HostModel(long memoryBytes, long dirtyableBytes, double expireSeco
      * The model for a host profile; what the profile does not say keeps the default. Dirtyable
      * memory is the profile's {@code memory-available} (probe's MemAvailable) when stated, else
      * its {@code memory} less {@code guests-memory}, else all of {@code memory}, which
-     * {@link #assumptions} then says.
+     * {@link #assumptions} then says; with both stated, the lower of the two (a probe run while
+     * the guests were down reads a high MemAvailable), and {@link #assumptions} says which.
      */
     public static HostModel of(HostFacts host) {
         HostModel d = defaults();
@@ -96,6 +98,15 @@ public record HostModel(long memoryBytes, long dirtyableBytes, double expireSeco
         long dirtyable;
         if (host.memoryAvailableBytes().isPresent()) {
             dirtyable = host.memoryAvailableBytes().get();
+            if (host.guestsMemoryBytes().isPresent()) {
+                long less = memory - host.guestsMemoryBytes().get();
+                if (less < dirtyable) {
+                    dirtyable = less;
+                    assumed.add("dirtyable memory " + binary(Math.max(dirtyable, MIN_DIRTYABLE))
+                            + ": memory less guests-memory, below memory-available "
+                            + binary(host.memoryAvailableBytes().get()) + " (the lower of the two)");
+                }
+            }
         } else if (host.guestsMemoryBytes().isPresent()) {
             dirtyable = memory - host.guestsMemoryBytes().get();
             assumed.add("dirtyable memory " + binary(Math.max(dirtyable, MIN_DIRTYABLE))
@@ -170,6 +181,19 @@ public record HostModel(long memoryBytes, long dirtyableBytes, double expireSeco
         long thresh = dirtyLimitBytes();
         long bg = (long) (dirtyableBytes * backgroundRatio);
         return bg >= thresh ? thresh / 2 : bg;
+    }
+
+    /**
+     * Where dirty data settles when the device writes back slower than the guest writes:
+     * mm/page-writeback.c {@code wb_position_ratio}'s global setpoint, {@code (freerun + limit) / 2},
+     * with {@code freerun = dirty_freerun_ceiling(thresh, bg_thresh) = (thresh + bg_thresh) / 2}
+     * and {@code limit = hard_dirty_limit()}, taken as the dirty threshold; balance_dirty_pages
+     * throttles writers round it.
+     */
+    public long setpointBytes() {
+        long thresh = dirtyLimitBytes();
+        long freerun = (thresh + backgroundLimitBytes()) / 2;
+        return (freerun + thresh) / 2;
     }
 
     // Written out for start-up speed; see Span.

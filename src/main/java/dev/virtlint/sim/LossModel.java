@@ -17,8 +17,10 @@ import java.util.Random;
  * which that failure no longer loses it:
  * <ul>
  *   <li>qemu-crash: once QEMU has handed the write to the host kernel or device, which is at
- *       completion in every mode, and once the image's metadata that maps it is out of QEMU's
- *       memory ({@link #qcow2Metadata}: qcow2's L2 cache);</li>
+ *       completion in every mode (what a qcow2 image's L2 cache holds of newly allocated
+ *       clusters is not in these figures: it depends on how many writes allocate, which the
+ *       workload does not say, and is given as its own conditional bound,
+ *       {@link #qcow2Metadata});</li>
  *   <li>host-crash: once it has left the host page cache (at completion with O_DIRECT, or when
  *       writethrough's flush after each write returns; otherwise when the flusher writes back the
  *       image's inode, when background writeback pushes it out, or at an honoured flush);</li>
@@ -32,12 +34,15 @@ import java.util.Random;
  * <p>Writethrough is no O_DSYNC: QEMU's file-posix opens the image with O_DIRECT for
  * cache.direct and no sync flag at all (block/file-posix.c raw_parse_flags); a disk without
  * write cache gets every write with BDRV_REQ_FUA (block/block-backend.c
- * blk_co_do_pwritev_part), which file-posix does not take natively, so block/io.c
- * bdrv_driver_pwritev emulates it with bdrv_co_flush after the write. bdrv_co_flush skips the
- * flush to disk when the node has BDRV_O_NO_FLUSH ("don't actually force it to the disk with
- * cache=unsafe"): with {@code cache.no-flush=on} writethrough and directsync keep the guest told
- * its writes are durable at completion while nothing makes them so: the page cache (or the
- * device's cache under O_DIRECT) holds them as under writeback with a guest that never flushes.
+ * blk_co_do_pwritev_part). Before QEMU 10.0 file-posix took no FUA natively, so block/io.c
+ * bdrv_driver_pwritev emulated it with bdrv_co_flush after the write, and bdrv_co_flush skips
+ * the flush to disk when the node has BDRV_O_NO_FLUSH ("don't actually force it to the disk with
+ * cache=unsafe"). QEMU 10.0 gave file-posix native FUA (commit 984a32f17e8d "file-posix: Support
+ * FUA writes", RWF_DSYNC) and in the same series made bdrv_driver_pwritev drop BDRV_REQ_FUA on a
+ * node with BDRV_O_NO_FLUSH (commit 2f3b6e61f692 "block/io: Ignore FUA with cache.no-flush=on").
+ * Either way, with {@code cache.no-flush=on} writethrough and directsync keep the guest told its
+ * writes are durable at completion while nothing makes them so: the page cache (or the device's
+ * cache under O_DIRECT) holds them as under writeback with a guest that never flushes.
  *
  * <p>One image is one inode, and Linux expires dirty data per inode, not per page
  * (fs/fs-writeback.c): {@code __mark_inode_dirty} sets {@code dirtied_when} only when a clean
@@ -58,14 +63,22 @@ import java.util.Random;
  * runs (it takes device time), the inode stays dirty with its old {@code dirtied_when}
  * ({@code redirty_tail} resets it only behind a newer inode on {@code b_dirty}) and is written
  * at every flusher wake, so the loss falls towards one interval of writes (p95 0.95 x interval x
- * rate); the figures do not claim that lower value.
+ * rate). The figures are that upper bound, and {@link #perInodeBound} says so wherever they
+ * rest on it: the true p95 of a busy image lies between about one interval and expiry plus
+ * interval of writes.
  *
  * <p>Above the background threshold ({@link HostModel#backgroundLimitBytes}) the flusher writes
  * back without waiting for expiry: mm/page-writeback.c {@code balance_dirty_pages} starts
  * background writeback once dirty pages exceed {@code bg_thresh}, and {@code wb_writeback} with
- * {@code for_background} writes until {@code wb_over_bg_thresh} is false. The model caps dirty
- * data at the background threshold at once; {@code dirty_ratio}, where writers wait, is then
- * reached only when the device cannot keep up, which the speed side models.
+ * {@code for_background} writes until {@code wb_over_bg_thresh} is false. That holds the dirty
+ * data at the background threshold only while the device writes back faster than the guest
+ * writes. Where it does not (the workload's write rate above the device costs'
+ * {@code deviceMBps}), dirty data keeps rising: {@code balance_dirty_pages} lets writers run
+ * free up to {@code dirty_freerun_ceiling} ((thresh + bg_thresh) / 2) and then throttles them
+ * round the setpoint of {@code wb_position_ratio} ((freerun + limit) / 2, limit being
+ * {@code hard_dirty_limit}, the dirty threshold), where the dirty rate matches the device's:
+ * the model then caps dirty data at that setpoint ({@link HostModel#setpointBytes}), 17.5 % of
+ * dirtyable memory with the default ratios.
  */
 public final class LossModel {
 
@@ -91,6 +104,16 @@ public final class LossModel {
      * @param seed          for the failure instants
      */
     static Losses simulate(CacheMode cache, boolean guestFlushes, Workload workload, HostModel host, long seed) {
+        return simulate(cache, guestFlushes, workload, host, false, seed);
+    }
+
+    /**
+     * {@link #simulate(CacheMode, boolean, Workload, HostModel, long)} with {@code deviceBehind}:
+     * whether the device writes back slower than the guest writes ({@link #deviceBehind}), which
+     * lets dirty data rise past the background threshold to the throttling setpoint.
+     */
+    static Losses simulate(CacheMode cache, boolean guestFlushes, Workload workload, HostModel host,
+                           boolean deviceBehind, long seed) {
         int n = (int) Math.max(1, Math.min(2_000_000, Math.round(workload.durationSeconds() / workload.writeGap())));
         double gap = workload.writeGap();
         long size = workload.writeBytes();
@@ -123,7 +146,7 @@ public final class LossModel {
             double[] fsynced = new double[n];
             // Under writethrough with no-flush, nothing is ever flushed.
             double[] pageFlushes = honoured && cache.writeback() ? flushes : new double[0];
-            hostSafe = pageCacheOut(done, size, pageFlushes, host, fsynced);
+            hostSafe = pageCacheOut(done, size, pageFlushes, host, deviceBehind, fsynced);
             double[] viaDevice = deviceSafe(hostSafe, size, cache.writeback() ? deviceFlushes : new double[0], host);
             powerSafe = new double[n];
             for (int i = 0; i < n; i++) {
@@ -151,53 +174,78 @@ public final class LossModel {
     public static final long QCOW2_CLUSTER = 64L << 10;
 
     /**
-     * What a QEMU crash loses of a sparse qcow2 image's newly allocated clusters, whose L2 table
+     * qcow2's default refcount width: qemu-iotests 112.out, an image created without
+     * refcount_bits reports "refcount bits: 16" (refcount_order 4 in docs/interop/qcow2.txt).
+     */
+    public static final int QCOW2_REFCOUNT_BITS = 16;
+
+    /**
+     * What a QEMU crash can lose of a qcow2 image's newly allocated clusters, whose L2 table
      * entries wait in QEMU's L2 cache: the data reached the host (block/qcow2.c writes it before
      * qcow2_alloc_cluster_link_l2 marks the L2 slice dirty), but without the mapping the guest
-     * reads zeroes, or the backing file, there after the restart. Dirty L2 slices leave QEMU's
-     * memory at a flush (qcow2_co_flush_to_os calls qcow2_write_caches, which bdrv_co_flush calls
-     * even with cache.no-flush: "Write back cached data to the OS even with cache=unsafe"), when
-     * evicted (qcow2_cache_do_get), and when a new L2 table is allocated (block/qcow2-cluster.c
-     * l2_allocate calls qcow2_cache_flush). cache-clean-interval frees only clean entries
-     * (qcow2-cache.c can_clean_entry: {@code !t->dirty}), and the default L2 cache (at most 32 MiB
-     * on Linux, docs/qcow2-cache.txt) holds all tables of an image up to 256 GiB, so nothing is
-     * evicted.
+     * reads zeroes, or the backing file, there after the restart; writes into allocated clusters
+     * change no L2 entry and lose nothing here. A bound, not a percentile: how much is lost depends
+     * on how many writes allocate, which no workload here says (a database overwriting its pages
+     * allocates almost nothing), so it is stated on its own and not merged into the failure
+     * figures.
      *
-     * <p>Nothing is lost where every acknowledged write was flushed: under writethrough (each
-     * write's FUA emulation flushes the cache) and for a guest that flushes (what it counts as
-     * durable was flushed). For a guest that never flushes under a write cache, this assumes the
-     * worst case the sparse image allows: every write goes to a newly allocated cluster, in
-     * order, as when an image is filled (writes into allocated clusters change no metadata and
-     * lose nothing here). Then the L2 cache is written once per new L2 table, every
-     * {@code cluster / 8} clusters of guest data (512 MiB with 64 KiB clusters), and in the
-     * steady state the data since the last one is uniform over that span: p50 half of it, p95
-     * 95 %, max all of it, whatever the rate. An image smaller than the span loses at most its
-     * size (the disk's size bounds every loss; not applied here).
+     * <p>Dirty L2 slices leave QEMU's memory at a flush (qcow2_co_flush_to_os calls
+     * qcow2_write_caches, which bdrv_co_flush calls even with cache.no-flush: "Write back cached
+     * data to the OS even with cache=unsafe"), when evicted (qcow2_cache_do_get; the default L2
+     * cache, at most 32 MiB on Linux, docs/qcow2-cache.txt, holds all tables of an image up to
+     * 256 GiB, and cache-clean-interval frees only clean entries, qcow2-cache.c can_clean_entry),
+     * when a new L2 table is allocated (block/qcow2-cluster.c l2_allocate calls qcow2_cache_flush
+     * on the L2 cache) and when a new refcount block is (block/qcow2-refcount.c
+     * alloc_refcount_block: "We write to the refcount table, so we might depend on L2 tables",
+     * then qcow2_cache_flush of the L2 cache). An L2 table is one cluster of 8-byte entries
+     * (docs/interop/qcow2.txt), so it maps {@code cluster / 8} clusters; a refcount block is one
+     * cluster of {@code refcount_bits}-bit entries, so it covers {@code cluster * 8 / refcount_bits}
+     * host clusters. An image filled in order enters a new L2 table every
+     * {@code cluster * cluster / 8} bytes (512 MiB with 64 KiB clusters); writes scattered over
+     * existing L2 tables flush only when the image file grows into a new refcount block, every
+     * {@code cluster * cluster * 8 / refcount_bits} bytes (2 GiB with 64 KiB clusters and 16-bit
+     * refcounts).
      *
-     * @param clusterBytes the image's cluster size
+     * @param inOrderBytes   the most lost while the image is filled in order
+     * @param scatteredBytes the most lost while the new clusters are scattered over existing L2 tables
      */
-    public static Loss qcow2Metadata(CacheMode cache, boolean guestFlushes, long clusterBytes) {
-        if (!cache.writeback() || guestFlushes) {
-            return new Loss(0, 0, 0);
-        }
-        long span = clusterBytes * (clusterBytes / 8);
-        return new Loss(span / 2, (long) Math.ceil(span * 0.95), span);
+    public record Qcow2Metadata(long inOrderBytes, long scatteredBytes) {
+    }
+
+    /** The bounds of {@link Qcow2Metadata} for a cluster size and refcount width. */
+    public static Qcow2Metadata qcow2Metadata(long clusterBytes, int refcountBits) {
+        return new Qcow2Metadata(clusterBytes * (clusterBytes / 8), clusterBytes * (clusterBytes * 8 / refcountBits));
     }
 
     /**
-     * The losses with what the qcow2 metadata in QEMU's memory loses ({@link #qcow2Metadata})
-     * added to each failure: a host crash and a power loss take QEMU's memory too. Both losses
-     * are the most recent writes (everything since the last writeback, and since the last L2
-     * write), so at each instant the union is the larger of the two: its maximum is exact, its
-     * p50 and p95 at least the larger of the two percentiles, which is what is given.
+     * Whether QEMU's qcow2 caches keep new L2 entries dirty with nothing that writes them: a
+     * write cache (writeback, none, unsafe) and a guest that never flushes; with the write cache
+     * off each write's FUA is emulated by a flush that writes the caches (bdrv_driver_pwritev,
+     * bdrv_co_flush), unless cache.no-flush drops the FUA, which QEMU does since 10.0
+     * (2f3b6e61f692 "block/io: Ignore FUA with cache.no-flush=on"; before it the emulated flush
+     * still wrote the caches). A guest that flushes has what it counts as durable written,
+     * under no-flush too (bdrv_co_flush calls bdrv_co_flush_to_os first).
      */
-    public static Losses withQemuMemory(Losses l, Loss metadata) {
-        return new Losses(larger(l.qemuCrash(), metadata), larger(l.hostCrash(), metadata),
-                larger(l.powerLoss(), metadata));
+    public static boolean qcow2CachesStayDirty(CacheMode cache, boolean guestFlushes) {
+        return cache.writeback() ? !guestFlushes : cache.noFlush();
     }
 
-    private static Loss larger(Loss a, Loss b) {
-        return new Loss(Math.max(a.p50(), b.p50()), Math.max(a.p95(), b.p95()), Math.max(a.max(), b.max()));
+    /**
+     * What the page cache figures assume of per-inode expiry (see the class comment): that they
+     * are its upper bound, and the lower end, one flusher interval of writes on {@code host}.
+     */
+    public static String perInodeBound(HostModel host) {
+        double i = host.intervalSeconds();
+        String interval = i == Math.rint(i) ? Long.toString((long) i) : Double.toString(i);
+        return "per-inode expiry: the host page cache figures are the upper bound (the image's inode"
+                + " goes clean at each writeback); an image that never goes clean is written at every"
+                + " flusher wake-up, about " + interval + " s of writes";
+    }
+
+    /** Whether what the page cache holds under the workload's writes outruns the device. */
+    public static boolean deviceBehind(Workload w, DeviceCosts costs) {
+        // DeviceCosts are in MB/s of 10^6 bytes, the workload's rate in bytes per second.
+        return w.writeRate() > costs.deviceMBps() * 1e6;
     }
 
     /**
@@ -272,14 +320,15 @@ public final class LossModel {
     /**
      * When each write leaves the host page cache. The image is one inode: the flusher wakes every
      * interval and, once the inode has been dirty for at least the expiry (from when it last went
-     * from clean to dirty), writes all its dirty data; beyond the background threshold the oldest
-     * data goes at once, without making the inode clean; an honoured flush (fsync) writes
+     * from clean to dirty), writes all its dirty data; beyond the background threshold (the
+     * throttling setpoint where the device is behind) the oldest data goes at once, without making the inode clean; an honoured flush (fsync) writes
      * everything. {@code fsynced[i]} gets the flush time when an fsync wrote it, else stays 0.
      */
-    private static double[] pageCacheOut(double[] done, long size, double[] flushes, HostModel host, double[] fsynced) {
+    private static double[] pageCacheOut(double[] done, long size, double[] flushes, HostModel host,
+                                         boolean deviceBehind, double[] fsynced) {
         int n = done.length;
         double[] out = new double[n];
-        long limit = Math.max(size, host.backgroundLimitBytes());
+        long limit = Math.max(size, deviceBehind ? host.setpointBytes() : host.backgroundLimitBytes());
         // Data leaves the page cache oldest first, so the dirty writes are always indices head..i-1.
         int head = 0;
         int f = 0;

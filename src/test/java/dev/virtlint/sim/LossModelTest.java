@@ -124,6 +124,14 @@ class LossModelTest {
         assertThat(guests.assumptions()).contains("dirtyable memory 16 GiB: memory less guests-memory");
         assertThat(neither.dirtyableBytes()).isEqualTo(64 * gib);
         assertThat(neither.assumptions()).contains("all 64 GiB dirtyable");
+        // Both stated: the lower of memory-available and memory less guests-memory, said when
+        // guests-memory is the lower (a probe run while the guests were down).
+        HostModel both = HostModel.of(base.withMemory(40 * gib, 48 * gib));
+        assertThat(both.dirtyableBytes()).isEqualTo(64 * gib - 48 * gib);
+        assertThat(both.assumptions()).contains("memory less guests-memory, below memory-available 40 GiB");
+        HostModel bothLow = HostModel.of(base.withMemory(6 * gib, 48 * gib));
+        assertThat(bothLow.dirtyableBytes()).isEqualTo(6 * gib);
+        assertThat(bothLow.assumptions()).doesNotContain("dirtyable");
         Workload fast = new Workload("fast", 1 << 20, 400e6, 1e9, 0, 240, 1, 0, "");
         Losses packed = LossModel.simulate(Preset.WRITEBACK.explicitMode(), false, fast, stated, 7);
         Losses empty = LossModel.simulate(Preset.WRITEBACK.explicitMode(), false, fast, neither, 7);
@@ -156,9 +164,47 @@ class LossModelTest {
         // Far below what per-page expiry kept at the median (expiry + interval / 2 of writes).
         double perPageP50 = r * (HOST.expireSeconds() + HOST.intervalSeconds() / 2);
         assertThat((double) l.hostCrash().p50()).isLessThan(perPageP50 * 0.6);
-        // Within the bounds per-inode expiry gives: an interval's writes below, per-page above.
-        assertThat((double) l.hostCrash().p95()).isBetween(0.95 * r * HOST.intervalSeconds(),
-                r * (HOST.expireSeconds() + HOST.intervalSeconds()));
+        // The figure is per-inode expiry's upper bound, not its lower end (an inode that never goes
+        // clean, written at every wake: p95 = 0.95 x interval x rate): at least five times that.
+        double neverClean = 0.95 * r * HOST.intervalSeconds();
+        assertThat((double) l.hostCrash().p95()).isGreaterThan(5 * neverClean);
+        // Figures resting on it say it is the upper bound and name the lower end, one interval.
+        assertThat(LossModel.perInodeBound(HOST)).contains("upper bound").contains("about 5 s of writes");
+    }
+
+    /**
+     * The background threshold holds dirty data only while the device writes back faster than
+     * the guest writes. With a slower device, balance_dirty_pages lets dirty data rise to the
+     * throttling setpoint: freerun = (thresh + bg_thresh) / 2, setpoint = (freerun + thresh) / 2,
+     * 17.5 % of dirtyable memory with the default 20 % and 10 %.
+     */
+    @Test
+    void aDeviceSlowerThanTheWriterLetsDirtyDataRiseToTheSetpoint() {
+        HostModel small = new HostModel(1L << 30, 30, 5, 0.20, 64L << 20, 1.0, false, "");
+        Workload stream = new Workload("fast", 1 << 20, 100e6, 1e9, 0, 300, 1, 0, "");
+        double dirtyable = 1L << 30;
+        double thresh = 0.20 * dirtyable;
+        double bg = 0.10 * dirtyable;
+        double setpoint = ((thresh + bg) / 2 + thresh) / 2;
+        assertThat(setpoint / dirtyable).isCloseTo(0.175, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat((double) small.setpointBytes()).isCloseTo(setpoint, org.assertj.core.data.Offset.offset(2.0));
+        Losses behind = LossModel.simulate(Preset.WRITEBACK.explicitMode(), false, stream, small, true, 7);
+        assertThat((double) behind.hostCrash().max()).isLessThanOrEqualTo(setpoint);
+        assertThat((double) behind.hostCrash().p95()).isBetween(setpoint * 0.9, setpoint);
+        // The device is behind when the workload writes faster than device-mbps (MB of 10^6 bytes).
+        DeviceCosts fast = DeviceCosts.builtIn();
+        assertThat(LossModel.deviceBehind(stream, fast)).isFalse();
+        double[] v = fast.values();
+        v[4] = 50;
+        assertThat(LossModel.deviceBehind(stream, DeviceCosts.of(v))).isTrue();
+        // Through the simulator: a profile's slow device raises the loss from bg_thresh to the setpoint.
+        Simulator sim = new Simulator();
+        Prediction keepsUp = sim.predict(new Simulator.Scenario(Preset.WRITEBACK.explicitMode(), false, stream, false,
+                true, 4L << 30, small, fast));
+        Prediction slow = sim.predict(new Simulator.Scenario(Preset.WRITEBACK.explicitMode(), false, stream, false,
+                true, 4L << 30, small, DeviceCosts.of(v)));
+        assertThat((double) keepsUp.loss().hostCrash().p95()).isLessThanOrEqualTo(bg);
+        assertThat((double) slow.loss().hostCrash().p95()).isGreaterThan(bg * 1.5);
     }
 
     /**
@@ -194,45 +240,61 @@ class LossModelTest {
     }
 
     /**
-     * A QEMU crash loses the data written into a sparse qcow2 image's new clusters whose L2
-     * entries wait in QEMU's L2 cache. Closed form: with cluster size c, one L2 table maps c / 8
-     * clusters, c x c / 8 bytes (512 MiB for 64 KiB); the cache is written at each new table
-     * (l2_allocate's qcow2_cache_flush), so for a guest that never flushes and writes only new
-     * clusters the loss is uniform over that span: p50 half, p95 95 %, max all of it. Nothing
-     * where each acknowledged write was flushed (writethrough, a flushing guest), nor for raw or
-     * preallocated images.
+     * A QEMU crash loses the data written into a qcow2 image's new clusters whose L2 entries wait
+     * in QEMU's L2 cache, up to a bound that depends on the allocation pattern, not on the rate.
+     * Closed form from the qcow2 format (docs/interop/qcow2.txt): an L2 table is one cluster of
+     * 8-byte entries, so it maps cluster / 8 clusters, and an image filled in order enters a new
+     * one (l2_allocate flushes the cache) every cluster x cluster / 8 bytes; a refcount block is
+     * one cluster of refcount_bits-bit entries covering cluster x 8 / refcount_bits clusters, and
+     * scattered allocation flushes only at a new one (alloc_refcount_block), every cluster x
+     * cluster x 8 / refcount_bits bytes. 64 KiB clusters and 16-bit refcounts: 512 MiB and 2 GiB.
      */
     @Test
-    void aQemuCrashLosesTheUnwrittenL2UpdatesOfASparseQcow2Image() {
-        long c = 64 << 10;
-        long span = c * (c / 8);
-        assertThat(span).isEqualTo(512L << 20);
-        Simulator sim = new Simulator();
-        for (Preset mode : List.of(Preset.WRITEBACK, Preset.NONE, Preset.UNSAFE)) {
-            Prediction p = sim.predict(new Simulator.Scenario(mode.explicitMode(), false, Workload.DATABASE, true,
-                    false, 4L << 30, HOST, DeviceCosts.builtIn()));
-            assertThat(p.loss().qemuCrash()).as(mode.name()).isEqualTo(new Loss(span / 2,
-                    (long) Math.ceil(0.95 * span), span));
-            // QEMU's memory dies with the host too.
-            assertThat(p.loss().hostCrash().max()).as(mode.name()).isGreaterThanOrEqualTo(span);
-            assertThat(p.loss().powerLoss().p50()).as(mode.name()).isGreaterThanOrEqualTo(span / 2);
+    void theQcow2MetadataBoundsFollowTheL2TableAndRefcountBlockSpans() {
+        long[] clusters = {512, 4 << 10, 64 << 10, 2 << 20};
+        int[] widths = {1, 16, 64};
+        for (long c : clusters) {
+            for (int bits : widths) {
+                long l2Entries = c / 8;
+                long refcountEntries = c * 8 / bits;
+                LossModel.Qcow2Metadata m = LossModel.qcow2Metadata(c, bits);
+                assertThat(m.inOrderBytes()).as("cluster %d", c).isEqualTo(l2Entries * c);
+                assertThat(m.scatteredBytes()).as("cluster %d, %d bits", c, bits).isEqualTo(refcountEntries * c);
+            }
         }
-        for (Preset mode : Preset.values()) {
-            Prediction flushing = sim.predict(new Simulator.Scenario(mode.explicitMode(), true, Workload.DATABASE,
-                    true, false, 4L << 30, HOST, DeviceCosts.builtIn()));
-            assertThat(flushing.loss().qemuCrash()).as(mode + " flushing").isEqualTo(ZERO);
+        LossModel.Qcow2Metadata defaults = LossModel.qcow2Metadata(LossModel.QCOW2_CLUSTER,
+                LossModel.QCOW2_REFCOUNT_BITS);
+        assertThat(defaults.inOrderBytes()).isEqualTo(512L << 20);
+        assertThat(defaults.scatteredBytes()).isEqualTo(2L << 30);
+    }
+
+    /**
+     * Which modes keep QEMU's qcow2 caches dirty: a write cache with a guest that never flushes
+     * (writeback, none, unsafe); a flush writes the caches (bdrv_co_flush calls
+     * bdrv_co_flush_to_os even under no-flush), so a flushing guest keeps none; with the write
+     * cache off each write's FUA is emulated by such a flush, unless cache.no-flush drops the FUA
+     * (QEMU 10.0). The L2 loss is no part of the failure figures: a sparse qcow2 image under
+     * writeback loses at a QEMU crash what a raw one does, nothing.
+     */
+    @Test
+    void theQcow2MetadataLossIsConditionalAndNotInTheFigures() {
+        for (Preset mode : List.of(Preset.WRITEBACK, Preset.NONE, Preset.UNSAFE)) {
+            assertThat(LossModel.qcow2CachesStayDirty(mode.explicitMode(), false)).as(mode.name()).isTrue();
+            assertThat(LossModel.qcow2CachesStayDirty(mode.explicitMode(), true)).as(mode.name()).isFalse();
         }
         for (Preset mode : List.of(Preset.WRITETHROUGH, Preset.DIRECTSYNC)) {
-            Prediction p = sim.predict(new Simulator.Scenario(mode.explicitMode(), false, Workload.DATABASE, true,
-                    false, 4L << 30, HOST, DeviceCosts.builtIn()));
-            assertThat(p.loss().qemuCrash()).as(mode.name()).isEqualTo(ZERO);
+            assertThat(LossModel.qcow2CachesStayDirty(mode.explicitMode(), false)).as(mode.name()).isFalse();
         }
-        Prediction raw = sim.predict(new Simulator.Scenario(Preset.WRITEBACK.explicitMode(), false,
-                Workload.DATABASE, false, false, 4L << 30, HOST, DeviceCosts.builtIn()));
-        Prediction preallocated = sim.predict(new Simulator.Scenario(Preset.WRITEBACK.explicitMode(), false,
-                Workload.DATABASE, true, true, 4L << 30, HOST, DeviceCosts.builtIn()));
-        assertThat(raw.loss().qemuCrash()).isEqualTo(ZERO);
-        assertThat(preallocated.loss().qemuCrash()).isEqualTo(ZERO);
+        assertThat(LossModel.qcow2CachesStayDirty(new CacheMode(false, false, true, true), false)).isTrue();
+        Simulator sim = new Simulator();
+        for (Preset mode : Preset.values()) {
+            Prediction qcow2 = sim.predict(new Simulator.Scenario(mode.explicitMode(), false, Workload.DATABASE, true,
+                    false, 4L << 30, HOST, DeviceCosts.builtIn()));
+            Prediction raw = sim.predict(new Simulator.Scenario(mode.explicitMode(), false, Workload.DATABASE, false,
+                    false, 4L << 30, HOST, DeviceCosts.builtIn()));
+            assertThat(qcow2.loss()).as(mode.name()).isEqualTo(raw.loss());
+            assertThat(qcow2.loss().qemuCrash()).as(mode.name()).isEqualTo(ZERO);
+        }
     }
 
     /**
