@@ -372,6 +372,11 @@ public final class EvidenceReport {
 
     /** The device's volatile cache as the model assumes it (HostModel.defaults). */
     private static String device(Basis b) {
+        if (b.flushes() == Evidence.StorageFlushes.IGNORED) {
+            // HostModel.ignoringFlushes: the storage's own commit time, not a device cache.
+            return "the storage that does not honour flushes, which makes them stable within "
+                    + seconds(b.destageSeconds()) + " (see the note)";
+        }
         return "the device's volatile write cache, assumed " + HostModel.binary(b.deviceCacheBytes())
                 + " and destaged within " + seconds(b.destageSeconds());
     }

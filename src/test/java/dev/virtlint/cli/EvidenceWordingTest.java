@@ -284,6 +284,16 @@ class EvidenceWordingTest {
     }
 
     @Test
+    void storageThatIgnoresFlushesIsNotCalledADeviceCache() {
+        // ZFS sync=disabled (samples/config/hosts: zfs 2.3): the model keeps acknowledged writes
+        // volatile for two transaction groups, 10 s; that is not a 64 MiB device cache.
+        String loss = line(Cli.run("lint", "samples/config/filesystems/zfs-2.3-none.xml").out(), "predicted on");
+        assertThat(loss).contains("writes in the storage that does not honour flushes, which makes them"
+                + " stable within 10 s (see the note), 10 s of the assumed 4 MB/s database workload")
+                .doesNotContain("GiB").doesNotContain("volatile write cache");
+    }
+
+    @Test
     void anImageOnTmpfsUnderAnOverlayUpperLayerLosesEverything() throws IOException {
         Path host = write("overlay.yaml", "kernel: \"6.1.90\"\nmounts:\n  - path: \"/\"\n    fstype: overlay\n"
                 + "    options: \"rw,lowerdir=/layers/l1,upperdir=/upper/diff,workdir=/upper/work\"\n"
