@@ -6,9 +6,10 @@ import java.util.Map;
 
 /**
  * What each step of a disk's I/O path costs on one host, in microseconds (or MB/s, which is bytes
- * per microsecond). The built-in values are fitted to the ratios measured with {@code qemu-img bench}
- * (domain.md section 5, {@code qemu-img-bench.tsv}); {@code virtlint probe --bench} fits them to the
- * host it runs on and writes them into the host profile.
+ * per microsecond). The built-in values are fitted to the training cells of
+ * {@code qemu-img-bench-measured.tsv} (measured with {@code qemu-img bench} by bin/bench-measure); the
+ * ratio table of domain.md section 5 ({@code qemu-img-bench.tsv}) is held out. {@code virtlint probe
+ * --bench} fits them to the host it runs on and writes them into the host profile.
  *
  * @param submitUs        QEMU and system call work per request
  * @param copyMBps        copying into or out of the host page cache
@@ -50,14 +51,14 @@ public record DeviceCosts(double submitUs, double copyMBps, double deviceLatency
      * Fitted by {@code bin/bench-sim --fit} (rounded to three digits) to the training cells of
      * {@code qemu-img-bench-measured.tsv}: absolute throughputs measured with qemu-img 7.2 on an ext4
      * virtio disk (2 CPUs, Linux 6.18), within {@link Calibration.Bounds#measured} (the flush no
-     * faster than the flush measured, the device's rate near the fastest O_DIRECT stream, the queue
-     * no deeper than measured). The absolute scale is that machine's; findings print ratios only.
+     * slower than a write and a flush together, the device's rate near the fastest O_DIRECT stream,
+     * the queue no deeper than measured). The absolute scale is that machine's; findings print ratios only.
      * fua-us equals flush-us: on that machine no write is a FUA write (qemu-img 7.2 emulates FUA
      * with a flush, and the disk has no FUA: /sys/block/vda/queue/fua 0), so the built-in costs
      * assume none; a host profile can state a smaller fua-us.
      */
     private static final DeviceCosts BUILT_IN = of(new double[] {
-        8.05, 3710, 36.9, 25.4, 2480, 2.85, 73.8, 28.6, 88.9, 0.0248, 0.001, 8.26, 60.5, 88.9, 29.6});
+        9.29, 2700, 89.0, 20.1, 1110, 6.62, 98.9, 0.001, 170, 0.0188, 0.001, 5.33, 149, 170, 24.8});
 
     public DeviceCosts {
         double[] all = {submitUs, copyMBps, deviceLatencyUs, readLatencyUs, deviceMBps, deviceQueue, allocateUs,

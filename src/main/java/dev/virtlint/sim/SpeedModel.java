@@ -24,8 +24,8 @@ import dev.virtlint.model.CacheMode;
  *       flush in progress and skips a flush when no write completed since ({@code flushed_gen}),
  *       so under directsync and none a flush's cost is shared by the requests in flight. Measured
  *       here (qemu-img-bench-measured.tsv, w4k-d64 against w4k-d1), buffered writes with a flush
- *       each (writethrough) gain nothing from depth, and neither do writes that allocate: the
- *       journal commits of their flushes follow one another;</li>
+ *       each (writethrough) gain nothing from depth; O_DIRECT writes that allocate serialise their
+ *       allocation and share their flushes;</li>
  *   <li>qcow2 adds work per request, per new cluster and per flush.</li>
  * </ul>
  *
@@ -58,9 +58,14 @@ final class SpeedModel {
         double device = c.deviceLatencyUs() / parallel + transfer;
         double contention = 1 + c.syncContention() * log2(p.depth());
         // A durable write's emulated FUA is a flush of the node that lacks FUA (block/io.c
-        // bdrv_driver_pwritev); qcow2 declares no FUA, so on a sparse qcow2 image every such write
-        // also pays qcow2's flush of its metadata caches.
-        double qcow2Sync = p.qcow2() && !p.preallocated() ? c.qcow2FlushUs() : 0;
+        // bdrv_driver_pwritev); qcow2 declares no FUA, so on a sparse qcow2 image such a write also
+        // pays qcow2's flush of its metadata caches, which writes only dirty entries (block/qcow2.c
+        // qcow2_write_caches): those of the writes that allocated a cluster.
+        double qcow2Sync = p.qcow2() && !p.preallocated() ? allocations * c.qcow2FlushUs() : 0;
+        // Under aio=threads (qemu-img bench, libvirt's default) the emulated flush goes through the
+        // worker pool like any flush (block/file-posix.c raw_co_flush_to_disk ends in
+        // raw_thread_pool_submit): a round trip besides the write's own (review-speed.md finding 4).
+        double flushTrip = c.dispatchUs();
 
         double write;
         if (mode.writeback() && !mode.direct()) {
@@ -68,20 +73,33 @@ final class SpeedModel {
         } else if (mode.writeback()) {
             write = cpu + allocate + device;
         } else if (!mode.direct()) {
-            write = (cpu + copy + c.writeoutUs() + allocate + c.deviceLatencyUs() + transfer + c.flushUs()
-                    + qcow2Sync) * contention;
+            write = (cpu + copy + c.writeoutUs() + allocate + c.deviceLatencyUs() + transfer + flushTrip
+                    + c.flushUs() + qcow2Sync) * contention;
         } else if (!p.preallocated()) {
-            write = (cpu + allocate + c.deviceLatencyUs() + transfer + c.flushUs() + qcow2Sync) * contention;
+            // Writes that allocate take the inode's lock in turn (the allocation is serial), but
+            // their flushes merge like any others (bdrv_co_flush): measured here, w4k-d64 against
+            // w4k-d1 under directsync gains on sparse images too (review-speed.md finding 9).
+            write = (cpu + allocate + c.deviceLatencyUs() + transfer) * contention
+                    + (flushTrip + c.flushUs() + qcow2Sync) / p.depth();
         } else if (fuaApplies(c)) {
-            // One FUA write: the device holds it until it is durable, so it occupies the queue.
-            write = cpu + (c.deviceLatencyUs() + c.fuaUs()) / parallel + transfer;
+            // One FUA write: the device holds it until it is durable, so it occupies the queue. FUA
+            // needs aio=native or io_uring (see DeviceCosts#fuaUs), which have no worker pool.
+            write = cpu - c.dispatchUs() / Math.min(p.depth(), POOL) + (c.deviceLatencyUs() + c.fuaUs()) / parallel
+                    + transfer;
         } else {
-            write = cpu + device + c.flushUs() / p.depth();
+            write = cpu + device + (flushTrip + c.flushUs()) / p.depth();
         }
         if (p.writesPerFlush() == 0) {
             return write;
         }
         double flush = c.submitUs();
+        if (!mode.writeback()) {
+            // writethrough and directsync: every write was made durable already, so the flush
+            // finds nothing to do and returns (block/io.c bdrv_co_flush: flushed_gen equals
+            // write_gen). strace shows one fdatasync per write with or without the extra flush
+            // (review-speed.md finding 5): the flush costs only its request.
+            return write + flush / p.writesPerFlush();
+        }
         if (!mode.noFlush()) {
             // unsafe answers a flush at once (block/io.c bdrv_co_flush, BDRV_O_NO_FLUSH); any other
             // mode sends it to a worker thread, a round trip other requests in flight overlap.
@@ -89,10 +107,7 @@ final class SpeedModel {
             // qcow2_co_flush_to_os and qcow2_write_caches); only new clusters make entries dirty.
             flush += c.dispatchUs() / Math.min(p.depth(), POOL)
                     + (p.qcow2() && !p.preallocated() ? c.qcow2FlushUs() : 0);
-            if (!mode.writeback() || mode.direct()) {
-                // A flush after writes that are already durable still flushes the device: measured
-                // here, w4k-flush is slower than w4k-d1 under writethrough and directsync by about a
-                // flush (qemu-img-bench-measured.tsv).
+            if (mode.direct()) {
                 flush += c.flushUs() / p.depth();
             } else {
                 // One fdatasync writes out every dirty page of the image and flushes once, so the

@@ -287,7 +287,9 @@ class EvidenceWordingTest {
     void storageThatIgnoresFlushesIsNotCalledADeviceCache() {
         // ZFS sync=disabled (samples/config/hosts: zfs 2.3): the model keeps acknowledged writes
         // volatile for two transaction groups, 10 s; that is not a 64 MiB device cache.
-        String loss = line(Cli.run("lint", "samples/config/filesystems/zfs-2.3-none.xml").out(), "predicted on");
+        String text = Cli.run("lint", "samples/config/filesystems/zfs-2.3-none.xml").out();
+        String loss = evidence(text).stream().filter(l -> l.startsWith("predicted on") && l.contains("~40 MB"))
+                .findFirst().orElseThrow(() -> new AssertionError(text));
         assertThat(loss).contains("writes in the storage that does not honour flushes, which makes them"
                 + " stable within 10 s (see the note), 10 s of the assumed 4 MB/s database workload")
                 .doesNotContain("GiB").doesNotContain("volatile write cache");

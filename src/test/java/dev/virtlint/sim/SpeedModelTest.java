@@ -10,7 +10,6 @@ import dev.virtlint.sim.Calibration.Measured;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -21,25 +20,46 @@ class SpeedModelTest {
     private static final List<Measured> TRAINING = Calibration.set(CELLS, true);
     private static final DeviceCosts BUILT_IN = DeviceCosts.builtIn();
 
-    /**
-     * The held-out cells the model misses by more than 1.5x, each for a reason the README's
-     * simulator section gives: buffered writes and reads of 64 KiB and more into preallocated
-     * images (whose pages qemu-img create left in the page cache; the training set's large buffered
-     * cells are all sparse), depth-1 buffered and O_DIRECT reads (the model has one round trip for
-     * reads and writes alike), a flush right after a durable write on preallocated qcow2 (QEMU skips
-     * it there, not on raw), 64 KiB O_DIRECT writes into preallocated images, and 1 MiB directsync
-     * into sparse qcow2. Every other held-out cell must stay within 1.5x; these within 2.5x.
-     */
-    private static final Set<String> KNOWN_MISSES = Set.of(
-            "r4k-d1 raw prealloc none", "r4k-d1 raw prealloc unsafe", "r4k-d1 raw prealloc writethrough",
-            "r64k-d16 raw prealloc unsafe", "r64k-d16 raw prealloc writeback",
-            "w1m-d1 qcow2 sparse directsync", "w1m-d1 raw prealloc unsafe", "w1m-d1 raw prealloc writeback",
-            "w4k-flush qcow2 prealloc directsync", "w4k-flush qcow2 prealloc writethrough",
-            "w64k-d64 qcow2 prealloc none", "w64k-d64 qcow2 prealloc unsafe", "w64k-d64 raw prealloc none",
-            "w64k-flush raw prealloc directsync", "w64k-flush raw prealloc unsafe");
-
     private static String key(Cell c) {
         return c.id() + " " + c.measured().mode().id();
+    }
+
+    /** The recorded misses of one set (src/test/resources/dev/virtlint/sim/speed-known-misses.tsv): key to factor. */
+    static Map<String, Double> recorded(String set) {
+        try (var in = SpeedModelTest.class.getResourceAsStream("speed-known-misses.tsv")) {
+            Map<String, Double> out = new java.util.TreeMap<>();
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                String[] f = line.split("\t");
+                if (!line.startsWith("#") && f.length == 4 && f[0].equals(set)) {
+                    assertThat(f[3]).as("a reason for " + f[1]).isNotBlank();
+                    out.put(f[1], Double.parseDouble(f[2]));
+                }
+            }
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A cell misses when the model is beyond 1.5x of its median and outside the range of its own
+     * runs (inside it, the measurement cannot tell the model wrong). Every miss must be recorded
+     * with its reason, every recorded one must still miss, and its factor may not move by more than
+     * 10 % either way: a miss cannot grow silently, nor a fix leave the list stale.
+     */
+    private static void checkAgainstRecorded(boolean training) {
+        Map<String, Double> known = recorded(training ? "training" : "held-out");
+        Map<String, Double> misses = new java.util.TreeMap<>();
+        for (Cell c : CELLS.stream().filter(c -> c.training() == training).toList()) {
+            double f = c.factor(BUILT_IN);
+            double model = c.measured().row().speed(c.measured().mode(), BUILT_IN);
+            boolean insideRuns = model >= c.min() && model <= c.max();
+            if (Math.max(f, 1 / f) > Calibration.TOLERANCE && !insideRuns) {
+                misses.put(key(c), f);
+            }
+        }
+        assertThat(misses.keySet()).isEqualTo(known.keySet());
+        misses.forEach((k, f) -> assertThat(f).as(k).isBetween(known.get(k) / 1.1, known.get(k) * 1.1));
     }
 
     @Test
@@ -55,31 +75,26 @@ class SpeedModelTest {
     }
 
     @Test
-    void everyHeldOutCellStaysWithinOneAndAHalfTimesTheMeasuredMedian() {
-        List<Cell> held = CELLS.stream().filter(c -> !c.training()).toList();
-        assertThat(held).hasSize(60);
-        for (Cell c : held) {
-            double f = c.factor(BUILT_IN);
-            double limit = KNOWN_MISSES.contains(key(c)) ? 2.5 : Calibration.TOLERANCE;
-            assertThat(Math.max(f, 1 / f)).as(key(c)).isLessThanOrEqualTo(limit);
-        }
-        assertThat(held.stream().map(SpeedModelTest::key)).containsAll(KNOWN_MISSES);
+    void heldOutCellsAreWithinOneAndAHalfTimesOrInsideTheirRunsExceptTheRecordedMissesWhichMayNotMove() {
+        assertThat(CELLS.stream().filter(c -> !c.training())).hasSize(60);
+        checkAgainstRecorded(false);
     }
 
     @Test
-    void everyTrainingCellIsWithinTwiceTheMeasuredMedian() {
-        assertThat(Calibration.worstCell(CELLS.stream().filter(Cell::training).toList(), BUILT_IN)).isLessThan(2.0);
+    void trainingCellsAreWithinOneAndAHalfTimesOrInsideTheirRunsExceptTheRecordedMissesWhichMayNotMove() {
+        checkAgainstRecorded(true);
     }
 
     @Test
     void theBuiltInCostsLieWithinTheBoundsTheMeasurementsSet() {
         Bounds bounds = Bounds.measured(TRAINING);
         assertThat(bounds.contain(BUILT_IN)).isTrue();
-        // The flush is no faster than the one measured: a 4 KiB O_DIRECT write and a flush, less the
-        // write alone, in the raw preallocated cells.
-        double write = 4096 / mbps("w4k-d1", Preset.NONE);
+        // The flush takes no longer than a 4 KiB O_DIRECT write and a flush together (raw
+        // preallocated); there is no lower bound from their difference, which holds QEMU's request
+        // work and worker round trip that the model charges apart (review-speed.md finding 3).
         double writeAndFlush = 4096 / mbps("w4k-flush", Preset.NONE);
-        assertThat(BUILT_IN.flushUs()).isGreaterThanOrEqualTo(writeAndFlush - write - 0.1);
+        assertThat(BUILT_IN.flushUs()).isLessThanOrEqualTo(writeAndFlush + 0.1);
+        assertThat(bounds.lo()[Calibration.index("flush-us")]).isEqualTo(Bounds.physical().lo()[Calibration.index("flush-us")]);
         assertThat(BUILT_IN.deviceQueue()).isBetween(1.0, 64.0);
         assertThat(BUILT_IN.deviceMBps()).isGreaterThanOrEqualTo(mbpsOf(1 << 20, 1, false, false, Preset.NONE) - 1);
     }
@@ -121,6 +136,42 @@ class SpeedModelTest {
                 / SpeedModel.writeMicros(Preset.DIRECTSYNC.explicitMode(), deep, BUILT_IN);
         double measured = mbps("w4k-d64", Preset.DIRECTSYNC) / mbps("w4k-d1", Preset.DIRECTSYNC);
         assertThat(ratio).isGreaterThan(3).isBetween(measured / 1.5, measured * 1.5);
+        // Sparse images too: allocating writes take turns, but their flushes merge (measured here,
+        // w4k-d64 against w4k-d1 under directsync, raw and qcow2 sparse; review-speed.md finding 9).
+        for (boolean qcow2 : List.of(false, true)) {
+            IoPattern sparseOne = new IoPattern(4096, 1, 0, qcow2, false);
+            IoPattern sparseDeep = new IoPattern(4096, 64, 0, qcow2, false);
+            double gain = SpeedModel.writeMicros(Preset.DIRECTSYNC.explicitMode(), sparseOne, BUILT_IN)
+                    / SpeedModel.writeMicros(Preset.DIRECTSYNC.explicitMode(), sparseDeep, BUILT_IN);
+            assertThat(gain).as("sparse qcow2=" + qcow2).isGreaterThan(1.2);
+        }
+    }
+
+    @Test
+    void aGuestFlushAfterDurableWritesCostsOnlyItsRequest() {
+        // bdrv_co_flush returns at once when nothing was written since the last flush (flushed_gen):
+        // under writethrough and directsync each write's own flush already ran (finding 5).
+        for (Preset mode : List.of(Preset.WRITETHROUGH, Preset.DIRECTSYNC)) {
+            for (boolean preallocated : List.of(true, false)) {
+                IoPattern plain = new IoPattern(4096, 1, 0, true, preallocated);
+                IoPattern flushed = new IoPattern(4096, 1, 1, true, preallocated);
+                double extra = SpeedModel.writeMicros(mode.explicitMode(), flushed, BUILT_IN)
+                        - SpeedModel.writeMicros(mode.explicitMode(), plain, BUILT_IN);
+                assertThat(extra).as(mode.id()).isCloseTo(BUILT_IN.submitUs(), org.assertj.core.data.Offset.offset(1e-9));
+            }
+        }
+    }
+
+    @Test
+    void theEmulatedFuaFlushPaysTheWorkerRoundTripLikeAGuestFlush() {
+        // Without FUA, directsync's write-and-flush and none's write-then-guest-flush send the same
+        // flush through the same worker pool (file-posix.c raw_co_flush_to_disk): directsync may
+        // save only the guest flush's own request, not the round trip (finding 4; measured 1.02x).
+        IoPattern p = new IoPattern(8192, 1, 0, false, true);
+        IoPattern flushing = new IoPattern(8192, 1, 1, false, true);
+        double direct = SpeedModel.writeMicros(Preset.DIRECTSYNC.explicitMode(), p, BUILT_IN);
+        double none = SpeedModel.writeMicros(Preset.NONE.explicitMode(), flushing, BUILT_IN);
+        assertThat(none - direct).isCloseTo(BUILT_IN.submitUs(), org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test
