@@ -35,7 +35,10 @@ import picocli.CommandLine.Spec;
             "info) and on btrfs its own nocow attribute (lsattr). Nothing needs root. --bench DIR"
                     + " also measures",
             "each cache mode with qemu-img bench in DIR and writes the device costs fitted to"
-                    + " them."})
+                    + " them; a fit",
+            "that misses a measured cell by more than 2x, or a cost no measurement supports, is"
+                    + " not written (exit 4)",
+            "unless --force."})
 final class ProbeCommand implements Callable<Integer> {
 
     @Spec
@@ -53,17 +56,43 @@ final class ProbeCommand implements Callable<Integer> {
             description = "Run qemu-img bench per cache mode on scratch images in DIR (needs qemu-utils).")
     Path bench;
 
-    @Option(names = "--count", paramLabel = "N", defaultValue = "4096",
-            description = "Requests per qemu-img bench run (default: ${DEFAULT-VALUE}).")
-    int count;
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "0.25",
+            description = "About how long each qemu-img bench run lasts; its request count is"
+                    + " scaled from a pilot run (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "3",
+            description = "Runs per cell and mode, at least 3; the median is fitted"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--force", description = "Write the profile even when the fit misses a"
+            + " measured cell by more than 2x or a cost is out of range (the warning goes into its"
+            + " comments).")
+    boolean force;
+
+    private final Bench.Host benchHost;
+
+    ProbeCommand() {
+        this(Bench.Host.SYSTEM);
+    }
+
+    /** With the host the bench runs its commands on (tests script it). */
+    ProbeCommand(Bench.Host benchHost) {
+        this.benchHost = benchHost;
+    }
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the profile here, not to stdout.")
     Path output;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        if (count < 16) {
-            throw new ParameterException(spec.commandLine(), "--count must be at least 16");
+        if (repeat < Bench.MIN_REPEATS) {
+            throw new ParameterException(spec.commandLine(), "--repeat must be at least "
+                    + Bench.MIN_REPEATS);
+        }
+        if (!(seconds >= 0.001 && seconds <= 60)) {
+            throw new ParameterException(spec.commandLine(), "--seconds must be 0.001 to 60");
         }
         if (bench != null && !Files.isDirectory(bench)) {
             throw new ParameterException(spec.commandLine(), "--bench " + bench + " is not a directory");
@@ -81,11 +110,24 @@ final class ProbeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ProbedHost host = new HostProbe(err).read(dirs, images);
         if (bench != null) {
-            if (!Bench.available()) {
+            if (!Bench.available(benchHost)) {
                 throw new ParameterException(spec.commandLine(),
                         "--bench needs qemu-img (Debian: apt-get install qemu-utils)");
             }
-            Bench.Result measured = new Bench(bench, count, err).run();
+            Bench.Result measured = new Bench(bench, seconds, repeat, err, benchHost).run();
+            if (!measured.problems().isEmpty()) {
+                for (String p : measured.problems()) {
+                    err.println("virtlint: probe: warning: " + p);
+                }
+                if (!force) {
+                    err.println("virtlint: probe: the profile is not written: its costs would not"
+                            + " reproduce what was measured (--force writes it, with these warnings"
+                            + " in its comments)");
+                    err.flush();
+                    return ExitCode.UNFIT;
+                }
+                err.flush();
+            }
             host = host.withCosts(measured.notes(), measured.costs());
         }
         String profile = HostProfile.write(host);

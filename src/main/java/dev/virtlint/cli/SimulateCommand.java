@@ -15,6 +15,7 @@ import dev.virtlint.report.Json;
 import dev.virtlint.rules.DiskCheck;
 import dev.virtlint.rules.Evidences;
 import dev.virtlint.rules.Linter;
+import dev.virtlint.sim.Evidence;
 import dev.virtlint.sim.Prediction;
 import dev.virtlint.sim.Simulator.Scenario;
 import dev.virtlint.sim.Workload;
@@ -80,6 +81,9 @@ final class SimulateCommand implements Callable<Integer> {
             description = "The current mode the ratios compare with (given facts only; default: writeback).")
     String cache;
 
+    /** What the table's figures rest on, set with the scenario. */
+    private Evidence.Basis basis;
+
     @Override
     public Integer call() throws IOException, YamlException {
         boolean json = false;
@@ -122,7 +126,7 @@ final class SimulateCommand implements Callable<Integer> {
             scenario = ofFacts(hostFacts, guestFact, chosen, qcow2, assumptions);
             subject = "the given facts";
         }
-        Evidences.WhatIf table = Evidences.whatIf(scenario, assumptions);
+        Evidences.WhatIf table = Evidences.whatIf(scenario, assumptions, basis);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> root = new LinkedHashMap<>();
@@ -131,20 +135,21 @@ final class SimulateCommand implements Callable<Integer> {
             root.put("format", scenario.qcow2() ? "qcow2" : "raw");
             root.put("preallocated", scenario.preallocated());
             root.put("current", table.current().cache());
-            root.put("modes", table.modes().stream().map(EvidenceReport::json).toList());
+            root.put("modes", table.modes().stream().map(m -> EvidenceReport.json(m, basis)).toList());
             root.put("assumptions", table.assumptions());
+            EvidenceReport.basis(basis, root);
             out.print(Json.write(root) + "\n");
         } else {
             out.print(table(subject, scenario, table.current(), table.modes(),
-                    table.assumptions()));
+                    table.assumptions(), basis));
         }
         out.flush();
         return ExitCode.OK;
     }
 
     /** The disk's scenario as the lint's evidence has it, with what the options say instead. */
-    private static Scenario ofDisk(Located located, GuestFact guestFact, Workload chosen,
-                                   Boolean qcow2, List<String> assumptions) {
+    private Scenario ofDisk(Located located, GuestFact guestFact, Workload chosen,
+                            Boolean qcow2, List<String> assumptions) {
         DiskCheck check = located.check();
         if (guestFact != null) {
             check = new DiskCheck(check.disk(), guestFact, check.host(), check.scratch(),
@@ -157,6 +162,9 @@ final class SimulateCommand implements Callable<Integer> {
             s = new Scenario(s.cache(), s.guestFlushes(), s.workload(), qcow2, s.preallocated(),
                     s.guestMemory(), s.host(), s.costs());
         }
+        String domain = located.domain() == null ? null : located.domain().name();
+        basis = Evidences.basis(check, s, chosen != null ? "with --workload"
+                : domain != null && workloads.apply(domain) != null ? "in .virtlint.yaml" : null);
         return s;
     }
 
@@ -177,8 +185,11 @@ final class SimulateCommand implements Callable<Integer> {
             current = Preset.byName(cache)
                     .orElseThrow(() -> usage("unknown cache mode '" + cache + "'")).explicitMode();
         }
-        return Evidences.given(current, g.flushes() == Flushes.YES, w, Boolean.TRUE.equals(qcow2),
-                preallocated, hostFacts != null ? hostFacts : HostFacts.defaults(), assumptions);
+        HostFacts h = hostFacts != null ? hostFacts : HostFacts.defaults();
+        Scenario s = Evidences.given(current, g.flushes() == Flushes.YES, w,
+                Boolean.TRUE.equals(qcow2), preallocated, h, assumptions);
+        basis = Evidences.basis(s, chosen != null ? "with --workload" : null, h);
+        return s;
     }
 
     private GuestFact guestFact() {
@@ -253,42 +264,93 @@ final class SimulateCommand implements Callable<Integer> {
         return new Located(c, domain, settings);
     }
 
+    /** A workload's write rate as it is defined: {@code 4 MB/s}. */
+    private static String rateOf(Workload w) {
+        return EvidenceReport.rate(w.writeRate());
+    }
+
     private ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
     }
 
+    /**
+     * The table: the p95 loss per failure kind, the write and read speed relative to the current
+     * mode, and the duplicated host cache, per mode; the MB/s only when a host profile's costs
+     * from {@code probe --bench} give them a measured scale (the built-in scale is assumed, and
+     * only its ratios are claimed); then what the figures rest on.
+     */
     static String table(String subject, Scenario s, Prediction current, List<Prediction> modes,
-                        List<String> assumptions) {
+                        List<String> assumptions, Evidence.Basis basis) {
         StringBuilder out = new StringBuilder();
         Workload w = s.workload();
+        boolean measured = basis.measured();
+        boolean inRam = basis.inHostMemory() != null;
         out.append("simulated: ").append(subject).append('\n');
         out.append("workload ").append(w.id()).append(": ").append(w.summary()).append('\n');
         out.append("guest ").append(s.guestFlushes() ? "flushes" : "does not flush").append("; ")
                 .append(s.qcow2() ? "qcow2" : "raw").append(s.preallocated() ? ", preallocated" : ", sparse")
                 .append("; current mode ").append(current.cache()).append('\n');
-        out.append(String.format(Locale.ROOT, "%n  %-13s %-30s %10s %10s %8s %8s %10s%n", "mode",
-                "lost p95: qemu / host / power", "write MB/s", "read MB/s", "writes", "reads", "host dup"));
+        String speeds = measured ? String.format(Locale.ROOT, " %10s %10s", "write MB/s", "read MB/s")
+                : "";
+        out.append(String.format(Locale.ROOT, "%n  %-13s %-30s%s %8s %8s %10s%n", "mode",
+                "lost p95: qemu / host / power", speeds, "writes", "reads", "host dup"));
+        boolean zero = false;
         for (Prediction p : modes) {
             String lost = EvidenceReport.bytes(p.loss().qemuCrash().p95()) + " / "
-                    + EvidenceReport.bytes(p.loss().hostCrash().p95()) + " / "
-                    + EvidenceReport.bytes(p.loss().powerLoss().p95());
-            out.append(String.format(Locale.ROOT, "%s %-13s %-30s %10s %10s %8s %8s %10s%n",
-                    p.cache().equals(current.cache()) ? "*" : " ", p.cache(), lost, number(p.writeMBps()),
-                    number(p.readMBps()), ratio(p.writeMBps() / current.writeMBps()),
-                    ratio(p.readMBps() / current.readMBps()), EvidenceReport.bytes(p.hostCacheDuplicateBytes())));
+                    + (inRam ? "all / all" : EvidenceReport.bytes(p.loss().hostCrash().p95())
+                    + " / " + EvidenceReport.bytes(p.loss().powerLoss().p95()));
+            zero |= !inRam && (p.loss().hostCrash().p95() == 0 || p.loss().powerLoss().p95() == 0);
+            String mbps = measured ? String.format(Locale.ROOT, " %10s %10s",
+                    inRam ? "-" : EvidenceReport.sig(p.writeMBps()), inRam ? "-" : EvidenceReport.sig(p.readMBps()))
+                    : "";
+            out.append(String.format(Locale.ROOT, "%s %-13s %-30s%s %8s %8s %10s%n",
+                    p.cache().equals(current.cache()) ? "*" : " ", p.cache(), lost, mbps,
+                    inRam ? "-" : EvidenceReport.ratio(p.writeMBps() / current.writeMBps()),
+                    inRam ? "-" : EvidenceReport.ratio(p.readMBps() / current.readMBps()),
+                    EvidenceReport.bytes(p.hostCacheDuplicateBytes())));
         }
         out.append("\n  * current; writes and reads relative to it; lost: acknowledged bytes a failure loses\n");
+        if (!inRam) {
+            // Where each mode's largest p95 comes from, as the lint's loss line says it.
+            for (Prediction p : modes) {
+                long most = Math.max(p.loss().qemuCrash().p95(),
+                        Math.max(p.loss().hostCrash().p95(), p.loss().powerLoss().p95()));
+                var worst = p.loss().powerLoss().p95() == most ? p.loss().powerLoss()
+                        : p.loss().hostCrash().p95() == most ? p.loss().hostCrash() : p.loss().qemuCrash();
+                String source = EvidenceReport.lossSource(worst, basis, p.loss().qemuCrash().p95());
+                if (source != null) {
+                    out.append("  ").append(p.cache()).append(": ").append(EvidenceReport.bytes(most))
+                            .append(": ").append(source).append('\n');
+                }
+            }
+        }
+        if (inRam) {
+            out.append("  all: a host crash or power loss loses everything on the disk in every mode: ")
+                    .append(basis.inHostMemory()).append(basis.inHostMemoryAssumed()
+                            ? " (assumed: no host profile says)" : "")
+                    .append(", which keeps files in host RAM only\n");
+            out.append("  -: speeds not modelled for an image in host RAM (the model prices a device's"
+                    + " writes and flushes; there is no device, and fsync does nothing)\n");
+        } else if (zero && basis.flushes() == Evidence.StorageFlushes.UNKNOWN) {
+            out.append("  0 B lost holds only if the host storage honours flushes (no host profile says it does)\n");
+        }
+        if (basis.hostLeavesBytes() >= 0 && !inRam && modes.stream()
+                .anyMatch(p -> p.hostCacheDuplicateBytes() >= basis.hostLeavesBytes() && p.hostCacheDuplicateBytes() > 0)) {
+            out.append("  host dup at most ").append(basis.hostLeaves()).append('\n');
+        }
+        if (basis.diskBytes() >= 0) {
+            out.append("  losses and host dup at most ").append(EvidenceReport.bytes(basis.diskBytes()))
+                    .append(": ").append(basis.diskSource()).append('\n');
+        }
+        if (!inRam) {
+            out.append(measured ? "  MB/s at the scale measured on " + basis.measuredOn() + " (it states every"
+                    + " device cost, as probe --bench writes them), the workload's access pattern run as fast"
+                    + " as it goes; the losses take its offered " + rateOf(w) + "\n"
+                    : "  speeds are ratios: the model's absolute scale is assumed (probe --bench measures a host's)\n");
+        }
         if (!assumptions.isEmpty()) {
             out.append("assumed: ").append(String.join("; ", assumptions)).append('\n');
         }
         return out.toString();
-    }
-
-    private static String number(double v) {
-        return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.1f", v);
-    }
-
-    private static String ratio(double r) {
-        return String.format(Locale.ROOT, r >= 10 ? "%.0fx" : "%.2fx", r);
     }
 }

@@ -88,10 +88,15 @@ public final class HostFacts {
     }
 
     /**
-     * An image file a host profile lists, and whether its space is allocated: {@code sparse} or
-     * {@code preallocated} ({@code probe IMAGE} reads it from {@code qemu-img info}).
+     * An image file a host profile lists: whether its space is allocated ({@code sparse} or
+     * {@code preallocated}, or null when not stated) and its virtual size in bytes (what the
+     * guest sees, or null); {@code probe --image} reads both from {@code qemu-img info}.
      */
-    record Image(String path, String allocation) {
+    record Image(String path, String allocation, Long size) {
+
+        Image(String path, String allocation) {
+            this(path, allocation, null);
+        }
     }
 
     /**
@@ -218,9 +223,14 @@ public final class HostFacts {
      */
     public static final java.util.List<String> COST_NAMES = java.util.List.of("submit-us", "copy-mbps",
             "device-latency-us", "read-latency-us", "device-mbps", "device-queue", "allocate-us", "writeout-us",
-            "flush-us", "sync-contention", "qcow2-write-us", "qcow2-cluster-us", "qcow2-flush-us");
+            "flush-us", "sync-contention", "qcow2-write-us", "qcow2-cluster-us", "qcow2-flush-us", "fua-us",
+            "dispatch-us");
 
     private final Map<String, Double> costs;
+    /** MemAvailable as probe read it from /proc/meminfo, or null; see {@link #withMemory}. */
+    private Long memoryAvailableBytes;
+    /** The memory the profile says the host's guests hold, or null; see {@link #withMemory}. */
+    private Long guestsMemoryBytes;
 
     public HostFacts(String kernel, List<Mount> mounts) {
         this(kernel, null, null, mounts, List.of(), Map.of(), null);
@@ -310,15 +320,62 @@ public final class HostFacts {
     /** Whether the profile says the image at {@code path} is sparse: empty when it does not say. */
     public Optional<Boolean> sparse(String path) {
         for (Image i : images) {
-            if (i.path().equals(path)) {
+            if (i.path().equals(path) && i.allocation() != null) {
                 return Optional.of(i.allocation().equals("sparse"));
             }
         }
         return Optional.empty();
     }
 
+    /** The virtual size the profile states for the image at {@code path}: empty when it does not say. */
+    public Optional<Long> imageSize(String path) {
+        for (Image i : images) {
+            if (i.path().equals(path) && i.size() != null) {
+                return Optional.of(i.size());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether the profile's {@code costs:} state every device cost ({@link #COST_NAMES}), as
+     * {@code probe --bench} writes them: the simulator's speeds are then on this host's measured
+     * scale, not the built-in assumed one. A profile that states some costs only (written by
+     * hand) keeps the built-in scale for the rest.
+     */
+    public boolean measuredCosts() {
+        return costs.keySet().containsAll(COST_NAMES);
+    }
+
     public Optional<Long> memoryBytes() {
         return Optional.ofNullable(memoryBytes);
+    }
+
+    /**
+     * The host's {@code MemAvailable} (/proc/meminfo, Documentation/filesystems/proc.rst: an
+     * estimate of the memory available for new work without swapping, the free and reclaimable
+     * page cache), which the profile's {@code memory-available:} states: what the kernel's dirty
+     * thresholds are shares of, approximately (mm/page-writeback.c global_dirtyable_memory).
+     */
+    public Optional<Long> memoryAvailableBytes() {
+        return Optional.ofNullable(memoryAvailableBytes);
+    }
+
+    /** The memory the profile's {@code guests-memory:} says the host's guests hold together. */
+    public Optional<Long> guestsMemoryBytes() {
+        return Optional.ofNullable(guestsMemoryBytes);
+    }
+
+    /**
+     * These facts with the memory a profile states beyond {@code memory:} (null where it states
+     * none): kept apart from the constructors so that the keys stay optional everywhere.
+     */
+    public HostFacts withMemory(Long available, Long guests) {
+        HostFacts h = new HostFacts(kernel, qemu, openzfs, memoryBytes, mounts, probes, storage, images, sysctl,
+                costs, profile);
+        h.memoryAvailableBytes = available;
+        h.guestsMemoryBytes = guests;
+        return h;
     }
 
     /** {@code vm.dirty_*} values by their name without {@code vm.}, e.g. {@code dirty_ratio}. */
@@ -344,6 +401,29 @@ public final class HostFacts {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The mount whose filesystem holds a path's data: {@link #mountOf}, or for an overlay whose
+     * {@code upperdir=} another mount holds, that mount (a written file lives in the upper layer
+     * after copy-up, as {@link #directIo} resolves it).
+     */
+    public Optional<Mount> filesystemOf(String path) {
+        Optional<Mount> mount = mountOf(path);
+        for (int depth = 0; depth < 4 && mount.isPresent() && mount.get().fstype().equals("overlay"); depth++) {
+            String upper = mount.get().optionValue("upperdir");
+            if (upper == null || !upper.startsWith("/")) {
+                break;
+            }
+            String rest = mount.get().path().equals("/") ? path : path.substring(mount.get().path().length());
+            Optional<Mount> up = mountOf(upper + rest);
+            if (up.isEmpty() || up.get().path().equals(mount.get().path())) {
+                break;
+            }
+            path = upper + rest;
+            mount = up;
+        }
+        return mount;
     }
 
     private static boolean under(String path, String prefix) {

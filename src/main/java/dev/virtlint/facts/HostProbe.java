@@ -89,15 +89,19 @@ public final class HostProbe {
         for (Path i : images) {
             String path = i.toAbsolutePath().normalize().toString();
             nocowOf(path, lines).ifPresent(storage::add);
-            run(List.of("qemu-img", "info", "--output=json", "-U",
-                    path)).flatMap(HostProbe::allocation)
-                    .ifPresent(a -> allocations.add(new HostFacts.Image(path, a)));
+            Optional<String> info = run(List.of("qemu-img", "info", "--output=json", "-U",
+                    path));
+            String allocation = info.flatMap(HostProbe::allocation).orElse(null);
+            Long size = info.flatMap(HostProbe::virtualSize).orElse(null);
+            if (allocation != null || size != null) {
+                allocations.add(new HostFacts.Image(path, allocation, size));
+            }
         }
         // /sys/module/zfs/version: the loaded module's version, readable by anyone.
         String openzfs = readFirstLine(root.resolve("sys/module/zfs/version")).orElse(null);
         return new ProbedHost(readFirstLine(root.resolve("proc/sys/kernel/osrelease")).orElse(null),
-                qemuVersion().orElse(null), openzfs, memory().map(kib -> kib * 1024).orElse(null),
-                mounts, storage, allocations, odirect, sysctl, List.of(), Map.of());
+                qemuVersion().orElse(null), openzfs, meminfo("MemTotal:").map(kib -> kib * 1024).orElse(null),
+                meminfo("MemAvailable:").map(kib -> kib * 1024).orElse(null), mounts, storage, allocations, odirect, sysctl, List.of(), Map.of());
     }
 
     /** One line of /proc/self/mountinfo: the mount, its device and its source. */
@@ -214,6 +218,16 @@ public final class HostProbe {
         return Optional.of(actual < 0.98 * virtual ? "sparse" : "preallocated");
     }
 
+    /**
+     * The disk's size as the guest sees it: {@code virtual-size} of {@code qemu-img info
+     * --output=json} (qemu-img(1), "info"), which bounds what a failure can lose and what the host
+     * can cache of it.
+     */
+    static Optional<Long> virtualSize(String json) {
+        Matcher v = VIRTUAL.matcher(json);
+        return v.find() ? whole(v.group(1)).filter(n -> n > 0) : Optional.empty();
+    }
+
     private static Optional<Long> whole(String s) {
         try {
             return Optional.of(Long.parseLong(s));
@@ -231,11 +245,16 @@ public final class HostProbe {
         }
     }
 
-    /** MemTotal of /proc/meminfo, in KiB. */
-    private Optional<Long> memory() {
+    /**
+     * A field of /proc/meminfo, in KiB: MemTotal, or MemAvailable (Linux 3.14 and later,
+     * Documentation/filesystems/proc.rst: memory available for starting new applications without
+     * swapping, counting the reclaimable page cache; what the dirty thresholds are shares of,
+     * approximately: mm/page-writeback.c global_dirtyable_memory counts free and file pages).
+     */
+    private Optional<Long> meminfo(String field) {
         try {
             for (String line : Files.readAllLines(root.resolve("proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
+                if (line.startsWith(field)) {
                     return Optional.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
                 }
             }

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * qemu: "7.2.0"
  * openzfs: "2.2.2"        # /sys/module/zfs/version
  * memory: 64GiB
+ * memory-available: 12GiB  # MemAvailable of /proc/meminfo when probed
+ * guests-memory: 48GiB     # what the host's guests hold together (by hand)
  * mounts:                 # options: as /proc/self/mountinfo lists them
  *   - {path: /, fstype: ext4, options: "rw,relatime"}
  *   - {path: /var/lib/libvirt/images, fstype: xfs}
@@ -32,7 +34,7 @@ import java.util.regex.Pattern;
  *   - {path: /srv/btrfs/images, nocow: true, btrfs-data: single}
  *   - {path: /mnt/nfs, export: "rw,async", flushes: "no"}
  * images:
- *   - {path: /srv/btrfs/images/db.raw, allocation: sparse}
+ *   - {path: /srv/btrfs/images/db.raw, allocation: sparse, size: 20GiB}
  * odirect:
  *   - {path: /srv/ram-images, supported: false}
  * sysctl:
@@ -46,6 +48,10 @@ public final class HostProfile {
     private static final String KERNEL = "kernel";
     private static final String QEMU = "qemu";
     private static final String MEMORY = "memory";
+    /** /proc/meminfo MemAvailable: what the dirty thresholds are shares of (HostModel). */
+    private static final String MEMORY_AVAILABLE = "memory-available";
+    /** The memory the host's guests hold together, stated by hand. */
+    private static final String GUESTS_MEMORY = "guests-memory";
     private static final String MOUNTS = "mounts";
     private static final String ODIRECT = "odirect";
     private static final String SYSCTL = "sysctl";
@@ -65,6 +71,7 @@ public final class HostProfile {
     private static final String FLUSHES = "flushes";
     private static final String WRITE_CACHE = "write-cache";
     private static final String ALLOCATION = "allocation";
+    private static final String SIZE_KEY = "size";
     /** The per-path keys of {@code storage:}, which a {@code mounts:} entry may carry too. */
     private static final List<String> STORAGE_KEYS =
             List.of(NOCOW, ZFS_SYNC, ZFS_DIRECT, BTRFS_DATA, EXPORT, FLUSHES, WRITE_CACHE);
@@ -81,7 +88,7 @@ public final class HostProfile {
     private static final String VM = "vm.";
 
     private static final Set<String> KEYS =
-            Set.of(KERNEL, QEMU, OPENZFS, MEMORY, MOUNTS, STORAGE, IMAGES, ODIRECT, SYSCTL, COSTS);
+            Set.of(KERNEL, QEMU, OPENZFS, MEMORY, MEMORY_AVAILABLE, GUESTS_MEMORY, MOUNTS, STORAGE, IMAGES, ODIRECT, SYSCTL, COSTS);
 
     /** The dirty page settings of Linux's {@code vm.rst} the simulator uses, in probe order. */
     static final List<String> SYSCTLS = List.of("dirty_ratio", "dirty_background_ratio",
@@ -113,6 +120,15 @@ public final class HostProfile {
         Long memory = m.containsKey(MEMORY) ? size(m.get(MEMORY)) : null;
         if (memory != null && memory <= 0) {
             throw m.get(MEMORY).error("memory must be more than 0 bytes, found " + memory);
+        }
+        Long available = m.containsKey(MEMORY_AVAILABLE) ? size(m.get(MEMORY_AVAILABLE)) : null;
+        if (available != null && (available <= 0 || memory != null && available > memory)) {
+            throw m.get(MEMORY_AVAILABLE).error(MEMORY_AVAILABLE + " must be more than 0 bytes and at most"
+                    + " memory, found " + available);
+        }
+        Long guests = m.containsKey(GUESTS_MEMORY) ? size(m.get(GUESTS_MEMORY)) : null;
+        if (guests != null && (guests < 0 || memory != null && guests >= memory)) {
+            throw m.get(GUESTS_MEMORY).error(GUESTS_MEMORY + " must be less than memory, found " + guests);
         }
         List<HostFacts.Mount> mounts = new ArrayList<>();
         Map<String, HostFacts.Mount> byPath = new LinkedHashMap<>();
@@ -157,9 +173,19 @@ public final class HostProfile {
         List<HostFacts.Image> images = new ArrayList<>();
         if (m.containsKey(IMAGES)) {
             for (YNode item : m.get(IMAGES).list()) {
-                item.map(Set.of(PATH, ALLOCATION));
-                images.add(new HostFacts.Image(absolute(item.require(PATH)),
-                        oneOf(item.require(ALLOCATION), ALLOCATION, ALLOCATIONS)));
+                Map<String, YNode> e = item.map(Set.of(PATH, ALLOCATION, SIZE_KEY));
+                String path = absolute(item.require(PATH));
+                if (!e.containsKey(ALLOCATION) && !e.containsKey(SIZE_KEY)) {
+                    throw item.error("an images entry states nothing beyond its path; expected "
+                            + ALLOCATION + " or " + SIZE_KEY);
+                }
+                Long size = e.containsKey(SIZE_KEY) ? size(e.get(SIZE_KEY)) : null;
+                if (size != null && size <= 0) {
+                    throw e.get(SIZE_KEY).error(SIZE_KEY + " must be more than 0 bytes, found "
+                            + size);
+                }
+                images.add(new HostFacts.Image(path, e.containsKey(ALLOCATION)
+                        ? oneOf(e.get(ALLOCATION), ALLOCATION, ALLOCATIONS) : null, size));
             }
         }
         List<HostFacts.DirectIoProbe> probes = new ArrayList<>();
@@ -206,7 +232,7 @@ public final class HostProfile {
             }
         }
         return new HostFacts(kernel, qemu, openzfs, memory, mounts, probes, storage, images, sysctl,
-                costs, label);
+                costs, label).withMemory(available, guests);
     }
 
     /** The storage keys of one entry ({@code storage:} or {@code mounts:}). */
@@ -267,6 +293,14 @@ public final class HostProfile {
             String written = memory % 1024 == 0 ? memory / 1024 + "KiB" : memory.toString();
             y.append(MEMORY).append(": ").append(written).append('\n');
         }
+        Long available = host.memoryAvailableBytes();
+        if (available != null) {
+            // A snapshot that moves from one second to the next: written rounded down to 256 MiB,
+            // no more precise than it is.
+            long mib = available >> 20;
+            long written = Math.max(256, mib - mib % 256);
+            y.append(MEMORY_AVAILABLE).append(": ").append(written).append("MiB\n");
+        }
         if (!host.mounts().isEmpty()) {
             y.append(MOUNTS).append(":\n");
             for (HostFacts.Mount mount : host.mounts()) {
@@ -295,8 +329,10 @@ public final class HostProfile {
         if (!host.images().isEmpty()) {
             y.append(IMAGES).append(":\n");
             for (HostFacts.Image i : host.images()) {
-                y.append("  - {").append(PATH).append(": ").append(quote(i.path())).append(", ")
-                        .append(ALLOCATION).append(": ").append(i.allocation()).append("}\n");
+                y.append("  - {").append(PATH).append(": ").append(quote(i.path()));
+                field(y, ALLOCATION, i.allocation(), false);
+                field(y, SIZE_KEY, i.size() == null ? null : i.size().toString(), false);
+                y.append("}\n");
             }
         }
         if (!host.odirect().isEmpty()) {

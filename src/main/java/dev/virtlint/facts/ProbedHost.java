@@ -12,6 +12,7 @@ import java.util.Map;
  *
  * @param openzfs     the OpenZFS module's version, or null
  * @param memoryBytes the memory in bytes (probe reads it in KiB), or null
+ * @param memoryAvailableBytes /proc/meminfo MemAvailable in bytes, or null
  * @param storage     per-path facts beyond the filesystem (nocow, ZFS properties, write cache)
  * @param images      the allocation of the images probe was given
  * @param sysctl      the dirty page sysctls by their names without {@code vm.}, in probe order
@@ -19,7 +20,7 @@ import java.util.Map;
  * @param costs       device costs by their profile names ({@link HostFacts#COST_NAMES}), in order
  */
 public record ProbedHost(String kernel, String qemu, String openzfs, Long memoryBytes,
-                         List<HostFacts.Mount> mounts, List<HostFacts.Storage> storage,
+                         Long memoryAvailableBytes, List<HostFacts.Mount> mounts, List<HostFacts.Storage> storage,
                          List<HostFacts.Image> images, List<HostFacts.DirectIoProbe> odirect,
                          Map<String, Long> sysctl, List<String> costNotes, Map<String,
                                  Double> costs) {
@@ -34,6 +35,15 @@ public record ProbedHost(String kernel, String qemu, String openzfs, Long memory
         costs = Collections.unmodifiableMap(new LinkedHashMap<>(costs));
     }
 
+    /** A host whose MemAvailable is unknown. */
+    public ProbedHost(String kernel, String qemu, String openzfs, Long memoryBytes,
+                      List<HostFacts.Mount> mounts, List<HostFacts.Storage> storage,
+                      List<HostFacts.Image> images, List<HostFacts.DirectIoProbe> odirect,
+                      Map<String, Long> sysctl, List<String> costNotes, Map<String, Double> costs) {
+        this(kernel, qemu, openzfs, memoryBytes, null, mounts, storage, images, odirect, sysctl, costNotes,
+                costs);
+    }
+
     /** A host without the facts of issue 18 (OpenZFS, storage, images). */
     public ProbedHost(String kernel, String qemu, Long memoryBytes, List<HostFacts.Mount> mounts,
                       List<HostFacts.DirectIoProbe> odirect, Map<String, Long> sysctl,
@@ -45,7 +55,7 @@ public record ProbedHost(String kernel, String qemu, String openzfs, Long memory
 
     /** The same host with measured device costs. */
     public ProbedHost withCosts(List<String> notes, Map<String, Double> measured) {
-        return new ProbedHost(kernel, qemu, openzfs, memoryBytes, mounts, storage, images, odirect,
+        return new ProbedHost(kernel, qemu, openzfs, memoryBytes, memoryAvailableBytes, mounts, storage, images, odirect,
                 sysctl, notes, measured);
     }
 }

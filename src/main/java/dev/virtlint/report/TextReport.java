@@ -51,8 +51,15 @@ final class TextReport implements Report {
                 }
                 if (f.evidence() != null) {
                     Dialect dl = d == null ? null : d.dialect();
+                    // The assumptions line leaves out what the fix line and the finding's own
+                    // line of assumptions say.
+                    List<String> said = new java.util.ArrayList<>(f.assumptions());
+                    if (f.unsafeFix()) {
+                        said.addAll(f.fixAssumptions());
+                    }
                     for (String line : EvidenceReport.lines(f.evidence(), mode -> dl == null
-                            ? "cache=" + mode : dl.render(dl.name(Setting.CACHE), mode), fix)) {
+                            ? "cache=" + mode : dl.render(dl.name(Setting.CACHE), mode), fix,
+                            said)) {
                         out.append("  ").append(line).append('\n');
                     }
                 } else if (omitted != null) {

@@ -10,6 +10,7 @@ import dev.virtlint.model.Disk;
 import dev.virtlint.model.Dialect;
 import dev.virtlint.model.Setting;
 import dev.virtlint.model.Span;
+import dev.virtlint.sim.Evidence;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,9 +26,28 @@ import java.util.function.Supplier;
  * @param advice  the advisor's recommendation, empty for disks that get none
  * @param domain  the domain's name, or null
  * @param view    the disk as an XML element, for declarative rules (built when first asked for)
+ * @param figures the simulator's evidence for the disk as it is and as recommended, computed when
+ *                first asked for and shared with the findings' evidence ({@link Linter}); null
+ *                when the disk has none (a network disk, or a check built without a domain)
  */
 public record DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scratch,
-                        Optional<Recommendation> advice, String domain, Supplier<DiskView> view) {
+                        Optional<Recommendation> advice, String domain, Supplier<DiskView> view,
+                        Supplier<Evidence> figures) {
+
+    /** A check without simulator figures ({@link #evidence()} is null). */
+    public DiskCheck(Disk disk, GuestFact guest, HostFacts host, boolean scratch,
+                     Optional<Recommendation> advice, String domain, Supplier<DiskView> view) {
+        this(disk, guest, host, scratch, advice, domain, view, () -> null);
+    }
+
+    /**
+     * The simulator's figures for this disk under its workload, as the findings carry them
+     * ({@link Evidences#of}); null when there are none. A rule whose severity follows the figures
+     * asks for them; they are computed once per disk.
+     */
+    public Evidence evidence() {
+        return figures.get();
+    }
 
     /**
      * Whether the cache rules apply: not to disks that get no cache advice

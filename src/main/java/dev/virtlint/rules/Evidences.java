@@ -13,6 +13,7 @@ import dev.virtlint.model.SourceKind;
 import dev.virtlint.sim.DeviceCosts;
 import dev.virtlint.sim.Evidence;
 import dev.virtlint.sim.HostModel;
+import dev.virtlint.sim.LossModel;
 import dev.virtlint.sim.Prediction;
 import dev.virtlint.sim.Simulator;
 import dev.virtlint.sim.Simulator.Scenario;
@@ -54,9 +55,63 @@ public final class Evidences {
      * are none.
      */
     public static Optional<String> omitted(Disk disk) {
+        if (NetworkDriver.isRbd(disk)) {
+            return Optional.of(librbd(disk.cache()));
+        }
         return NetworkDriver.of(disk).map(d -> "no simulator figures: the simulator models the host"
                 + " page cache and a local device, which a network disk ("
                 + disk.protocol().orElse("network") + ") does not use");
+    }
+
+    /**
+     * An rbd disk's figures: those of librbd's cache ({@link LossModel#librbd}), not of a host page
+     * cache, which librbd does not use. What a crash loses of it is what the guest was told was
+     * durable, as for the simulator's figures; Ceph's defaults are assumed (a ceph.conf, or the
+     * disk's own Ceph options, is not read), and so is that the OSDs acknowledge only stored data.
+     */
+    static String librbd(CacheMode mode) {
+        LossModel.Librbd flushing = LossModel.librbd(mode, true);
+        LossModel.Librbd never = LossModel.librbd(mode, false);
+        String lost = lostText(flushing, never);
+        // Ceph src/common/options/rbd.yaml.in: rbd_cache_policy defaults to writearound;
+        // rbd_cache_max_dirty (24_M) applies to write-around and write-back, and
+        // rbd_cache_max_dirty_age (1) only to write-back: "seconds in cache before writeback
+        // starts", not how long data may stay dirty. doc/rbd/rbd-config-ref.rst: "Writes return
+        // immediately under both the write-around and write-back policies, unless there are more
+        // than rbd_cache_max_dirty unwritten bytes to the storage cluster."
+        String assumed = " (assumed: Ceph's defaults rbd_cache_policy writearound, rbd_cache_max_dirty "
+                + HostModel.binary(LossModel.RBD_CACHE_MAX_DIRTY) + ", rbd_cache_writethrough_until_flush true;"
+                + " ceph.conf is not read; OSDs acknowledge only stored writes)";
+        String how;
+        if (!flushing.enabled()) {
+            how = "QEMU turns librbd's cache off (rbd_cache=false under cache.direct), so nothing waits in"
+                    + " QEMU's memory";
+        } else if (mode.noFlush()) {
+            how = "cache.no-flush drops every flush before librbd, which therefore never leaves"
+                    + " writethrough: every write is on the OSDs when it completes";
+        } else if (!mode.writeback()) {
+            how = "writethrough flushes librbd after every write";
+        } else {
+            how = "librbd writes through until the guest's first flush; then a write completes before it"
+                    + " is on the OSDs, up to rbd_cache_max_dirty (" + HostModel.binary(flushing.dirtyBytes())
+                    + ") of unwritten writes (the writearound policy sends each at once; under the"
+                    + " writeback policy writeback starts after rbd_cache_max_dirty_age, "
+                    + (long) LossModel.RBD_CACHE_MAX_DIRTY_AGE + " s by default), lost with QEMU's memory"
+                    + " (a QEMU crash, a crash or power loss of this host) but never flush-acknowledged: a"
+                    + " flush writes them to the OSDs first; a guest that never flushes keeps librbd"
+                    + " writethrough";
+        }
+        return "librbd cache figures, no host page cache: " + how + "; " + lost + assumed;
+    }
+
+    private static String lostText(LossModel.Librbd flushing, LossModel.Librbd never) {
+        long a = Math.max(flushing.losses().qemuCrash().max(), never.losses().qemuCrash().max());
+        long b = Math.max(flushing.losses().hostCrash().max(), never.losses().hostCrash().max());
+        long c = Math.max(flushing.losses().powerLoss().max(), never.losses().powerLoss().max());
+        return a == 0 && b == 0 && c == 0
+                ? "a QEMU crash, a host crash or a power loss of this host loses 0 B of acknowledged writes"
+                : "acknowledged writes lost at most: QEMU crash " + HostModel.binary(a) + ", host crash "
+                + HostModel.binary(b) + ", power loss " + HostModel.binary(c);
     }
 
     /** The evidence for findings on a writable disk: as it is, and with the advisor's cache mode. */
@@ -64,8 +119,114 @@ public final class Evidences {
         List<String> assumptions = new ArrayList<>();
         Scenario scenario = scenario(check, domain, workloads, assumptions);
         CacheMode recommended = check.advice().map(r -> r.cache().explicitMode()).orElse(check.disk().cache());
-        return SIMULATOR.evidence(scenario, asRun(recommended, check.guest()), assumptions)
-                .withNotes(notes(check, recommended));
+        boolean chosen = domain != null && domain.name() != null
+                && workloads.apply(domain.name()) != null;
+        CacheMode then = asRun(recommended, check.guest());
+        List<String> notes = new ArrayList<>();
+        qcow2Note(check, scenario, then).ifPresent(notes::add);
+        notes.addAll(notes(check, recommended));
+        return SIMULATOR.evidence(scenario, then, assumptions)
+                .withNotes(notes)
+                .on(basis(check, scenario, chosen ? "in .virtlint.yaml" : null));
+    }
+
+    /**
+     * The most a floppy's guest can write: QEMU picks a floppy's geometry from the fd_formats
+     * table of hw/block/fdc.c (pick_geometry) and fd_seek refuses sectors beyond it; its largest
+     * entry is the 2.88 MB drive type with 48 sectors, 80 tracks and 2 heads of 512 bytes
+     * (FD_SECTOR_LEN): 3,932,160 bytes, whatever the image file's size.
+     */
+    static final long FLOPPY_MAX_BYTES = 48L * 80 * 2 * 512;
+
+    /**
+     * What the figures of {@code s} rest on for this disk ({@link Evidence.Basis}): the workload
+     * and how it was chosen ({@code chosen}, null when assumed), the host's dirty limit and device
+     * cache as the model has them, whether the storage honours flushes, whether the image is in
+     * host RAM (a tmpfs or ramfs mount, stated or assumed), the disk's size where it is known,
+     * and whether the host profile's costs give the speeds a measured scale.
+     */
+    public static Evidence.Basis basis(DiskCheck check, Scenario s, String chosen) {
+        HostFacts host = check.host();
+        Optional<String> path = Advisor.localPath(check.disk(), host);
+        Evidence.StorageFlushes flushes = Evidence.StorageFlushes.UNKNOWN;
+        String inRam = null;
+        boolean inRamAssumed = false;
+        long size = -1;
+        String sizeSource = null;
+        if (path.isPresent()) {
+            HostFacts.FlushHonesty f = host.directIo(path.get()).flushes();
+            flushes = f.honoured().isEmpty() ? Evidence.StorageFlushes.UNKNOWN
+                    : f.honoured().get() ? Evidence.StorageFlushes.HONOURED
+                    : Evidence.StorageFlushes.IGNORED;
+            // The filesystem that holds the data: an overlay's upper layer (as the flush note has it).
+            Optional<HostFacts.Mount> mount = host.filesystemOf(path.get());
+            if (mount.isPresent() && (mount.get().fstype().equals("tmpfs")
+                    || mount.get().fstype().equals("ramfs"))) {
+                inRam = mount.get().path() + " is " + mount.get().fstype();
+                inRamAssumed = mount.get().assumed();
+            }
+            Optional<Long> stated = host.imageSize(path.get());
+            if (stated.isPresent()) {
+                size = stated.get();
+                sizeSource = "its virtual size in the host profile";
+            }
+        }
+        if (check.disk().device() == dev.virtlint.model.DiskDevice.FLOPPY
+                && (size < 0 || size > FLOPPY_MAX_BYTES)) {
+            size = FLOPPY_MAX_BYTES;
+            sizeSource = "QEMU's largest floppy format";
+        }
+        return basis(s, chosen, host, flushes, inRam, inRamAssumed, size, sizeSource);
+    }
+
+    /** The basis of a scenario given without a disk: the workload, the host and its scale. */
+    public static Evidence.Basis basis(Scenario s, String chosen, HostFacts host) {
+        return basis(s, chosen, host, Evidence.StorageFlushes.UNKNOWN, null, false, -1, null);
+    }
+
+    private static Evidence.Basis basis(Scenario s, String chosen, HostFacts host,
+                                        Evidence.StorageFlushes flushes, String inRam,
+                                        boolean inRamAssumed, long size, String sizeSource) {
+        HostModel h = s.host();
+        long mem = h.memoryBytes();
+        String gib = mem % (1L << 30) == 0 ? String.valueOf(mem >> 30)
+                : String.valueOf(Math.round(mem * 10.0 / (1L << 30)) / 10.0);
+        String of = " % of the host's " + (h.dirtyableBytes() == mem ? gib + " GiB memory"
+                : HostModel.binary(h.dirtyableBytes()) + " dirtyable memory")
+                + (host.memoryBytes().isEmpty() ? ", assumed" : "");
+        String limit = host.sysctl().getOrDefault("dirty_bytes", 0L) > 0
+                ? "vm.dirty_bytes of the host profile"
+                : (host.sysctl().containsKey("dirty_ratio") ? "" : "Linux's default ")
+                + "vm.dirty_ratio " + Math.round(h.dirtyRatio() * 100) + of;
+        // mm/page-writeback.c domain_dirty_limits: a background threshold not below the dirty
+        // one is halved (HostModel.backgroundLimitBytes).
+        String background = host.sysctl().getOrDefault("dirty_background_bytes", 0L) > 0
+                ? "vm.dirty_background_bytes of the host profile"
+                : h.backgroundLimitBytes() == h.dirtyLimitBytes() / 2
+                && h.backgroundRatio() >= h.dirtyRatio() ? "half the dirty limit ("
+                + "vm.dirty_background_ratio is not below vm.dirty_ratio)"
+                : (host.sysctl().containsKey("dirty_background_ratio") ? "" : "Linux's default ")
+                + "vm.dirty_background_ratio " + Math.round(h.backgroundRatio() * 100) + of;
+        String measured = host.measuredCosts()
+                ? host.profile().orElse("the host profile") : null;
+        // The host page cache shares the host's memory with the guest: it cannot hold more of the
+        // guest's data than the memory the guest leaves, or than the dirtyable memory a profile
+        // states (MemAvailable, or memory less guests-memory: the guests are counted there).
+        long leaves;
+        String leavesText;
+        if (h.dirtyableBytes() < mem) {
+            leaves = h.dirtyableBytes();
+            leavesText = "the host's dirtyable memory, " + HostModel.binary(leaves) + " (host profile)";
+        } else {
+            leaves = Math.max(0, mem - Math.max(0, s.guestMemory()));
+            leavesText = "the host memory the guest leaves, " + gib + " GiB"
+                    + (host.memoryBytes().isEmpty() ? " (assumed)" : "") + " less the guest's "
+                    + HostModel.binary(s.guestMemory());
+        }
+        return new Evidence.Basis(s.workload(), chosen, h.dirtyLimitBytes(), limit,
+                h.backgroundLimitBytes(), background,
+                h.deviceCacheBytes(), h.destageSeconds(), flushes, inRam, inRamAssumed, s.guestMemory(),
+                leaves, leavesText, size, sizeSource, measured);
     }
 
     /**
@@ -87,6 +248,49 @@ public final class Evidences {
             notes.add(sparseNote(path.get(), check.disk().format().orElse("raw")));
         }
         return notes;
+    }
+
+    /**
+     * The qcow2 L2 cache's loss ({@link LossModel#qcow2Metadata}) as a note of its own, not a
+     * figure: for a qcow2 image the host profile does not state preallocated, where QEMU's qcow2
+     * caches stay dirty ({@link LossModel#qcow2CachesStayDirty}) as the disk is or with the
+     * recommended mode. qcow2 on a block device or LV allocates its clusters as a file does, so
+     * the scenario's {@code preallocated} (the host side: no filesystem allocation) does not
+     * decide it; the profile's {@code allocation: preallocated} (nearly all of the image's
+     * virtual size allocated) does.
+     */
+    static Optional<String> qcow2Note(DiskCheck check, Scenario s, CacheMode recommended) {
+        if (!s.qcow2()) {
+            return Optional.empty();
+        }
+        Optional<String> path = Advisor.localPath(check.disk());
+        if (path.flatMap(p -> check.host().sparse(p)).map(sparse -> !sparse).orElse(false)) {
+            return Optional.empty();
+        }
+        boolean now = LossModel.qcow2CachesStayDirty(s.cache(), s.guestFlushes());
+        boolean then = LossModel.qcow2CachesStayDirty(recommended, s.guestFlushes());
+        if (!now && !then) {
+            return Optional.empty();
+        }
+        String modes = now && then && !recommended.equals(s.cache()) ? "as the disk is and with the recommended mode"
+                : now ? "as the disk is" : "with the recommended mode";
+        return Optional.of(qcow2Text(modes));
+    }
+
+    /** The note of {@link #qcow2Note}, for the modes {@code where} names. */
+    static String qcow2Text(String where) {
+        LossModel.Qcow2Metadata m = LossModel.qcow2Metadata(LossModel.QCOW2_CLUSTER, LossModel.QCOW2_REFCOUNT_BITS);
+        return "qcow2 metadata, not in the figures: " + where + ", nothing writes QEMU's qcow2 caches (a"
+                + " write cache and a guest that does not flush; or cache.no-flush with the write cache off,"
+                + " since QEMU 10.0), so a QEMU crash (or a host crash or power loss) also loses writes into"
+                + " newly allocated clusters whose L2 entries QEMU holds unwritten: up to "
+                + HostModel.binary(m.inOrderBytes()) + " while the image is filled in order (l2_allocate"
+                + " flushes the L2 cache), up to about " + HostModel.binary(m.scatteredBytes())
+                + " when allocation is scattered (alloc_refcount_block flushes it); writes into allocated"
+                + " clusters lose nothing, nor does an image created with preallocation=metadata, falloc or"
+                + " full, whose L2 entries exist (assumed: the default "
+                + HostModel.binary(LossModel.QCOW2_CLUSTER).replace(" ", "") + " clusters and "
+                + LossModel.QCOW2_REFCOUNT_BITS + "-bit refcounts; the image is not stated preallocated)";
     }
 
     /**
@@ -138,6 +342,18 @@ public final class Evidences {
                 + " several times more than into a preallocated image; preallocate it: " + how;
     }
 
+    /** How the assumption of a default workload starts: {@code workload database (the default}. */
+    private static final String DEFAULT_WORKLOAD = "workload ";
+
+    /**
+     * Whether the figures' workload is the default one virtlint assumed, not one the configuration
+     * chose for the domain ({@link #scenario}).
+     */
+    public static boolean workloadAssumed(Evidence e) {
+        String clause = DEFAULT_WORKLOAD + e.workload() + " (the default for ";
+        return e.assumptions().stream().anyMatch(a -> a.startsWith(clause));
+    }
+
     /** The scenario for a disk; what had to be assumed is added to {@code assumptions}. */
     public static Scenario scenario(DiskCheck check, Domain domain, Function<String, Workload> workloads,
                                     List<String> assumptions) {
@@ -145,7 +361,8 @@ public final class Evidences {
         Workload chosen = domain == null || domain.name() == null ? null : workloads.apply(domain.name());
         Workload workload = chosen != null ? chosen : check.scratch() ? Workload.SCRATCH_TEST : Workload.DATABASE;
         if (chosen == null) {
-            assumptions.add("workload " + workload.id() + " (the default for " + (check.scratch() ? "scratch" : "persistent")
+            assumptions.add(DEFAULT_WORKLOAD + workload.id() + " (the default for "
+                    + (check.scratch() ? "scratch" : "persistent")
                     + " disks; choose one under workloads: in .virtlint.yaml)");
         }
         boolean guestFlushes = check.guest().flushes() == Flushes.YES;
@@ -225,16 +442,34 @@ public final class Evidences {
      * predictions assume, as {@code simulate} prints it.
      */
     public record WhatIf(Scenario scenario, Prediction current, List<Prediction> modes,
-                         List<String> assumptions) {
+                         List<String> assumptions, Evidence.Basis basis) {
     }
 
-    /** The what-if table of {@code scenario}, predicted as evidence is ({@link #of}). */
-    public static WhatIf whatIf(Scenario scenario, List<String> assumptions) {
+    /**
+     * The what-if table of {@code scenario}, predicted as evidence is ({@link #of}) and bounded
+     * as {@code basis} says.
+     */
+    public static WhatIf whatIf(Scenario scenario, List<String> assumptions, Evidence.Basis basis) {
         List<Prediction> modes = new ArrayList<>();
         for (Preset p : Preset.values()) {
-            modes.add(SIMULATOR.predict(scenario.withCache(p.explicitMode())));
+            modes.add(basis.bound(SIMULATOR.predict(scenario.withCache(p.explicitMode()))));
         }
-        return new WhatIf(scenario, SIMULATOR.predict(scenario), modes,
-                Simulator.assumed(scenario, assumptions));
+        Prediction current = basis.bound(SIMULATOR.predict(scenario));
+        List<String> all = Simulator.assumed(scenario, assumptions);
+        boolean perInode = Simulator.perInode(scenario.cache(), current);
+        boolean dirtyQcow2 = LossModel.qcow2CachesStayDirty(scenario.cache(), scenario.guestFlushes());
+        Preset[] presets = Preset.values();
+        for (int i = 0; i < presets.length; i++) {
+            perInode |= Simulator.perInode(presets[i].explicitMode(), modes.get(i));
+            dirtyQcow2 |= LossModel.qcow2CachesStayDirty(presets[i].explicitMode(), scenario.guestFlushes());
+        }
+        if (perInode) {
+            all.add(LossModel.perInodeBound(scenario.host()));
+        }
+        if (scenario.qcow2() && !scenario.preallocated() && dirtyQcow2) {
+            // The table's figures leave the qcow2 L2 cache out (qcow2Note); say it here.
+            all.add(qcow2Text("in the modes that keep a write cache for this guest"));
+        }
+        return new WhatIf(scenario, current, modes, all, basis);
     }
 }

@@ -112,8 +112,14 @@ public final class Linter {
             boolean scratch = disk.isTransient() || declaredScratch(notes, disk.target())
                     || settings.scratch().test(name, disk.source().orElse(null));
             Optional<Recommendation> advice = Advisor.advise(disk, guest, settings.host(), scratch, settings.policy());
-            checks.add(new DiskCheck(disk, guest, settings.host(), scratch, advice, name,
-                    memoize(() -> DiskView.of(disk, file.tree(), name))));
+            // The figures are the findings' evidence, computed once when a rule or the evidence
+            // first asks (run): a rule whose severity follows them costs no second prediction.
+            DiskCheck[] self = new DiskCheck[1];
+            Supplier<Evidence> figures = memoize(() -> Evidences.omitted(disk).isEmpty()
+                    ? Evidences.of(self[0], domain, settings.workloads()) : null);
+            self[0] = new DiskCheck(disk, guest, settings.host(), scratch, advice, name,
+                    memoize(() -> DiskView.of(disk, file.tree(), name)), figures);
+            checks.add(self[0]);
         }
         return checks;
     }
@@ -186,7 +192,7 @@ public final class Linter {
             }
             if (withEvidence && runs && findings.size() > before && check.writable()
                     && Evidences.omitted(check.disk()).isEmpty()) {
-                Evidence evidence = Evidences.of(check, domain, settings.workloads());
+                Evidence evidence = check.evidence();
                 for (int i = before; i < findings.size(); i++) {
                     findings.set(i, findings.get(i).withEvidence(evidence));
                 }

@@ -14,17 +14,17 @@ final class DefaultHostLosses {
         // database, guest never flushes, writethrough
         0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
         // database, guest never flushes, writeback
-        0L, 0L, 0L, 130064384L, 139083776L, 139993088L, 133963776L, 142983168L, 143974400L,
+        0L, 0L, 0L, 57434112L, 130531328L, 139943936L, 60284928L, 130531328L, 139943936L,
         // database, guest never flushes, writethrough, direct
         0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
         // database, guest never flushes, writeback, direct
         0L, 0L, 0L, 0L, 0L, 0L, 3997696L, 4005888L, 4005888L,
         // database, guest never flushes, writethrough, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 57434112L, 130531328L, 139943936L, 60284928L, 130531328L, 139943936L,
         // database, guest never flushes, writeback, no-flush
-        0L, 0L, 0L, 130064384L, 139083776L, 139993088L, 133963776L, 142983168L, 143974400L,
+        0L, 0L, 0L, 57434112L, 130531328L, 139943936L, 60284928L, 130531328L, 139943936L,
         // database, guest never flushes, writethrough, direct, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 0L, 0L, 0L, 3997696L, 4005888L, 4005888L,
         // database, guest never flushes, writeback, direct, no-flush
         0L, 0L, 0L, 0L, 0L, 0L, 3997696L, 4005888L, 4005888L,
         // database, guest flushes, writethrough
@@ -36,27 +36,27 @@ final class DefaultHostLosses {
         // database, guest flushes, writeback, direct
         0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
         // database, guest flushes, writethrough, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 57434112L, 130531328L, 139943936L, 60284928L, 130531328L, 139943936L,
         // database, guest flushes, writeback, no-flush
-        0L, 0L, 0L, 130064384L, 139083776L, 139993088L, 133963776L, 142983168L, 143974400L,
+        0L, 0L, 0L, 57434112L, 130531328L, 139943936L, 60284928L, 130531328L, 139943936L,
         // database, guest flushes, writethrough, direct, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 0L, 0L, 0L, 3997696L, 4005888L, 4005888L,
         // database, guest flushes, writeback, direct, no-flush
         0L, 0L, 0L, 0L, 0L, 0L, 3997696L, 4005888L, 4005888L,
         // build, guest never flushes, writethrough
         0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
         // build, guest never flushes, writeback
-        0L, 0L, 0L, 1948778496L, 2082996224L, 2100035584L, 1948778496L, 2082996224L, 2100035584L,
+        0L, 0L, 0L, 898629632L, 1717829632L, 1717829632L, 898629632L, 1777860608L, 1777860608L,
         // build, guest never flushes, writethrough, direct
         0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
         // build, guest never flushes, writeback, direct
         0L, 0L, 0L, 0L, 0L, 0L, 60030976L, 60030976L, 60030976L,
         // build, guest never flushes, writethrough, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 898629632L, 1717829632L, 1717829632L, 898629632L, 1777860608L, 1777860608L,
         // build, guest never flushes, writeback, no-flush
-        0L, 0L, 0L, 1948778496L, 2082996224L, 2100035584L, 1948778496L, 2082996224L, 2100035584L,
+        0L, 0L, 0L, 898629632L, 1717829632L, 1717829632L, 898629632L, 1777860608L, 1777860608L,
         // build, guest never flushes, writethrough, direct, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 0L, 0L, 0L, 60030976L, 60030976L, 60030976L,
         // build, guest never flushes, writeback, direct, no-flush
         0L, 0L, 0L, 0L, 0L, 0L, 60030976L, 60030976L, 60030976L,
         // build, guest flushes, writethrough
@@ -68,27 +68,27 @@ final class DefaultHostLosses {
         // build, guest flushes, writeback, direct
         0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
         // build, guest flushes, writethrough, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 898629632L, 1717829632L, 1717829632L, 898629632L, 1777860608L, 1777860608L,
         // build, guest flushes, writeback, no-flush
-        0L, 0L, 0L, 1199833088L, 1800142848L, 1800142848L, 1199833088L, 1800142848L, 1867251712L,
+        0L, 0L, 0L, 0L, 1499987968L, 1499987968L, 0L, 1499987968L, 1499987968L,
         // build, guest flushes, writethrough, direct, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 0L, 0L, 0L, 60030976L, 60030976L, 60030976L,
         // build, guest flushes, writeback, direct, no-flush
         0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 56885248L,
         // scratch-test, guest never flushes, writethrough
         0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
         // scratch-test, guest never flushes, writeback
-        0L, 0L, 0L, 650248192L, 694435840L, 700006400L, 667828224L, 694435840L, 700006400L,
+        0L, 0L, 0L, 314294272L, 660094976L, 699760640L, 314294272L, 660094976L, 699760640L,
         // scratch-test, guest never flushes, writethrough, direct
         0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
         // scratch-test, guest never flushes, writeback, direct
         0L, 0L, 0L, 0L, 0L, 0L, 20004864L, 20004864L, 20004864L,
         // scratch-test, guest never flushes, writethrough, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 314294272L, 660094976L, 699760640L, 314294272L, 660094976L, 699760640L,
         // scratch-test, guest never flushes, writeback, no-flush
-        0L, 0L, 0L, 650248192L, 694435840L, 700006400L, 667828224L, 694435840L, 700006400L,
+        0L, 0L, 0L, 314294272L, 660094976L, 699760640L, 314294272L, 660094976L, 699760640L,
         // scratch-test, guest never flushes, writethrough, direct, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 0L, 0L, 0L, 20004864L, 20004864L, 20004864L,
         // scratch-test, guest never flushes, writeback, direct, no-flush
         0L, 0L, 0L, 0L, 0L, 0L, 20004864L, 20004864L, 20004864L,
         // scratch-test, guest flushes, writethrough
@@ -100,27 +100,27 @@ final class DefaultHostLosses {
         // scratch-test, guest flushes, writeback, direct
         0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
         // scratch-test, guest flushes, writethrough, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 314294272L, 660094976L, 699760640L, 314294272L, 660094976L, 699760640L,
         // scratch-test, guest flushes, writeback, no-flush
-        0L, 0L, 0L, 599998464L, 599998464L, 599998464L, 599998464L, 667107328L, 667107328L,
+        0L, 0L, 0L, 299991040L, 599998464L, 599998464L, 299991040L, 599998464L, 599998464L,
         // scratch-test, guest flushes, writethrough, direct, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 0L, 0L, 0L, 20004864L, 20004864L, 20004864L,
         // scratch-test, guest flushes, writeback, direct, no-flush
         0L, 0L, 0L, 0L, 0L, 0L, 0L, 14761984L, 19922944L,
         // streaming, guest never flushes, writethrough
         0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
         // streaming, guest never flushes, writeback
-        0L, 0L, 0L, 3435134976L, 3435134976L, 3435134976L, 3502243840L, 3502243840L, 3502243840L,
+        0L, 0L, 0L, 1717567488L, 1717567488L, 1717567488L, 1784676352L, 1784676352L, 1784676352L,
         // streaming, guest never flushes, writethrough, direct
         0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
         // streaming, guest never flushes, writeback, direct
         0L, 0L, 0L, 0L, 0L, 0L, 67108864L, 67108864L, 67108864L,
         // streaming, guest never flushes, writethrough, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 1717567488L, 1717567488L, 1717567488L, 1784676352L, 1784676352L, 1784676352L,
         // streaming, guest never flushes, writeback, no-flush
-        0L, 0L, 0L, 3435134976L, 3435134976L, 3435134976L, 3502243840L, 3502243840L, 3502243840L,
+        0L, 0L, 0L, 1717567488L, 1717567488L, 1717567488L, 1784676352L, 1784676352L, 1784676352L,
         // streaming, guest never flushes, writethrough, direct, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 0L, 0L, 0L, 67108864L, 67108864L, 67108864L,
         // streaming, guest never flushes, writeback, direct, no-flush
         0L, 0L, 0L, 0L, 0L, 0L, 67108864L, 67108864L, 67108864L,
         // streaming, guest flushes, writethrough
@@ -132,27 +132,27 @@ final class DefaultHostLosses {
         // streaming, guest flushes, writeback, direct
         0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
         // streaming, guest flushes, writethrough, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 1717567488L, 1717567488L, 1717567488L, 1784676352L, 1784676352L, 1784676352L,
         // streaming, guest flushes, writeback, no-flush
-        0L, 0L, 0L, 2368733184L, 3335520256L, 3434086400L, 2435842048L, 3402629120L, 3501195264L,
+        0L, 0L, 0L, 479199232L, 1589641216L, 1716518912L, 546308096L, 1656750080L, 1783627776L,
         // streaming, guest flushes, writethrough, direct, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 0L, 0L, 0L, 67108864L, 67108864L, 67108864L,
         // streaming, guest flushes, writeback, direct, no-flush
         0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 66060288L,
         // read-mostly, guest never flushes, writethrough
         0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
         // read-mostly, guest never flushes, writeback
-        0L, 0L, 0L, 6504448L, 6950912L, 7000064L, 6721536L, 7155712L, 7200768L,
+        0L, 0L, 0L, 2957312L, 6541312L, 7000064L, 3129344L, 6758400L, 7196672L,
         // read-mostly, guest never flushes, writethrough, direct
         0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
         // read-mostly, guest never flushes, writeback, direct
         0L, 0L, 0L, 0L, 0L, 0L, 200704L, 200704L, 200704L,
         // read-mostly, guest never flushes, writethrough, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 2957312L, 6541312L, 7000064L, 3129344L, 6758400L, 7196672L,
         // read-mostly, guest never flushes, writeback, no-flush
-        0L, 0L, 0L, 6504448L, 6950912L, 7000064L, 6721536L, 7155712L, 7200768L,
+        0L, 0L, 0L, 2957312L, 6541312L, 7000064L, 3129344L, 6758400L, 7196672L,
         // read-mostly, guest never flushes, writethrough, direct, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 0L, 0L, 0L, 200704L, 200704L, 200704L,
         // read-mostly, guest never flushes, writeback, direct, no-flush
         0L, 0L, 0L, 0L, 0L, 0L, 200704L, 200704L, 200704L,
         // read-mostly, guest flushes, writethrough
@@ -164,11 +164,11 @@ final class DefaultHostLosses {
         // read-mostly, guest flushes, writeback, direct
         0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
         // read-mostly, guest flushes, writethrough, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 2957312L, 6541312L, 7000064L, 3129344L, 6758400L, 7196672L,
         // read-mostly, guest flushes, writeback, no-flush
-        0L, 0L, 0L, 6397952L, 6799360L, 6803456L, 6598656L, 7000064L, 7000064L,
+        0L, 0L, 0L, 2801664L, 6402048L, 6803456L, 3002368L, 6602752L, 7000064L,
         // read-mostly, guest flushes, writethrough, direct, no-flush
-        0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
+        0L, 0L, 0L, 0L, 0L, 0L, 200704L, 200704L, 200704L,
         // read-mostly, guest flushes, writeback, direct, no-flush
         0L, 0L, 0L, 0L, 0L, 0L, 4096L, 180224L, 200704L,
     };

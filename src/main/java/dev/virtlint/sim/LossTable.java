@@ -9,7 +9,8 @@ import java.util.List;
  * seed is fixed, so a row is exactly what {@link LossModel#simulate} returns; looking it up spares a
  * one-file lint the two simulations of tens of thousands of writes its findings need (about 50 ms
  * before the JIT compiles the loops). {@code LossTableTest} recomputes every row and fails when the
- * table is stale; any other host is simulated as before.
+ * table is stale; any other host, or a device slower than a workload's writes (whose dirty data
+ * settles at the throttling setpoint), is simulated as before.
  *
  * <p>Rows follow {@link Workload#ALL}; within a workload, {@link #flags} orders the switches. Each row
  * holds nine values: p50, p95 and max bytes for a QEMU crash, a host crash and a power loss.
@@ -26,9 +27,9 @@ final class LossTable {
 
     /** The precomputed losses, or null when the table does not cover these inputs. */
     static LossModel.Losses lookup(boolean writeback, boolean direct, boolean noFlush, boolean guestFlushes,
-                                   Workload workload, HostModel host) {
+                                   Workload workload, HostModel host, boolean deviceBehind) {
         int w = Workload.ALL.indexOf(workload);
-        if (w < 0 || !coversHost(host)) {
+        if (w < 0 || !coversHost(host) || deviceBehind != behind(workload)) {
             return null;
         }
         return decode(DefaultHostLosses.BYTES, (w * FLAG_COMBINATIONS + flags(writeback, direct, noFlush, guestFlushes))
@@ -38,12 +39,18 @@ final class LossTable {
     /** The host model's figures are the defaults; what it says it assumed does not change a loss. */
     static boolean coversHost(HostModel h) {
         HostModel d = DEFAULT_HOST;
-        return h.memoryBytes() == d.memoryBytes() && h.expireSeconds() == d.expireSeconds()
+        return h.memoryBytes() == d.memoryBytes() && h.dirtyableBytes() == d.dirtyableBytes()
+                && h.backgroundRatio() == d.backgroundRatio() && h.expireSeconds() == d.expireSeconds()
                 && h.intervalSeconds() == d.intervalSeconds() && h.dirtyRatio() == d.dirtyRatio()
                 && h.deviceCacheBytes() == d.deviceCacheBytes() && h.destageSeconds() == d.destageSeconds()
                 && h.batteryBacked() == d.batteryBacked()
                 && h.flushesHonoured() == d.flushesHonoured()
                 && h.cacheInHostMemory() == d.cacheInHostMemory();
+    }
+
+    /** Whether the built-in device is behind the workload's writes, as the table's rows have it. */
+    static boolean behind(Workload w) {
+        return LossModel.deviceBehind(w, DeviceCosts.builtIn());
     }
 
     static int flags(boolean writeback, boolean direct, boolean noFlush, boolean guestFlushes) {
@@ -58,7 +65,7 @@ final class LossTable {
             for (int f = 0; f < FLAG_COMBINATIONS; f++) {
                 CacheMode mode = new CacheMode((f & 1) != 0, (f & 2) != 0, (f & 4) != 0, true);
                 LossModel.Losses l = LossModel.simulate(mode, (f & 8) != 0, workloads.get(w), DEFAULT_HOST,
-                        Simulator.SEED);
+                        behind(workloads.get(w)), Simulator.SEED);
                 int at = (w * FLAG_COMBINATIONS + f) * VALUES;
                 LossModel.Loss[] kinds = {l.qemuCrash(), l.hostCrash(), l.powerLoss()};
                 for (int k = 0; k < 3; k++) {

@@ -68,18 +68,20 @@ public final class Simulator {
 
     /** What the loss model depends on: far fewer combinations than whole scenarios. */
     private record LossKey(boolean writeback, boolean direct, boolean noFlush, boolean guestFlushes, Workload workload,
-                           HostModel host) {
+                           HostModel host, boolean deviceBehind) {
 
         // Written out for start-up speed; see Span.
         @Override
         public boolean equals(Object o) {
             return o instanceof LossKey k && k.writeback == writeback && k.direct == direct && k.noFlush == noFlush
-                    && k.guestFlushes == guestFlushes && k.workload.equals(workload) && k.host.equals(host);
+                    && k.guestFlushes == guestFlushes && k.workload.equals(workload) && k.host.equals(host)
+                    && k.deviceBehind == deviceBehind;
         }
 
         @Override
         public int hashCode() {
-            int h = (writeback ? 1 : 0) | (direct ? 2 : 0) | (noFlush ? 4 : 0) | (guestFlushes ? 8 : 0);
+            int h = (writeback ? 1 : 0) | (direct ? 2 : 0) | (noFlush ? 4 : 0) | (guestFlushes ? 8 : 0)
+                    | (deviceBehind ? 16 : 0);
             h = 31 * h + workload.hashCode();
             return 31 * h + host.hashCode();
         }
@@ -128,8 +130,21 @@ public final class Simulator {
 
     /** The evidence for a finding: the scenario as it is and with the recommended cache mode. */
     public Evidence evidence(Scenario current, CacheMode recommended, List<String> assumptions) {
-        return new Evidence(current.workload().id(), current.guestFlushes(), predict(current),
-                predict(current.withCache(recommended)), assumed(current, assumptions));
+        Prediction now = predict(current);
+        Prediction then = predict(current.withCache(recommended));
+        List<String> all = assumed(current, assumptions);
+        if (perInode(current.cache(), now) || perInode(recommended, then)) {
+            all.add(LossModel.perInodeBound(current.host()));
+        }
+        return new Evidence(current.workload().id(), current.guestFlushes(), now, then, all);
+    }
+
+    /**
+     * Whether a prediction's host crash figure is what the host page cache holds, and so rests on
+     * per-inode expiry's upper bound ({@link LossModel#perInodeBound}).
+     */
+    public static boolean perInode(CacheMode mode, Prediction p) {
+        return !mode.direct() && p.loss().hostCrash().p95() > 0;
     }
 
     /** What a prediction for {@code s} assumes: {@code assumptions}, then what its host assumes. */
@@ -144,9 +159,18 @@ public final class Simulator {
     private Prediction compute(Scenario s) {
         CacheMode mode = s.cache();
         Workload w = s.workload();
+        // The device's speed decides where a writer's dirty data settles (LossModel: the background
+        // threshold, or the throttling setpoint when the device is behind). The qcow2 L2 cache's
+        // loss is not merged here: it is a conditional bound (LossModel.qcow2Metadata), a note.
+        boolean behind = LossModel.deviceBehind(w, s.costs());
         LossModel.Losses lost = losses.computeIfAbsent(new LossKey(mode.writeback(), mode.direct(), mode.noFlush(),
-                s.guestFlushes(), w, s.host()), k -> losses(mode, s.guestFlushes(), w, s.host()));
-        IoPattern p = w.pattern(s.guestFlushes(), s.qcow2(), s.preallocated());
+                s.guestFlushes(), w, s.host(), behind), k -> losses(mode, s.guestFlushes(), w, s.host(), behind));
+        // A guest flushes only a write cache it sees: QEMU shows one when cache.writeback is on
+        // (qemu(1), -drive cache: cache.writeback "provides a default for the write-cache option of
+        // block guest devices"). With it off, Linux drops the flushes before they leave the guest
+        // (block/blk-core.c submit_bio_noacct clears REQ_PREFLUSH and REQ_FUA on a queue without a
+        // write cache), so writethrough and directsync see none: each write is made durable by QEMU.
+        IoPattern p = w.pattern(s.guestFlushes() && mode.writeback(), s.qcow2(), s.preallocated());
         double write = SpeedModel.mbps(p.size(), SpeedModel.writeMicros(mode, p, s.costs()));
         boolean pageCache = !mode.direct();
         if (pageCache && mode.writeback()) {
@@ -162,10 +186,11 @@ public final class Simulator {
         return new Prediction(mode.modeName(), lost, round(write), round(read), duplicate);
     }
 
-    private LossModel.Losses losses(CacheMode mode, boolean guestFlushes, Workload w, HostModel host) {
+    private LossModel.Losses losses(CacheMode mode, boolean guestFlushes, Workload w, HostModel host,
+                                    boolean behind) {
         LossModel.Losses known = precomputed
-                ? LossTable.lookup(mode.writeback(), mode.direct(), mode.noFlush(), guestFlushes, w, host) : null;
-        return known != null ? known : LossModel.simulate(mode, guestFlushes, w, host, SEED);
+                ? LossTable.lookup(mode.writeback(), mode.direct(), mode.noFlush(), guestFlushes, w, host, behind) : null;
+        return known != null ? known : LossModel.simulate(mode, guestFlushes, w, host, behind, SEED);
     }
 
     /** Three significant digits: what the figures can claim, and the same text on every platform. */

@@ -645,7 +645,7 @@ class LintCommandTest {
                 """;
         Cli.Run r = run("lint", write("old-db.xml", nobarrier).toString());
         assertThat(r.out()).contains("[double-caching]", "[flushless-guest-write-cache]");
-        assertThat(r.out().split("predicted on host power loss", -1)).hasSize(2);
+        assertThat(r.out().split("predicted on host crash or power loss", -1)).hasSize(2);
         assertThat(r.out().split("no cache mode -> cache='directsync'", -1)).hasSize(2);
     }
 }

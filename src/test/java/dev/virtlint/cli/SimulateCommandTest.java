@@ -62,11 +62,17 @@ class SimulateCommandTest {
         assertThat(r.out()).contains("simulated: disk vda (/var/lib/libvirt/images/db01.qcow2) of domain db01")
                 .contains("workload database").contains("qcow2, sparse; current mode unsafe");
         for (String mode : List.of("writeback", "none", "writethrough", "directsync", "unsafe")) {
-            assertThat(row(r.out(), mode)).hasSize(7);
+            // mode, losses, write and read ratios, host cache: no MB/s on the assumed scale.
+            assertThat(row(r.out(), mode)).hasSize(5);
         }
         assertThat(r.out().lines().filter(l -> l.startsWith("* "))).containsExactly(
                 r.out().lines().filter(l -> l.startsWith("* unsafe")).findFirst().orElseThrow());
-        assertThat(row(r.out(), "unsafe").get(5)).isEqualTo("1.00x");
+        assertThat(row(r.out(), "unsafe").get(2)).isEqualTo("1.0x");
+        assertThat(r.out()).doesNotContainPattern("[0-9.]+ MB/s (writes|reads)").doesNotContain("write MB/s")
+                .contains("speeds are ratios");
+        // Each mode that loses something says where its figure comes from, as lint's line does.
+        assertThat(r.out()).containsPattern("\n  unsafe: ~[0-9]+ MB: [0-9]+ s of writes at the assumed 4 MB/s"
+                + " database workload\n");
         // unsafe loses on host crash what writeback (which honours the flushes) does not.
         assertThat(row(r.out(), "writeback").get(1)).isEqualTo("0 B / 0 B / 0 B");
         assertThat(row(r.out(), "unsafe").get(1)).startsWith("0 B / ").doesNotEndWith(" / 0 B");
@@ -174,17 +180,22 @@ class SimulateCommandTest {
     }
 
     @Test
-    void aHostProfileWithMeasuredCostsChangesTheSpeeds() throws IOException {
+    void aHostProfileWithSomeCostsChangesTheRatiosButNotTheScale() throws IOException {
         Path profile = dir.resolve("host.yaml");
         Files.writeString(profile, "memory: 64GiB\ncosts:\n  copy-mbps: 400\n  flush-us: 4000\n");
         Cli.Run plain = run("simulate", "--flushes", "yes");
         Cli.Run measured = run("simulate", "--flushes", "yes", "--host", profile.toString());
-        assertThat(row(measured.out(), "writeback").get(2)).isNotEqualTo(row(plain.out(), "writeback").get(2));
+        // Writes relative to writeback, the current mode of given facts.
         assertThat(row(measured.out(), "none").get(2)).isNotEqualTo(row(plain.out(), "none").get(2));
+        assertThat(row(measured.out(), "writethrough").get(2))
+                .isNotEqualTo(row(plain.out(), "writethrough").get(2));
         assertThat(measured.out()).doesNotContain("host memory 16 GiB");
-        // The same for a disk of a file.
+        // Two costs stated by hand leave the others at the built-in, assumed scale: no MB/s.
+        assertThat(row(measured.out(), "none")).hasSize(5);
+        assertThat(measured.out()).doesNotContain("measured on");
+        // The same for a disk of a file (its current mode is none).
         String f = file() + ":vdb";
-        assertThat(row(run("simulate", "--host", profile.toString(), f).out(), "none").get(2))
-                .isNotEqualTo(row(run("simulate", f).out(), "none").get(2));
+        assertThat(row(run("simulate", "--host", profile.toString(), f).out(), "writeback").get(2))
+                .isNotEqualTo(row(run("simulate", f).out(), "writeback").get(2));
     }
 }

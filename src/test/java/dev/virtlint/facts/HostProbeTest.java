@@ -97,4 +97,14 @@ class HostProbeTest {
         assertThat(HostProbe.allocation("{\"virtual-size\": 10737418240, \"format\": \"qcow2\","
                 + " \"actual-size\": 200704, \"backing-filename\": \"base.qcow2\"}")).isEmpty();
     }
+
+    @Test
+    void qemuImgInfoGivesTheVirtualSize() {
+        assertThat(HostProbe.virtualSize("{\"virtual-size\": 1474560, \"format\": \"raw\","
+                + " \"actual-size\": 1474560}")).contains(1_474_560L);
+        // An overlay's size is its own, whatever its backing file holds.
+        assertThat(HostProbe.virtualSize("{\"virtual-size\": 10737418240, \"backing-filename\":"
+                + " \"base.qcow2\"}")).contains(10_737_418_240L);
+        assertThat(HostProbe.virtualSize("{\"format\": \"raw\"}")).isEmpty();
+    }
 }

@@ -47,6 +47,17 @@ class HostProfileTest {
         assertThat(h.profile()).contains("host.yaml");
     }
 
+    /** memory-available (probe's MemAvailable) and guests-memory (by hand): read, and checked against memory. */
+    @Test
+    void readsTheMemoryTheDirtyThresholdsRestOn() throws YamlException {
+        HostFacts h = read("memory: 64GiB\nmemory-available: 12GiB\nguests-memory: 48GiB\n");
+        assertThat(h.memoryAvailableBytes()).contains(12L << 30);
+        assertThat(h.guestsMemoryBytes()).contains(48L << 30);
+        assertThat(read("memory: 64GiB\n").memoryAvailableBytes()).isEmpty();
+        assertThat(error("memory: 8GiB\nmemory-available: 12GiB\n")).contains("memory-available must be");
+        assertThat(error("memory: 8GiB\nguests-memory: 8GiB\n")).contains("guests-memory must be less than memory");
+    }
+
     @Test
     void theDefaultTmpfsMountsStayUnlessTheProfileSaysOtherwise() throws YamlException {
         HostFacts old = read("kernel: \"5.15.0\"\nmounts:\n  - {path: /, fstype: ext4}\n");
@@ -170,6 +181,21 @@ class HostProfileTest {
     }
 
     @Test
+    void anImagesEntryMayStateTheVirtualSizeAloneOrWithTheAllocation() throws YamlException {
+        HostFacts h = read("""
+                images:
+                  - {path: /srv/vm/a.raw, allocation: sparse, size: 20GiB}
+                  - {path: /srv/vm/floppy.img, size: 1474560}
+                """);
+        assertThat(h.imageSize("/srv/vm/a.raw")).contains(20L << 30);
+        assertThat(h.sparse("/srv/vm/a.raw")).contains(true);
+        assertThat(h.imageSize("/srv/vm/floppy.img")).contains(1_474_560L);
+        // The size alone says nothing of the allocation.
+        assertThat(h.sparse("/srv/vm/floppy.img")).isEmpty();
+        assertThat(h.imageSize("/srv/vm/b.raw")).isEmpty();
+    }
+
+    @Test
     void badStorageValuesNameTheirLineAndColumn() {
         assertThat(error("mounts:\n  - {path: /t, fstype: zfs, zfs-sync: off}\n"))
                 .contains("host.yaml:2:").contains("zfs-sync must be one of standard, always,"
@@ -186,6 +212,10 @@ class HostProfileTest {
         assertThat(error("images:\n  - {path: /a.raw, allocation: thin}\n"))
                 .contains("allocation must be one of sparse, preallocated");
         assertThat(error("storage:\n  - {path: /a, fstype: ext4}\n")).contains("fstype");
+        assertThat(error("images:\n  - {path: /a.raw}\n")).contains("host.yaml:2:")
+                .contains("states nothing beyond its path; expected allocation or size");
+        assertThat(error("images:\n  - {path: /a.raw, size: 0}\n"))
+                .contains("size must be more than 0 bytes");
         assertThat(error("openzfs: zfs-2.2\n")).contains("expected a version");
     }
 }

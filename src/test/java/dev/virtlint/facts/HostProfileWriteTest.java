@@ -28,7 +28,7 @@ class HostProfileWriteTest {
         for (int i = 0; i < HostFacts.COST_NAMES.size(); i++) {
             costs.put(HostFacts.COST_NAMES.get(i), i % 2 == 0 ? 100.0 + i : 1.5 + i);
         }
-        return new ProbedHost("6.8.0-45-generic", "8.2.2", "2.2.2-0ubuntu9", 16L << 30,
+        return new ProbedHost("6.8.0-45-generic", "8.2.2", "2.2.2-0ubuntu9", 16L << 30, (9L << 30) + 12345,
                 List.of(new HostFacts.Mount("/", "ext4", "rw,relatime,errors=remount-ro"),
                         new HostFacts.Mount("/srv/vm \"images\\", "xfs"),
                         new HostFacts.Mount("/tank/vm", "zfs", "rw,xattr,noacl")),
@@ -40,7 +40,8 @@ class HostProfileWriteTest {
                         new HostFacts.Storage("/mnt/nfs", false, null, null, null, "rw,async", "no",
                                 null)),
                 List.of(new HostFacts.Image("/srv/vm \"images\\/a.qcow2", "sparse"),
-                        new HostFacts.Image("/tank/vm/b.raw", "preallocated")),
+                        new HostFacts.Image("/tank/vm/b.raw", "preallocated", 10_737_418_240L),
+                        new HostFacts.Image("/tank/vm/fd.img", null, 1_474_560L)),
                 List.of(new HostFacts.DirectIoProbe("/srv/fuse", false),
                         new HostFacts.DirectIoProbe("/tmp", true)),
                 sysctl, List.of("measured somewhere", "  row mode 1.0 2.0"), costs);
@@ -57,6 +58,8 @@ class HostProfileWriteTest {
         assertThat(read.kernel()).contains(host.kernel());
         assertThat(read.qemu()).contains(host.qemu());
         assertThat(read.memoryBytes()).contains(host.memoryBytes());
+        // MemAvailable is a moving snapshot: written rounded down to 256 MiB.
+        assertThat(read.memoryAvailableBytes()).contains(9L << 30);
         for (HostFacts.Mount m : host.mounts()) {
             assertThat(read.mountOf(m.path())).contains(m);
         }

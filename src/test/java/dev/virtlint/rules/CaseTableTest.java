@@ -84,7 +84,11 @@ class CaseTableTest {
             actual.add(f.rule() + ":" + f.severity().id());
             assertThat(f.recommended().cache().id()).as("recommendation").isEqualTo(recommended(flushes, source));
         }
-        assertThat(actual).isEqualTo(expected(mode, flushes, source));
+        // writethrough-on-flushing-guest warns only where the simulator's figures for the disk
+        // predict writes at least 1.5x as fast with the recommended mode (its page).
+        double ratio = Linter.checks(loaded.file(), new Linter.Settings(Set.of(), Set.of(),
+                Advisor.Policy.AVOID, host)).get(0).evidence().writeRatio();
+        assertThat(actual).isEqualTo(expected(mode, flushes, source, ratio >= 1.5));
     }
 
     /** The advisor's table; O_DIRECT that may not work, or gains nothing, counts as not working. */
@@ -96,8 +100,13 @@ class CaseTableTest {
         return direct ? "directsync" : "writethrough";
     }
 
-    /** The rule table of issue 3 for a writable, non-shareable, non-scratch disk with an explicit mode. */
-    private static Set<String> expected(String mode, String flushes, Source source) {
+    /**
+     * The rule table of issue 3 for a writable, non-shareable, non-scratch disk with an explicit
+     * mode; {@code fasterWrites}: the figures predict the recommended mode's writes at least 1.5x
+     * as fast (issue 19).
+     */
+    private static Set<String> expected(String mode, String flushes, Source source,
+                                        boolean fasterWrites) {
         boolean writeback = Set.of("writeback", "none", "unsafe").contains(mode);
         boolean direct = Set.of("none", "directsync").contains(mode);
         Set<String> out = new TreeSet<>();
@@ -116,7 +125,7 @@ class CaseTableTest {
         if (direct && !Boolean.TRUE.equals(source.directIo())) {
             out.add("direct-io-unsupported-fs:" + (source.directIo() == null ? "warning" : "error"));
         }
-        if (!writeback && flushes.equals("yes")) {
+        if (!writeback && flushes.equals("yes") && fasterWrites) {
             out.add("writethrough-on-flushing-guest:warning");
         }
         return out;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The built-in device costs reproduce the measured ratio table (issue 4, item 5). */
+/** The ratio table of domain.md section 5, held out from the fit (issue 4, item 5; issue 19, section 3). */
 class CalibrationTest {
 
     private static final List<Row> TARGETS = Calibration.targets();
@@ -27,16 +27,26 @@ class CalibrationTest {
         assertThat(flush.hi()).isCloseTo(16.5, org.assertj.core.data.Offset.offset(1e-9));
     }
 
+    /**
+     * The ratio table is held out (measured on another machine; the costs are fitted to this
+     * project's own measurements). Every target outside its band must be recorded in
+     * speed-known-misses.tsv, every recorded one must still miss, and its factor (model over the
+     * band's centre) may not move by more than 10 %.
+     */
     @Test
-    void everyRatioOfTheBuiltInCostsIsWithinItsBand() {
+    void ratiosOutsideTheirBandAreExactlyTheRecordedMissesWhichMayNotMove() {
+        Map<String, Double> known = SpeedModelTest.recorded("ratio");
+        Map<String, Double> misses = new java.util.TreeMap<>();
         for (Row row : TARGETS) {
             for (var target : row.targets().entrySet()) {
                 double ratio = row.ratio(target.getKey(), DeviceCosts.builtIn());
-                assertThat(ratio).as(row.id() + " " + target.getKey().id())
-                        .isBetween(target.getValue().lo(), target.getValue().hi());
+                if (target.getValue().miss(ratio) > 0) {
+                    misses.put(row.id() + " " + target.getKey().id(), ratio / target.getValue().centre());
+                }
             }
         }
-        assertThat(Calibration.worstMiss(TARGETS, DeviceCosts.builtIn())).isEqualTo(1.0);
+        assertThat(misses.keySet()).isEqualTo(known.keySet());
+        misses.forEach((k, f) -> assertThat(f).as(k).isBetween(known.get(k) / 1.1, known.get(k) * 1.1));
     }
 
     @Test
@@ -48,18 +58,19 @@ class CalibrationTest {
     }
 
     @Test
-    void theFitFindsCostsWithinEveryBandFromAPoorStart() {
-        DeviceCosts poor = DeviceCosts.of(new double[] {4, 1500, 20, 15, 800, 16, 60, 20, 10, 0.4, 2, 40, 200});
+    void aRatioFitFromAPoorStartGetsCloserAndStaysPhysical() {
+        DeviceCosts poor = DeviceCosts.of(new double[] {4, 1500, 20, 15, 800, 16, 60, 20, 10, 0.4, 2, 40, 200, 10, 0});
         assertThat(Calibration.worstMiss(TARGETS, poor)).isGreaterThan(2);
         DeviceCosts fitted = Calibration.fit(poor, c -> Calibration.ratioObjective(TARGETS, c));
-        assertThat(Calibration.worstMiss(TARGETS, fitted)).isEqualTo(1.0);
+        assertThat(Calibration.ratioObjective(TARGETS, fitted)).isLessThan(Calibration.ratioObjective(TARGETS, poor) / 2);
+        assertThat(Calibration.Bounds.physical().contain(fitted)).isTrue();
     }
 
     @Test
     void theSideBySideTableShowsMeasuredAndSimulatedForEveryTarget() {
         String table = Calibration.sideBySide(TARGETS, DeviceCosts.builtIn());
         assertThat(table.lines().count()).isEqualTo(1 + 6 * 4 + 2);
-        assertThat(table).contains("flush-qcow2  unsafe").doesNotContain("NO");
+        assertThat(table).contains("flush-qcow2  unsafe").contains("warm-read    none").contains("yes");
     }
 
     @Test

@@ -33,10 +33,10 @@ class LossTableTest {
                 boolean direct = (f & 2) != 0;
                 boolean noFlush = (f & 4) != 0;
                 boolean flushes = (f & 8) != 0;
-                assertThat(LossTable.lookup(wb, direct, noFlush, flushes, w, host))
+                assertThat(LossTable.lookup(wb, direct, noFlush, flushes, w, host, LossTable.behind(w)))
                         .as("%s flags %d", w.id(), f)
                         .isEqualTo(LossModel.simulate(new CacheMode(wb, direct, noFlush, true), flushes, w, host,
-                                Simulator.SEED));
+                                LossTable.behind(w), Simulator.SEED));
             }
         }
     }
@@ -44,11 +44,11 @@ class LossTableTest {
     @Test
     void onlyTheDefaultHostAndTheBuiltInWorkloadsAreLookedUp() throws Exception {
         HostModel d = HostModel.defaults();
-        assertThat(LossTable.lookup(true, false, false, true, Workload.BUILD, d)).isNotNull();
+        assertThat(LossTable.lookup(true, false, false, true, Workload.BUILD, d, false)).isNotNull();
         // What the host model says it assumed does not change a loss: a profile with default figures is covered.
         HostModel sameFigures = new HostModel(d.memoryBytes(), d.expireSeconds(), d.intervalSeconds(), d.dirtyRatio(),
                 d.deviceCacheBytes(), d.destageSeconds(), d.batteryBacked(), "");
-        assertThat(LossTable.lookup(true, false, false, true, Workload.BUILD, sameFigures)).isNotNull();
+        assertThat(LossTable.lookup(true, false, false, true, Workload.BUILD, sameFigures, false)).isNotNull();
         // Every figure of the host model, found by reflection (so a new one is covered): changed,
         // the table no longer answers; what the model says it assumed (a String) does not count.
         java.lang.reflect.RecordComponent[] parts = HostModel.class.getRecordComponents();
@@ -63,11 +63,30 @@ class LossTableTest {
             values[i] = v instanceof Boolean bool ? !bool : v instanceof Long n ? n * 2 : v instanceof Integer n ? n + 1
                     : v instanceof Double x ? (x == 0 ? 1.0 : x / 2) : v + "x";
             HostModel other = make.newInstance(values);
-            assertThat(LossTable.lookup(true, false, false, true, Workload.BUILD, other) == null)
+            assertThat(LossTable.lookup(true, false, false, true, Workload.BUILD, other, false) == null)
                     .as("%s changed", parts[i].getName()).isEqualTo(!(v instanceof String));
         }
         Workload custom = new Workload("database", 8 << 10, 8e6, 0, 0.7, 120, 4, 0.5, "twice the rate");
-        assertThat(LossTable.lookup(true, false, false, true, custom, d)).isNull();
+        assertThat(LossTable.lookup(true, false, false, true, custom, d, false)).isNull();
+        // A device slower than the workload's writes (a profile's device-mbps) settles dirty data
+        // elsewhere: not the table's rows, which have the built-in device keeping up.
+        assertThat(LossTable.behind(Workload.STREAMING)).isFalse();
+        assertThat(LossTable.lookup(true, false, false, true, Workload.STREAMING, d, true)).isNull();
+    }
+
+    /**
+     * A lint without a host profile (HostFacts.defaults()) gets the default host model, whose
+     * losses are looked up, not simulated: the start-up path runs no loss simulation, also now
+     * that the model knows dirtyable memory and the background ratio.
+     */
+    @Test
+    void theHostOfALintWithoutProfileIsTheTablesHost() {
+        HostModel m = HostModel.of(dev.virtlint.facts.HostFacts.defaults());
+        assertThat(LossTable.coversHost(m)).isTrue();
+        assertThat(m.dirtyableBytes()).isEqualTo(HostModel.DEFAULT_MEMORY);
+        assertThat(m.backgroundLimitBytes()).isEqualTo((long) (HostModel.DEFAULT_MEMORY * 0.10));
+        assertThat(m.assumptions()).contains("all of it dirtyable (neither this guest's memory nor other"
+                + " guests' is taken off");
     }
 
     @Test

@@ -27,7 +27,7 @@ class ValueEqualityTest {
                 host, DeviceCosts.builtIn());
         Class<?> lossKey = Class.forName("dev.virtlint.sim.Simulator$LossKey");
         return Stream.of(new Span(3, 9), CacheMode.DEFAULT, none, Workload.BUILD, host, DeviceCosts.builtIn(),
-                scenario, (Record) construct(lossKey, new Object[] {true, false, false, true, Workload.DATABASE, host}));
+                scenario, (Record) construct(lossKey, new Object[] {true, false, false, true, Workload.DATABASE, host, false}));
     }
 
     /**
