@@ -317,7 +317,7 @@ final class SimulateCommand implements Callable<Integer> {
                         Math.max(p.loss().hostCrash().p95(), p.loss().powerLoss().p95()));
                 var worst = p.loss().powerLoss().p95() == most ? p.loss().powerLoss()
                         : p.loss().hostCrash().p95() == most ? p.loss().hostCrash() : p.loss().qemuCrash();
-                String source = EvidenceReport.lossSource(worst, basis, p.loss().qemuCrash().p95());
+                String source = EvidenceReport.lossSource(worst, basis);
                 if (source != null) {
                     out.append("  ").append(p.cache()).append(": ").append(EvidenceReport.bytes(most))
                             .append(": ").append(source).append('\n');

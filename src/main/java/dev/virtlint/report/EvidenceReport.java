@@ -194,12 +194,12 @@ public final class EvidenceReport {
                         + (b.flushes() == Evidence.StorageFlushes.UNKNOWN
                         ? ", if the host storage honours flushes" : "");
             } else {
-                String source = lossSource(nowLoss, b, now.loss().qemuCrash().p95());
+                String source = lossSource(nowLoss, b);
                 first = "predicted on " + failures + ": " + bytes(lost) + " of " + acknowledged
                         + " lost" + (lost == 0 ? "" : " (p95" + (source == null ? "" : ": " + source) + ")")
                         + ifHonoured(lost, b);
                 if (!same) {
-                    String thenSource = lossSource(recLoss, b, rec.loss().qemuCrash().p95());
+                    String thenSource = lossSource(recLoss, b);
                     first += ", " + bytes(then) + (thenSource == null ? "" : " (" + thenSource + ")")
                             + " with " + with + ifHonoured(then, b);
                 }
@@ -255,9 +255,9 @@ public final class EvidenceReport {
 
     /**
      * The failures a loss line's figures hold for: {@code worst}, or every failure whose figures
-     * (now and, when the mode changes, with the recommendation) are the same and not 0, as a
-     * QEMU crash's qcow2 metadata loss is on a host crash and a power loss too; named QEMU crash
-     * first, as the least of them.
+     * (now and, when the mode changes, with the recommendation) are the same and not 0 (a host
+     * crash and a power loss, when the device's cache holds nothing more); named in the order
+     * QEMU crash, host crash, power loss.
      */
     private static String failures(Kind worst, Prediction now, Prediction rec, boolean same) {
         long lost = worst.pick().apply(now.loss()).p95();
@@ -324,15 +324,14 @@ public final class EvidenceReport {
      * workload was assumed or chosen.
      */
     static String lossSource(long lost, Basis b) {
-        return lossSource(new Loss(lost, lost, lost), b, 0);
+        return lossSource(new Loss(lost, lost, lost), b);
     }
 
     /**
-     * {@link #lossSource(long, Basis)} for one failure's loss of a prediction whose QEMU crash loses
-     * {@code qemuCrash} (p95; the qcow2 metadata QEMU holds is a note of its own since the loss
-     * model's fix-up, not part of these figures).
+     * {@link #lossSource(long, Basis)} for one failure's loss: its p95, and its worst instant,
+     * which shows whether a limit bounds it.
      */
-    public static String lossSource(Loss loss, Basis b, long qemuCrash) {
+    public static String lossSource(Loss loss, Basis b) {
         long lost = loss.p95();
         // A limit bounds the loss when the worst instant reaches it; the p95 lies just below.
         long most = loss.max();
