@@ -2,6 +2,7 @@ package dev.virtlint.cli;
 
 import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.report.Format;
+import dev.virtlint.report.ReportSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,7 +71,8 @@ final class LintCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, YamlException {
         LintRun.Options options = new LintRun.Options(paths, drives, format, failOn, rules.select, rules.ignore,
-                rules.config, rules.host, output, jobs, baseline, writeBaseline, limit.bytes);
+                rules.config, rules.host, output, jobs, baseline, writeBaseline, limit.bytes,
+                ReportSettings.Display.DEFAULT);
         try {
             return LintRun.run(options, parent.stdin, spec.commandLine().getOut(), spec.commandLine().getErr());
         } catch (UsageException e) {

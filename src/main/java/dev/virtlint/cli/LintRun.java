@@ -7,6 +7,7 @@ import dev.virtlint.pipeline.Lint;
 import dev.virtlint.report.Baseline;
 import dev.virtlint.report.Format;
 import dev.virtlint.report.Report;
+import dev.virtlint.report.ReportSettings;
 import dev.virtlint.report.RunResult;
 import dev.virtlint.rewrite.AtomicWrite;
 import dev.virtlint.rules.Linter;
@@ -36,7 +37,7 @@ final class LintRun {
     /** The options of one run, as {@code lint --help} describes them. */
     record Options(List<String> paths, List<String> drives, Format format, FailOn failOn, List<String> select,
                    List<String> ignore, Path config, Path host, Path output, int jobs, Path baseline,
-                   Path writeBaseline, long maxInputSize) {
+                   Path writeBaseline, long maxInputSize, ReportSettings.Display display) {
     }
 
     private LintRun() {
@@ -87,8 +88,9 @@ final class LintRun {
         if (accepted != null) {
             run = accepted.filter(run);
         }
-        String report = reporter.render(run, Lint.rulesRun(inputs, settingsOf),
-                VersionProvider.version());
+        Severity threshold = o.failOn() == FailOn.never ? null : Severity.byId(o.failOn().name()).orElseThrow();
+        ReportSettings reportSettings = new ReportSettings(VersionProvider.version(), threshold, false, o.display());
+        String report = reporter.render(run, Lint.rulesRun(inputs, settingsOf), reportSettings);
         if (o.output() != null) {
             // Temporary report files of a run killed with SIGKILL are removed here, as fix does.
             Path outputDir = o.output().toAbsolutePath().normalize().getParent();
@@ -105,7 +107,6 @@ final class LintRun {
         if (!errors.isEmpty()) {
             return ExitCode.INPUT;
         }
-        Severity threshold = o.failOn() == FailOn.never ? null : Severity.byId(o.failOn().name()).orElseThrow();
         return run.fails(threshold) ? ExitCode.FINDINGS : ExitCode.OK;
     }
 

@@ -2,6 +2,7 @@ package dev.virtlint.cli;
 
 import dev.virtlint.lint.Loader;
 import dev.virtlint.report.Format;
+import dev.virtlint.report.ReportSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -91,7 +92,8 @@ final class QuickArgs {
                     select, ignore, path(single.get("--config")), path(single.get("--host")),
                     path(single.get("--output")),
                     jobs == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(jobs),
-                    path(single.get("--baseline")), path(single.get("--write-baseline")), limit);
+                    path(single.get("--baseline")), path(single.get("--write-baseline")), limit,
+                    ReportSettings.Display.DEFAULT);
         } catch (IllegalArgumentException e) {
             // an unknown format or level, or a path the file system refuses (InvalidPathException)
             return null;

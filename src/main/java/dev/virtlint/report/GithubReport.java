@@ -19,7 +19,7 @@ public final class GithubReport implements Report {
     }
 
     @Override
-    public String render(RunResult run, List<Rule> rules, String version) {
+    public String render(RunResult run, List<Rule> rules, ReportSettings settings) {
         StringBuilder out = new StringBuilder();
         for (Checked c : run.files()) {
             for (Finding f : c.findings()) {

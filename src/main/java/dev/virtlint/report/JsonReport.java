@@ -21,11 +21,11 @@ import java.util.Map;
 final class JsonReport implements Report {
 
     @Override
-    public String render(RunResult run, List<Rule> rules, String version) {
+    public String render(RunResult run, List<Rule> rules, ReportSettings settings) {
         Map<String, Object> root = new LinkedHashMap<>();
         Map<String, Object> tool = new LinkedHashMap<>();
         tool.put("name", "virtlint");
-        tool.put("version", version);
+        tool.put("version", settings.version());
         root.put("tool", tool);
         List<Object> files = new ArrayList<>();
         for (Checked c : run.files()) {

@@ -19,7 +19,7 @@ import java.util.Set;
 final class JunitReport implements Report {
 
     @Override
-    public String render(RunResult run, List<Rule> rules, String version) {
+    public String render(RunResult run, List<Rule> rules, ReportSettings settings) {
         Set<String> ids = new LinkedHashSet<>();
         rules.forEach(r -> ids.add(r.id()));
         run.findings().forEach(f -> ids.add(f.rule()));

@@ -14,9 +14,9 @@ public interface Report {
      *
      * @param run     every file's findings, fix plan and the input errors, in input order
      * @param rules   the rules that ran on some file, in catalogue order
-     * @param version virtlint's version, for formats that name the tool
+     * @param settings virtlint's version and what the options and the terminal ask of the report
      */
-    String render(RunResult run, List<Rule> rules, String version);
+    String render(RunResult run, List<Rule> rules, ReportSettings settings);
 
     /** Whether the report prints the simulator's figures; if not, the lint does not simulate. */
     default boolean evidence() {

@@ -31,7 +31,7 @@ final class SarifReport implements Report {
     public static final String HELP_BASE = "https://virtlint.dev/rules/";
 
     @Override
-    public String render(RunResult run, List<Rule> rules, String version) {
+    public String render(RunResult run, List<Rule> rules, ReportSettings settings) {
         Map<String, Integer> index = new LinkedHashMap<>();
         List<Object> descriptors = new ArrayList<>();
         for (Rule rule : rules) {
@@ -56,8 +56,8 @@ final class SarifReport implements Report {
         }
         Map<String, Object> driver = new LinkedHashMap<>();
         driver.put("name", "virtlint");
-        driver.put("version", version);
-        driver.put("semanticVersion", version.replaceAll("[^0-9A-Za-z.+-]", ""));
+        driver.put("version", settings.version());
+        driver.put("semanticVersion", settings.version().replaceAll("[^0-9A-Za-z.+-]", ""));
         driver.put("informationUri", HELP_BASE.replace("rules/", ""));
         driver.put("rules", descriptors);
         Map<String, Object> invocation = new LinkedHashMap<>();

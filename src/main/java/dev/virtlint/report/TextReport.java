@@ -22,7 +22,7 @@ import java.util.Set;
 final class TextReport implements Report {
 
     @Override
-    public String render(RunResult run, List<Rule> rules, String version) {
+    public String render(RunResult run, List<Rule> rules, ReportSettings settings) {
         StringBuilder out = new StringBuilder();
         for (Checked checked : run.files()) {
             // A disk's figures are printed once, under its first finding; its other findings carry

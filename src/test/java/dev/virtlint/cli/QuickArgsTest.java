@@ -22,7 +22,7 @@ class QuickArgsTest {
         LintCommand lint = (LintCommand) parsed.subcommand().commandSpec().userObject();
         return new LintRun.Options(lint.paths, lint.drives, lint.format, lint.failOn, lint.rules.select,
                 lint.rules.ignore, lint.rules.config, lint.rules.host, lint.output, lint.jobs, lint.baseline,
-                lint.writeBaseline, lint.limit.bytes);
+                lint.writeBaseline, lint.limit.bytes, dev.virtlint.report.ReportSettings.Display.DEFAULT);
     }
 
     @Test

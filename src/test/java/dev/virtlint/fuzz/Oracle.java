@@ -63,7 +63,7 @@ final class Oracle {
                 Fixer.plan(file, linted.findings()));
         RunResult run = new RunResult(List.of(checked), List.of());
         for (Format format : Format.values()) {
-            format.report().render(run, SETTINGS.enabledRules(), "fuzz");
+            format.report().render(run, SETTINGS.enabledRules(), dev.virtlint.report.ReportSettings.plain("fuzz"));
         }
 
         FileFix.Attempt first = FileFix.attempt(input, bytes, SETTINGS);

@@ -74,7 +74,7 @@ class FixSafetyReportTest {
     }
 
     private static String render(Format format, RunResult run) {
-        return format.report().render(run, List.of(UNSAFE), "test");
+        return format.report().render(run, List.of(UNSAFE), ReportSettings.plain("test"));
     }
 
     @Test
