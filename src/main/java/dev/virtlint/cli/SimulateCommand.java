@@ -83,6 +83,8 @@ final class SimulateCommand implements Callable<Integer> {
 
     /** What the table's figures rest on, set with the scenario. */
     private Evidence.Basis basis;
+    /** Whether the image is stated preallocated, its qcow2 L2 entries included (Evidences.qcow2Allocated). */
+    private boolean l2Allocated;
 
     @Override
     public Integer call() throws IOException, YamlException {
@@ -126,7 +128,7 @@ final class SimulateCommand implements Callable<Integer> {
             scenario = ofFacts(hostFacts, guestFact, chosen, qcow2, assumptions);
             subject = "the given facts";
         }
-        Evidences.WhatIf table = Evidences.whatIf(scenario, assumptions, basis);
+        Evidences.WhatIf table = Evidences.whatIf(scenario, assumptions, basis, l2Allocated);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> root = new LinkedHashMap<>();
@@ -163,6 +165,7 @@ final class SimulateCommand implements Callable<Integer> {
                     s.guestMemory(), s.host(), s.costs());
         }
         String domain = located.domain() == null ? null : located.domain().name();
+        l2Allocated = Evidences.qcow2Allocated(check);
         basis = Evidences.basis(check, s, chosen != null ? "with --workload"
                 : domain != null && workloads.apply(domain) != null ? "in .virtlint.yaml" : null);
         return s;
@@ -188,6 +191,8 @@ final class SimulateCommand implements Callable<Integer> {
         HostFacts h = hostFacts != null ? hostFacts : HostFacts.defaults();
         Scenario s = Evidences.given(current, g.flushes() == Flushes.YES, w,
                 Boolean.TRUE.equals(qcow2), preallocated, h, assumptions);
+        // Given facts: --preallocated says the image's space, L2 entries included, exists.
+        l2Allocated = preallocated;
         basis = Evidences.basis(s, chosen != null ? "with --workload" : null, h);
         return s;
     }
@@ -320,7 +325,7 @@ final class SimulateCommand implements Callable<Integer> {
                 String source = EvidenceReport.lossSource(worst, basis);
                 if (source != null) {
                     out.append("  ").append(p.cache()).append(": ").append(EvidenceReport.bytes(most))
-                            .append(": ").append(source).append('\n');
+                            .append(source.startsWith("an upper bound: ") ? ", " : ": ").append(source).append('\n');
                 }
             }
         }

@@ -196,7 +196,8 @@ public final class EvidenceReport {
             } else {
                 String source = lossSource(nowLoss, b);
                 first = "predicted on " + failures + ": " + bytes(lost) + " of " + acknowledged
-                        + " lost" + (lost == 0 ? "" : " (p95" + (source == null ? "" : ": " + source) + ")")
+                        + " lost" + (lost == 0 ? "" : " (p95" + (source == null ? ""
+                        : source.startsWith("an upper bound: ") ? ", " + source : ": " + source) + ")")
                         + ifHonoured(lost, b);
                 if (!same) {
                     String thenSource = lossSource(recLoss, b);
@@ -363,7 +364,9 @@ public final class EvidenceReport {
                     + (b.workloadChosen() == null ? "assumed " : "") + rate(w.writeRate()) + " "
                     + w.id() + " workload";
         }
-        return seconds(lost / w.writeRate()) + " of writes at the "
+        // Nothing bounds it but the flusher's expiry, whose figure is per-inode expiry's upper
+        // bound (LossModel.perInodeBound): the line says so, not only the assumptions.
+        return "an upper bound: " + seconds(lost / w.writeRate()) + " of writes at the "
                 + (b.workloadChosen() == null ? "assumed " : "") + rate(w.writeRate()) + " "
                 + w.id() + " workload" + (b.workloadChosen() == null ? ""
                 : " chosen " + b.workloadChosen());

@@ -123,11 +123,12 @@ public final class Evidences {
                 && workloads.apply(domain.name()) != null;
         CacheMode then = asRun(recommended, check.guest());
         List<String> notes = new ArrayList<>();
-        qcow2Note(check, scenario, then).ifPresent(notes::add);
+        Evidence.Basis basis = basis(check, scenario, chosen ? "in .virtlint.yaml" : null);
+        qcow2Note(check, scenario, then, basis.diskBytes()).ifPresent(notes::add);
         notes.addAll(notes(check, recommended));
         return SIMULATOR.evidence(scenario, then, assumptions)
                 .withNotes(notes)
-                .on(basis(check, scenario, chosen ? "in .virtlint.yaml" : null));
+                .on(basis);
     }
 
     /**
@@ -259,12 +260,11 @@ public final class Evidences {
      * decide it; the profile's {@code allocation: preallocated} (nearly all of the image's
      * virtual size allocated) does.
      */
-    static Optional<String> qcow2Note(DiskCheck check, Scenario s, CacheMode recommended) {
+    static Optional<String> qcow2Note(DiskCheck check, Scenario s, CacheMode recommended, long diskBytes) {
         if (!s.qcow2()) {
             return Optional.empty();
         }
-        Optional<String> path = Advisor.localPath(check.disk());
-        if (path.flatMap(p -> check.host().sparse(p)).map(sparse -> !sparse).orElse(false)) {
+        if (qcow2Allocated(check)) {
             return Optional.empty();
         }
         boolean now = LossModel.qcow2CachesStayDirty(s.cache(), s.guestFlushes());
@@ -274,19 +274,38 @@ public final class Evidences {
         }
         String modes = now && then && !recommended.equals(s.cache()) ? "as the disk is and with the recommended mode"
                 : now ? "as the disk is" : "with the recommended mode";
-        return Optional.of(qcow2Text(modes));
+        return Optional.of(qcow2Text(modes, diskBytes));
     }
 
-    /** The note of {@link #qcow2Note}, for the modes {@code where} names. */
-    static String qcow2Text(String where) {
+    /**
+     * Whether the host profile states the disk's image preallocated ({@code allocation:
+     * preallocated}), so that its qcow2 L2 entries exist and a QEMU crash loses none of them; a
+     * block device or LV under a qcow2 image says nothing of that ({@link #qcow2Note}).
+     */
+    public static boolean qcow2Allocated(DiskCheck check) {
+        return Advisor.localPath(check.disk()).flatMap(p -> check.host().sparse(p)).map(sparse -> !sparse)
+                .orElse(false);
+    }
+
+    /**
+     * The note of {@link #qcow2Note}, for the modes {@code where} names; where the disk's size is
+     * known ({@code diskBytes} at least 0), no bound exceeds it: the guest cannot write more new
+     * clusters than the disk has.
+     */
+    static String qcow2Text(String where, long diskBytes) {
         LossModel.Qcow2Metadata m = LossModel.qcow2Metadata(LossModel.QCOW2_CLUSTER, LossModel.QCOW2_REFCOUNT_BITS);
+        if (diskBytes >= 0) {
+            m = new LossModel.Qcow2Metadata(Math.min(m.inOrderBytes(), diskBytes), Math.min(m.scatteredBytes(), diskBytes));
+        }
         return "qcow2 metadata, not in the figures: " + where + ", nothing writes QEMU's qcow2 caches (a"
                 + " write cache and a guest that does not flush; or cache.no-flush with the write cache off,"
                 + " since QEMU 10.0), so a QEMU crash (or a host crash or power loss) also loses writes into"
                 + " newly allocated clusters whose L2 entries QEMU holds unwritten: up to "
                 + HostModel.binary(m.inOrderBytes()) + " while the image is filled in order (l2_allocate"
                 + " flushes the L2 cache), up to about " + HostModel.binary(m.scatteredBytes())
-                + " when allocation is scattered (alloc_refcount_block flushes it); writes into allocated"
+                + " when allocation is scattered (alloc_refcount_block flushes it)"
+                + (diskBytes >= 0 && m.scatteredBytes() == diskBytes ? ", no more than the disk holds" : "")
+                + "; writes into allocated"
                 + " clusters lose nothing, nor does an image created with preallocation=metadata, falloc or"
                 + " full, whose L2 entries exist (assumed: the default "
                 + HostModel.binary(LossModel.QCOW2_CLUSTER).replace(" ", "") + " clusters and "
@@ -447,9 +466,12 @@ public final class Evidences {
 
     /**
      * The what-if table of {@code scenario}, predicted as evidence is ({@link #of}) and bounded
-     * as {@code basis} says.
+     * as {@code basis} says; {@code l2Allocated} says that a qcow2 image's L2 entries exist (stated
+     * preallocated: {@link #qcow2Allocated}), not only its host space (a block device's
+     * {@code preallocated} scenario), which leaves the qcow2 metadata clause out.
      */
-    public static WhatIf whatIf(Scenario scenario, List<String> assumptions, Evidence.Basis basis) {
+    public static WhatIf whatIf(Scenario scenario, List<String> assumptions, Evidence.Basis basis,
+                                boolean l2Allocated) {
         List<Prediction> modes = new ArrayList<>();
         for (Preset p : Preset.values()) {
             modes.add(basis.bound(SIMULATOR.predict(scenario.withCache(p.explicitMode()))));
@@ -466,9 +488,9 @@ public final class Evidences {
         if (perInode) {
             all.add(LossModel.perInodeBound(scenario.host()));
         }
-        if (scenario.qcow2() && !scenario.preallocated() && dirtyQcow2) {
+        if (scenario.qcow2() && !l2Allocated && dirtyQcow2) {
             // The table's figures leave the qcow2 L2 cache out (qcow2Note); say it here.
-            all.add(qcow2Text("in the modes that keep a write cache for this guest"));
+            all.add(qcow2Text("in the modes that keep a write cache for this guest", basis.diskBytes()));
         }
         return new WhatIf(scenario, current, modes, all, basis);
     }

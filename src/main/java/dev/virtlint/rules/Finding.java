@@ -133,11 +133,14 @@ public record Finding(String rule, Severity severity, String message, Span span,
 
     /**
      * The simulator's write speed with the advisor's fix over the speed now, or null when the
-     * finding has no figures or its fix is not the advisor's change of the cache mode.
+     * finding has no figures, its fix is not the advisor's change of the cache mode, or the image is
+     * in host RAM (tmpfs, ramfs), where the speed model does not apply and reports print "not
+     * modelled".
      */
     public Double fixWriteRatio() {
         if (fix == null || evidence == null || !edits.isEmpty() || recommended == null
-                || evidence.current().cache().equals(evidence.recommended().cache())) {
+                || evidence.current().cache().equals(evidence.recommended().cache())
+                || evidence.basis() != null && evidence.basis().inHostMemory() != null) {
             return null;
         }
         double r = evidence.writeRatio();

@@ -250,11 +250,12 @@ public final class LossModel {
 
     /**
      * librbd's defaults (Ceph doc/rbd/rbd-config-ref.rst, "Cache Settings", e.g.
-     * docs.ceph.com/en/mimic/rbd/rbd-config-ref/): rbd cache max dirty 24 MiB, max dirty age 1 s,
-     * writethrough until flush true.
+     * docs.ceph.com/en/mimic/rbd/rbd-config-ref/): rbd cache max dirty 24 MiB, max dirty age 1 s
+     * (how long dirty data waits before writeback starts, not how long it can stay dirty: a slow
+     * cluster keeps it longer), writethrough until flush true.
      */
     public static final long RBD_CACHE_MAX_DIRTY = 24L << 20;
-    /** rbd_cache_max_dirty_age: 1 s. */
+    /** rbd_cache_max_dirty_age: 1 s, the age at which the writeback policy starts writing data back. */
     public static final double RBD_CACHE_MAX_DIRTY_AGE = 1.0;
 
     /**
@@ -267,9 +268,10 @@ public final class LossModel {
      *                   (default true) keeps it there until the first flush, and no flush reaches it
      *                   under cache.no-flush (bdrv_co_flush skips the driver's
      *                   bdrv_co_flush_to_disk, qemu_rbd_co_flush) or from a guest that never flushes
-     * @param dirtyBytes the most it holds unwritten to the OSDs (rbd_cache_max_dirty), for at most
-     *                   {@link #RBD_CACHE_MAX_DIRTY_AGE} seconds; lost with QEMU's memory (a QEMU crash,
-     *                   a crash or power loss of this host)
+     * @param dirtyBytes the most it holds unwritten to the OSDs (rbd_cache_max_dirty; writeback of a
+     *                   write starts when it is {@link #RBD_CACHE_MAX_DIRTY_AGE} seconds old under the
+     *                   writeback policy, at once under the default writearound policy); lost with
+     *                   QEMU's memory (a QEMU crash, a crash or power loss of this host)
      * @param losses     acknowledged bytes lost: none in every mode, since data librbd holds dirty
      *                   is never what the guest counts as durable (writethrough acknowledges at the
      *                   OSDs; write back only after a flush, which writes the cache to the OSDs)

@@ -99,7 +99,7 @@ class EvidenceWordingTest {
         // the last 5 %), so the line names both.
         assertThat(p95(json, "current", "hostCrash")).isEqualTo(lost);
         String expected = "predicted on host crash or power loss: ~" + twoFigures(lost / 1e6) + " MB of"
-                + " fsync-acknowledged writes lost (p95: " + twoFigures(lost / 4e6)
+                + " fsync-acknowledged writes lost (p95, an upper bound: " + twoFigures(lost / 4e6)
                 + " s of writes at the assumed 4 MB/s database workload), 0 B with cache='none'"
                 + " if the host storage honours flushes";
         assertThat(line(text, "predicted on")).isEqualTo(expected);
@@ -324,6 +324,8 @@ class EvidenceWordingTest {
         String json = Cli.run("lint", "--format", "json", "--host", host.toString(), f.toString()).out();
         assertThat(json).contains("\"speedScale\": \"not modelled\"", "\"hostCrash\": null",
                 "\"powerLoss\": null");
+        // The fix's write ratio is not modelled either: no "(writes 0.5x)" from a device tmpfs lacks.
+        assertThat(json).contains("\"fixWriteRatio\": null").contains("\"fix\": \"cache=");
         // With the size stated, everything written is at most the disk.
         Path small = write("small.xml", domain("small", "16", fileDisk("disk", "none",
                 "/srv/ram/small.raw", "vda", "virtio")));

@@ -94,7 +94,28 @@ class Qcow2MetadataNoteTest {
                       <source dev='/dev/vg0/thin-qcow2'/>
                       <target dev='vda' bus='virtio'/>
                     </disk>""";
-        assertThat(notes(Cli.run("lint", domain("lv", "no", lv).toString()).out())).hasSize(1);
+        Path f = domain("lv", "no", lv);
+        assertThat(notes(Cli.run("lint", f.toString()).out())).hasSize(1);
+        // simulate's table of the same disk says it too: the LV's space is allocated, its qcow2
+        // clusters are not.
+        assertThat(Cli.run("simulate", f + ":vda").out()).contains("qcow2 metadata, not in the figures");
+    }
+
+    @Test
+    void noBoundExceedsTheDiskItself() throws IOException {
+        String path = "/var/lib/libvirt/images/small.qcow2";
+        Path profile = dir.resolve("sized.yaml");
+        // 300 MiB: below the 512 MiB and 2 GiB bounds, so both are the disk's size.
+        Files.writeString(profile, "images:\n  - {path: " + path + ", size: 314572800}\n");
+        Path f = domain("small", "no", file("qcow2", path));
+        List<String> notes = notes(Cli.run("lint", "--host", profile.toString(), f.toString()).out());
+        assertThat(notes).hasSize(1);
+        assertThat(notes.get(0)).contains("up to 300 MiB while the image is filled in order")
+                .contains("up to about 300 MiB when allocation is scattered (alloc_refcount_block flushes it), no"
+                        + " more than the disk holds")
+                .doesNotContain("512 MiB").doesNotContain("2 GiB");
+        assertThat(Cli.run("simulate", "--host", profile.toString(), f + ":vda").out())
+                .contains("up to 300 MiB while").doesNotContain("512 MiB");
     }
 
     @Test

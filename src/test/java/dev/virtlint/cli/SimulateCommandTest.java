@@ -71,7 +71,7 @@ class SimulateCommandTest {
         assertThat(r.out()).doesNotContainPattern("[0-9.]+ MB/s (writes|reads)").doesNotContain("write MB/s")
                 .contains("speeds are ratios");
         // Each mode that loses something says where its figure comes from, as lint's line does.
-        assertThat(r.out()).containsPattern("\n  unsafe: ~[0-9]+ MB: [0-9]+ s of writes at the assumed 4 MB/s"
+        assertThat(r.out()).containsPattern("\n  unsafe: ~[0-9]+ MB, an upper bound: [0-9]+ s of writes at the assumed 4 MB/s"
                 + " database workload\n");
         // unsafe loses on host crash what writeback (which honours the flushes) does not.
         assertThat(row(r.out(), "writeback").get(1)).isEqualTo("0 B / 0 B / 0 B");

@@ -31,7 +31,7 @@ class EvidenceReportTest {
         // 136 MiB at the database workload's 4 MB/s: 142,606,336 / 4e6 = 35.7 s.
         assertThat(EvidenceReport.lines(e, EvidenceReportTest::xml,
                 "fix: cache='unsafe' -> cache='none'")).containsExactly(
-                "predicted on host power loss: ~140 MB of fsync-acknowledged writes lost (p95: 36 s of"
+                "predicted on host power loss: ~140 MB of fsync-acknowledged writes lost (p95, an upper bound: 36 s of"
                         + " writes at the assumed 4 MB/s database workload), 0 B with cache='none' if the"
                         + " host storage honours flushes",
                 "speed with cache='none': 0.93x writes, 0.98x reads (database workload)",
@@ -76,7 +76,7 @@ class EvidenceReportTest {
                 p("writeback", 100_000_000, 140_000_000, 100, 100, 2L << 30), List.of());
         assertThat(EvidenceReport.lines(e, m -> "cache=" + m, null).get(0)).isEqualTo(
                 "predicted on host power loss: 0 B of completed writes lost if the host storage honours"
-                        + " flushes, 140 MB (35 s of writes at the assumed 4 MB/s database workload) with"
+                        + " flushes, 140 MB (an upper bound: 35 s of writes at the assumed 4 MB/s database workload) with"
                         + " cache=writeback");
     }
 
