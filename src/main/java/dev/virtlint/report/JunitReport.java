@@ -16,9 +16,12 @@ import java.util.Set;
  * JUnit XML, as GitLab, Jenkins and most CI systems show test results: one test case per file and
  * rule that ran. It agrees with the exit code: a test case fails only for findings at or above
  * {@code --fail-on}; a finding below it is listed in the test case's {@code <system-out>}, which
- * passes (GitLab parses system-out from testcase elements: docs.gitlab.com/ci/testing/unit_test_reports,
- * "JUnit XML format specification"), and with {@code --fail-on never} nothing fails. An input that
- * cannot be read is a test case in error, as it makes the exit code 3 whatever {@code --fail-on} says.
+ * passes, and with {@code --fail-on never} nothing fails. GitLab parses system-out of testcase
+ * elements (docs.gitlab.com/ci/testing/unit_test_reports, "JUnit XML format specification") but
+ * shows it for failed ones only (gitlab-org/gitlab merge request 134219); Jenkins keeps a passing
+ * test's output, truncating a long one ("Retain long standard output/error", plugins.jenkins.io/junit).
+ * An input that cannot be read is a test case in error, as it makes the exit code 3 whatever
+ * {@code --fail-on} says.
  */
 final class JunitReport implements Report {
 
