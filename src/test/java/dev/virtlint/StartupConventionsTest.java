@@ -44,7 +44,6 @@ class StartupConventionsTest {
             allowed("parse/TextDecoder.java", 1, "an input that is not valid in its encoding"),
             allowed("parse/DomainParser.java", 1, "an XML 1.1 line end, an input error"),
             allowed("report/Json.java", 1, "a control character in a JSON string"),
-            allowed("report/SarifReport.java", 1, "a character a file URI must percent-encode"),
             allowed("report/EvidenceReport.java", 1, "a figure that is not finite"),
             allowed("model/Resources.java", 1, "a resource not in virtlint's own jar"));
 

@@ -2,6 +2,7 @@ package dev.virtlint.cli;
 
 import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.report.Format;
+import dev.virtlint.report.HelpUri;
 import dev.virtlint.report.ReportSettings;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -68,11 +69,20 @@ final class LintCommand implements Callable<Integer> {
             description = "Record every current finding in FILE and exit 0.")
     Path writeBaseline;
 
+    @Option(names = "--help-uri-base", paramLabel = "URL",
+            description = "Where the rule pages are published: SARIF links each rule to URL followed by"
+                    + " its id ({id} in URL stands for the id instead); without it, no link.")
+    String helpUriBase;
+
     @Override
     public Integer call() throws IOException, YamlException {
+        String badBase = helpUriBase == null ? null : HelpUri.problem(helpUriBase);
+        if (badBase != null) {
+            throw new ParameterException(spec.commandLine(), badBase);
+        }
         LintRun.Options options = new LintRun.Options(paths, drives, format, failOn, rules.select, rules.ignore,
                 rules.config, rules.host, output, jobs, baseline, writeBaseline, limit.bytes,
-                ReportSettings.Display.DEFAULT);
+                new ReportSettings.Display(false, false, false, false, helpUriBase));
         try {
             return LintRun.run(options, parent.stdin, spec.commandLine().getOut(), spec.commandLine().getErr());
         } catch (UsageException e) {

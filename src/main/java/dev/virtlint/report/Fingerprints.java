@@ -41,7 +41,7 @@ final class Fingerprints {
         return hash(n == 1 ? key : key + "\u0000" + n);
     }
 
-    private static String hash(String key) {
+    static String hash(String key) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 16);

@@ -9,7 +9,8 @@ public enum Format {
     json(new JsonReport()),
     sarif(new SarifReport()),
     github(new GithubReport()),
-    junit(new JunitReport());
+    junit(new JunitReport()),
+    gitlab(new GitlabReport());
 
     private final Report report;
 

@@ -4,6 +4,7 @@ import dev.virtlint.lint.InputError;
 import dev.virtlint.model.Position;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.Rule;
+import dev.virtlint.rules.Severity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -13,8 +14,14 @@ import java.util.Set;
 
 /**
  * JUnit XML, as GitLab, Jenkins and most CI systems show test results: one test case per file and
- * rule that ran, failed when the rule found something in the file; an input that cannot be read is
- * a test case in error.
+ * rule that ran. It agrees with the exit code: a test case fails only for findings at or above
+ * {@code --fail-on}; a finding below it is listed in the test case's {@code <system-out>}, which
+ * passes, and with {@code --fail-on never} nothing fails. GitLab parses system-out of testcase
+ * elements (docs.gitlab.com/ci/testing/unit_test_reports, "JUnit XML format specification") but
+ * shows it for failed ones only (gitlab-org/gitlab merge request 134219); Jenkins keeps a passing
+ * test's output, truncating a long one ("Retain long standard output/error", plugins.jenkins.io/junit).
+ * An input that cannot be read is a test case in error, as it makes the exit code 3 whatever
+ * {@code --fail-on} says.
  */
 final class JunitReport implements Report {
 
@@ -34,24 +41,27 @@ final class JunitReport implements Report {
                 tests++;
                 cases.append("    <testcase classname=\"").append(attr(c.file().name())).append("\" name=\"")
                         .append(attr(e.getKey())).append("\" file=\"").append(attr(c.file().name())).append('"');
+                List<Finding> failing = new ArrayList<>();
+                List<Finding> passing = new ArrayList<>();
+                for (Finding f : e.getValue()) {
+                    (fails(f, settings.failOn()) ? failing : passing).add(f);
+                }
                 if (e.getValue().isEmpty()) {
                     cases.append("/>\n");
                     continue;
                 }
-                failures++;
-                Finding first = e.getValue().get(0);
-                StringBuilder body = new StringBuilder();
-                for (Finding f : e.getValue()) {
-                    Position p = c.file().source().positionOf(f.span().start());
-                    body.append(c.file().name()).append(':').append(p.line()).append(':').append(p.column()).append(": ")
-                            .append(f.severity().id()).append(" [").append(f.rule()).append("] ").append(f.message());
-                    body.append(FixLine.inline(f));
-                    body.append('\n');
+                cases.append(">\n");
+                if (!failing.isEmpty()) {
+                    failures++;
+                    cases.append("      <failure type=\"").append(failing.get(0).severity().id()).append("\" message=\"")
+                            .append(attr(failing.size() + " finding" + (failing.size() == 1 ? "" : "s") + ": "
+                                    + failing.get(0).message()))
+                            .append("\">").append(text(lines(c, failing))).append("</failure>\n");
                 }
-                cases.append(">\n      <failure type=\"").append(first.severity().id()).append("\" message=\"")
-                        .append(attr(e.getValue().size() + " finding" + (e.getValue().size() == 1 ? "" : "s") + ": "
-                                + first.message()))
-                        .append("\">").append(text(body.toString())).append("</failure>\n    </testcase>\n");
+                if (!passing.isEmpty()) {
+                    cases.append("      <system-out>").append(text(lines(c, passing))).append("</system-out>\n");
+                }
+                cases.append("    </testcase>\n");
             }
         }
         int errors = 0;
@@ -69,20 +79,61 @@ final class JunitReport implements Report {
                 + "\" skipped=\"0\">\n" + cases + "  </testsuite>\n</testsuites>\n";
     }
 
-    private static String text(String s) {
+    /** Whether a finding fails the run, as the exit code decides it ({@link RunResult#fails}). */
+    private static boolean fails(Finding f, Severity threshold) {
+        return threshold != null && f.severity().atLeast(threshold);
+    }
+
+    /** One compiler-style line per finding, with its fix. */
+    private static String lines(Checked c, List<Finding> findings) {
+        StringBuilder body = new StringBuilder();
+        for (Finding f : findings) {
+            Position p = c.file().source().positionOf(f.span().start());
+            body.append(c.file().name()).append(':').append(p.line()).append(':').append(p.column()).append(": ")
+                    .append(f.severity().id()).append(" [").append(f.rule()).append("] ").append(f.message())
+                    .append(FixLine.inline(f)).append('\n');
+        }
+        return body.toString();
+    }
+
+    /**
+     * Character data that XML 1.0 can carry whatever the file names and messages hold. XML 1.0's Char
+     * production (https://www.w3.org/TR/xml/#charsets) allows tab, LF, CR, U+0020-U+D7FF,
+     * U+E000-U+FFFD and the supplementary planes; no escape makes another character legal (a
+     * character reference must match Char too: "Legal Character" constraint). So every other
+     * character (the other C0 controls, U+FFFE, U+FFFF, a lone surrogate) is written as U+FFFD, the
+     * replacement character; the README says so.
+     */
+    static String text(String s) {
         StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                b.append(c).append(s.charAt(++i));
+                continue;
+            }
             switch (c) {
                 case '&' -> b.append("&amp;");
                 case '<' -> b.append("&lt;");
                 case '>' -> b.append("&gt;");
-                default -> b.append(c < 0x20 && c != '\n' && c != '\t' && c != '\r' ? ' ' : c);
+                // A literal CR would be read back as LF (XML 1.0 section 2.11, end-of-line handling).
+                case '\r' -> b.append("&#13;");
+                default -> b.append(legal(c) ? c : '\uFFFD');
             }
         }
         return b.toString();
     }
 
-    private static String attr(String s) {
-        return text(s).replace("\"", "&quot;").replace("\n", "&#10;");
+    private static boolean legal(char c) {
+        return c == '\t' || c == '\n' || c == '\r' || c >= 0x20 && c < 0xD800 || c >= 0xE000 && c <= 0xFFFD;
+    }
+
+    /**
+     * An attribute value: also the double quote, and tab and LF (CR is already one) as character
+     * references, which a parser would otherwise turn into spaces (XML 1.0 section 3.3.3,
+     * attribute-value normalization).
+     */
+    static String attr(String s) {
+        return text(s).replace("\"", "&quot;").replace("\t", "&#9;").replace("\n", "&#10;");
     }
 }

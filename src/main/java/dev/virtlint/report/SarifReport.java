@@ -27,9 +27,6 @@ import java.util.Map;
  */
 final class SarifReport implements Report {
 
-    /** Where a rule's page is published; the page itself is also embedded as {@code help}. */
-    public static final String HELP_BASE = "https://virtlint.dev/rules/";
-
     @Override
     public String render(RunResult run, List<Rule> rules, ReportSettings settings) {
         Map<String, Integer> index = new LinkedHashMap<>();
@@ -37,7 +34,7 @@ final class SarifReport implements Report {
         for (Rule rule : rules) {
             RuleMeta info = rule.info();
             if (index.putIfAbsent(info.id(), descriptors.size()) == null) {
-                descriptors.add(descriptor(info));
+                descriptors.add(descriptor(info, settings.display().helpUriBase()));
             }
         }
         List<Object> results = new ArrayList<>();
@@ -58,7 +55,10 @@ final class SarifReport implements Report {
         driver.put("name", "virtlint");
         driver.put("version", settings.version());
         driver.put("semanticVersion", settings.version().replaceAll("[^0-9A-Za-z.+-]", ""));
-        driver.put("informationUri", HELP_BASE.replace("rules/", ""));
+        // virtlint has no home page yet, but Microsoft's validator warns without informationUri
+        // (SARIF2005, ProvideToolProperties) and .ci/run fails on its warnings: so it keeps naming
+        // virtlint.dev, the domain of virtlint's XML namespace (which does not resolve either).
+        driver.put("informationUri", "https://virtlint.dev/");
         driver.put("rules", descriptors);
         Map<String, Object> invocation = new LinkedHashMap<>();
         invocation.put("executionSuccessful", run.errors().stream().noneMatch(InputError::internal));
@@ -79,14 +79,18 @@ final class SarifReport implements Report {
         return Json.write(root) + "\n";
     }
 
-    private static Map<String, Object> descriptor(RuleMeta info) {
+    private static Map<String, Object> descriptor(RuleMeta info, String helpUriBase) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("id", info.id());
         d.put("name", pascal(info.id()));
         d.put("shortDescription", Map.of("text", info.summary()));
         String page = RuleIndex.page(info.id()).orElse(null);
         d.put("fullDescription", Map.of("text", page == null ? info.summary() + "." : whyItMatters(page, info.summary())));
-        d.put("helpUri", HELP_BASE + info.id());
+        // helpUri only where the user said the pages are published (--help-uri-base): the page is
+        // embedded as help anyway, and a link to a page that does not exist helps nobody.
+        if (helpUriBase != null) {
+            d.put("helpUri", HelpUri.of(helpUriBase, info.id()));
+        }
         if (page != null) {
             Map<String, Object> help = new LinkedHashMap<>();
             help.put("text", page);
@@ -180,19 +184,29 @@ final class SarifReport implements Report {
         return Map.of("uri", uri(file.name()));
     }
 
-    /** A relative path as a URI reference: forward slashes, reserved characters escaped. */
+    /**
+     * A path as a URI reference, which SARIF 2.1.0 requires of artifactLocation.uri (the spec,
+     * https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html, says "URI reference" since
+     * https://github.com/oasis-tcs/sarif-spec/issues/176; Microsoft's validator checks it, SARIF1002):
+     * the path as written, a leading {@code ./} left out ({@link ReportPath}), every byte of its
+     * UTF-8 other than RFC 3986's unreserved characters and {@code /} percent-encoded. A backslash
+     * is not a URI character (RFC 3986 section 2), so it is encoded as {@code %5C}, never turned
+     * into {@code /}: on Linux it is part of a file's name, and the URI must name that file.
+     */
     static String uri(String path) {
         StringBuilder out = new StringBuilder();
-        for (byte b : path.replace('\\', '/').getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        for (byte b : ReportPath.relative(path).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
             int c = b & 0xff;
             if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~/".indexOf(c) >= 0) {
                 out.append((char) c);
             } else {
-                out.append('%').append(String.format("%02X", c));
+                out.append('%').append(HEX.charAt(c >> 4)).append(HEX.charAt(c & 0xf));
             }
         }
         return out.toString();
     }
+
+    private static final String HEX = "0123456789ABCDEF";
 
     /** A SARIF region: 1-based lines and columns; the end column is the one after the last character. */
     static Map<String, Object> region(SourceText source, Span span) {

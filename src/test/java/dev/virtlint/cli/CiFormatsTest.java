@@ -77,7 +77,7 @@ class CiFormatsTest {
         String s = run.out();
         assertThat(s).contains("\"version\": \"2.1.0\"").contains("\"name\": \"virtlint\"")
                 .contains("\"id\": \"unsafe-cache-persistent-disk\"").contains("\"name\": \"UnsafeCachePersistentDisk\"")
-                .contains("\"helpUri\": \"https://virtlint.dev/rules/unsafe-cache-persistent-disk\"")
+                .doesNotContain("\"helpUri\"").doesNotContain("virtlint.dev/rules")
                 .contains("\"defaultConfiguration\": {\n");
         // The unsafe finding points at the value 'unsafe' on line 10: columns 45 to 51.
         assertThat(s).containsPattern("\"ruleId\": \"unsafe-cache-persistent-disk\",\\s+\"ruleIndex\": \\d+,\\s+\"level\": \"error\"")
@@ -91,6 +91,60 @@ class CiFormatsTest {
         assertThat(all(Pattern.compile("\"virtlint/v1\": \"([0-9a-f]{32})\""), s)).hasSize(3).doesNotHaveDuplicates();
     }
 
+
+    @Test
+    void helpUriBaseLinksEveryRuleAndABadOneIsAUsageError() throws IOException {
+        Path f = write("db01.xml", DOMAIN);
+        Cli.Run run = Cli.main("lint", "--format", "sarif", "--help-uri-base", "https://example.org/r/{id}.html",
+                f.toString());
+        assertThat(run.exit()).isEqualTo(ExitCode.FINDINGS);
+        int rules = Cli.run("rules").out().strip().split("\n").length;
+        assertThat(all(Pattern.compile("\"helpUri\": \"https://example\\.org/r/([a-z-]+)\\.html\""), run.out()))
+                .hasSize(rules).contains("unsafe-cache-persistent-disk");
+        Cli.Run bad = Cli.main("lint", "--format", "sarif", "--help-uri-base", "rules/", f.toString());
+        assertThat(bad.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(bad.err()).contains("--help-uri-base rules/ is not an absolute URI");
+        assertThat(bad.out()).isEmpty();
+    }
+
+    /**
+     * The GitLab Code Quality report of every sample, walked as {@code ./samples} (so every name
+     * starts with ./), against the schema written from GitLab's documentation; a report with a
+     * severity GitLab does not know fails it, so the check can fail.
+     */
+    @Test
+    void gitlabCodeQualityOfTheSamplesFollowsGitlabsFormat() throws IOException {
+        Cli.Run run = Cli.run("lint", "--format", "gitlab", "./samples");
+        // samples/domains/two-domains-dumpxml.xml is refused on purpose: exit 3, and an issue of its own.
+        assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.INPUT);
+        assertThat(run.out()).startsWith("[\n");
+        com.networknt.schema.Schema schema = com.networknt.schema.SchemaRegistry
+                .withDefaultDialect(com.networknt.schema.SpecificationVersion.DRAFT_7)
+                .getSchema(Files.readString(Path.of("src/test/resources/dev/virtlint/report/gitlab-code-quality.schema.json")),
+                        com.networknt.schema.InputFormat.JSON);
+        assertThat(schema.validate(run.out(), com.networknt.schema.InputFormat.JSON)).isEmpty();
+        String wrong = run.out().replaceFirst("\"severity\": \"[a-z]+\"", "\"severity\": \"warning\"");
+        assertThat(schema.validate(wrong, com.networknt.schema.InputFormat.JSON)).isNotEmpty();
+        String dotted = run.out().replaceFirst("\"path\": \"", "\"path\": \"./");
+        assertThat(schema.validate(dotted, com.networknt.schema.InputFormat.JSON)).isNotEmpty();
+
+        List<String> prints = all(Pattern.compile("\"fingerprint\": \"([0-9a-f]+)\""), run.out());
+        assertThat(prints).hasSizeGreaterThan(100).doesNotHaveDuplicates();
+        assertThat(run.out()).contains("\"path\": \"samples/domains/two-domains-dumpxml.xml\"")
+                .contains("\"check_name\": \"input-error\"").contains("\"severity\": \"blocker\"")
+                .contains("\"severity\": \"critical\"").contains("\"severity\": \"major\"");
+    }
+
+    @Test
+    void gitlabFingerprintsDoNotMoveWithLines() throws IOException {
+        Pattern print = Pattern.compile("\"fingerprint\": \"([0-9a-f]{32})\"");
+        String before = Cli.run("lint", "--format", "gitlab", write("a.xml", DOMAIN).toString()).out();
+        String moved = DOMAIN.replace("  <devices>\n", "  <devices>\n" + "\n".repeat(20) + "    <!-- moved -->\n");
+        String after = Cli.run("lint", "--format", "gitlab", write("a.xml", moved).toString()).out();
+        assertThat(after).contains("\"begin\": 31").doesNotContain("\"begin\": 10");
+        // The suppressed double caching of vdb is left out: two issues.
+        assertThat(all(print, after)).hasSize(2).isEqualTo(all(print, before));
+    }
 
     /**
      * Two disks called sda (libvirt's own test qemuxml2argvdata/disk-same-targets.xml has three):
@@ -211,6 +265,26 @@ class CiFormatsTest {
                 .startsWith("1 finding: disk vda");
         assertThat(doc.selectNodes("//testcase[@classname='" + clean + "']/failure")).isEmpty();
         assertThat(doc.valueOf("/testsuites/@failures")).isEqualTo("2");
+    }
+
+    /** GitLab's test widget agrees with the job: what does not fail the exit code fails no test. */
+    @Test
+    void junitFailuresAgreeWithTheExitCode() throws Exception {
+        Path bad = write("db01.xml", DOMAIN);
+        Cli.Run errors = Cli.run("lint", "--format", "junit", "--fail-on", "error", bad.toString());
+        assertThat(errors.exit()).isEqualTo(ExitCode.FINDINGS);
+        Document doc = new SAXReader().read(new StringReader(errors.out()));
+        assertThat(doc.valueOf("/testsuites/testsuite/@failures")).isEqualTo("1");
+        assertThat(doc.valueOf("//testcase[@name='double-caching']/system-out")).contains("warning [double-caching]");
+        assertThat(doc.selectNodes("//testcase[@name='double-caching']/failure")).isEmpty();
+
+        Cli.Run never = Cli.run("lint", "--format", "junit", "--fail-on", "never", bad.toString());
+        assertThat(never.exit()).isEqualTo(ExitCode.OK);
+        Document passing = new SAXReader().read(new StringReader(never.out()));
+        assertThat(passing.valueOf("/testsuites/@failures")).isEqualTo("0");
+        assertThat(passing.selectNodes("//failure")).isEmpty();
+        assertThat(passing.valueOf("//testcase[@name='unsafe-cache-persistent-disk']/system-out"))
+                .contains("error [unsafe-cache-persistent-disk]");
     }
 
     @Test

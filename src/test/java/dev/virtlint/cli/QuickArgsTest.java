@@ -78,7 +78,8 @@ class QuickArgsTest {
                 new String[] {"lint", "--max-input-size", "0", SAMPLE},
                 new String[] {"lint", "--max-input-size", "2G", SAMPLE},
                 new String[] {"lint", "--max-input-size", "lots", SAMPLE},
-                new String[] {"lint", "--max-input-size", "64T", SAMPLE});
+                new String[] {"lint", "--max-input-size", "64T", SAMPLE},
+                new String[] {"lint", "--help-uri-base", "https://example.org/rules/", SAMPLE});
         for (String[] line : lines) {
             assertThat(QuickArgs.lint(line)).as(String.join(" ", line)).isNull();
         }
@@ -93,6 +94,7 @@ class QuickArgsTest {
                 new String[] {"lint", "--format", "sarif", "--jobs", "1", SAMPLE, "samples/drives"},
                 new String[] {"lint", "--format", "github", SAMPLE},
                 new String[] {"lint", "--format", "junit", "--select", "double-caching", SAMPLE},
+                new String[] {"lint", "--format", "gitlab", "samples/domains"},
                 new String[] {"lint", "--select", "no-such-rule", SAMPLE},
                 new String[] {"lint", "--baseline", tmp.resolve("missing.txt").toString(), SAMPLE},
                 new String[] {"lint", "--host", tmp.resolve("missing.yaml").toString(), SAMPLE},
