@@ -59,6 +59,16 @@ final class ConfigLookup {
         return c;
     }
 
+    /**
+     * Whether the configuration of a path leaves it out unread ({@code exclude:},
+     * {@code extend-exclude:}, {@code force-exclude:}): asked of the same configurations, read
+     * once, that then give the inputs their settings.
+     */
+    boolean excluded(Path path, boolean directory, boolean named) throws YamlException {
+        Config c = forInput(path);
+        return named ? c.excludesNamed(path, directory) : c.excludesWalked(path, directory);
+    }
+
     /** The profile given by {@code --host}, or null when none was given. */
     static HostFacts hostProfile(Path host, CommandLine cl) throws IOException, YamlException {
         try {

@@ -86,14 +86,16 @@ final class FixCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         // The paths before a "-" are read, and what they lack said, before the usage error.
         int stdin = paths.indexOf("-");
-        Lint.FixTargets targets = Lint.gatherForFix(stdin < 0 ? paths : paths.subList(0, stdin));
+        ConfigLookup configs = rules.configs(spec.commandLine());
+        Lint.FixTargets targets = Lint.gatherForFix(stdin < 0 ? paths : paths.subList(0, stdin),
+                configs::excluded);
         targets.notes().forEach(err::println);
         if (stdin >= 0) {
             throw new ParameterException(spec.commandLine(), "fix rewrites files; standard input cannot be fixed");
         }
         int missing = targets.notes().size();
         List<Input> inputs = targets.items().stream().map(Batch.Item::input).toList();
-        Map<Input, Linter.Settings> settings = rules.settings(inputs, spec.commandLine());
+        Map<Input, Linter.Settings> settings = rules.settings(inputs, configs, spec.commandLine());
         Severity threshold = failOn == LintRun.FailOn.never ? null : Severity.byId(failOn.name()).orElseThrow();
         FileFix.Mode mode = new FileFix.Mode(!diff, threshold, force, limit.bytes, unsafeFixes);
         List<FileFix.Result> results = Lint.fix(targets, settings::get, mode, jobs);

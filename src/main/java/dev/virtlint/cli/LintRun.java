@@ -48,7 +48,10 @@ final class LintRun {
         if (o.paths().isEmpty() && o.drives().isEmpty()) {
             throw new UsageException("nothing to lint: give a PATH, - for standard input, or --drive STRING");
         }
-        Lint.Gathered gathered = Lint.gather(o.paths(), o.drives(), stdin, o.maxInputSize());
+        // One lookup for the walk's exclusions and the inputs' settings: each configuration is read once.
+        ConfigLookup configs = new ConfigLookup(o.config(), w -> err.println("virtlint: " + w));
+        Lint.Gathered gathered = Lint.gather(o.paths(), o.drives(), stdin, o.maxInputSize(),
+                configs::excluded);
         List<Input> inputs = gathered.inputs();
         if (o.output() != null) {
             checkOutput("--output", o.output(), inputs);
@@ -56,8 +59,8 @@ final class LintRun {
         if (o.writeBaseline() != null) {
             checkOutput("--write-baseline", o.writeBaseline(), inputs);
         }
-        Map<Input, Linter.Settings> settings = RuleOptions.settings(inputs, o.select(), o.ignore(), o.config(),
-                o.host(), w -> err.println("virtlint: " + w));
+        Map<Input, Linter.Settings> settings = RuleOptions.settings(inputs, o.select(), o.ignore(), configs,
+                o.host());
         Baseline accepted = null;
         if (o.baseline() != null) {
             try {

@@ -43,22 +43,27 @@ final class RuleOptions {
      * profile, and the rule ids of {@code --select}/{@code --ignore}, which must name a rule of the
      * catalogue or of a configuration in use.
      */
-    Map<Input, Linter.Settings> settings(List<Input> inputs, CommandLine cl) throws IOException, YamlException {
+    Map<Input, Linter.Settings> settings(List<Input> inputs, ConfigLookup configs, CommandLine cl)
+            throws IOException, YamlException {
         try {
-            return settings(inputs, select, ignore, config, host, w -> cl.getErr().println("virtlint: " + w));
+            return settings(inputs, select, ignore, configs, host);
         } catch (UsageException e) {
             throw new ParameterException(cl, e.getMessage());
         }
     }
 
+    /** The configurations of {@code --config}, or else of each input, warning on {@code cl}'s error stream. */
+    ConfigLookup configs(CommandLine cl) throws YamlException {
+        return ConfigLookup.warningTo(config, cl.getErr());
+    }
+
     /**
-     * {@link #settings(List, CommandLine)} without picocli, for the quick path of {@code lint};
-     * warnings (a configuration ignored) go to {@code warn}.
+     * {@link #settings(List, ConfigLookup, CommandLine)} without picocli, for the quick path of
+     * {@code lint}.
      */
     static Map<Input, Linter.Settings> settings(List<Input> inputs, List<String> select, List<String> ignore,
-                                                Path config, Path host, java.util.function.Consumer<String> warn)
+                                                ConfigLookup configs, Path host)
             throws IOException, YamlException, UsageException {
-        ConfigLookup configs = new ConfigLookup(config, warn);
         HostFacts hostFacts = ConfigLookup.hostProfile(host);
         List<Config> used = new ArrayList<>();
         for (Input input : inputs) {

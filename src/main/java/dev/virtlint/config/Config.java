@@ -33,6 +33,21 @@ public final class Config {
     /** The file name looked for in each directory from a linted file upward. */
     public static final String FILE_NAME = ".virtlint.yaml";
 
+    /**
+     * What a directory walk leaves out unless {@code exclude:} says otherwise: hidden files and
+     * directories ({@code .git}, {@code .venv}, an editor's backups), as the walk always did. Like
+     * ruff's default {@code exclude} list (.git, .venv and other tool directories), {@code exclude:}
+     * replaces it and {@code extend-exclude:} adds to it
+     * (https://docs.astral.sh/ruff/settings/#exclude: "you'll typically want to use
+     * extend-exclude to modify the excluded paths"). Not longer than that: a directory named
+     * {@code target} or {@code build} may well hold domains (an iSCSI target's, a build's output
+     * that is deployed).
+     */
+    public static final List<String> DEFAULT_EXCLUDE = List.of(".*");
+
+    private static final List<Glob> DEFAULT_EXCLUDE_GLOBS =
+            DEFAULT_EXCLUDE.stream().map(Glob::path).toList();
+
     record PathIgnore(Glob glob, Set<String> rules) {
     }
 
@@ -63,6 +78,8 @@ public final class Config {
     private final List<HostEntry> hosts;
     private final Advisor.Policy policy;
     private final List<Rule> rules;
+    private final List<Glob> excludes;
+    private final boolean forceExclude;
 
     private Config(Builder b) {
         this.file = b.file;
@@ -79,6 +96,10 @@ public final class Config {
         this.hosts = List.copyOf(b.hosts);
         this.policy = b.policy;
         this.rules = List.copyOf(b.rules);
+        List<Glob> ex = new ArrayList<>(b.exclude != null ? b.exclude : DEFAULT_EXCLUDE_GLOBS);
+        ex.addAll(b.extendExclude);
+        this.excludes = List.copyOf(ex);
+        this.forceExclude = b.forceExclude;
     }
 
     /**
@@ -100,6 +121,10 @@ public final class Config {
         private final List<WorkloadChoice> workloads = new ArrayList<>();
         private final List<HostEntry> hosts = new ArrayList<>();
         private Advisor.Policy policy = Advisor.Policy.AVOID;
+        /** {@code exclude:}, null when not given (the default list applies). */
+        private List<Glob> exclude;
+        private final List<Glob> extendExclude = new ArrayList<>();
+        private boolean forceExclude;
 
         /** {@code file} is null for no file; {@code label} is how messages name it. */
         Builder(Path file, String label) {
@@ -167,6 +192,20 @@ public final class Config {
 
         void policy(Advisor.Policy policy) {
             this.policy = policy;
+        }
+
+        /** {@code exclude:}: these globs instead of {@link #DEFAULT_EXCLUDE}. */
+        void exclude(List<Glob> globs) {
+            exclude = List.copyOf(globs);
+        }
+
+        /** {@code extend-exclude:}: these globs besides those of {@code exclude:} or the default. */
+        void extendExclude(List<Glob> globs) {
+            extendExclude.addAll(globs);
+        }
+
+        void forceExclude(boolean on) {
+            forceExclude = on;
         }
 
         Config build() {
@@ -323,6 +362,52 @@ public final class Config {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether a file or directory met in a directory walk is left out unread (a directory is not
+     * walked): it matches a glob of {@code exclude:} (or the default list) or {@code
+     * extend-exclude:}, on its path relative to this configuration's directory. Outside that
+     * directory (a {@code --config} elsewhere, or no configuration) only globs without {@code /}
+     * apply, to its name. A directory also matches a glob written for everything under it
+     * ({@code legacy/}, {@code legacy/**}).
+     */
+    public boolean excludesWalked(Path path, boolean directory) {
+        String rel = relative(path);
+        if (rel != null && rel.isEmpty()) {
+            return false;
+        }
+        Path last = path.getFileName();
+        String name = last == null ? null : last.toString();
+        for (Glob g : excludes) {
+            if (rel != null ? g.matches(rel) || (directory && g.matches(rel + "/"))
+                    : name != null && g.anySegment() && g.matches(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a path named on the command line is left out: only with {@code force-exclude:
+     * true}, when it or a directory above it, up to this configuration's directory, is
+     * excluded as in a walk. Without it a path given by name is read whatever it matches, as ruff
+     * does: its {@code --force-exclude} exists because pre-commit passes every changed file by
+     * name (ruff issues 1220 and 4127, https://github.com/astral-sh/ruff/issues/1220).
+     */
+    public boolean excludesNamed(Path path, boolean directory) {
+        if (!forceExclude) {
+            return false;
+        }
+        boolean dir = directory;
+        for (Path p = path.toAbsolutePath().normalize(); p != null && p.startsWith(this.dir);
+                p = p.getParent()) {
+            if (excludesWalked(p, dir)) {
+                return true;
+            }
+            dir = true;
+        }
+        return false;
     }
 
     /** Whether a disk source path is declared scratch. */

@@ -51,12 +51,19 @@ import java.util.stream.Stream;
  * policy:
  *   host-page-cache: avoid      # or allow
  * custom-rules: [rules/]        # rule files, or directories of *.rule.yaml
+ * exclude: [".*"]               # globs a directory walk never reads (this is the default list)
+ * extend-exclude: [vendor/]     # more of them, kept with the default list
+ * force-exclude: false          # true: files named on the command line too (pre-commit)
  * </pre>
+ *
+ * Globs have {@code *}, {@code ?}, {@code **}, {@code [a-z]}/{@code [!a-z]} and {@code {a,b}}
+ * ({@link Glob}); a malformed one is an error at its node.
  */
 final class ConfigReader {
 
     private static final Set<String> KEYS = Set.of("rules", "per-path-ignores", "scratch", "guests",
-            "workloads", "hosts", "policy", "custom-rules");
+            "workloads", "hosts", "policy", "custom-rules", "exclude", "extend-exclude",
+            "force-exclude");
 
     /** The configuration's directory, absolute and normalized: paths in it are relative to it. */
     private final Path dir;
@@ -112,6 +119,15 @@ final class ConfigReader {
         }
         if (m.containsKey("policy")) {
             r.out.policy(policy(m.get("policy")));
+        }
+        if (m.containsKey("exclude")) {
+            r.out.exclude(globs(m.get("exclude")));
+        }
+        if (m.containsKey("extend-exclude")) {
+            r.out.extendExclude(globs(m.get("extend-exclude")));
+        }
+        if (m.containsKey("force-exclude")) {
+            r.out.forceExclude(m.get("force-exclude").bool());
         }
         return r.out.build();
     }
@@ -169,7 +185,32 @@ final class ConfigReader {
         if (text.isBlank()) {
             throw where.error("empty pattern");
         }
-        return Glob.path(text);
+        try {
+            return Glob.path(text);
+        } catch (Glob.Invalid e) {
+            throw where.error(e.getMessage());
+        }
+    }
+
+    /** A glob on names (a domain's), refused at its node when malformed. */
+    private static Glob name(YNode where, String text) throws YamlException {
+        if (text.isBlank()) {
+            throw where.error("empty pattern");
+        }
+        try {
+            return Glob.name(text);
+        } catch (Glob.Invalid e) {
+            throw where.error(e.getMessage());
+        }
+    }
+
+    /** A list of path globs ({@code exclude:}, {@code extend-exclude:}); empty is allowed. */
+    private static List<Glob> globs(YNode list) throws YamlException {
+        List<Glob> out = new ArrayList<>();
+        for (YNode g : list.list()) {
+            out.add(glob(g, g.string()));
+        }
+        return out;
     }
 
     /**
@@ -190,11 +231,7 @@ final class ConfigReader {
                     + " {files: GLOB}");
         }
         if (domain.isPresent()) {
-            String name = domain.get().string();
-            if (name.isBlank()) {
-                throw domain.get().error("empty pattern");
-            }
-            out.scratchDomains(Glob.name(name));
+            out.scratchDomains(name(domain.get(), domain.get().string()));
         } else {
             out.scratchFiles(glob(files.get(), files.get().string()));
         }
@@ -215,7 +252,7 @@ final class ConfigReader {
                     "flushes must be yes, no or cond, found '" + f + "'"));
             String reason = g.get("reason").isPresent() ? g.require("reason").string()
                     : label + " says flushes=" + value.id() + " for domains named " + domain;
-            out.guest(Glob.name(domain), new GuestFact(value, reason, "config"));
+            out.guest(name(g.require("domain"), domain), new GuestFact(value, reason, "config"));
             return;
         }
         String id = os.get().string();
@@ -225,7 +262,7 @@ final class ConfigReader {
             throw os.get().error("the guest table (rules/guest-os.tsv) does not know '" + id
                     + "'; give flushes: instead");
         }
-        out.guestOs(Glob.name(domain), id);
+        out.guestOs(name(g.require("domain"), domain), id);
     }
 
     /** A {@code workloads:} entry: a domain name glob and a workload id. */
@@ -235,7 +272,8 @@ final class ConfigReader {
         String name = id.string();
         Workload workload = Workload.byId(name).orElseThrow(() -> id.error("unknown workload '"
                 + name + "'; expected one of " + Workload.ids()));
-        out.workload(Glob.name(w.require("domain").string()), workload);
+        YNode domain = w.require("domain");
+        out.workload(name(domain, domain.string()), workload);
     }
 
     /** A {@code hosts:} entry: file globs and the host profile for them. */

@@ -6,11 +6,11 @@ import dev.virtlint.lint.InputError;
 import dev.virtlint.lint.Inputs;
 import dev.virtlint.lint.Loader;
 import dev.virtlint.lint.ParsedFile;
+import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.report.Checked;
 import dev.virtlint.report.RunResult;
 import dev.virtlint.rewrite.Batch;
 import dev.virtlint.rewrite.FileFix;
-import dev.virtlint.rewrite.Fixer;
 import dev.virtlint.rules.FixPlan;
 import dev.virtlint.rules.Linter;
 import dev.virtlint.rules.Rule;
@@ -41,10 +41,12 @@ public final class Lint {
 
     /**
      * The inputs of paths ({@code -} is standard input, read like a file up to {@code limit}; a
-     * directory is walked) and of drive strings ({@code --drive[N]}), in that order.
+     * directory is walked, leaving out what {@code exclusion} excludes) and of drive strings
+     * ({@code --drive[N]}), in that order.
      */
     public static Gathered gather(List<String> paths, List<String> drives, InputStream stdin,
-                                  long limit) throws IOException {
+                                  long limit, Inputs.Exclusion exclusion)
+            throws IOException, YamlException {
         List<Input> inputs = new ArrayList<>();
         List<InputError> errors = new ArrayList<>();
         for (String path : paths) {
@@ -59,7 +61,7 @@ public final class Lint {
                 }
                 continue;
             }
-            Inputs.Expanded expanded = Inputs.expand(List.of(path));
+            Inputs.Expanded expanded = Inputs.expand(List.of(path), exclusion);
             inputs.addAll(expanded.inputs());
             for (String missing : expanded.missing()) {
                 errors.add(new InputError(missing, null, "no such file or directory", false));
@@ -82,11 +84,12 @@ public final class Lint {
     }
 
     /** The files {@code fix} rewrites: those of each path, walked as {@code lint} walks it. */
-    public static FixTargets gatherForFix(List<String> paths) throws IOException {
+    public static FixTargets gatherForFix(List<String> paths, Inputs.Exclusion exclusion)
+            throws IOException, YamlException {
         List<Batch.Item> items = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         for (String given : paths) {
-            Inputs.Expanded expanded = Inputs.expand(List.of(given));
+            Inputs.Expanded expanded = Inputs.expand(List.of(given), exclusion);
             Path path = expanded.inputs().isEmpty() ? null : Path.of(given);
             Path tree = path == null || Files.isDirectory(path) ? path
                     : path.toAbsolutePath().getParent();
@@ -132,10 +135,11 @@ public final class Lint {
      * One parsed file linted, with its fix planned. With {@code evidence}, findings carry the
      * simulator's figures.
      */
-    static Checked check(ParsedFile file, Linter.Settings settings, boolean evidence) {
+    static Checked check(Input input, ParsedFile file, Linter.Settings settings, boolean evidence) {
         Linter.Result result = Linter.run(file, settings, evidence);
+        // The plan fix would carry out, so that reports and fix agree (FileFix.reportPlan).
         FixPlan plan = result.findings().isEmpty() ? FixPlan.none(file.source().text())
-                : Fixer.plan(file, result.findings());
+                : FileFix.reportPlan(input, file, result, settings);
         return new Checked(file, result.findings(), result.suppressed(), plan);
     }
 
@@ -151,7 +155,7 @@ public final class Lint {
             if (outcome.file() == null) {
                 return outcome.error();
             }
-            return check(outcome.file(), settings.apply(input), evidence);
+            return check(input, outcome.file(), settings.apply(input), evidence);
         }, (input, failure) -> failure instanceof OutOfMemoryError
                 ? new InputError(input.name(), null, "out of memory while linting it ("
                         + failure.getMessage() + "); give Java a larger heap (-Xmx) or lint it"

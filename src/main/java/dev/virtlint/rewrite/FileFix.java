@@ -108,57 +108,171 @@ public final class FileFix {
         }
         // With the simulator's figures: a fix that makes writes more than 2x slower says so on
         // its line (Finding#slowWriteRatio); the figures are cached per scenario.
-        List<Finding> findings = Linter.lint(file, settings, true);
-        FixPlan plan = Fixer.plan(file, findings, unsafeFixes);
-        List<String> notes = new ArrayList<>();
-        for (FixPlan.Refusal r : plan.refused()) {
-            notes.add(at(file, r.span().start()) + NOT_FIXED_DISK + r.target() + ": " + r.reason());
+        Linter.Result linted = Linter.run(file, settings, true);
+        List<Finding> findings = linted.findings();
+        // Disks whose fix would take away what a suppression hides; planned again without them.
+        Map<Disk, String> leave = new IdentityHashMap<>();
+        while (true) {
+            FixPlan plan = Fixer.plan(file, findings, unsafeFixes, leave);
+            List<String> notes = new ArrayList<>();
+            for (FixPlan.Refusal r : plan.refused()) {
+                notes.add(at(file, r.span().start()) + NOT_FIXED_DISK + r.target() + ": " + r.reason());
+            }
+            for (FixPlan.Unsafe u : plan.unsafe()) {
+                notes.add(at(file, u.span().start()) + UNSAFE_DISK + u.target() + ": " + u.description()
+                        + " (" + String.join("; ", u.assumptions()) + ")");
+            }
+            if (!plan.changed()) {
+                return new Attempt(Status.UNCHANGED, file, plan, before, notes, findings);
+            }
+            byte[] after;
+            try {
+                after = Encoded.splice(file.source(), before, plan.edits());
+            } catch (Encoded.Refused e) {
+                String where = e.offset() < 0 ? input.name() : at(file, e.offset());
+                notes.add(where + ": not fixed: " + e.getMessage() + "; kept the original");
+                return new Attempt(Status.FAILED, file, plan, before, notes, findings);
+            }
+            Loader.Outcome again = Loader.load(new Input(input.name(), input.path(), input.kind(), after));
+            if (again.error() != null || again.file().kind() != file.kind()) {
+                String why = again.error() != null ? again.error().message() : "it would no longer be read as before";
+                notes.add(input.name() + ": not fixed: the result would not parse (" + why + "); kept the original");
+                return new Attempt(Status.FAILED, file, plan, before, notes, findings);
+            }
+            String moved = DiskPositions.changed(file, plan.edits(), again.file());
+            if (moved != null) {
+                notes.add(moved + "; kept the original");
+                return new Attempt(Status.FAILED, file, plan, before, notes, findings);
+            }
+            Linter.Result relinted = Linter.run(again.file(), settings, false);
+            Map<Disk, String> unhidden = unhiding(file, linted.suppressed(), again.file(),
+                    relinted.suppressed(), plan.fixed());
+            if (!unhidden.isEmpty()) {
+                leave.putAll(unhidden);
+                continue;
+            }
+            List<Finding> left = relinted.findings();
+            // The disks after the fix by their place, which is each one's place before (DiskPositions):
+            // a disk of the same name that was not fixed may keep its finding.
+            Map<Disk, Integer> afterPlace = places(again.file());
+            for (FixPlan.DiskFix d : plan.fixed()) {
+                for (Finding f : left) {
+                    Integer on = f.disk() == null ? null : afterPlace.get(f.disk());
+                    boolean same = on != null && on == d.index();
+                    if (same && d.rules().contains(f.rule())) {
+                        notes.add(at(again.file(), f.span().start()) + ": not fixed: [" + f.rule() + "] is still reported"
+                                + " after the fix (" + f.message() + "); kept the original");
+                        return new Attempt(Status.FAILED, file, plan, before, notes, findings);
+                    }
+                }
+            }
+            return new Attempt(Status.CHANGED, file, plan, after, notes, left);
         }
-        for (FixPlan.Unsafe u : plan.unsafe()) {
-            notes.add(at(file, u.span().start()) + UNSAFE_DISK + u.target() + ": " + u.description()
-                    + " (" + String.join("; ", u.assumptions()) + ")");
+    }
+
+    /**
+     * The fix a report shows for a linted file (safe fixes only, as {@code fix} applies them):
+     * {@link Fixer#plan(ParsedFile, List)} less the disks that {@link #attempt} leaves alone
+     * because their fix would take away a finding a suppression hides. Only a file with both a
+     * suppressed finding and a fix is parsed and linted again, from the planned text in the
+     * file's own charset; when that text cannot be encoded or read, the plan is as planned (fix
+     * itself checks the bytes it would write).
+     */
+    public static FixPlan reportPlan(Input input, ParsedFile file, Linter.Result linted,
+                                     Linter.Settings settings) {
+        FixPlan plan = Fixer.plan(file, linted.findings());
+        Map<Disk, String> leave = new IdentityHashMap<>();
+        while (!linted.suppressed().isEmpty() && !plan.fixed().isEmpty()) {
+            byte[] bytes;
+            try {
+                java.nio.charset.Charset charset = java.nio.charset.Charset.forName(
+                        file.source().charset());
+                java.nio.ByteBuffer encoded = charset.newEncoder()
+                        .encode(java.nio.CharBuffer.wrap(plan.text()));
+                bytes = new byte[encoded.remaining()];
+                encoded.get(bytes);
+            } catch (java.nio.charset.CharacterCodingException | IllegalArgumentException
+                     | UnsupportedOperationException e) {
+                return plan;
+            }
+            Loader.Outcome again = Loader.load(new Input(input.name(), input.path(), input.kind(),
+                    bytes));
+            if (again.file() == null || again.file().kind() != file.kind()
+                    || DiskPositions.changed(file, plan.edits(), again.file()) != null) {
+                return plan;
+            }
+            Map<Disk, String> unhidden = unhiding(file, linted.suppressed(), again.file(),
+                    Linter.run(again.file(), settings, false).suppressed(), plan.fixed());
+            if (unhidden.isEmpty()) {
+                return plan;
+            }
+            leave.putAll(unhidden);
+            plan = Fixer.plan(file, linted.findings(), false, leave);
         }
-        if (!plan.changed()) {
-            return new Attempt(Status.UNCHANGED, file, plan, before, notes, findings);
+        return plan;
+    }
+
+    /** Each disk of a file by its place in source order (DiskPositions), the same before and after a fix. */
+    private static Map<Disk, Integer> places(ParsedFile file) {
+        Map<Disk, Integer> place = new IdentityHashMap<>();
+        for (Disk d : DiskPositions.byStart(file.disks())) {
+            place.put(d, place.size());
         }
-        byte[] after;
-        try {
-            after = Encoded.splice(file.source(), before, plan.edits());
-        } catch (Encoded.Refused e) {
-            String where = e.offset() < 0 ? input.name() : at(file, e.offset());
-            notes.add(where + ": not fixed: " + e.getMessage() + "; kept the original");
-            return new Attempt(Status.FAILED, file, plan, before, notes, findings);
+        return place;
+    }
+
+    /**
+     * The fixed disks whose fix takes away a finding that a suppression hid, each with why it is
+     * left alone: the suppression would then hide nothing and be reported as unused (after a fix
+     * over a tree, lint reported hundreds of new unused-suppression findings). A suppression is
+     * the user's decision about that disk; fix applies the advisor's whole recommendation, which
+     * may change the very setting a suppressed rule is about (a cache mode to satisfy
+     * native-aio-without-direct-io also ends a suppressed double-caching). A lost finding on no
+     * fixed disk (a file's, or one an edit elsewhere took away) leaves every fixed disk alone.
+     */
+    private static Map<Disk, String> unhiding(ParsedFile file, List<Linter.Suppressed> before,
+                                              ParsedFile fixed, List<Linter.Suppressed> after,
+                                              List<FixPlan.DiskFix> fixedDisks) {
+        Map<Disk, String> leave = new IdentityHashMap<>();
+        if (before.isEmpty()) {
+            return leave;
         }
-        Loader.Outcome again = Loader.load(new Input(input.name(), input.path(), input.kind(), after));
-        if (again.error() != null || again.file().kind() != file.kind()) {
-            String why = again.error() != null ? again.error().message() : "it would no longer be read as before";
-            notes.add(input.name() + ": not fixed: the result would not parse (" + why + "); kept the original");
-            return new Attempt(Status.FAILED, file, plan, before, notes, findings);
+        Map<String, Integer> still = new java.util.HashMap<>();
+        Map<Disk, Integer> afterPlace = places(fixed);
+        for (Linter.Suppressed s : after) {
+            still.merge(key(s.finding(), afterPlace), 1, Integer::sum);
         }
-        String moved = DiskPositions.changed(file, plan.edits(), again.file());
-        if (moved != null) {
-            notes.add(moved + "; kept the original");
-            return new Attempt(Status.FAILED, file, plan, before, notes, findings);
-        }
-        List<Finding> left = Linter.lint(again.file(), settings, false);
-        // The disks after the fix by their place, which is each one's place before (DiskPositions):
-        // a disk of the same name that was not fixed may keep its finding.
-        Map<Disk, Integer> afterPlace = new IdentityHashMap<>();
-        for (Disk d : DiskPositions.byStart(again.file().disks())) {
-            afterPlace.put(d, afterPlace.size());
-        }
-        for (FixPlan.DiskFix d : plan.fixed()) {
-            for (Finding f : left) {
-                Integer on = f.disk() == null ? null : afterPlace.get(f.disk());
-                boolean same = on != null && on == d.index();
-                if (same && d.rules().contains(f.rule())) {
-                    notes.add(at(again.file(), f.span().start()) + ": not fixed: [" + f.rule() + "] is still reported"
-                            + " after the fix (" + f.message() + "); kept the original");
-                    return new Attempt(Status.FAILED, file, plan, before, notes, findings);
+        Map<Disk, Integer> beforePlace = places(file);
+        for (Linter.Suppressed s : before) {
+            Finding f = s.finding();
+            String key = key(f, beforePlace);
+            if (still.merge(key, -1, Integer::sum) >= 0) {
+                continue;
+            }
+            Integer place = f.disk() == null ? null : beforePlace.get(f.disk());
+            String why = "its fix would take away the " + f.rule() + " finding that a suppression"
+                    + " hides, leaving the suppression unused; change the disk by hand, or remove"
+                    + " the suppression and fix again";
+            boolean own = false;
+            for (FixPlan.DiskFix d : fixedDisks) {
+                if (place != null && d.index() == place) {
+                    leave.putIfAbsent(d.disk(), why);
+                    own = true;
+                }
+            }
+            if (!own) {
+                for (FixPlan.DiskFix d : fixedDisks) {
+                    leave.putIfAbsent(d.disk(), why);
                 }
             }
         }
-        return new Attempt(Status.CHANGED, file, plan, after, notes, left);
+        return leave;
+    }
+
+    /** A finding's rule and its disk's place (-1 for none): what stays the same across a fix. */
+    private static String key(Finding f, Map<Disk, Integer> places) {
+        Integer place = f.disk() == null ? null : places.get(f.disk());
+        return f.rule() + "@" + (place == null ? -1 : place);
     }
 
     /**

@@ -37,6 +37,15 @@ public final class Fixer {
      * {@code unsafeFixes}; otherwise their disks are listed in {@link FixPlan#unsafe()}.
      */
     public static FixPlan plan(ParsedFile file, List<Finding> findings, boolean unsafeFixes) {
+        return plan(file, findings, unsafeFixes, Map.of());
+    }
+
+    /**
+     * {@link #plan(ParsedFile, List, boolean)} leaving the disks of {@code leave} alone, each
+     * refused with its reason.
+     */
+    static FixPlan plan(ParsedFile file, List<Finding> findings, boolean unsafeFixes,
+                        Map<Disk, String> leave) {
         String text = file.source().text();
         List<Disk> ordered = DiskPositions.byStart(file.disks());
         Map<Disk, Integer> place = new IdentityHashMap<>();
@@ -70,6 +79,10 @@ public final class Fixer {
                 if (e.getValue().isEmpty()) {
                     continue;
                 }
+            }
+            if (leave.containsKey(disk)) {
+                refused.add(new FixPlan.Refusal(target, where, leave.get(disk)));
+                continue;
             }
             Editor editor = Editor.of(disk.dialect());
             String cannot = editor.refusal(disk);

@@ -75,13 +75,82 @@ class ConfigReaderTest {
     }
 
     @Test
+    void excludeReplacesTheDefaultListAndExtendExcludeAddsToIt() throws Exception {
+        Path vendor = Files.createDirectories(dir.resolve("vendor"));
+        Path hidden = Files.createDirectories(dir.resolve(".cache"));
+        Config none = Config.none();
+        assertThat(none.excludesWalked(hidden, true)).isTrue();
+        assertThat(none.excludesWalked(vendor, true)).isFalse();
+
+        Config extended = Config.load(write("e.yaml", "extend-exclude: [vendor/, \"*.{bak,orig}.xml\"]\n"),
+                "e.yaml");
+        assertThat(extended.excludesWalked(vendor, true)).isTrue();
+        assertThat(extended.excludesWalked(dir.resolve("a/vm.bak.xml"), false)).isTrue();
+        assertThat(extended.excludesWalked(dir.resolve("a/vm.xml"), false)).isFalse();
+        assertThat(extended.excludesWalked(hidden, true)).as("the default list is kept").isTrue();
+
+        Config replaced = Config.load(write("r.yaml", "exclude: [vendor]\n"), "r.yaml");
+        assertThat(replaced.excludesWalked(dir.resolve("x/vendor"), true)).isTrue();
+        assertThat(replaced.excludesWalked(hidden, true)).as("the default list is gone").isFalse();
+
+        Config nothing = Config.load(write("n.yaml", "exclude: []\n"), "n.yaml");
+        assertThat(nothing.excludesWalked(hidden, true)).isFalse();
+    }
+
+    @Test
+    void excludeGlobsWithASlashAreRelativeToTheConfigurationsDirectory() throws Exception {
+        Config c = Config.load(write("sub/.virtlint.yaml", "extend-exclude: [legacy/, \"old/*.xml\"]\n"),
+                "sub/.virtlint.yaml");
+        assertThat(c.excludesWalked(dir.resolve("sub/legacy"), true)).isTrue();
+        assertThat(c.excludesWalked(dir.resolve("sub/old/a.xml"), false)).isTrue();
+        assertThat(c.excludesWalked(dir.resolve("sub/x/legacy"), true)).isFalse();
+        assertThat(c.excludesWalked(dir.resolve("legacy"), true)).as("outside sub/").isFalse();
+        assertThat(c.excludesWalked(dir.resolve("sub"), true)).as("its own directory").isFalse();
+    }
+
+    @Test
+    void namedPathsAreExcludedOnlyWithForceExcludeAndByTheirDirectoriesToo() throws Exception {
+        Path file = dir.resolve("legacy/deep/vm.xml");
+        Config plain = Config.load(write("p.yaml", "extend-exclude: [legacy/]\n"), "p.yaml");
+        assertThat(plain.excludesNamed(file, false)).isFalse();
+        Config forced = Config.load(write("f.yaml", "extend-exclude: [legacy/]\nforce-exclude: true\n"),
+                "f.yaml");
+        assertThat(forced.excludesNamed(file, false)).isTrue();
+        assertThat(forced.excludesNamed(dir.resolve("current/vm.xml"), false)).isFalse();
+        // Hidden directories above the configuration's own are not its business.
+        Config inHidden = Config.load(write(".config/libvirt/g.yaml", "force-exclude: true\n"),
+                ".config/libvirt/g.yaml");
+        assertThat(inHidden.excludesNamed(dir.resolve(".config/libvirt/vm.xml"), false)).isFalse();
+        assertThat(inHidden.excludesNamed(dir.resolve(".config/libvirt/.vm.xml"), false)).isTrue();
+    }
+
+    @Test
+    void aMalformedGlobIsAnErrorAtItsNode() throws Exception {
+        assertThatThrownBy(() -> Config.load(write("g.yaml", "exclude:\n  - \"vm[0-9.xml\"\n"), "g.yaml"))
+                .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
+                        .isEqualTo("g.yaml:2:5: error: invalid pattern 'vm[0-9.xml': '[' is never"
+                                + " closed by ']' (character 3)"));
+        assertThatThrownBy(() -> Config.load(write("h.yaml",
+                "per-path-ignores:\n  \"{a,b/**\": [all]\n"), "h.yaml"))
+                .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
+                        .startsWith("h.yaml:2:3: error: invalid pattern '{a,b/**': '{' is never"));
+        assertThatThrownBy(() -> Config.load(write("w.yaml",
+                "workloads:\n  - {domain: \"db-[9-0]\", workload: database}\n"), "w.yaml"))
+                .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
+                        .contains("w.yaml:2:").contains("the range 9-0 is reversed"));
+        assertThatThrownBy(() -> Config.load(write("b.yaml", "force-exclude: maybe\n"), "b.yaml"))
+                .isInstanceOf(YamlException.class);
+    }
+
+    @Test
     void errorsNameFileLineAndColumn() throws Exception {
         assertThatThrownBy(() -> Config.load(write("a.yaml", "rules:\n  implicit-cache-mod: off\n"), "a.yaml"))
                 .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
                         .isEqualTo("a.yaml:2:3: error: unknown rule 'implicit-cache-mod' (virtlint rules lists them)"));
         assertThatThrownBy(() -> Config.load(write("b.yaml", "rulez: {}\n"), "b.yaml"))
                 .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format()).startsWith(
-                        "b.yaml:1:1: error: unknown key 'rulez'; expected one of custom-rules, guests,"));
+                        "b.yaml:1:1: error: unknown key 'rulez'; expected one of custom-rules, exclude,"
+                        + " extend-exclude, force-exclude, guests,"));
         assertThatThrownBy(() -> Config.load(write("c.yaml", "policy:\n  host-page-cache: never\n"), "c.yaml"))
                 .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
                         .isEqualTo("c.yaml:2:20: error: host-page-cache must be avoid or allow, found 'never'"));

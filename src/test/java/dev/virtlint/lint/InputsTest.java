@@ -52,6 +52,41 @@ class InputsTest {
     }
 
     @Test
+    void anExcludedDirectoryIsNotListedAndAnExcludedScriptNotOpened() throws Exception {
+        Files.createDirectories(dir.resolve("legacy/deeper"));
+        write("legacy/deeper/a.xml", "<domain");
+        write("run-vm.sh", "#!/bin/sh\nexec qemu-system-x86_64 -m 1G\n");
+        write("vm.xml", "<domain/>");
+        List<String> asked = new java.util.ArrayList<>();
+        Inputs.Exclusion exclusion = (path, directory, named) -> {
+            asked.add(dir.relativize(path) + (directory ? "/" : "") + (named ? " named" : ""));
+            return path.endsWith("legacy") || path.toString().endsWith(".sh");
+        };
+        Inputs.Expanded e = Inputs.expand(List.of(dir.toString()), exclusion);
+        assertThat(e.errors()).isEmpty();
+        assertThat(e.inputs()).extracting(i -> i.path().getFileName().toString())
+                .containsExactly("vm.xml");
+        assertThat(asked).containsExactlyInAnyOrder("/ named", "legacy/", "run-vm.sh", "vm.xml");
+        // A path given is asked about as named, and left out when the exclusion says so.
+        Path named = write("named.xml", "<domain");
+        assertThat(Inputs.expand(List.of(named.toString()), (p, d, n) -> n).inputs()).isEmpty();
+        assertThat(Inputs.expand(List.of(named.toString()), (p, d, n) -> !n).inputs()).hasSize(1);
+    }
+
+    @Test
+    void withoutAConfigurationHiddenEntriesOfAWalkAreLeftOutButNotHiddenPathsGiven()
+            throws IOException {
+        Files.createDirectories(dir.resolve(".git"));
+        write(".git/config.xml", "<domain/>");
+        write(".vm.xml", "<domain/>");
+        write("vm.xml", "<domain/>");
+        assertThat(Inputs.expand(List.of(dir.toString())).inputs())
+                .extracting(i -> i.path().getFileName().toString()).containsExactly("vm.xml");
+        assertThat(Inputs.expand(List.of(dir.resolve(".vm.xml").toString())).inputs()).hasSize(1);
+        assertThat(Inputs.expand(List.of(dir.resolve(".git").toString())).inputs()).hasSize(1);
+    }
+
+    @Test
     void shellShebangs() {
         assertThat(List.of("#!/bin/sh", "#!/bin/bash -e", "#! /bin/dash", "#!/usr/bin/env bash",
                 "#!/usr/bin/env -S bash -x", "#!/usr/local/bin/zsh", "#!/bin/sh\r"))
