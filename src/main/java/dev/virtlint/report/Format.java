@@ -9,7 +9,8 @@ public enum Format {
     json(new JsonReport()),
     sarif(new SarifReport()),
     github(new GithubReport()),
-    junit(new JunitReport());
+    junit(new JunitReport()),
+    html(new HtmlReport());
 
     private final Report report;
 
