@@ -122,6 +122,7 @@ public final class HtmlReport implements Report {
                 }).add(finding);
             }
         }
+        disks(f, byDisk, out);
         if (!aboutFile.isEmpty()) {
             findings(f, aboutFile, out);
         }
@@ -129,6 +130,22 @@ public final class HtmlReport implements Report {
             disk(f, d, byDisk.get(d), page, out);
         }
         out.append("</section>\n");
+    }
+
+    /** The table of a file's disks, each with its findings' counts (a link to its section). */
+    private static void disks(ParsedFile f, Map<Disk, List<Finding>> byDisk, StringBuilder out) {
+        if (f.disks().isEmpty()) {
+            return;
+        }
+        out.append("<table class=\"disks\">\n<thead><tr><th scope=\"col\">disk</th><th scope=\"col\">source</th>"
+                + "<th scope=\"col\">cache</th><th scope=\"col\">findings</th></tr></thead>\n<tbody>\n");
+        for (Disk d : f.disks()) {
+            List<Finding> found = byDisk.getOrDefault(d, List.of());
+            out.append("<tr><td>").append(escape(d.target())).append("</td><td>")
+                    .append(escape(d.source().orElse(""))).append("</td><td>").append(escape(d.cache().toString()))
+                    .append("</td><td>").append(counts(found)).append("</td></tr>\n");
+        }
+        out.append("</tbody>\n</table>\n");
     }
 
     private static void findings(ParsedFile f, List<Finding> findings, StringBuilder out) {

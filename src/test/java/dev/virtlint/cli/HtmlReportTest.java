@@ -98,6 +98,8 @@ class HtmlReportTest {
                 .stream().map(x -> (String) x.get("disk")).distinct().toList();
         assertThat(withFindings).contains("vda", "vdb", "vdc").doesNotContain("vdd");
         assertThat(sections.keySet()).containsExactlyElementsOf(withFindings);
+        // Every disk is listed, the clean one too.
+        assertThat(run.out()).contains("<tr><td>vdd</td><td>/dev/vg/db01-data</td><td>none</td><td>none</td></tr>");
         for (String section : sections.values()) {
             assertThat(Pattern.compile("<svg class=\"chart").matcher(section).results().count())
                     .as(section).isEqualTo(1);
