@@ -11,6 +11,7 @@ import dev.virtlint.model.CacheMode;
 import dev.virtlint.model.CacheMode.Preset;
 import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.report.EvidenceReport;
+import dev.virtlint.report.HtmlReport;
 import dev.virtlint.report.Json;
 import dev.virtlint.rules.DiskCheck;
 import dev.virtlint.rules.Evidences;
@@ -71,7 +72,8 @@ final class SimulateCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--format", paramLabel = "FORMAT", split = ",",
-            description = "text or json (the output), raw or qcow2 (the image); repeatable, e.g. --format qcow2,json.")
+            description = "text, json or html (the output), raw or qcow2 (the image); repeatable, e.g."
+                    + " --format qcow2,json.")
     List<String> formats = new ArrayList<>();
 
     @Option(names = "--preallocated", description = "The image's space is allocated up front (given facts only).")
@@ -88,15 +90,14 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, YamlException {
-        boolean json = false;
+        String output = "text";
         Boolean qcow2 = null;
         for (String f : formats) {
             switch (f) {
-                case "text" -> json = false;
-                case "json" -> json = true;
+                case "text", "json", "html" -> output = f;
                 case "raw" -> qcow2 = false;
                 case "qcow2" -> qcow2 = true;
-                default -> throw usage("--format takes text, json, raw or qcow2, not '" + f + "'");
+                default -> throw usage("--format takes text, json, html, raw or qcow2, not '" + f + "'");
             }
         }
         if (guest != null && flushes != null) {
@@ -130,7 +131,10 @@ final class SimulateCommand implements Callable<Integer> {
         }
         Evidences.WhatIf table = Evidences.whatIf(scenario, assumptions, basis, l2Allocated);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (output.equals("html")) {
+            out.print(HtmlReport.whatIf(VersionProvider.version(), about(subject, scenario, table.current()),
+                    table.modes(), table.current(), basis, scenario.guestFlushes(), table.assumptions()));
+        } else if (output.equals("json")) {
             Map<String, Object> root = new LinkedHashMap<>();
             root.put("workload", scenario.workload().id());
             root.put("guestFlushes", scenario.guestFlushes());
@@ -276,6 +280,15 @@ final class SimulateCommand implements Callable<Integer> {
 
     private ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** The lines above the table: what is simulated, under which workload, for which guest. */
+    private static List<String> about(String subject, Scenario s, Prediction current) {
+        Workload w = s.workload();
+        return List.of("simulated: " + subject, "workload " + w.id() + ": " + w.summary(),
+                "guest " + (s.guestFlushes() ? "flushes" : "does not flush") + "; "
+                        + (s.qcow2() ? "qcow2" : "raw") + (s.preallocated() ? ", preallocated" : ", sparse")
+                        + "; current mode " + current.cache());
     }
 
     /**

@@ -10,7 +10,8 @@ public enum Format {
     sarif(new SarifReport()),
     github(new GithubReport()),
     junit(new JunitReport()),
-    gitlab(new GitlabReport());
+    gitlab(new GitlabReport()),
+    html(new HtmlReport());
 
     private final Report report;
 

@@ -16,13 +16,21 @@ import java.util.List;
  * @param notes       stated facts that change what the figures mean (storage that ignores flushes,
  *                    a sparse image under O_DIRECT), one sentence each
  * @param basis       what the figures rest on, for saying where each comes from
+ * @param scenario    what the figures were predicted for, so that a report can put the other cache
+ *                    modes beside them (the HTML report's chart); null when not known
  */
 public record Evidence(String workload, boolean guestFlushes, Prediction current,
-        Prediction recommended, List<String> assumptions, List<String> notes, Basis basis) {
+        Prediction recommended, List<String> assumptions, List<String> notes, Basis basis,
+        Simulator.Scenario scenario) {
 
     public Evidence {
         assumptions = List.copyOf(assumptions);
         notes = List.copyOf(notes);
+    }
+
+    public Evidence(String workload, boolean guestFlushes, Prediction current,
+            Prediction recommended, List<String> assumptions, List<String> notes, Basis basis) {
+        this(workload, guestFlushes, current, recommended, assumptions, notes, basis, null);
     }
 
     public Evidence(String workload, boolean guestFlushes, Prediction current,
@@ -43,13 +51,14 @@ public record Evidence(String workload, boolean guestFlushes, Prediction current
         }
         List<String> all = new java.util.ArrayList<>(notes);
         all.addAll(more);
-        return new Evidence(workload, guestFlushes, current, recommended, assumptions, all, basis);
+        return new Evidence(workload, guestFlushes, current, recommended, assumptions, all, basis,
+                scenario);
     }
 
     /** The figures on {@code basis}, bounded as it says ({@link Basis#bound}). */
     public Evidence on(Basis b) {
         return new Evidence(workload, guestFlushes, b.bound(current), b.bound(recommended),
-                assumptions, notes, b);
+                assumptions, notes, b, scenario);
     }
 
     /** Recommended over current write throughput. */

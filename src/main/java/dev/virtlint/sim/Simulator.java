@@ -136,7 +136,9 @@ public final class Simulator {
         if (perInode(current.cache(), now) || perInode(recommended, then)) {
             all.add(LossModel.perInodeBound(current.host()));
         }
-        return new Evidence(current.workload().id(), current.guestFlushes(), now, then, all);
+        Evidence.Basis known = Evidence.Basis.of(Workload.byId(current.workload().id()).orElse(null));
+        return new Evidence(current.workload().id(), current.guestFlushes(), now, then, all,
+                List.of(), known, current);
     }
 
     /**
