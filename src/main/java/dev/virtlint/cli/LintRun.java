@@ -43,7 +43,7 @@ final class LintRun {
     private LintRun() {
     }
 
-    static int run(Options o, InputStream stdin, PrintWriter out, PrintWriter err)
+    static int run(Options o, InputStream stdin, PrintWriter out, PrintWriter err, Terminal terminal)
             throws IOException, YamlException, UsageException {
         if (o.paths().isEmpty() && o.drives().isEmpty()) {
             throw new UsageException("nothing to lint: give a PATH, - for standard input, or --drive STRING");
@@ -89,7 +89,8 @@ final class LintRun {
             run = accepted.filter(run);
         }
         Severity threshold = o.failOn() == FailOn.never ? null : Severity.byId(o.failOn().name()).orElseThrow();
-        ReportSettings reportSettings = new ReportSettings(VersionProvider.version(), threshold, false, o.display());
+        ReportSettings reportSettings = new ReportSettings(VersionProvider.version(), threshold,
+                o.output() == null && terminal.colour(), o.display());
         String report = reporter.render(run, Lint.rulesRun(inputs, settingsOf), reportSettings);
         if (o.output() != null) {
             // Temporary report files of a run killed with SIGKILL are removed here, as fix does.

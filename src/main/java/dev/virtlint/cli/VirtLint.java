@@ -20,13 +20,21 @@ final class VirtLint implements Callable<Integer> {
 
     final InputStream stdin;
 
-    VirtLint(InputStream stdin) {
+    final Terminal terminal;
+
+    VirtLint(InputStream stdin, Terminal terminal) {
         this.stdin = stdin;
+        this.terminal = terminal;
     }
 
-    /** The command line as {@link Main} runs it; tests build the same one. */
+    /** The command line as tests build it: no terminal. */
     public static CommandLine commandLine(InputStream stdin) {
-        CommandLine cl = new CommandLine(new VirtLint(stdin));
+        return commandLine(stdin, Terminal.NONE);
+    }
+
+    /** The command line as {@link Main} runs it, on {@code terminal}. */
+    static CommandLine commandLine(InputStream stdin, Terminal terminal) {
+        CommandLine cl = new CommandLine(new VirtLint(stdin, terminal));
         listExitCodes(cl);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();

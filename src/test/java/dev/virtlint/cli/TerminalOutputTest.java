@@ -1,0 +1,187 @@
+package dev.virtlint.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What people read on a terminal: the concise format, colour, and the display options. */
+class TerminalOutputTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String ESC = "\u001b[";
+
+    /** Two findings (unsafe-cache-persistent-disk, double-caching) on one disk, indented with tabs. */
+    private static final String UNSAFE = """
+            <domain type='kvm'>
+            \t<name>db</name>
+            \t<devices>
+            \t\t<disk type='block' device='disk'>
+            \t\t\t<driver name='qemu' type='raw' cache='unsafe'/>
+            \t\t\t<source dev='/dev/vg/db'/>
+            \t\t\t<target dev='vdb' bus='virtio'/>
+            \t\t</disk>
+            \t</devices>
+            </domain>
+            """;
+
+    private Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private static Cli.Run main(Terminal terminal, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintWriter(out), new PrintWriter(err),
+                terminal);
+        return new Cli.Run(exit, out.toString(), err.toString());
+    }
+
+    private static int count(String text, String part) {
+        return text.split(Pattern.quote(part), -1).length - 1;
+    }
+
+    @Test
+    void conciseIsOneGreppableLinePerFindingThenTheSummary() throws IOException {
+        Path f = write("db.xml", UNSAFE);
+        Cli.Run r = Cli.main("lint", "--format", "concise", f.toString());
+        assertThat(r.exit()).isEqualTo(ExitCode.FINDINGS);
+        String[] lines = r.out().split("\n");
+        assertThat(lines).hasSize(3);
+        Pattern line = Pattern.compile(Pattern.quote(f.toString())
+                + ":5:\\d+: (error|warning|info)\\[([a-z-]+)\\] (\\[\\*\\] )?disk vdb .+");
+        assertThat(lines[0]).matches(line);
+        assertThat(lines[1]).matches(line);
+        assertThat(r.out()).contains("error[unsafe-cache-persistent-disk] [*] disk vdb")
+                .contains("warning[double-caching] [*] disk vdb");
+        // The summary is the text format's.
+        assertThat(lines[2]).isEqualTo(Cli.main("lint", f.toString()).out().lines().reduce((a, b) -> b).orElseThrow());
+        assertThat(r.out()).doesNotContain("predicted").doesNotContain("fix: ");
+    }
+
+    @Test
+    void theTextFormatPrintsADisksEvidenceOnceUnderItsFirstFinding() throws IOException {
+        Cli.Run r = Cli.main("lint", write("db.xml", UNSAFE).toString());
+        assertThat(count(r.out(), "[unsafe-cache-persistent-disk]")).isEqualTo(1);
+        assertThat(count(r.out(), "[double-caching]")).isEqualTo(1);
+        assertThat(count(r.out(), "predicted on host crash")).isEqualTo(1);
+        assertThat(count(r.out(), "speed with cache='none'")).isEqualTo(1);
+    }
+
+    @Test
+    void colourFollowsTheTerminalAndTheColourVariables() {
+        assertThat(new Terminal(Map.of(), true, false).colour()).isTrue();
+        assertThat(new Terminal(Map.of(), false, true).colour()).isFalse();
+        assertThat(new Terminal(Map.of("NO_COLOR", "1"), true, false).colour()).isFalse();
+        assertThat(new Terminal(Map.of("NO_COLOR", "0"), true, false).colour()).isFalse();
+        assertThat(new Terminal(Map.of("NO_COLOR", ""), true, false).colour()).isTrue();
+        assertThat(new Terminal(Map.of("FORCE_COLOR", "1"), false, false).colour()).isTrue();
+        assertThat(new Terminal(Map.of("FORCE_COLOR", "0"), false, false).colour()).isTrue();
+        assertThat(new Terminal(Map.of("FORCE_COLOR", ""), false, false).colour()).isFalse();
+        assertThat(new Terminal(Map.of("FORCE_COLOR", "1", "NO_COLOR", "1"), false, false).colour()).isTrue();
+        assertThat(Terminal.NONE.colour()).isFalse();
+    }
+
+    @Test
+    void aTerminalGetsColouredSeverityRuleAndPathAPipeOrAFileNone() throws IOException {
+        Path f = write("db.xml", UNSAFE);
+        Terminal tty = new Terminal(Map.of(), true, false);
+        for (String format : new String[] {"text", "concise"}) {
+            Cli.Run coloured = main(tty, "lint", "--format", format, f.toString());
+            assertThat(coloured.out()).as(format).contains(ESC + "1;31merror" + ESC + "0m")
+                    .contains(ESC + "33mwarning" + ESC + "0m")
+                    .contains(ESC + "36munsafe-cache-persistent-disk" + ESC + "0m")
+                    .contains(ESC + "1m" + f + ESC + "0m:5:");
+            Cli.Run piped = main(Terminal.NONE, "lint", "--format", format, f.toString());
+            assertThat(piped.out()).as(format).doesNotContain(ESC);
+            // Without colour codes the coloured report is the plain one.
+            assertThat(coloured.out().replaceAll("\u001b\\[[0-9;]*m", "")).isEqualTo(piped.out());
+            Path report = dir.resolve(format + ".txt");
+            main(tty, "lint", "--format", format, "-o", report.toString(), f.toString());
+            assertThat(Files.readString(report)).as(format).doesNotContain(ESC).isEqualTo(piped.out());
+        }
+        assertThat(main(tty, "lint", "--format", "json", f.toString()).out()).doesNotContain(ESC);
+        assertThat(main(new Terminal(Map.of("NO_COLOR", "1"), true, false), "lint", f.toString()).out())
+                .doesNotContain(ESC);
+        assertThat(main(new Terminal(Map.of("FORCE_COLOR", "1"), false, false), "lint", f.toString()).out())
+                .contains(ESC);
+        // picocli's path (an option QuickArgs leaves to it) colours alike.
+        assertThat(main(tty, "lint", "--fail-on", "error", "--fail-on", "error", f.toString()).exit())
+                .isEqualTo(ExitCode.USAGE);
+        assertThat(main(tty, "lint", "--config=" + write("c.yaml", "{}\n"), "--jobs", "1", "--", f.toString())
+                .out()).contains(ESC);
+    }
+
+    @Test
+    void quietPrintsTheFindingsWithoutTheSummary() throws IOException {
+        Path f = write("db.xml", UNSAFE);
+        Cli.Run full = Cli.main("lint", "--format", "concise", f.toString());
+        Cli.Run quiet = Cli.main("lint", "--format", "concise", "-q", f.toString());
+        assertThat(quiet.exit()).isEqualTo(ExitCode.FINDINGS);
+        assertThat(full.out()).contains("2 findings");
+        assertThat(quiet.out()).doesNotContain("2 findings").hasLineCount(2);
+        assertThat(full.out()).startsWith(quiet.out());
+        assertThat(Cli.run("lint", "--quiet", write("good.xml", UNSAFE.replace("unsafe", "none")).toString()).out())
+                .isEmpty();
+    }
+
+    @Test
+    void statisticsCountFindingsPerRuleWithAFixableMarkerAndTheRulesSummary() throws IOException {
+        write("a.xml", UNSAFE);
+        write("b.xml", UNSAFE.replace("<name>db</name>", "<name>db2</name>"));
+        write("c.xml", UNSAFE.replace("cache='unsafe'", "cache='writeback'"));
+        Cli.Run r = Cli.main("lint", "--statistics", dir.toString());
+        assertThat(r.out()).doesNotContain("disk vdb");
+        Matcher m = Pattern.compile("(?m)^ *(\\d+)  ([a-z-]+) +(\\[\\*\\]|   ) (.+)$").matcher(r.out());
+        Map<String, String> counts = new java.util.HashMap<>();
+        while (m.find()) {
+            counts.put(m.group(2), m.group(1) + " " + m.group(3) + " " + m.group(4));
+        }
+        assertThat(counts).containsEntry("double-caching",
+                "3 [*] The host page cache holds a second copy of what the guest caches");
+        assertThat(counts.get("unsafe-cache-persistent-disk")).startsWith("2 [*] ");
+        assertThat(r.out().lines().toList()).first().asString().contains("double-caching");
+        assertThat(r.out()).contains("findings (");
+        assertThat(Cli.main("lint", "--statistics", "-q", dir.toString()).out()).doesNotContain("findings (");
+    }
+
+    @Test
+    void showSourcePrintsTheLineAndACaretUnderTheColumnKeepingTabs() throws IOException {
+        Path f = write("db.xml", UNSAFE);
+        for (String format : new String[] {"text", "concise"}) {
+            String out = Cli.main("lint", "--format", format, "--show-source", f.toString()).out();
+            String line = "\t\t\t<driver name='qemu' type='raw' cache='unsafe'/>";
+            // The findings are at the attribute's value (column 42).
+            int column = line.indexOf("unsafe");
+            assertThat(out).contains("db.xml:5:" + (column + 1) + ": ");
+            String caret = "\t\t\t" + " ".repeat(column - 3) + "^";
+            assertThat(out).as(format).contains("  5 | " + line + "\n" + "    | " + caret + "\n");
+            assertThat(count(out, "  5 | ")).as(format).isEqualTo(2);
+        }
+        assertThat(Cli.main("lint", f.toString()).out()).doesNotContain(" | ");
+    }
+
+    @Test
+    void verboseListsTheFilesSkippedWhichOtherwiseAreOnlyCounted() throws IOException {
+        write("a.xml", UNSAFE);
+        write("net.xml", "<network><name>default</name></network>\n");
+        Cli.Run plain = Cli.main("lint", dir.toString());
+        assertThat(plain.out()).contains("skipped 1 not a domain").doesNotContain("net.xml");
+        Cli.Run verbose = Cli.main("lint", "--verbose", dir.toString());
+        assertThat(verbose.out()).containsPattern("(?m)^" + Pattern.quote(dir.resolve("net.xml").toString())
+                + ": skipped: .+$").contains("skipped 1 not a domain");
+    }
+}
