@@ -184,4 +184,46 @@ class TerminalOutputTest {
         assertThat(verbose.out()).containsPattern("(?m)^" + Pattern.quote(dir.resolve("net.xml").toString())
                 + ": skipped: .+$").contains("skipped 1 not a domain");
     }
+
+    @Test
+    void everyNameTheUserTypesGetsADidYouMean() throws IOException {
+        Path f = write("db.xml", UNSAFE);
+        assertThat(Cli.run("lnt", f.toString()).err()).contains("did you mean 'virtlint lint'?");
+        assertThat(Cli.run("lint", "--show-sorce", f.toString()).err())
+                .contains("Unknown option: '--show-sorce'; did you mean '--show-source'?");
+        assertThat(Cli.run("lint", "--frmat", "json", f.toString()).err())
+                .contains("Unknown option: '--frmat'; did you mean '--format'?");
+        assertThat(Cli.run("fix", "--unsafe-fix", f.toString()).err()).contains("did you mean '--unsafe-fixes'?");
+        assertThat(Cli.run("lint", "--format", "jsno", f.toString()).err()).contains("did you mean 'json'?");
+        assertThat(Cli.run("lint", "--fail-on", "warn", f.toString()).err()).contains("did you mean 'warning'?");
+        for (String option : new String[] {"--select", "--ignore"}) {
+            Cli.Run quick = Cli.main("lint", option, "doubel-caching", f.toString());
+            assertThat(quick.exit()).isEqualTo(ExitCode.USAGE);
+            assertThat(quick.err()).startsWith("virtlint: unknown rule 'doubel-caching'; did you mean"
+                    + " 'double-caching'? (virtlint rules lists them)\n");
+            assertThat(Cli.run("lint", option, "doubel-caching", f.toString())).isEqualTo(quick);
+        }
+        Cli.Run explain = Cli.run("explain", "implicit-cache-mod");
+        assertThat(explain.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(explain.err()).contains("unknown rule 'implicit-cache-mod'; did you mean 'implicit-cache-mode'?");
+        Path config = write(".virtlint.yaml", "rules:\n  doubel-caching: off\n");
+        assertThat(Cli.run("lint", "--config", config.toString(), f.toString()).err())
+                .contains(":2:3: error: unknown rule 'doubel-caching'; did you mean 'double-caching'?");
+        Path host = write("host.yaml", "sysctls:\n  vm.dirty_ratio: 20\n");
+        assertThat(Cli.run("lint", "--host", host.toString(), f.toString()).err())
+                .contains("host.yaml:1:1: error: unknown key 'sysctls'; did you mean 'sysctl'?");
+    }
+
+    @Test
+    void theHelpListsEachCommandWithAWholeSentence() {
+        String help = Cli.run("--help").out();
+        String list = help.substring(help.indexOf("Commands:\n") + "Commands:\n".length(), help.indexOf("\n\n"));
+        // A wrapped summary continues on lines indented further than the command names.
+        String[] commands = list.replaceAll("\n {4,}", " ").split("\n");
+        assertThat(commands).hasSizeGreaterThanOrEqualTo(7);
+        for (String command : commands) {
+            assertThat(command).as(command).matches("  [a-z]+ +[A-Z].*\\.");
+        }
+        assertThat(help).contains("simulate  Predict loss and speed under every cache mode");
+    }
 }
