@@ -22,6 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code virtlint fix}: applies the recommended setting to every disk that has a fixable finding. */
@@ -77,6 +78,14 @@ final class FixCommand implements Callable<Integer> {
     @Mixin
     InputLimit limit;
 
+    @Option(names = {"-v", "--verbose"},
+            description = "Also list each file skipped (not a domain, or the same file twice) and why; without"
+                    + " it they are counted in the summary.")
+    boolean verbose;
+
+    @ParentCommand
+    VirtLint parent;
+
     @Override
     public Integer call() throws IOException, YamlException {
         if (jobs < 1) {
@@ -96,7 +105,17 @@ final class FixCommand implements Callable<Integer> {
         Map<Input, Linter.Settings> settings = rules.settings(inputs, spec.commandLine());
         Severity threshold = failOn == LintRun.FailOn.never ? null : Severity.byId(failOn.name()).orElseThrow();
         FileFix.Mode mode = new FileFix.Mode(!diff, threshold, force, limit.bytes, unsafeFixes);
-        List<FileFix.Result> results = Lint.fix(targets, settings::get, mode, jobs);
+        List<FileFix.Result> results;
+        if (parent != null && parent.terminal.progress()) {
+            Progress progress = new Progress(err, diff ? "checking" : "fixing", inputs.size());
+            try {
+                results = Lint.fix(targets, settings::get, mode, jobs, progress);
+            } finally {
+                progress.end();
+            }
+        } else {
+            results = Lint.fix(targets, settings::get, mode, jobs);
+        }
 
         PrintWriter report = diff ? err : out;
         for (FileFix.Result r : results) {
@@ -107,11 +126,15 @@ final class FixCommand implements Callable<Integer> {
             if (r.status() == FileFix.Status.CHANGED) {
                 report.println((diff ? "would fix " : "fixed ") + r.name() + ": " + describe(r.fixed()));
             }
-            r.notes().forEach(err::println);
+            // A walk over a large tree meets many files that are not domains: they are counted in
+            // the summary, and listed only when asked.
+            if (verbose || r.status() != FileFix.Status.SKIPPED) {
+                r.notes().forEach(err::println);
+            }
         }
         Batch.Summary s = Batch.Summary.of(results);
         report.println(s.changed() + (diff ? " would change, " : " changed, ") + s.unchanged() + " unchanged, "
-                + s.skipped() + " skipped, " + (s.failed() + missing) + " failed (" + s.disks()
+                + s.skipped() + " skipped" + (s.skipped() > 0 && !verbose ? " (--verbose lists them)" : "") + ", " + (s.failed() + missing) + " failed (" + s.disks()
                 + (s.disks() == 1 ? " disk" : " disks") + (diff ? " to fix" : " fixed")
                 + (s.refused() > 0 ? ", " + s.refused() + " left alone)" : ")") + unsafe(s.unsafe()));
         out.flush();

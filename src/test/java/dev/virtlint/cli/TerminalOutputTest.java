@@ -93,6 +93,18 @@ class TerminalOutputTest {
         assertThat(new Terminal(Map.of("FORCE_COLOR", ""), false, false).colour()).isFalse();
         assertThat(new Terminal(Map.of("FORCE_COLOR", "1", "NO_COLOR", "1"), false, false).colour()).isTrue();
         assertThat(Terminal.NONE.colour()).isFalse();
+        // What the launcher passes when a stream is a terminal (surefire's are not).
+        assertThat(Terminal.current().stdout()).isFalse();
+        assertThat(Terminal.current().stderr()).isFalse();
+        try {
+            System.setProperty(Terminal.STDOUT_PROPERTY, "true");
+            System.setProperty(Terminal.STDERR_PROPERTY, "true");
+            assertThat(Terminal.current().stdout()).isTrue();
+            assertThat(Terminal.current().progress()).isTrue();
+        } finally {
+            System.clearProperty(Terminal.STDOUT_PROPERTY);
+            System.clearProperty(Terminal.STDERR_PROPERTY);
+        }
     }
 
     @Test
@@ -225,5 +237,43 @@ class TerminalOutputTest {
             assertThat(command).as(command).matches("  [a-z]+ +[A-Z].*\\.");
         }
         assertThat(help).contains("simulate  Predict loss and speed under every cache mode");
+    }
+
+    @Test
+    void fixListsSkippedFilesOnlyWithVerbose() throws IOException {
+        write("net.xml", "<network><name>default</name></network>\n");
+        write("db.xml", UNSAFE);
+        Cli.Run plain = Cli.run("fix", "--diff", dir.toString());
+        assertThat(plain.err()).doesNotContain("net.xml");
+        assertThat(plain.err()).contains("1 skipped (--verbose lists them)");
+        Cli.Run verbose = Cli.run("fix", "--diff", "-v", dir.toString());
+        assertThat(verbose.err()).contains(dir.resolve("net.xml") + ": skipped: ")
+                .contains(", 1 skipped, ");
+    }
+
+    @Test
+    void fixShowsProgressOnATerminalOnlyAndErasesIt() throws IOException {
+        for (int i = 0; i < 3; i++) {
+            write("db" + i + ".xml", UNSAFE.replace("<name>db</name>", "<name>db" + i + "</name>"));
+        }
+        Cli.Run piped = main(Terminal.NONE, "fix", "--diff", dir.toString());
+        assertThat(piped.err()).doesNotContain("\r");
+        StringWriter err = new StringWriter();
+        Progress p = new Progress(new PrintWriter(err), "fixing", 3, 0);
+        p.accept(1);
+        p.accept(3);
+        p.end();
+        assertThat(err.toString()).startsWith("\rvirtlint: fixing 1/3 files")
+                .contains("\rvirtlint: fixing 3/3 files").endsWith("\r" + " ".repeat(26) + "\r");
+        // Before the delay, nothing (a short run shows no progress).
+        StringWriter none = new StringWriter();
+        Progress later = new Progress(new PrintWriter(none), "fixing", 3, 60_000_000_000L);
+        later.accept(3);
+        later.end();
+        assertThat(none.toString()).isEmpty();
+        // On a terminal the fix itself still prints the same, whatever the progress line did.
+        Cli.Run tty = main(new Terminal(Map.of(), false, true), "fix", "--diff", dir.toString());
+        assertThat(tty.out()).isEqualTo(piped.out());
+        assertThat(tty.err().replaceAll("\r[^\r]*\r", "")).isEqualTo(piped.err());
     }
 }
