@@ -69,6 +69,11 @@ final class LintCommand implements Callable<Integer> {
             description = "Record every current finding in FILE and exit 0.")
     Path writeBaseline;
 
+    @Option(names = "--stdin-filename", paramLabel = "PATH",
+            description = "The file standard input (-) stands for: its name in the report, and the configuration"
+                    + " and per-path ignores that apply to it (for editors).")
+    String stdinFilename;
+
     @Option(names = {"-q", "--quiet"}, description = "Print the findings only, no summary.")
     boolean quiet;
 
@@ -90,7 +95,7 @@ final class LintCommand implements Callable<Integer> {
     public Integer call() throws IOException, YamlException {
         LintRun.Options options = new LintRun.Options(paths, drives, format, failOn, rules.select, rules.ignore,
                 rules.config, rules.host, output, jobs, baseline, writeBaseline, limit.bytes,
-                display());
+                display(), stdinFilename);
         try {
             return LintRun.run(options, parent.stdin, spec.commandLine().getOut(), spec.commandLine().getErr(),
                     parent.terminal);

@@ -37,7 +37,8 @@ final class LintRun {
     /** The options of one run, as {@code lint --help} describes them. */
     record Options(List<String> paths, List<String> drives, Format format, FailOn failOn, List<String> select,
                    List<String> ignore, Path config, Path host, Path output, int jobs, Path baseline,
-                   Path writeBaseline, long maxInputSize, ReportSettings.Display display) {
+                   Path writeBaseline, long maxInputSize, ReportSettings.Display display,
+                   String stdinFilename) {
     }
 
     private LintRun() {
@@ -48,7 +49,8 @@ final class LintRun {
         if (o.paths().isEmpty() && o.drives().isEmpty()) {
             throw new UsageException("nothing to lint: give a PATH, - for standard input, or --drive STRING");
         }
-        Lint.Gathered gathered = Lint.gather(o.paths(), o.drives(), stdin, o.maxInputSize());
+        Lint.Gathered gathered = stdinNamed(Lint.gather(o.paths(), o.drives(), stdin, o.maxInputSize()),
+                o.paths(), o.stdinFilename());
         List<Input> inputs = gathered.inputs();
         if (o.output() != null) {
             checkOutput("--output", o.output(), inputs);
@@ -109,6 +111,38 @@ final class LintRun {
             return ExitCode.INPUT;
         }
         return run.fails(threshold) ? ExitCode.FINDINGS : ExitCode.OK;
+    }
+
+    /**
+     * Standard input as the file {@code --stdin-filename} names, as an editor linting an unsaved
+     * buffer gives it: that name in the report, the configuration found from its directory and the
+     * per-path ignores that match it (ruff's option of the same name). Nothing is read from that
+     * path: the content is standard input's.
+     */
+    static Lint.Gathered stdinNamed(Lint.Gathered gathered, List<String> paths, String name)
+            throws UsageException {
+        if (name == null) {
+            return gathered;
+        }
+        if (!paths.contains("-")) {
+            throw new UsageException("--stdin-filename names standard input: give - as a PATH too");
+        }
+        Path path = stdinPath(name);
+        List<Input> inputs = new java.util.ArrayList<>();
+        for (Input input : gathered.inputs()) {
+            inputs.add(input.name().equals("-") && input.path() == null && input.inline() != null
+                    ? new Input(name, path, input.kind(), input.inline()) : input);
+        }
+        return new Lint.Gathered(inputs, gathered.errors());
+    }
+
+    /** The path of {@code --stdin-filename}, or a usage error for a name the file system refuses. */
+    static Path stdinPath(String name) throws UsageException {
+        try {
+            return Path.of(name);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new UsageException("--stdin-filename " + name + ": " + e.getReason());
+        }
     }
 
     /**

@@ -23,7 +23,7 @@ final class QuickArgs {
 
     /** Options that take one value, given at most once (a second time is picocli's error to report). */
     private static final Set<String> SINGLE = Set.of("--format", "--fail-on", "--config", "--host", "-o", "--output",
-            "--jobs", "--baseline", "--write-baseline", "--max-input-size");
+            "--jobs", "--baseline", "--write-baseline", "--max-input-size", "--stdin-filename");
 
     /** Options without a value, given at most once (picocli refuses a repeated one). */
     private static final Set<String> FLAGS = Set.of("-q", "--quiet", "--statistics", "--show-source", "-v",
@@ -106,7 +106,8 @@ final class QuickArgs {
                     jobs == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(jobs),
                     path(single.get("--baseline")), path(single.get("--write-baseline")), limit,
                     new ReportSettings.Display(flags.contains("--quiet"), flags.contains("--statistics"),
-                            flags.contains("--show-source"), flags.contains("--verbose"), null));
+                            flags.contains("--show-source"), flags.contains("--verbose"), null),
+                    single.get("--stdin-filename"));
         } catch (IllegalArgumentException e) {
             // an unknown format or level, or a path the file system refuses (InvalidPathException)
             return null;

@@ -2,6 +2,7 @@ package dev.virtlint.cli;
 
 import dev.virtlint.parse.Suggestions;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,19 +33,26 @@ final class VirtLint implements Callable<Integer> {
 
     final Terminal terminal;
 
-    VirtLint(InputStream stdin, Terminal terminal) {
+    /**
+     * Standard output as bytes, for {@code fix -}, which prints the fixed file exactly as it is
+     * encoded; null when only the writer is there (tests), which then gets the decoded text.
+     */
+    final OutputStream rawOut;
+
+    VirtLint(InputStream stdin, Terminal terminal, OutputStream rawOut) {
         this.stdin = stdin;
         this.terminal = terminal;
+        this.rawOut = rawOut;
     }
 
     /** The command line as tests build it: no terminal. */
     public static CommandLine commandLine(InputStream stdin) {
-        return commandLine(stdin, Terminal.NONE);
+        return commandLine(stdin, Terminal.NONE, null);
     }
 
     /** The command line as {@link Main} runs it, on {@code terminal}. */
-    static CommandLine commandLine(InputStream stdin, Terminal terminal) {
-        CommandLine cl = new CommandLine(new VirtLint(stdin, terminal));
+    static CommandLine commandLine(InputStream stdin, Terminal terminal, OutputStream rawOut) {
+        CommandLine cl = new CommandLine(new VirtLint(stdin, terminal, rawOut));
         listExitCodes(cl);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();

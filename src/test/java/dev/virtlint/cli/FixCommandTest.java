@@ -236,7 +236,8 @@ class FixCommandTest {
     void unknownRulesAndStandardInputAreUsageErrors() throws IOException {
         Path f = write("web.xml", DOMAIN);
         assertThat(Cli.run("fix", "--select", "no-such-rule", f.toString()).exit()).isEqualTo(ExitCode.USAGE);
-        assertThat(Cli.run("fix", "-").exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.run("fix", "-", f.toString()).exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.run("fix", "--stdin-filename", "a.xml", f.toString()).exit()).isEqualTo(ExitCode.USAGE);
         assertThat(Cli.run("fix").exit()).isEqualTo(ExitCode.USAGE);
         assertThat(Files.readString(f)).isEqualTo(DOMAIN);
     }

@@ -46,7 +46,7 @@ class TerminalOutputTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintWriter(out), new PrintWriter(err),
-                terminal);
+                terminal, null);
         return new Cli.Run(exit, out.toString(), err.toString());
     }
 
@@ -275,5 +275,54 @@ class TerminalOutputTest {
         Cli.Run tty = main(new Terminal(Map.of(), false, true), "fix", "--diff", dir.toString());
         assertThat(tty.out()).isEqualTo(piped.out());
         assertThat(tty.err().replaceAll("\r[^\r]*\r", "")).isEqualTo(piped.err());
+    }
+
+    @Test
+    void stdinFilenameGivesStandardInputItsNameConfigurationAndPerPathIgnores() throws IOException {
+        Files.createDirectories(dir.resolve("vms/scratch"));
+        write("vms/.virtlint.yaml", "per-path-ignores:\n  'scratch/*.xml': [double-caching]\n");
+        String named = dir.resolve("vms/scratch/db.xml").toString();
+        Cli.Run r = Cli.runWithStdin(UNSAFE, "lint", "--format", "concise", "--stdin-filename", named, "-");
+        assertThat(r.out()).startsWith(named + ":5:42: error[unsafe-cache-persistent-disk]")
+                .doesNotContain("double-caching").doesNotContain("-:5:");
+        Cli.Run plain = Cli.runWithStdin(UNSAFE, "lint", "--format", "concise", "-");
+        assertThat(plain.out()).contains("-:5:42: warning[double-caching]");
+        // QuickArgs reads it as picocli does.
+        assertThat(QuickArgs.lint(new String[] {"lint", "--stdin-filename", named, "-"}).stdinFilename())
+                .isEqualTo(named);
+        Cli.Run alone = Cli.run("lint", "--stdin-filename", named, write("x.xml", UNSAFE).toString());
+        assertThat(alone.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(alone.err()).contains("--stdin-filename names standard input");
+    }
+
+    @Test
+    void fixDashFixesStandardInputToStandardOutputWithFixsExitCodes() throws IOException {
+        Cli.Run fixed = Cli.runWithStdin(UNSAFE, "fix", "-");
+        assertThat(fixed.exit()).as(fixed.err()).isEqualTo(ExitCode.OK);
+        assertThat(fixed.out()).isEqualTo(UNSAFE.replace("cache='unsafe'", "cache='none'"));
+        assertThat(fixed.err()).contains("fixed -: vdb cache='unsafe' -> cache='none'")
+                .contains("1 changed, 0 unchanged, 0 skipped, 0 failed (1 disk fixed)");
+        Cli.Run again = Cli.runWithStdin(fixed.out(), "fix", "-");
+        assertThat(again.exit()).isEqualTo(ExitCode.OK);
+        assertThat(again.out()).isEqualTo(fixed.out());
+        Cli.Run diff = Cli.runWithStdin(UNSAFE, "fix", "--diff", "--stdin-filename", "vms/db.xml", "-");
+        assertThat(diff.exit()).isEqualTo(ExitCode.FINDINGS);
+        assertThat(diff.out()).startsWith("--- a/vms/db.xml\n+++ b/vms/db.xml\n").contains("+\t\t\t<driver name='qemu' type='raw' cache='none'/>");
+        // Bad input: an error with its position, exit 3, and the text given back unchanged.
+        String bad = "<domain>\n  <name>x</name>\n";
+        Cli.Run broken = Cli.runWithStdin(bad, "fix", "-");
+        assertThat(broken.exit()).isEqualTo(ExitCode.INPUT);
+        assertThat(broken.out()).isEqualTo(bad);
+        assertThat(broken.err()).containsPattern("-:\\d+:\\d+: error: ");
+        // The bytes as they were encoded, through Main's raw standard output.
+        byte[] latin = UNSAFE.replace("<domain type='kvm'>", "<?xml version='1.0' encoding='ISO-8859-1'?>\n"
+                + "<domain type='kvm'><!-- caf\u00e9 -->").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new String[] {"fix", "-"}, new ByteArrayInputStream(latin), new PrintWriter(new StringWriter()),
+                new PrintWriter(err), Terminal.NONE, raw);
+        assertThat(exit).as(err.toString()).isEqualTo(ExitCode.OK);
+        assertThat(raw.toByteArray()).isEqualTo(new String(latin, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .replace("cache='unsafe'", "cache='none'").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     }
 }
