@@ -113,7 +113,8 @@ final class FixCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "fix - fixes standard input alone: give no other PATH");
         }
         if (stdinFilename != null) {
-            throw new ParameterException(spec.commandLine(), "--stdin-filename names standard input: give - as the PATH");
+            throw new ParameterException(spec.commandLine(),
+                    "--stdin-filename names standard input: give - as the PATH");
         }
         int missing = targets.notes().size();
         List<Input> inputs = targets.items().stream().map(Batch.Item::input).toList();

@@ -136,7 +136,8 @@ final class ConfigReader {
             String id = e.getKey();
             if (!out.hasRule(id)) {
                 throw node.keyNode(id).error("unknown rule '" + id + "'"
-                        + dev.virtlint.parse.Suggestions.didYouMean(id, out.ruleIds()) + " (virtlint rules lists them)");
+                        + dev.virtlint.parse.Suggestions.didYouMean(id, out.ruleIds())
+                        + " (virtlint rules lists them)");
             }
             String value = e.getValue().string();
             switch (value) {
@@ -156,7 +157,8 @@ final class ConfigReader {
             for (YNode r : e.getValue().list()) {
                 String id = r.string();
                 if (!id.equals("all") && !out.hasRule(id)) {
-                    throw r.error("unknown rule '" + id + "'" + dev.virtlint.parse.Suggestions.didYouMean(id, out.ruleIds())
+                    throw r.error("unknown rule '" + id + "'"
+                            + dev.virtlint.parse.Suggestions.didYouMean(id, out.ruleIds())
                             + " (virtlint rules lists them; \"all\" means every rule)");
                 }
                 ruleIds.add(id);

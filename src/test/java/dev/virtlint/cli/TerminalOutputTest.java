@@ -307,7 +307,8 @@ class TerminalOutputTest {
         assertThat(again.out()).isEqualTo(fixed.out());
         Cli.Run diff = Cli.runWithStdin(UNSAFE, "fix", "--diff", "--stdin-filename", "vms/db.xml", "-");
         assertThat(diff.exit()).isEqualTo(ExitCode.FINDINGS);
-        assertThat(diff.out()).startsWith("--- a/vms/db.xml\n+++ b/vms/db.xml\n").contains("+\t\t\t<driver name='qemu' type='raw' cache='none'/>");
+        assertThat(diff.out()).startsWith("--- a/vms/db.xml\n+++ b/vms/db.xml\n")
+                .contains("+\t\t\t<driver name='qemu' type='raw' cache='none'/>");
         // Bad input: an error with its position, exit 3, and the text given back unchanged.
         String bad = "<domain>\n  <name>x</name>\n";
         Cli.Run broken = Cli.runWithStdin(bad, "fix", "-");
@@ -319,8 +320,8 @@ class TerminalOutputTest {
                 + "<domain type='kvm'><!-- caf\u00e9 -->").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
         StringWriter err = new StringWriter();
-        int exit = Main.run(new String[] {"fix", "-"}, new ByteArrayInputStream(latin), new PrintWriter(new StringWriter()),
-                new PrintWriter(err), Terminal.NONE, raw);
+        int exit = Main.run(new String[] {"fix", "-"}, new ByteArrayInputStream(latin),
+                new PrintWriter(new StringWriter()), new PrintWriter(err), Terminal.NONE, raw);
         assertThat(exit).as(err.toString()).isEqualTo(ExitCode.OK);
         assertThat(raw.toByteArray()).isEqualTo(new String(latin, java.nio.charset.StandardCharsets.ISO_8859_1)
                 .replace("cache='unsafe'", "cache='none'").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
