@@ -45,7 +45,7 @@ public final class CdsTraining {
         command[2] = format.name();
         System.arraycopy(paths, 0, command, 3, paths.length);
         try {
-            return LintRun.run(QuickArgs.lint(command), InputStream.nullInputStream(), sink, sink);
+            return LintRun.run(QuickArgs.lint(command), InputStream.nullInputStream(), sink, sink, Terminal.NONE);
         } catch (Exception e) {
             // A sample that fails is still training; the archive only records which classes ran.
             return -1;

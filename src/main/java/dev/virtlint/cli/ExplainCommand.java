@@ -1,6 +1,7 @@
 package dev.virtlint.cli;
 
 import dev.virtlint.config.Config;
+import dev.virtlint.parse.Suggestions;
 import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.report.RuleIndex;
 import dev.virtlint.rules.Catalogue;
@@ -37,7 +38,9 @@ final class ExplainCommand implements Callable<Integer> {
     public Integer call() throws IOException, YamlException {
         Config c = ConfigLookup.warningTo(config, spec.commandLine().getErr()).forInput(null);
         Rule rule = c.rules().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow(() ->
-                new ParameterException(spec.commandLine(), "unknown rule '" + id + "'; `virtlint rules` lists them"));
+                new ParameterException(spec.commandLine(), "unknown rule '" + id + "'"
+                        + Suggestions.didYouMean(id, c.rules().stream().map(Rule::id).toList())
+                        + " (virtlint rules lists them)"));
         String page;
         if (Catalogue.byId(id).isPresent()) {
             page = RuleIndex.page(id).orElseThrow(() -> new IllegalStateException("no page for rule " + id));

@@ -1,17 +1,20 @@
 package dev.virtlint.cli;
 
 import dev.virtlint.lint.Input;
+import dev.virtlint.lint.Loader;
 import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.pipeline.Lint;
 import dev.virtlint.report.FixLine;
 import dev.virtlint.rewrite.Batch;
 import dev.virtlint.rewrite.FileFix;
 import dev.virtlint.rewrite.Fixer;
+import dev.virtlint.rewrite.UnifiedDiff;
 import dev.virtlint.rules.FixPlan;
 import dev.virtlint.rules.Linter;
 import dev.virtlint.rules.Severity;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code virtlint fix}: applies the recommended setting to every disk that has a fixable finding. */
@@ -47,8 +51,14 @@ final class FixCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(paramLabel = "PATH", arity = "1..*",
-            description = "Files or directories (walked for *.xml, *.args and shell scripts that run QEMU).")
+            description = "Files or directories (walked for *.xml, *.args and shell scripts that run QEMU); - alone"
+                    + " fixes standard input to standard output.")
     List<String> paths = new ArrayList<>();
+
+    @Option(names = "--stdin-filename", paramLabel = "PATH",
+            description = "The file standard input (-) stands for: its name in messages, and the configuration and"
+                    + " per-path ignores that apply to it (for editors).")
+    String stdinFilename;
 
     @Option(names = "--diff", description = "Print what would change as a unified diff; write nothing.")
     boolean diff;
@@ -77,6 +87,14 @@ final class FixCommand implements Callable<Integer> {
     @Mixin
     InputLimit limit;
 
+    @Option(names = {"-v", "--verbose"},
+            description = "Also list each file skipped (not a domain, or the same file twice) and why; without"
+                    + " it they are counted in the summary.")
+    boolean verbose;
+
+    @ParentCommand
+    VirtLint parent;
+
     @Override
     public Integer call() throws IOException, YamlException {
         if (jobs < 1) {
@@ -84,6 +102,9 @@ final class FixCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (paths.equals(List.of("-"))) {
+            return fixStandardInput(out, err);
+        }
         // The paths before a "-" are read, and what they lack said, before the usage error.
         int stdin = paths.indexOf("-");
         ConfigLookup configs = rules.configs(spec.commandLine());
@@ -91,16 +112,86 @@ final class FixCommand implements Callable<Integer> {
                 configs::excluded);
         targets.notes().forEach(err::println);
         if (stdin >= 0) {
-            throw new ParameterException(spec.commandLine(), "fix rewrites files; standard input cannot be fixed");
+            throw new ParameterException(spec.commandLine(), "fix - fixes standard input alone: give no other PATH");
+        }
+        if (stdinFilename != null) {
+            throw new ParameterException(spec.commandLine(),
+                    "--stdin-filename names standard input: give - as the PATH");
         }
         int missing = targets.notes().size();
         List<Input> inputs = targets.items().stream().map(Batch.Item::input).toList();
         Map<Input, Linter.Settings> settings = rules.settings(inputs, configs, spec.commandLine());
         Severity threshold = failOn == LintRun.FailOn.never ? null : Severity.byId(failOn.name()).orElseThrow();
         FileFix.Mode mode = new FileFix.Mode(!diff, threshold, force, limit.bytes, unsafeFixes);
-        List<FileFix.Result> results = Lint.fix(targets, settings::get, mode, jobs);
+        List<FileFix.Result> results;
+        if (parent != null && parent.terminal.progress()) {
+            Progress progress = new Progress(err, diff ? "checking" : "fixing", inputs.size());
+            try {
+                results = Lint.fix(targets, settings::get, mode, jobs, progress);
+            } finally {
+                progress.end();
+            }
+        } else {
+            results = Lint.fix(targets, settings::get, mode, jobs);
+        }
 
-        PrintWriter report = diff ? err : out;
+        return report(results, missing, threshold, out, err, diff ? err : out);
+    }
+
+    /**
+     * {@code fix -}: standard input fixed to standard output, as an editor's format-on-save wants
+     * (ruff's {@code check --fix -}): the fixed text, or the text as it was when nothing is fixed or
+     * the fix is refused, so that a buffer replaced by the output never loses its content; with
+     * {@code --diff}, the diff instead. What was fixed and the summary go to standard error; the exit
+     * code is fix's.
+     */
+    private int fixStandardInput(PrintWriter out, PrintWriter err) throws IOException, YamlException {
+        Severity threshold = failOn == LintRun.FailOn.never ? null : Severity.byId(failOn.name()).orElseThrow();
+        Path path;
+        try {
+            path = stdinFilename == null ? null : LintRun.stdinPath(stdinFilename);
+        } catch (UsageException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        String name = stdinFilename == null ? "-" : stdinFilename;
+        byte[] before;
+        try {
+            before = Loader.read(parent.stdin, limit.bytes);
+        } catch (IOException e) {
+            err.println(name + ": error: " + (e instanceof Loader.TooLarge ? e.getMessage()
+                    : "cannot read: " + e.getMessage()));
+            err.flush();
+            return ExitCode.INPUT;
+        }
+        Input input = new Input(name, path, Input.Kind.SNIFF, before);
+        Map<Input, Linter.Settings> settings = rules.settings(List.of(input), rules.configs(spec.commandLine()),
+                spec.commandLine());
+        FileFix.Attempt a = FileFix.attempt(input, before, settings.get(input), unsafeFixes);
+        boolean changed = a.status() == FileFix.Status.CHANGED;
+        String diffText = changed && diff
+                ? UnifiedDiff.of(name, a.file().source().text(), a.plan().edits()) : "";
+        int remaining = threshold == null ? 0
+                : (int) a.findings().stream().filter(f -> f.severity().atLeast(threshold)).count();
+        FileFix.Result result = new FileFix.Result(name, a.status(), changed ? a.plan().fixed() : List.of(),
+                a.notes(), diffText, remaining, a.plan() == null ? 0 : a.plan().unsafe().size());
+        if (!diff) {
+            out.flush();
+            if (parent.rawOut != null) {
+                parent.rawOut.write(a.after());
+                parent.rawOut.flush();
+            } else {
+                java.nio.charset.Charset cs = a.file() == null ? java.nio.charset.StandardCharsets.UTF_8
+                        : java.nio.charset.Charset.forName(a.file().source().charset());
+                out.print(new String(a.after(), cs));
+                out.flush();
+            }
+        }
+        return report(List.of(result), 0, threshold, out, err, err);
+    }
+
+    /** Prints what was fixed, the notes and the summary, and returns fix's exit code. */
+    private int report(List<FileFix.Result> results, int missing, Severity threshold, PrintWriter out,
+                       PrintWriter err, PrintWriter report) {
         for (FileFix.Result r : results) {
             if (diff) {
                 out.print(r.diff());
@@ -109,11 +200,16 @@ final class FixCommand implements Callable<Integer> {
             if (r.status() == FileFix.Status.CHANGED) {
                 report.println((diff ? "would fix " : "fixed ") + r.name() + ": " + describe(r.fixed()));
             }
-            r.notes().forEach(err::println);
+            // A walk over a large tree meets many files that are not domains: they are counted in
+            // the summary, and listed only when asked.
+            if (verbose || r.status() != FileFix.Status.SKIPPED) {
+                r.notes().forEach(err::println);
+            }
         }
         Batch.Summary s = Batch.Summary.of(results);
         report.println(s.changed() + (diff ? " would change, " : " changed, ") + s.unchanged() + " unchanged, "
-                + s.skipped() + " skipped, " + (s.failed() + missing) + " failed (" + s.disks()
+                + s.skipped() + " skipped" + (s.skipped() > 0 && !verbose ? " (--verbose lists them)" : "")
+                + ", " + (s.failed() + missing) + " failed (" + s.disks()
                 + (s.disks() == 1 ? " disk" : " disks") + (diff ? " to fix" : " fixed")
                 + (s.refused() > 0 ? ", " + s.refused() + " left alone)" : ")") + unsafe(s.unsafe()));
         out.flush();

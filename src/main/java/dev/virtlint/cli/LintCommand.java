@@ -39,7 +39,8 @@ final class LintCommand implements Callable<Integer> {
     List<String> drives = new ArrayList<>();
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; concise is one line"
+                    + " per finding). text and concise are coloured on a terminal only (NO_COLOR, FORCE_COLOR).")
     Format format;
 
     @Option(names = "--fail-on", paramLabel = "LEVEL", defaultValue = "warning",
@@ -74,6 +75,28 @@ final class LintCommand implements Callable<Integer> {
                     + " its id ({id} in URL stands for the id instead); without it, no link.")
     String helpUriBase;
 
+    @Option(names = "--stdin-filename", paramLabel = "PATH",
+            description = "The file standard input (-) stands for: its name in the report, and the configuration"
+                    + " and per-path ignores that apply to it (for editors).")
+    String stdinFilename;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print the findings only, no summary.")
+    boolean quiet;
+
+    @Option(names = "--statistics", description = "Print how many findings each rule has instead of the findings.")
+    boolean statistics;
+
+    @Option(names = "--show-source", description = "Print the offending line with a caret under each finding.")
+    boolean showSource;
+
+    @Option(names = {"-v", "--verbose"}, description = "Also list the files skipped (not a domain) and why.")
+    boolean verbose;
+
+    /** What the display options ask for. */
+    ReportSettings.Display display() {
+        return new ReportSettings.Display(quiet, statistics, showSource, verbose, helpUriBase);
+    }
+
     @Override
     public Integer call() throws IOException, YamlException {
         String badBase = helpUriBase == null ? null : HelpUri.problem(helpUriBase);
@@ -82,9 +105,10 @@ final class LintCommand implements Callable<Integer> {
         }
         LintRun.Options options = new LintRun.Options(paths, drives, format, failOn, rules.select, rules.ignore,
                 rules.config, rules.host, output, jobs, baseline, writeBaseline, limit.bytes,
-                new ReportSettings.Display(false, false, false, false, helpUriBase));
+                display(), stdinFilename);
         try {
-            return LintRun.run(options, parent.stdin, spec.commandLine().getOut(), spec.commandLine().getErr());
+            return LintRun.run(options, parent.stdin, spec.commandLine().getOut(), spec.commandLine().getErr(),
+                    parent.terminal);
         } catch (UsageException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -37,21 +37,22 @@ final class LintRun {
     /** The options of one run, as {@code lint --help} describes them. */
     record Options(List<String> paths, List<String> drives, Format format, FailOn failOn, List<String> select,
                    List<String> ignore, Path config, Path host, Path output, int jobs, Path baseline,
-                   Path writeBaseline, long maxInputSize, ReportSettings.Display display) {
+                   Path writeBaseline, long maxInputSize, ReportSettings.Display display,
+                   String stdinFilename) {
     }
 
     private LintRun() {
     }
 
-    static int run(Options o, InputStream stdin, PrintWriter out, PrintWriter err)
+    static int run(Options o, InputStream stdin, PrintWriter out, PrintWriter err, Terminal terminal)
             throws IOException, YamlException, UsageException {
         if (o.paths().isEmpty() && o.drives().isEmpty()) {
             throw new UsageException("nothing to lint: give a PATH, - for standard input, or --drive STRING");
         }
         // One lookup for the walk's exclusions and the inputs' settings: each configuration is read once.
         ConfigLookup configs = new ConfigLookup(o.config(), w -> err.println("virtlint: " + w));
-        Lint.Gathered gathered = Lint.gather(o.paths(), o.drives(), stdin, o.maxInputSize(),
-                configs::excluded);
+        Lint.Gathered gathered = stdinNamed(Lint.gather(o.paths(), o.drives(), stdin, o.maxInputSize(),
+                configs::excluded), o.paths(), o.stdinFilename());
         List<Input> inputs = gathered.inputs();
         if (o.output() != null) {
             checkOutput("--output", o.output(), inputs);
@@ -92,7 +93,8 @@ final class LintRun {
             run = accepted.filter(run);
         }
         Severity threshold = o.failOn() == FailOn.never ? null : Severity.byId(o.failOn().name()).orElseThrow();
-        ReportSettings reportSettings = new ReportSettings(VersionProvider.version(), threshold, false, o.display());
+        ReportSettings reportSettings = new ReportSettings(VersionProvider.version(), threshold,
+                o.output() == null && terminal.colour(), o.display());
         String report = reporter.render(run, Lint.rulesRun(inputs, settingsOf), reportSettings);
         if (o.output() != null) {
             // Temporary report files of a run killed with SIGKILL are removed here, as fix does.
@@ -111,6 +113,38 @@ final class LintRun {
             return ExitCode.INPUT;
         }
         return run.fails(threshold) ? ExitCode.FINDINGS : ExitCode.OK;
+    }
+
+    /**
+     * Standard input as the file {@code --stdin-filename} names, as an editor linting an unsaved
+     * buffer gives it: that name in the report, the configuration found from its directory and the
+     * per-path ignores that match it (ruff's option of the same name). Nothing is read from that
+     * path: the content is standard input's.
+     */
+    static Lint.Gathered stdinNamed(Lint.Gathered gathered, List<String> paths, String name)
+            throws UsageException {
+        if (name == null) {
+            return gathered;
+        }
+        if (!paths.contains("-")) {
+            throw new UsageException("--stdin-filename names standard input: give - as a PATH too");
+        }
+        Path path = stdinPath(name);
+        List<Input> inputs = new java.util.ArrayList<>();
+        for (Input input : gathered.inputs()) {
+            inputs.add(input.name().equals("-") && input.path() == null && input.inline() != null
+                    ? new Input(name, path, input.kind(), input.inline()) : input);
+        }
+        return new Lint.Gathered(inputs, gathered.errors());
+    }
+
+    /** The path of {@code --stdin-filename}, or a usage error for a name the file system refuses. */
+    static Path stdinPath(String name) throws UsageException {
+        try {
+            return Path.of(name);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new UsageException("--stdin-filename " + name + ": " + e.getReason());
+        }
     }
 
     /**

@@ -19,26 +19,37 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.in, writer(System.out, "stdout"), writer(System.err, "stderr")));
+        System.exit(run(args, System.in, writer(System.out, "stdout"), writer(System.err, "stderr"),
+                Terminal.current(), System.out));
     }
 
     /** Runs one command line and returns its exit code; tests call this as the launcher does. */
     static int run(String[] args, InputStream in, PrintWriter out, PrintWriter err) {
+        return run(args, in, out, err, Terminal.NONE, null);
+    }
+
+    /**
+     * {@link #run(String[], InputStream, PrintWriter, PrintWriter)} on {@code terminal}, with
+     * {@code rawOut} the bytes under {@code out} (or null), for output that is not text.
+     */
+    static int run(String[] args, InputStream in, PrintWriter out, PrintWriter err, Terminal terminal,
+                   OutputStream rawOut) {
         LintRun.Options quick = QuickArgs.lint(args);
         int code;
         if (quick != null) {
-            code = lint(quick, in, out, err);
+            code = lint(quick, in, out, err, terminal);
         } else {
-            code = VirtLint.commandLine(in).setOut(out).setErr(err).execute(args);
+            code = VirtLint.commandLine(in, terminal, rawOut).setOut(out).setErr(err).execute(args);
         }
         out.flush();
         err.flush();
         return code;
     }
 
-    private static int lint(LintRun.Options options, InputStream in, PrintWriter out, PrintWriter err) {
+    private static int lint(LintRun.Options options, InputStream in, PrintWriter out, PrintWriter err,
+                            Terminal terminal) {
         try {
-            return LintRun.run(options, in, out, err);
+            return LintRun.run(options, in, out, err, terminal);
         } catch (UsageException e) {
             return usageError(err, "virtlint lint", e.getMessage());
         } catch (Exception e) {

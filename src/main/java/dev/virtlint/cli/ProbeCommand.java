@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
  * {@link HostProfile#write}, which reads it back too.
  */
 @Command(name = "probe", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Print a host profile (YAML) read off this machine, with measured costs if asked.",
         description = {"Print a host profile (YAML) read off this machine: mounts with their"
                 + " options, kernel, QEMU,",
             "OpenZFS, memory, dirty page sysctls; for each DIR whether it takes O_DIRECT, ZFS sync"

@@ -23,7 +23,11 @@ final class QuickArgs {
 
     /** Options that take one value, given at most once (a second time is picocli's error to report). */
     private static final Set<String> SINGLE = Set.of("--format", "--fail-on", "--config", "--host", "-o", "--output",
-            "--jobs", "--baseline", "--write-baseline", "--max-input-size");
+            "--jobs", "--baseline", "--write-baseline", "--max-input-size", "--stdin-filename");
+
+    /** Options without a value, given at most once (picocli refuses a repeated one). */
+    private static final Set<String> FLAGS = Set.of("-q", "--quiet", "--statistics", "--show-source", "-v",
+            "--verbose");
 
     private QuickArgs() {
     }
@@ -38,6 +42,7 @@ final class QuickArgs {
         List<String> select = new ArrayList<>();
         List<String> ignore = new ArrayList<>();
         Map<String, String> single = new HashMap<>();
+        Set<String> flags = new java.util.HashSet<>();
         boolean positionalOnly = false;
         for (int i = 1; i < args.length; i++) {
             String arg = args[i];
@@ -50,6 +55,13 @@ final class QuickArgs {
             }
             if (arg.equals("--")) {
                 positionalOnly = true;
+                continue;
+            }
+            if (FLAGS.contains(arg)) {
+                // -q and --quiet are one option: both given is a repeat, picocli's to refuse.
+                if (!flags.add(arg.length() == 2 ? (arg.equals("-q") ? "--quiet" : "--verbose") : arg)) {
+                    return null;
+                }
                 continue;
             }
             String name = arg;
@@ -93,7 +105,9 @@ final class QuickArgs {
                     path(single.get("--output")),
                     jobs == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(jobs),
                     path(single.get("--baseline")), path(single.get("--write-baseline")), limit,
-                    ReportSettings.Display.DEFAULT);
+                    new ReportSettings.Display(flags.contains("--quiet"), flags.contains("--statistics"),
+                            flags.contains("--show-source"), flags.contains("--verbose"), null),
+                    single.get("--stdin-filename"));
         } catch (IllegalArgumentException e) {
             // an unknown format or level, or a path the file system refuses (InvalidPathException)
             return null;

@@ -3,6 +3,7 @@ package dev.virtlint.cli;
 import dev.virtlint.config.Config;
 import dev.virtlint.facts.HostFacts;
 import dev.virtlint.lint.Input;
+import dev.virtlint.parse.Suggestions;
 import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.rules.Catalogue;
 import dev.virtlint.rules.Linter;
@@ -76,7 +77,8 @@ final class RuleOptions {
         named.addAll(ignore);
         for (String id : named) {
             if (!known.contains(id)) {
-                throw new UsageException("unknown rule '" + id + "' (virtlint rules lists them)");
+                throw new UsageException("unknown rule '" + id + "'" + Suggestions.didYouMean(id, known)
+                        + " (virtlint rules lists them)");
             }
         }
         Map<Input, Linter.Settings> out = new IdentityHashMap<>();

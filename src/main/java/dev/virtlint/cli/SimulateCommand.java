@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code virtlint simulate}: the what-if table of all five cache modes for one disk. */
 @Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Predict loss and speed under every cache mode for one disk, or for facts given as options.",
         description = {"Predict loss and speed under every cache mode for one disk of a file (FILE[:TARGET]),",
             "or for facts given as options."})
 final class SimulateCommand implements Callable<Integer> {

@@ -132,6 +132,11 @@ public final class Config {
             this.label = label;
         }
 
+        /** The ids of the rules, built-in and added, in order (for suggestions). */
+        List<String> ruleIds() {
+            return rules.stream().map(Rule::id).toList();
+        }
+
         /** Whether a rule, built-in or added, has this id. */
         boolean hasRule(String id) {
             for (Rule r : rules) {

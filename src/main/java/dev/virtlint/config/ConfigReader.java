@@ -151,8 +151,9 @@ final class ConfigReader {
         for (Map.Entry<String, YNode> e : node.map().entrySet()) {
             String id = e.getKey();
             if (!out.hasRule(id)) {
-                throw node.keyNode(id).error("unknown rule '" + id
-                        + "' (virtlint rules lists them)");
+                throw node.keyNode(id).error("unknown rule '" + id + "'"
+                        + dev.virtlint.parse.Suggestions.didYouMean(id, out.ruleIds())
+                        + " (virtlint rules lists them)");
             }
             String value = e.getValue().string();
             switch (value) {
@@ -172,8 +173,9 @@ final class ConfigReader {
             for (YNode r : e.getValue().list()) {
                 String id = r.string();
                 if (!id.equals("all") && !out.hasRule(id)) {
-                    throw r.error("unknown rule '" + id
-                            + "' (virtlint rules lists them; \"all\" means every rule)");
+                    throw r.error("unknown rule '" + id + "'"
+                            + dev.virtlint.parse.Suggestions.didYouMean(id, out.ruleIds())
+                            + " (virtlint rules lists them; \"all\" means every rule)");
                 }
                 ruleIds.add(id);
             }

@@ -1,5 +1,6 @@
 package dev.virtlint.facts;
 
+import dev.virtlint.parse.Suggestions;
 import dev.virtlint.parse.Yaml.YNode;
 import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.parse.Yaml;
@@ -203,8 +204,10 @@ public final class HostProfile {
                 String name = e.getKey();
                 String key = name.startsWith(VM) ? name.substring(VM.length()) : name;
                 if (!SYSCTLS.contains(key)) {
-                    throw node.keyNode(name).error("unknown sysctl '" + name + "'; expected one of "
-                            + VM + String.join(", " + VM, new java.util.TreeSet<>(SYSCTLS)));
+                    List<String> known = new java.util.TreeSet<>(SYSCTLS).stream().map(k -> VM + k).toList();
+                    String hint = Suggestions.didYouMean(name.startsWith(VM) ? name : VM + name, known);
+                    throw node.keyNode(name).error("unknown sysctl '" + name + "'"
+                            + (hint.isEmpty() ? "; expected one of " + String.join(", ", known) : hint));
                 }
                 long value = number(e.getValue());
                 checkSysctl(e.getValue(), VM + key, value);
@@ -216,8 +219,9 @@ public final class HostProfile {
             YNode node = m.get(COSTS);
             for (Map.Entry<String, YNode> e : node.map().entrySet()) {
                 if (!HostFacts.COST_NAMES.contains(e.getKey())) {
-                    throw node.keyNode(e.getKey()).error("unknown device cost '" + e.getKey() + "'; expected one of "
-                            + String.join(", ", HostFacts.COST_NAMES));
+                    String hint = Suggestions.didYouMean(e.getKey(), HostFacts.COST_NAMES);
+                    throw node.keyNode(e.getKey()).error("unknown device cost '" + e.getKey() + "'" + (hint.isEmpty()
+                            ? "; expected one of " + String.join(", ", HostFacts.COST_NAMES) : hint));
                 }
                 double value = decimal(e.getValue());
                 boolean positive = e.getKey().equals("copy-mbps") || e.getKey().equals("device-mbps");

@@ -164,8 +164,9 @@ public final class Yaml {
             Map<String, YNode> m = map();
             for (Map.Entry<String, YNode> e : keys.entrySet()) {
                 if (!allowed.contains(e.getKey())) {
-                    throw e.getValue().error("unknown key '" + e.getKey() + "'; expected one of "
-                            + String.join(", ", new TreeSet<>(allowed)));
+                    String hint = Suggestions.didYouMean(e.getKey(), new TreeSet<>(allowed));
+                    throw e.getValue().error("unknown key '" + e.getKey() + "'" + (hint.isEmpty()
+                            ? "; expected one of " + String.join(", ", new TreeSet<>(allowed)) : hint));
                 }
             }
             return m;

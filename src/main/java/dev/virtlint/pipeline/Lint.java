@@ -113,7 +113,15 @@ public final class Lint {
     public static List<FileFix.Result> fix(FixTargets targets,
                                            Function<Input, Linter.Settings> settings,
                                            FileFix.Mode mode, int jobs) {
-        return Batch.run(targets.items(), settings, mode, jobs, Path.of(""));
+        return fix(targets, settings, mode, jobs, done -> { });
+    }
+
+    /** {@link #fix(FixTargets, Function, FileFix.Mode, int)}, telling {@code progress} each file done. */
+    public static List<FileFix.Result> fix(FixTargets targets,
+                                           Function<Input, Linter.Settings> settings,
+                                           FileFix.Mode mode, int jobs,
+                                           java.util.function.IntConsumer progress) {
+        return Batch.run(targets.items(), settings, mode, jobs, Path.of(""), progress);
     }
 
     /** The rules that run on some input, each once, in the order the inputs' settings list them. */

@@ -6,6 +6,7 @@ package dev.virtlint.report;
  */
 public enum Format {
     text(new TextReport()),
+    concise(new ConciseReport()),
     json(new JsonReport()),
     sarif(new SarifReport()),
     github(new GithubReport()),

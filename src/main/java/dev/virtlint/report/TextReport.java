@@ -1,9 +1,11 @@
 package dev.virtlint.report;
 
+import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Dialect;
 import dev.virtlint.model.Position;
 import dev.virtlint.model.Setting;
+import dev.virtlint.model.SourceText;
 import dev.virtlint.rules.Evidences;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.FixPlan;
@@ -17,64 +19,177 @@ import java.util.Set;
 
 /**
  * The report for people: each finding as {@code path:line:column: severity [rule] message}, with
- * its disk's simulator figures and fix under the disk's first finding, then a summary.
+ * its disk's simulator figures and fix under the disk's first finding, then a summary. What the
+ * user asked to see ({@link ReportSettings.Display}) and colour ({@link Style}) apply here and in
+ * {@link ConciseReport}, which shares the parts below.
  */
 final class TextReport implements Report {
 
     @Override
     public String render(RunResult run, List<Rule> rules, ReportSettings settings) {
         StringBuilder out = new StringBuilder();
-        for (Checked checked : run.files()) {
-            // A disk's figures are printed once, under its first finding; its other findings carry
-            // the same evidence and, being the advisor's, the same fix.
-            Map<Disk, String> told = new IdentityHashMap<>();
-            for (Finding f : checked.findings()) {
-                Position p = checked.file().source().positionOf(f.span().start());
-                out.append(checked.file().name()).append(':').append(p.line()).append(':').append(p.column())
-                        .append(": ").append(f.severity().id()).append(" [").append(f.rule()).append("] ")
-                        .append(f.message()).append('\n');
-                Disk d = f.disk();
-                String omitted = d == null || f.evidence() != null ? null : Evidences.omitted(d).orElse(null);
-                // The slowdown is on the fix line too (issue 18: the line a user acts on says it),
-                // though the speed line above shows the same ratio among its figures.
-                String fix = FixLine.label(f);
-                boolean figures = d != null && (f.evidence() != null || omitted != null);
-                if (figures && told.containsKey(d)) {
-                    if (fix != null && !fix.equals(told.get(d))) {
-                        out.append("  ").append(fix).append('\n');
-                    }
-                    assumedBeyondFix(f, out);
-                    continue;
-                }
-                if (figures) {
-                    told.put(d, fix);
-                }
-                if (f.evidence() != null) {
-                    Dialect dl = d == null ? null : d.dialect();
-                    // The assumptions line leaves out what the fix line and the finding's own
-                    // line of assumptions say.
-                    List<String> said = new java.util.ArrayList<>(f.assumptions());
-                    if (f.unsafeFix()) {
-                        said.addAll(f.fixAssumptions());
-                    }
-                    for (String line : EvidenceReport.lines(f.evidence(), mode -> dl == null
-                            ? "cache=" + mode : dl.render(dl.name(Setting.CACHE), mode), fix,
-                            said)) {
-                        out.append("  ").append(line).append('\n');
-                    }
-                } else if (omitted != null) {
-                    out.append("  ").append(omitted).append('\n');
-                    if (fix != null) {
-                        out.append("  ").append(fix).append('\n');
-                    }
-                } else if (fix != null) {
+        Style style = Style.of(settings);
+        ReportSettings.Display display = settings.display();
+        if (display.statistics()) {
+            statistics(run, rules, out);
+        } else {
+            for (Checked checked : run.files()) {
+                findings(checked, display.showSource(), style, out);
+            }
+        }
+        end(run, settings, out);
+        return out.toString();
+    }
+
+    private static void findings(Checked checked, boolean showSource, Style style, StringBuilder out) {
+        // A disk's figures are printed once, under its first finding; its other findings carry
+        // the same evidence and, being the advisor's, the same fix.
+        Map<Disk, String> told = new IdentityHashMap<>();
+        for (Finding f : checked.findings()) {
+            out.append(position(checked, f, style)).append(": ")
+                    .append(style.severity(f.severity(), f.severity().id())).append(" [")
+                    .append(style.rule(f.rule())).append("] ").append(f.message()).append('\n');
+            if (showSource) {
+                source(checked, f, out);
+            }
+            Disk d = f.disk();
+            String omitted = d == null || f.evidence() != null ? null : Evidences.omitted(d).orElse(null);
+            // The slowdown is on the fix line too (issue 18: the line a user acts on says it),
+            // though the speed line above shows the same ratio among its figures.
+            String fix = FixLine.label(f);
+            boolean figures = d != null && (f.evidence() != null || omitted != null);
+            if (figures && told.containsKey(d)) {
+                if (fix != null && !fix.equals(told.get(d))) {
                     out.append("  ").append(fix).append('\n');
                 }
                 assumedBeyondFix(f, out);
+                continue;
+            }
+            if (figures) {
+                told.put(d, fix);
+            }
+            if (f.evidence() != null) {
+                Dialect dl = d == null ? null : d.dialect();
+                // The assumptions line leaves out what the fix line and the finding's own
+                // line of assumptions say.
+                List<String> said = new java.util.ArrayList<>(f.assumptions());
+                if (f.unsafeFix()) {
+                    said.addAll(f.fixAssumptions());
+                }
+                for (String line : EvidenceReport.lines(f.evidence(), mode -> dl == null
+                        ? "cache=" + mode : dl.render(dl.name(Setting.CACHE), mode), fix,
+                        said)) {
+                    out.append("  ").append(line).append('\n');
+                }
+            } else if (omitted != null) {
+                out.append("  ").append(omitted).append('\n');
+                if (fix != null) {
+                    out.append("  ").append(fix).append('\n');
+                }
+            } else if (fix != null) {
+                out.append("  ").append(fix).append('\n');
+            }
+            assumedBeyondFix(f, out);
+        }
+    }
+
+    /** {@code path:line:column} of a finding, the path coloured when colour is on. */
+    static String position(Checked checked, Finding f, Style style) {
+        Position p = checked.file().source().positionOf(f.span().start());
+        return style.path(checked.file().name()) + ":" + p.line() + ":" + p.column();
+    }
+
+    /**
+     * What follows the findings: with {@code --verbose}, the files skipped (not a domain) and why;
+     * unless {@code --quiet}, the summary line.
+     */
+    static void end(RunResult run, ReportSettings settings, StringBuilder out) {
+        if (settings.display().verbose()) {
+            for (Checked c : run.files()) {
+                if (c.file().kind() == ParsedFile.Kind.SKIPPED) {
+                    out.append(c.file().name()).append(": skipped: ").append(c.file().note()).append('\n');
+                }
             }
         }
-        out.append(summary(run)).append('\n');
-        return out.toString();
+        if (!settings.display().quiet()) {
+            out.append(summary(run)).append('\n');
+        }
+    }
+
+    /**
+     * The offending line under a finding, as {@code   12 | <text>}, and a caret under the
+     * finding's column. The caret's padding repeats the line's own tabs (a tab is as wide under
+     * the line as in it, whatever the terminal's tab stops) and is a space for anything else.
+     */
+    static void source(Checked checked, Finding f, StringBuilder out) {
+        SourceText text = checked.file().source();
+        int start = f.span().start();
+        Position p = text.positionOf(start);
+        int lineStart = text.offsetOf(p.line(), 1);
+        int lineEnd = lineStart;
+        String all = text.text();
+        while (lineEnd < all.length() && all.charAt(lineEnd) != '\n' && all.charAt(lineEnd) != '\r') {
+            lineEnd++;
+        }
+        String number = Integer.toString(p.line());
+        out.append("  ").append(number).append(" | ").append(all, lineStart, lineEnd).append('\n');
+        out.append("  ").append(" ".repeat(number.length())).append(" | ");
+        for (int i = lineStart; i < start && i < lineEnd; i++) {
+            out.append(all.charAt(i) == '\t' ? '\t' : ' ');
+        }
+        out.append("^\n");
+    }
+
+    /**
+     * Counts per rule, most frequent first (ruff's {@code --statistics}: count, code, a {@code [*]}
+     * when some of them are fixable, the rule's name): {@code   3  rule-id  [*] summary}.
+     */
+    static void statistics(RunResult run, List<Rule> rules, StringBuilder out) {
+        Map<String, int[]> counts = new java.util.LinkedHashMap<>();
+        for (Checked c : run.files()) {
+            Set<Finding> fixable = fixable(c);
+            for (Finding f : c.findings()) {
+                int[] n = counts.computeIfAbsent(f.rule(), k -> new int[2]);
+                n[0]++;
+                if (fixable.contains(f)) {
+                    n[1]++;
+                }
+            }
+        }
+        Map<String, String> summaries = new java.util.HashMap<>();
+        rules.forEach(r -> summaries.put(r.id(), r.info().summary()));
+        List<Map.Entry<String, int[]>> rows = new java.util.ArrayList<>(counts.entrySet());
+        rows.sort((a, b) -> a.getValue()[0] != b.getValue()[0] ? b.getValue()[0] - a.getValue()[0]
+                : a.getKey().compareTo(b.getKey()));
+        int countWidth = 1;
+        int idWidth = 1;
+        for (Map.Entry<String, int[]> row : rows) {
+            countWidth = Math.max(countWidth, Integer.toString(row.getValue()[0]).length());
+            idWidth = Math.max(idWidth, row.getKey().length());
+        }
+        for (Map.Entry<String, int[]> row : rows) {
+            String count = Integer.toString(row.getValue()[0]);
+            out.append(" ".repeat(countWidth - count.length())).append(count).append("  ")
+                    .append(row.getKey()).append(" ".repeat(idWidth - row.getKey().length())).append("  ")
+                    .append(row.getValue()[1] > 0 ? "[*] " : "    ")
+                    .append(summaries.getOrDefault(row.getKey(), "")).append('\n');
+        }
+    }
+
+    /** The findings of a file that {@code fix} would fix: its plan fixes their disk for their rule. */
+    static Set<Finding> fixable(Checked c) {
+        Map<Disk, FixPlan.DiskFix> planned = new IdentityHashMap<>();
+        for (FixPlan.DiskFix d : c.plan().fixed()) {
+            planned.put(d.disk(), d);
+        }
+        Set<Finding> out = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Finding f : c.findings()) {
+            FixPlan.DiskFix d = f.disk() == null ? null : planned.get(f.disk());
+            if (d != null && d.rules().contains(f.rule())) {
+                out.add(f);
+            }
+        }
+        return out;
     }
 
     /** The clauses a finding's detection assumed beyond what its fix line says, on a line. */
@@ -85,7 +200,7 @@ final class TextReport implements Report {
         }
     }
 
-    private static String summary(RunResult run) {
+    static String summary(RunResult run) {
         long files = run.files().size() - run.skippedCount();
         StringBuilder s = new StringBuilder();
         int total = run.findings().size();

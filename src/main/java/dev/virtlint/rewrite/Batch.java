@@ -68,6 +68,13 @@ public final class Batch {
      */
     public static List<FileFix.Result> run(List<Item> items, Function<Input, Linter.Settings> settings,
                                            FileFix.Mode mode, int jobs, Path cwd) {
+        return run(items, settings, mode, jobs, cwd, done -> { });
+    }
+
+    /** {@link #run(List, Function, FileFix.Mode, int, Path)}, telling {@code progress} each file done. */
+    public static List<FileFix.Result> run(List<Item> items, Function<Input, Linter.Settings> settings,
+                                           FileFix.Mode mode, int jobs, Path cwd,
+                                           java.util.function.IntConsumer progress) {
         List<Path> targets = new ArrayList<>();
         List<String> skips = new ArrayList<>();
         Map<Path, String> firstName = new HashMap<>();
@@ -144,6 +151,7 @@ public final class Batch {
                             r.remaining(), r.unsafe());
                 }
                 results.add(r);
+                progress.accept(results.size());
                 if (mode.write() && r.status() == FileFix.Status.CHANGED) {
                     written.add(targets.get(i).toAbsolutePath().getParent());
                 }

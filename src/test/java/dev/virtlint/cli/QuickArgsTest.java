@@ -22,7 +22,7 @@ class QuickArgsTest {
         LintCommand lint = (LintCommand) parsed.subcommand().commandSpec().userObject();
         return new LintRun.Options(lint.paths, lint.drives, lint.format, lint.failOn, lint.rules.select,
                 lint.rules.ignore, lint.rules.config, lint.rules.host, lint.output, lint.jobs, lint.baseline,
-                lint.writeBaseline, lint.limit.bytes, dev.virtlint.report.ReportSettings.Display.DEFAULT);
+                lint.writeBaseline, lint.limit.bytes, lint.display(), lint.stdinFilename);
     }
 
     @Test
@@ -44,7 +44,12 @@ class QuickArgsTest {
                 new String[] {"lint", "--max-input-size", "128M", SAMPLE},
                 new String[] {"lint", "--max-input-size=1GiB", SAMPLE},
                 new String[] {"lint", "--max-input-size", "4096", "-"},
-                new String[] {"lint", "--max-input-size", "2047m", "-"});
+                new String[] {"lint", "--max-input-size", "2047m", "-"},
+                new String[] {"lint", "--format", "concise", "-q", "--show-source", SAMPLE},
+                new String[] {"lint", "--quiet", "--statistics", "--verbose", SAMPLE},
+                new String[] {"lint", SAMPLE, "-v", "--show-source"},
+                new String[] {"lint", "--stdin-filename", "vms/db01.xml", "-"},
+                new String[] {"lint", "--stdin-filename=vms/db01.xml", "--format", "concise", "-"});
         for (String[] line : lines) {
             LintRun.Options quick = QuickArgs.lint(line);
             assertThat(quick).as(String.join(" ", line)).isNotNull();
@@ -72,6 +77,12 @@ class QuickArgsTest {
                 new String[] {"lint", "@args.txt"},
                 new String[] {"lint", "-ofile", SAMPLE},
                 new String[] {"lint", "--frmat", "json", SAMPLE},
+                new String[] {"lint", "-q", "--quiet", SAMPLE},
+                new String[] {"lint", "--stdin-filename", "a.xml", "--stdin-filename", "b.xml", "-"},
+                new String[] {"lint", "--verbose", "-v", SAMPLE},
+                new String[] {"lint", "--statistics", "--statistics", SAMPLE},
+                new String[] {"lint", "--quiet=true", SAMPLE},
+                new String[] {"lint", "-qv", SAMPLE},
                 new String[] {"lint", "--format", "JSON", SAMPLE},
                 new String[] {"lint", "", SAMPLE},
                 new String[] {"lint", "--config", "a\0b", SAMPLE},

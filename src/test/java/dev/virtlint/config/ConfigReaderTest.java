@@ -146,11 +146,20 @@ class ConfigReaderTest {
     void errorsNameFileLineAndColumn() throws Exception {
         assertThatThrownBy(() -> Config.load(write("a.yaml", "rules:\n  implicit-cache-mod: off\n"), "a.yaml"))
                 .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
-                        .isEqualTo("a.yaml:2:3: error: unknown rule 'implicit-cache-mod' (virtlint rules lists them)"));
+                        .isEqualTo("a.yaml:2:3: error: unknown rule 'implicit-cache-mod'; did you mean"
+                                + " 'implicit-cache-mode'? (virtlint rules lists them)"));
         assertThatThrownBy(() -> Config.load(write("b.yaml", "rulez: {}\n"), "b.yaml"))
+                .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format()).isEqualTo(
+                        "b.yaml:1:1: error: unknown key 'rulez'; did you mean 'rules'?"));
+        assertThatThrownBy(() -> Config.load(write("b2.yaml", "zzz: {}\n"), "b2.yaml"))
                 .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format()).startsWith(
-                        "b.yaml:1:1: error: unknown key 'rulez'; expected one of custom-rules, exclude,"
+                        "b2.yaml:1:1: error: unknown key 'zzz'; expected one of custom-rules, exclude,"
                         + " extend-exclude, force-exclude, guests,"));
+        assertThatThrownBy(() -> Config.load(write("b3.yaml", "per-path-ignores:\n  '*.xml': [doubel-caching]\n"),
+                "b3.yaml"))
+                .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format()).isEqualTo(
+                        "b3.yaml:2:13: error: unknown rule 'doubel-caching'; did you mean 'double-caching'?"
+                                + " (virtlint rules lists them; \"all\" means every rule)"));
         assertThatThrownBy(() -> Config.load(write("c.yaml", "policy:\n  host-page-cache: never\n"), "c.yaml"))
                 .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
                         .isEqualTo("c.yaml:2:20: error: host-page-cache must be avoid or allow, found 'never'"));

@@ -128,6 +128,19 @@ class HostProfileTest {
     }
 
     @Test
+    void aMistypedKeySysctlOrCostSuggestsTheClosestName() {
+        assertThat(error("sysctls:\n  vm.dirty_ratio: 20\n"))
+                .isEqualTo("host.yaml:1:1: error: unknown key 'sysctls'; did you mean 'sysctl'?");
+        assertThat(error("sysctl:\n  vm.dirty_ratoi: 20\n"))
+                .isEqualTo("host.yaml:2:3: error: unknown sysctl 'vm.dirty_ratoi'; did you mean 'vm.dirty_ratio'?");
+        assertThat(error("sysctl:\n  dirty_ratoi: 20\n"))
+                .isEqualTo("host.yaml:2:3: error: unknown sysctl 'dirty_ratoi'; did you mean 'vm.dirty_ratio'?");
+        assertThat(error("costs:\n  flush-ms: 1\n"))
+                .isEqualTo("host.yaml:2:3: error: unknown device cost 'flush-ms'; did you mean 'flush-us'?");
+        assertThat(error("sysctl:\n  vm.swappiness: 10\n")).contains("; expected one of vm.");
+    }
+
+    @Test
     void measuredCostsAreReadAndCheckedByName() throws YamlException {
         HostFacts h = read("costs:\n  flush-us: 850\n  copy-mbps: 2500.5\n");
         assertThat(h.costs()).containsEntry("flush-us", 850.0).containsEntry("copy-mbps", 2500.5).hasSize(2);
