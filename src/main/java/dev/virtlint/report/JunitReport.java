@@ -1,6 +1,7 @@
 package dev.virtlint.report;
 
 import dev.virtlint.lint.InputError;
+import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.Position;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.Rule;
@@ -21,7 +22,12 @@ import java.util.Set;
  * shows it for failed ones only (gitlab-org/gitlab merge request 134219); Jenkins keeps a passing
  * test's output, truncating a long one ("Retain long standard output/error", plugins.jenkins.io/junit).
  * An input that cannot be read is a test case in error, as it makes the exit code 3 whatever
- * {@code --fail-on} says.
+ * {@code --fail-on} says. A file skipped as not a domain (a network or pool definition met in a
+ * walk) is one test case, {@code input}, with {@code <skipped>}, and is counted in
+ * {@code skipped}: no rule read it, so no rule's test passed on it. GitLab's parser gives a test
+ * case with a skipped element the status skipped, and shows its text as the details (before
+ * gitlab-org/gitlab merge request 28053 it counted it as a success); Jenkins' junit plugin counts
+ * it as skipped (jenkinsci/junit-plugin issue 782).
  */
 final class JunitReport implements Report {
 
@@ -33,7 +39,17 @@ final class JunitReport implements Report {
         StringBuilder cases = new StringBuilder();
         int tests = 0;
         int failures = 0;
+        int skipped = 0;
         for (Checked c : run.files()) {
+            if (c.file().kind() == ParsedFile.Kind.SKIPPED) {
+                tests++;
+                skipped++;
+                String why = c.file().note(); // "not a domain: the root element is <network>"
+                cases.append("    <testcase classname=\"").append(attr(c.file().name())).append("\" name=\"input\" file=\"")
+                        .append(attr(c.file().name())).append("\">\n      <skipped message=\"").append(attr(why))
+                        .append("\">").append(text(c.file().name() + ": " + why)).append("</skipped>\n    </testcase>\n");
+                continue;
+            }
             Map<String, List<Finding>> byRule = new LinkedHashMap<>();
             ids.forEach(id -> byRule.put(id, new ArrayList<>()));
             c.findings().forEach(f -> byRule.get(f.rule()).add(f));
@@ -76,7 +92,7 @@ final class JunitReport implements Report {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                 + "<testsuites name=\"virtlint\" tests=\"" + tests + "\" failures=\"" + failures + "\" errors=\"" + errors + "\">\n"
                 + "  <testsuite name=\"virtlint\" tests=\"" + tests + "\" failures=\"" + failures + "\" errors=\"" + errors
-                + "\" skipped=\"0\">\n" + cases + "  </testsuite>\n</testsuites>\n";
+                + "\" skipped=\"" + skipped + "\">\n" + cases + "  </testsuite>\n</testsuites>\n";
     }
 
     /** Whether a finding fails the run, as the exit code decides it ({@link RunResult#fails}). */

@@ -105,6 +105,12 @@ class CiFormatsTest {
         assertThat(bad.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(bad.err()).contains("--help-uri-base rules/ is not an absolute URI");
         assertThat(bad.out()).isEmpty();
+        // No slash and no {id}: the links would read .../rulesdouble-caching.
+        Cli.Run unended = Cli.main("lint", "--format", "sarif", "--help-uri-base", "https://example.org/rules",
+                f.toString());
+        assertThat(unended.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(unended.err()).contains("end it with / or use {id}");
+        assertThat(unended.out()).isEmpty();
     }
 
     /**
@@ -265,6 +271,24 @@ class CiFormatsTest {
                 .startsWith("1 finding: disk vda");
         assertThat(doc.selectNodes("//testcase[@classname='" + clean + "']/failure")).isEmpty();
         assertThat(doc.valueOf("/testsuites/@failures")).isEqualTo("2");
+    }
+
+    /** A file that is not a domain is one skipped test case, not a passing test per rule. */
+    @Test
+    void junitReportsAFileThatIsNotADomainAsSkipped() throws Exception {
+        Path net = write("net.xml", "<network><name>x</name></network>\n");
+        Path bad = write("db01.xml", DOMAIN);
+        Cli.Run run = Cli.run("lint", "--format", "junit", net.toString(), bad.toString());
+        assertThat(run.exit()).isEqualTo(ExitCode.FINDINGS);
+        Document doc = new SAXReader().read(new StringReader(run.out()));
+        int rules = Cli.run("rules").out().strip().split("\n").length;
+        assertThat(doc.selectNodes("//testcase[@classname='" + net + "']")).hasSize(1);
+        assertThat(doc.valueOf("//testcase[@classname='" + net + "']/@name")).isEqualTo("input");
+        assertThat(doc.valueOf("//testcase[@classname='" + net + "']/skipped/@message"))
+                .isEqualTo("not a domain: the root element is <network>");
+        assertThat(doc.valueOf("/testsuites/testsuite/@skipped")).isEqualTo("1");
+        assertThat(doc.valueOf("/testsuites/@tests")).isEqualTo(String.valueOf(rules + 1));
+        assertThat(doc.selectNodes("//testcase[@classname='" + bad + "']")).hasSize(rules);
     }
 
     /** GitLab's test widget agrees with the job: what does not fail the exit code fails no test. */

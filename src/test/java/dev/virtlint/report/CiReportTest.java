@@ -136,6 +136,10 @@ class CiReportTest {
         assertThat(HelpUri.problem("https://example.org/rules/")).isNull();
         assertThat(HelpUri.problem("rules/")).contains("not an absolute URI");
         assertThat(HelpUri.problem("https://example.org/a b/")).contains("not a valid URI");
+        assertThat(HelpUri.problem("https://example.org/rules")).contains("end it with / or use {id}");
+        assertThat(HelpUri.problem("https://example.org/rules/{id}.md")).isNull();
+        assertThat(HelpUri.problem("https://example.org/rule?id=")).isNull();
+        assertThat(HelpUri.problem("https://example.org/rules#")).isNull();
     }
 
     @Test
