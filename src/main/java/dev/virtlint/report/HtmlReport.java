@@ -5,7 +5,9 @@ import dev.virtlint.lint.ParsedFile;
 import dev.virtlint.model.Dialect;
 import dev.virtlint.model.Disk;
 import dev.virtlint.model.Position;
+import dev.virtlint.model.Refused;
 import dev.virtlint.model.Setting;
+import dev.virtlint.model.SourceKind;
 import dev.virtlint.rules.Evidences;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.Rule;
@@ -20,6 +22,7 @@ import java.util.Base64;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The report as one self-contained HTML page: the files, their disks and findings with the
@@ -176,7 +179,14 @@ public final class HtmlReport implements Report {
      * SVG saying why there is none.
      */
     private static void disk(ParsedFile f, Disk d, List<Finding> findings, Page page, StringBuilder out) {
-        out.append("<section class=\"disk\" data-disk=\"").append(escape(d.target())).append("\">\n<h3>disk ")
+        // data-index: the disk's place among the file's disks (from 1), which tells apart two
+        // disks of one target (the two branches of a script that starts QEMU either way).
+        int index = 0;
+        for (int i = 0; i < f.disks().size() && index == 0; i++) {
+            index = f.disks().get(i) == d ? i + 1 : 0;
+        }
+        out.append("<section class=\"disk\" data-disk=\"").append(escape(d.target())).append("\" data-index=\"")
+                .append(index).append("\">\n<h3>disk ")
                 .append(escape(d.target())).append("</h3>\n<p class=\"meta\">")
                 .append(escape(d.source().orElse("no source") + "; " + d.device().id()
                         + d.bus().map(b -> ", bus " + b).orElse("") + d.format().map(x -> ", " + x).orElse("")
@@ -187,11 +197,7 @@ public final class HtmlReport implements Report {
         String title = "disk " + d.target() + " of " + f.name();
         String id = page.nextId();
         if (first == null) {
-            // The simulator runs for a disk that gets cache advice (DiskCheck.writable), as
-            // simulate says when it refuses one.
-            String why = Evidences.omitted(d).orElse("no simulator figures for this disk ("
-                    + d.noCacheAdvice().orElse("libvirt or QEMU refuses its cache setting, see"
-                    + " cache-mode-refused") + ")");
+            String why = Evidences.omitted(d).orElse(noFigures(d, findings));
             out.append("<figure class=\"modes\">\n<figcaption>").append(escape("No simulator figures: " + title))
                     .append("</figcaption>\n")
                     .append(ModeChart.unavailable(id, "Cache modes of " + title, List.of("No chart: " + why)))
@@ -217,12 +223,60 @@ public final class HtmlReport implements Report {
                     .append("</figure>\n");
         } else {
             boolean advised = findings.stream().anyMatch(x -> x.recommended() != null);
-            // Only the modes' predictions are used; the qcow2 flag changes the assumptions alone.
-            List<Prediction> modes = Evidences.whatIf(e.scenario(), List.<String>of(), e.basis(), false).modes();
-            out.append(ModeChart.figure(id, title, new ModeChart.Data(modes, e.current(),
-                    advised ? e.recommended().cache() : null, e.basis(), e.guestFlushes())));
+            // simulate's table for the disk, with what it says the table holds under: the
+            // evidence above says it for the current and recommended modes only, so the lines it
+            // does not print (the qcow2 L2 entries the other write-cache modes lose) go under
+            // the chart. A file image's scenario is preallocated exactly when the host profile
+            // states it so (Evidences.scenario), which is simulate's l2Allocated for it
+            // (Evidences.qcow2Allocated); a block device's is preallocated host space only.
+            boolean l2Allocated = d.sourceKind() == SourceKind.FILE && e.scenario().preallocated();
+            Evidences.WhatIf table = Evidences.whatIf(e.scenario(), List.<String>of(), e.basis(), l2Allocated);
+            List<String> caveats = new ArrayList<>();
+            for (String a : table.assumptions()) {
+                if (!said.contains(a) && !e.assumptions().contains(a) && !e.notes().contains(a)) {
+                    caveats.add(a);
+                }
+            }
+            out.append(ModeChart.figure(id, title, new ModeChart.Data(table.modes(), e.current(),
+                    advised ? e.recommended().cache() : null, e.basis(), e.guestFlushes(), caveats)));
         }
         out.append("</section>\n");
+    }
+
+    /**
+     * Why a disk with findings has no figures, from its findings: the simulator runs for a disk
+     * that gets cache advice and that libvirt or QEMU would start (DiskCheck.writable; a disk with
+     * a refused setting gets that finding alone, Linter), and only a finding about its cache mode
+     * carries the figures.
+     */
+    static String noFigures(Disk d, List<Finding> findings) {
+        Optional<String> noAdvice = d.noCacheAdvice();
+        if (noAdvice.isPresent()) {
+            return "no simulator figures for this disk (" + noAdvice.get() + ")";
+        }
+        if (findings.stream().anyMatch(x -> x.rule().equals("cache-mode-refused"))) {
+            return "no simulator figures for this disk (libvirt or QEMU refuses its cache setting, see"
+                    + " cache-mode-refused)";
+        }
+        List<String> refused = new ArrayList<>();
+        String reader = null;
+        for (Finding x : findings) {
+            if (!x.rule().equals("invalid-setting")) {
+                continue;
+            }
+            for (Refused r : d.refused()) {
+                if (r.span().equals(x.span())) {
+                    Dialect dl = d.dialect();
+                    refused.add(dl == null ? r.name() + "=" + r.value() : dl.render(r.name(), r.value()));
+                    reader = reader == null || reader.equals(r.reader()) ? r.reader() : "libvirt or QEMU";
+                }
+            }
+        }
+        if (!refused.isEmpty()) {
+            return "no simulator figures for this disk (" + reader + " refuses " + String.join(", ", refused)
+                    + ", see invalid-setting, so it does not run as written)";
+        }
+        return "no simulator figures for this disk";
     }
 
     /**

@@ -52,9 +52,21 @@ final class ModeChart {
      * @param recommended  the recommended mode's name, or null when there is no recommendation
      * @param basis        what the figures rest on
      * @param guestFlushes whether the guest was simulated as flushing
+     * @param caveats      what the other modes' figures hold under that nothing else on the page
+     *                     says (the qcow2 metadata they leave out), one note each
      */
     record Data(List<Prediction> modes, Prediction current, String recommended,
-                Evidence.Basis basis, boolean guestFlushes) {
+                Evidence.Basis basis, boolean guestFlushes, List<String> caveats) {
+
+        Data {
+            caveats = List.copyOf(caveats);
+        }
+
+        /** Data whose conditions are all said beside the chart (simulate's page). */
+        Data(List<Prediction> modes, Prediction current, String recommended, Evidence.Basis basis,
+             boolean guestFlushes) {
+            this(modes, current, recommended, basis, guestFlushes, List.of());
+        }
 
         /** The points: the presets, and the current mode after them when no preset is it. */
         List<Prediction> points() {
@@ -441,6 +453,7 @@ final class ModeChart {
                 + " access pattern run as fast as it goes; the losses take its offered rate"
                 : "speeds are ratios to the current mode: the model's absolute scale is assumed"
                 + " (probe --bench measures a host's)");
+        notes.addAll(d.caveats());
         return notes;
     }
 
