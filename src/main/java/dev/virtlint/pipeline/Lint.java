@@ -42,13 +42,14 @@ public final class Lint {
     /**
      * The inputs of paths ({@code -} is standard input, read like a file up to {@code limit}; a
      * directory is walked, leaving out what {@code exclusion} excludes) and of drive strings
-     * ({@code --drive[N]}), in that order.
+     * ({@code --drive[N]}), in that order; a file met again ({@link Once}) is left out.
      */
     public static Gathered gather(List<String> paths, List<String> drives, InputStream stdin,
                                   long limit, Inputs.Exclusion exclusion)
             throws IOException, YamlException {
         List<Input> inputs = new ArrayList<>();
         List<InputError> errors = new ArrayList<>();
+        Once once = new Once();
         for (String path : paths) {
             if (path.equals("-")) {
                 try {
@@ -62,7 +63,11 @@ public final class Lint {
                 continue;
             }
             Inputs.Expanded expanded = Inputs.expand(List.of(path), exclusion);
-            inputs.addAll(expanded.inputs());
+            for (Input input : expanded.inputs()) {
+                if (once.add(input)) {
+                    inputs.add(input);
+                }
+            }
             for (String missing : expanded.missing()) {
                 errors.add(new InputError(missing, null, "no such file or directory", false));
             }
@@ -81,6 +86,30 @@ public final class Lint {
      * which paths gave nothing, one line each.
      */
     public record FixTargets(List<Batch.Item> items, List<String> notes) {
+    }
+
+    /**
+     * The files met so far, by real path: {@code d.xml}, {@code ./d.xml}, {@code $PWD/d.xml}, a
+     * symbolic link to it and a walk of {@code .} that finds it are one file, linted once, under
+     * the first name it was given; otherwise every report listed its findings twice (GitLab with
+     * one fingerprint twice). The real path, not the name normalized as text: {@code link/../d.xml}
+     * is not {@code d.xml} when {@code link} is a symbolic link to another directory. A file whose
+     * real path cannot be had (it went away) is kept: its read says why. ({@code fix} skips a file
+     * it already fixed in the run, and says so: see Batch.)
+     */
+    private static final class Once {
+        private final Set<Path> seen = new HashSet<>();
+
+        boolean add(Input input) {
+            if (input.path() == null) {
+                return true;
+            }
+            try {
+                return seen.add(input.path().toRealPath());
+            } catch (IOException e) {
+                return true;
+            }
+        }
     }
 
     /** The files {@code fix} rewrites: those of each path, walked as {@code lint} walks it. */

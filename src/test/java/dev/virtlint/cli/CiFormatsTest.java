@@ -141,6 +141,71 @@ class CiFormatsTest {
                 .contains("\"severity\": \"critical\"").contains("\"severity\": \"major\"");
     }
 
+    /** lint --format gitlab run as a process in {@code cwd}, with CI_PROJECT_DIR set to {@code project} unless null. */
+    private static String gitlab(Path cwd, Path project, String... paths) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.virtlint.cli.Main", "lint", "--format", "gitlab"));
+        cmd.addAll(List.of(paths));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().remove("CI_PROJECT_DIR");
+        if (project != null) {
+            pb.environment().put("CI_PROJECT_DIR", project.toString());
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isEqualTo(ExitCode.FINDINGS);
+        return out;
+    }
+
+    /**
+     * GitLab links location.path in the repository: relative to CI_PROJECT_DIR when the job sets
+     * it, else to the working directory, whether the file was named absolute, with ../ or from a
+     * subdirectory; a file outside keeps the name it was given.
+     */
+    @Test
+    void gitlabPathsAreRelativeToTheProjectDirectory() throws Exception {
+        Path repo = Files.createDirectories(dir.resolve("repo"));
+        Path sub = Files.createDirectories(repo.resolve("sub"));
+        Files.createDirectories(repo.resolve("vms"));
+        Files.writeString(repo.resolve("vms/a.xml"), DOMAIN);
+        Files.writeString(repo.resolve("vms/b.xml"), DOMAIN);
+        Files.writeString(sub.resolve("c.xml"), DOMAIN);
+        Pattern path = Pattern.compile("\"path\": \"([^\"]*)\"");
+        String absolute = repo.resolve("vms/b.xml").toString();
+
+        String ci = gitlab(sub, repo, "../vms/a.xml", absolute, "./c.xml");
+        assertThat(all(path, ci)).containsOnly("vms/a.xml", "vms/b.xml", "sub/c.xml");
+        com.networknt.schema.Schema schema = com.networknt.schema.SchemaRegistry
+                .withDefaultDialect(com.networknt.schema.SpecificationVersion.DRAFT_7)
+                .getSchema(Files.readString(Path.of("src/test/resources/dev/virtlint/report/gitlab-code-quality.schema.json")),
+                        com.networknt.schema.InputFormat.JSON);
+        assertThat(schema.validate(ci, com.networknt.schema.InputFormat.JSON)).isEmpty();
+        assertThat(all(Pattern.compile("\"fingerprint\": \"([0-9a-f]+)\""), ci)).doesNotHaveDuplicates();
+
+        // No CI_PROJECT_DIR: the working directory is the project.
+        assertThat(all(path, gitlab(repo, null, "sub/../vms/a.xml", absolute)))
+                .containsOnly("vms/a.xml", "vms/b.xml");
+        // Outside the working directory (and no CI_PROJECT_DIR): as given.
+        assertThat(all(path, gitlab(sub, null, "../vms/a.xml", absolute, "c.xml")))
+                .containsOnly("../vms/a.xml", absolute, "c.xml");
+    }
+
+    /** A file named twice, or named and met in a walk, is linted once, under its first name. */
+    @Test
+    void aFileGivenTwiceIsLintedOnce() throws Exception {
+        Path f = write("db01.xml", DOMAIN);
+        Files.createDirectories(dir.resolve("sub"));
+        Files.createSymbolicLink(dir.resolve("link.xml"), f);
+        String again = dir + "/./sub/../db01.xml";
+        Cli.Run text = Cli.run("lint", f.toString(), again, dir.resolve("link.xml").toString(), dir.toString());
+        assertThat(text.out()).contains("in 1 file").doesNotContain(again).doesNotContain("link.xml");
+        Cli.Run once = Cli.run("lint", f.toString());
+        assertThat(text.out()).isEqualTo(once.out());
+        String gitlab = Cli.run("lint", "--format", "gitlab", f.toString(), again).out();
+        List<String> prints = all(Pattern.compile("\"fingerprint\": \"([0-9a-f]+)\""), gitlab);
+        assertThat(prints).hasSize(2).doesNotHaveDuplicates();
+    }
+
     @Test
     void gitlabFingerprintsDoNotMoveWithLines() throws IOException {
         Pattern print = Pattern.compile("\"fingerprint\": \"([0-9a-f]{32})\"");

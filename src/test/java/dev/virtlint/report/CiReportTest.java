@@ -16,6 +16,7 @@ import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.Severity;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -121,6 +122,33 @@ class CiReportTest {
         Map<String, Object> run = ((List<Map<String, Object>>) root.get("runs")).get(0);
         Map<String, Object> driver = (Map<String, Object>) ((Map<String, Object>) run.get("tool")).get("driver");
         return ((List<Map<String, Object>>) driver.get("rules")).get(i);
+    }
+
+    @Test
+    void gitlabPathIsRelativeToTheProjectDirectoryWhereTheFileIsInIt() {
+        Path cwd = Path.of("/builds/ops/vms/sub");
+        assertThat(ReportPath.inProject("/builds/ops/vms/db01.xml", cwd, "/builds/ops/vms")).isEqualTo("db01.xml");
+        assertThat(ReportPath.inProject("../db01.xml", cwd, "/builds/ops/vms")).isEqualTo("db01.xml");
+        assertThat(ReportPath.inProject(".//a/../db01.xml", cwd, "/builds/ops/vms")).isEqualTo("sub/db01.xml");
+        assertThat(ReportPath.inProject("../db01.xml", cwd, null)).isEqualTo("../db01.xml");
+        assertThat(ReportPath.inProject("../db01.xml", cwd, "")).isEqualTo("../db01.xml");
+        assertThat(ReportPath.inProject("/builds/ops/vms/sub/db01.xml", cwd, null)).isEqualTo("db01.xml");
+        // A relative CI_PROJECT_DIR is the working directory's.
+        assertThat(ReportPath.inProject("db01.xml", cwd, "..")).isEqualTo("sub/db01.xml");
+        // Outside: as given, without ./.
+        assertThat(ReportPath.inProject("/etc/libvirt/qemu/db01.xml", cwd, "/builds/ops/vms"))
+                .isEqualTo("/etc/libvirt/qemu/db01.xml");
+        assertThat(ReportPath.inProject("/builds/ops/vmsx/db01.xml", cwd, "/builds/ops/vms"))
+                .isEqualTo("/builds/ops/vmsx/db01.xml");
+        assertThat(ReportPath.inProject("-", cwd, "/builds/ops/vms")).isEqualTo("-");
+        assertThat(ReportPath.inProject("--drive[1]", cwd, "/builds/ops/vms")).isEqualTo("--drive[1]");
+        assertThat(ReportPath.inProject("a\u0000b.xml", cwd, null)).isEqualTo("a\u0000b.xml");
+        // The report reads CI_PROJECT_DIR through the environment it is given.
+        Checked c = checked("/builds/ops/vms/db01.xml", DOMAIN);
+        String out = new GitlabReport(name -> name.equals("CI_PROJECT_DIR") ? "/builds/ops" : null, cwd)
+                .render(new RunResult(List.of(c), List.of()), RULES, new ReportSettings("test", Severity.WARNING, false,
+                        new ReportSettings.Display(false, false, false, false, null)));
+        assertThat(out).contains("\"path\": \"vms/db01.xml\"").doesNotContain("\"path\": \"/");
     }
 
     @Test
