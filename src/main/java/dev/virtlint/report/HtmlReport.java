@@ -244,16 +244,13 @@ public final class HtmlReport implements Report {
     }
 
     /**
-     * Why a disk with findings has no figures, from its findings: the simulator runs for a disk
-     * that gets cache advice and that libvirt or QEMU would start (DiskCheck.writable; a disk with
-     * a refused setting gets that finding alone, Linter), and only a finding about its cache mode
-     * carries the figures.
+     * Why a disk with findings has no figures, from its findings first: the simulator runs for a
+     * disk that gets cache advice and that libvirt or QEMU would start (DiskCheck.writable; a disk
+     * with a refused setting gets that finding alone, Linter), and only a finding about its cache
+     * mode carries the figures. A refused setting comes before what the disk is (a CD-ROM written
+     * {@code device='cd-rom'} is refused, whatever else it would be).
      */
     static String noFigures(Disk d, List<Finding> findings) {
-        Optional<String> noAdvice = d.noCacheAdvice();
-        if (noAdvice.isPresent()) {
-            return "no simulator figures for this disk (" + noAdvice.get() + ")";
-        }
         if (findings.stream().anyMatch(x -> x.rule().equals("cache-mode-refused"))) {
             return "no simulator figures for this disk (libvirt or QEMU refuses its cache setting, see"
                     + " cache-mode-refused)";
@@ -275,6 +272,10 @@ public final class HtmlReport implements Report {
         if (!refused.isEmpty()) {
             return "no simulator figures for this disk (" + reader + " refuses " + String.join(", ", refused)
                     + ", see invalid-setting, so it does not run as written)";
+        }
+        Optional<String> noAdvice = d.noCacheAdvice();
+        if (noAdvice.isPresent()) {
+            return "no simulator figures for this disk (" + noAdvice.get() + ")";
         }
         return "no simulator figures for this disk";
     }

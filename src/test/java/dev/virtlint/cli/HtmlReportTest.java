@@ -181,6 +181,9 @@ class HtmlReportTest {
         assertThat(vdc).contains("<svg class=\"chart none\"")
                 .contains("libvirt refuses io=&#39;default&#39;, bus=&#39;virtoi&#39;, see invalid-setting")
                 .doesNotContain("cache-mode-refused").doesNotContain("refuses its cache setting");
+        // sda: device='cd-rom', refused, not taken for the read-only CD-ROM it was meant to be.
+        assertThat(diskSections(typos).get("sda")).contains("libvirt refuses device=&#39;cd-rom&#39;, see invalid-setting")
+                .doesNotContain("(read-only)");
         String args = Cli.run("lint", "--format", "html", "--fail-on", "never",
                 "samples/invalid-setting/launch-typos.args").out();
         assertThat(diskSections(args).get("data")).contains("QEMU refuses discard=yes, write-cache=yes")
