@@ -120,19 +120,21 @@ final class FixCommand implements Callable<Integer> {
         }
         int missing = targets.notes().size();
         List<Input> inputs = targets.items().stream().map(Batch.Item::input).toList();
-        Map<Input, Linter.Settings> settings = rules.settings(inputs, configs, spec.commandLine());
+        RuleOptions.PerInput settings = rules.settings(inputs, configs, spec.commandLine());
         Severity threshold = failOn == LintRun.FailOn.never ? null : Severity.byId(failOn.name()).orElseThrow();
         FileFix.Mode mode = new FileFix.Mode(!diff, threshold, force, limit.bytes, unsafeFixes);
         List<FileFix.Result> results;
         if (parent != null && parent.terminal.progress()) {
             Progress progress = new Progress(err, diff ? "checking" : "fixing", inputs.size());
             try {
-                results = Lint.fix(targets, settings::get, mode, jobs, progress);
+                results = Lint.fix(targets, settings.run()::get, settings.configured()::get, mode, jobs,
+                        progress);
             } finally {
                 progress.end();
             }
         } else {
-            results = Lint.fix(targets, settings::get, mode, jobs);
+            results = Lint.fix(targets, settings.run()::get, settings.configured()::get, mode, jobs,
+                    done -> { });
         }
 
         return report(results, missing, threshold, out, err, diff ? err : out);
@@ -164,9 +166,10 @@ final class FixCommand implements Callable<Integer> {
             return ExitCode.INPUT;
         }
         Input input = new Input(name, path, Input.Kind.SNIFF, before);
-        Map<Input, Linter.Settings> settings = rules.settings(List.of(input), rules.configs(spec.commandLine()),
+        RuleOptions.PerInput settings = rules.settings(List.of(input), rules.configs(spec.commandLine()),
                 spec.commandLine());
-        FileFix.Attempt a = FileFix.attempt(input, before, settings.get(input), unsafeFixes);
+        FileFix.Attempt a = FileFix.attempt(input, before, settings.run().get(input),
+                settings.configured().get(input), unsafeFixes);
         boolean changed = a.status() == FileFix.Status.CHANGED;
         String diffText = changed && diff
                 ? UnifiedDiff.of(name, a.file().source().text(), a.plan().edits()) : "";

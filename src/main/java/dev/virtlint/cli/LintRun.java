@@ -60,8 +60,9 @@ final class LintRun {
         if (o.writeBaseline() != null) {
             checkOutput("--write-baseline", o.writeBaseline(), inputs);
         }
-        Map<Input, Linter.Settings> settings = RuleOptions.settings(inputs, o.select(), o.ignore(), configs,
+        RuleOptions.PerInput chosen = RuleOptions.settings(inputs, o.select(), o.ignore(), configs,
                 o.host());
+        Map<Input, Linter.Settings> settings = chosen.run();
         Baseline accepted = null;
         if (o.baseline() != null) {
             try {
@@ -74,7 +75,7 @@ final class LintRun {
         }
         Function<Input, Linter.Settings> settingsOf = settings::get;
         Report reporter = o.format().report();
-        RunResult run = Lint.run(gathered, settingsOf, reporter.evidence(), o.jobs(),
+        RunResult run = Lint.run(gathered, settingsOf, chosen.configured()::get, reporter.evidence(), o.jobs(),
                 o.maxInputSize());
         List<InputError> errors = run.errors();
         for (InputError e : errors) {
