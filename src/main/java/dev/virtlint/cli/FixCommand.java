@@ -5,6 +5,7 @@ import dev.virtlint.lint.Loader;
 import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.pipeline.Lint;
 import dev.virtlint.report.FixLine;
+import dev.virtlint.report.Visible;
 import dev.virtlint.rewrite.Batch;
 import dev.virtlint.rewrite.FileFix;
 import dev.virtlint.rewrite.Fixer;
@@ -110,7 +111,7 @@ final class FixCommand implements Callable<Integer> {
         ConfigLookup configs = rules.configs(spec.commandLine());
         Lint.FixTargets targets = Lint.gatherForFix(stdin < 0 ? paths : paths.subList(0, stdin),
                 configs::excluded);
-        targets.notes().forEach(err::println);
+        targets.notes().forEach(n -> err.println(Visible.of(n)));
         if (stdin >= 0) {
             throw new ParameterException(spec.commandLine(), "fix - fixes standard input alone: give no other PATH");
         }
@@ -201,12 +202,13 @@ final class FixCommand implements Callable<Integer> {
                 out.flush();
             }
             if (r.status() == FileFix.Status.CHANGED) {
-                report.println((diff ? "would fix " : "fixed ") + r.name() + ": " + describe(r.fixed()));
+                report.println(Visible.of((diff ? "would fix " : "fixed ") + r.name() + ": "
+                        + describe(r.fixed())));
             }
             // A walk over a large tree meets many files that are not domains: they are counted in
             // the summary, and listed only when asked.
             if (verbose || r.status() != FileFix.Status.SKIPPED) {
-                r.notes().forEach(err::println);
+                r.notes().forEach(n -> err.println(Visible.of(n)));
             }
         }
         Batch.Summary s = Batch.Summary.of(results);

@@ -8,6 +8,7 @@ import dev.virtlint.report.Baseline;
 import dev.virtlint.report.Format;
 import dev.virtlint.report.Report;
 import dev.virtlint.report.ReportSettings;
+import dev.virtlint.report.Visible;
 import dev.virtlint.report.RunResult;
 import dev.virtlint.rewrite.AtomicWrite;
 import dev.virtlint.rules.Linter;
@@ -79,7 +80,7 @@ final class LintRun {
                 o.maxInputSize());
         List<InputError> errors = run.errors();
         for (InputError e : errors) {
-            err.println(e.format());
+            err.println(Visible.of(e.format()));
         }
         err.flush();
         if (o.writeBaseline() != null) {

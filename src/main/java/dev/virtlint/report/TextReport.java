@@ -48,7 +48,7 @@ final class TextReport implements Report {
         for (Finding f : checked.findings()) {
             out.append(position(checked, f, style)).append(": ")
                     .append(style.severity(f.severity(), f.severity().id())).append(" [")
-                    .append(style.rule(f.rule())).append("] ").append(f.message()).append('\n');
+                    .append(style.rule(f.rule())).append("] ").append(Visible.of(f.message())).append('\n');
             if (showSource) {
                 source(checked, f, out);
             }
@@ -60,7 +60,7 @@ final class TextReport implements Report {
             boolean figures = d != null && (f.evidence() != null || omitted != null);
             if (figures && told.containsKey(d)) {
                 if (fix != null && !fix.equals(told.get(d))) {
-                    out.append("  ").append(fix).append('\n');
+                    out.append("  ").append(Visible.of(fix)).append('\n');
                 }
                 assumedBeyondFix(f, out);
                 continue;
@@ -79,15 +79,15 @@ final class TextReport implements Report {
                 for (String line : EvidenceReport.lines(f.evidence(), mode -> dl == null
                         ? "cache=" + mode : dl.render(dl.name(Setting.CACHE), mode), fix,
                         said)) {
-                    out.append("  ").append(line).append('\n');
+                    out.append("  ").append(Visible.of(line)).append('\n');
                 }
             } else if (omitted != null) {
-                out.append("  ").append(omitted).append('\n');
+                out.append("  ").append(Visible.of(omitted)).append('\n');
                 if (fix != null) {
-                    out.append("  ").append(fix).append('\n');
+                    out.append("  ").append(Visible.of(fix)).append('\n');
                 }
             } else if (fix != null) {
-                out.append("  ").append(fix).append('\n');
+                out.append("  ").append(Visible.of(fix)).append('\n');
             }
             assumedBeyondFix(f, out);
         }
@@ -96,7 +96,7 @@ final class TextReport implements Report {
     /** {@code path:line:column} of a finding, the path coloured when colour is on. */
     static String position(Checked checked, Finding f, Style style) {
         Position p = checked.file().source().positionOf(f.span().start());
-        return style.path(checked.file().name()) + ":" + p.line() + ":" + p.column();
+        return style.path(Visible.of(checked.file().name())) + ":" + p.line() + ":" + p.column();
     }
 
     /**
@@ -107,7 +107,8 @@ final class TextReport implements Report {
         if (settings.display().verbose()) {
             for (Checked c : run.files()) {
                 if (c.file().kind() == ParsedFile.Kind.SKIPPED) {
-                    out.append(c.file().name()).append(": skipped: ").append(c.file().note()).append('\n');
+                    out.append(Visible.of(c.file().name())).append(": skipped: ")
+                            .append(Visible.of(c.file().note())).append('\n');
                 }
             }
         }
@@ -132,10 +133,19 @@ final class TextReport implements Report {
             lineEnd++;
         }
         String number = Integer.toString(p.line());
-        out.append("  ").append(number).append(" | ").append(all, lineStart, lineEnd).append('\n');
+        out.append("  ").append(number).append(" | ");
+        for (int i = lineStart; i < lineEnd; i++) {
+            Visible.append(all.charAt(i), out);
+        }
+        out.append('\n');
         out.append("  ").append(" ".repeat(number.length())).append(" | ");
         for (int i = lineStart; i < start && i < lineEnd; i++) {
-            out.append(all.charAt(i) == '\t' ? '\t' : ' ');
+            char c = all.charAt(i);
+            if (c == '\t') {
+                out.append('\t');
+            } else {
+                out.append(" ".repeat(Visible.width(c)));
+            }
         }
         out.append("^\n");
     }
@@ -172,7 +182,7 @@ final class TextReport implements Report {
             out.append(" ".repeat(countWidth - count.length())).append(count).append("  ")
                     .append(row.getKey()).append(" ".repeat(idWidth - row.getKey().length())).append("  ")
                     .append(row.getValue()[1] > 0 ? "[*] " : "    ")
-                    .append(summaries.getOrDefault(row.getKey(), "")).append('\n');
+                    .append(Visible.of(summaries.getOrDefault(row.getKey(), ""))).append('\n');
         }
     }
 
@@ -196,7 +206,7 @@ final class TextReport implements Report {
     private static void assumedBeyondFix(Finding f, StringBuilder out) {
         List<String> assumed = FixLine.beyondFix(f);
         if (!assumed.isEmpty()) {
-            out.append("  ").append(String.join("; ", assumed)).append('\n');
+            out.append("  ").append(Visible.of(String.join("; ", assumed))).append('\n');
         }
     }
 

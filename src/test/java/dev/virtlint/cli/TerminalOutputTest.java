@@ -328,4 +328,36 @@ class TerminalOutputTest {
         assertThat(raw.toByteArray()).isEqualTo(new String(latin, java.nio.charset.StandardCharsets.ISO_8859_1)
                 .replace("cache='unsafe'", "cache='none'").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     }
+
+    /**
+     * A value from the linted file cannot forge a line or reach the terminal as an escape
+     * sequence (review finding 2): {@code &#10;} in an attribute is a real newline after
+     * attribute-value normalisation, and a .args line can hold ESC and BEL.
+     */
+    @Test
+    void controlCharactersFromTheFileAreShownAsEscapesNotPrinted() throws IOException {
+        Path xml = write("nl.xml", UNSAFE.replace("/dev/vg/db",
+                "/dev/x&#10;fake.xml:1:1: error[unsafe-cache-persistent-disk] injected&#155;2J"));
+        for (String format : new String[] {"text", "concise"}) {
+            Cli.Run r = Cli.main("lint", "--format", format, "--show-source", xml.toString());
+            assertThat(r.out()).as(format).doesNotContain("\u009b").doesNotContain("\nfake.xml")
+                    .contains("(/dev/x\\u000afake.xml:1:1: error[unsafe-cache-persistent-disk] injected\\u009b2J)");
+            assertThat(r.out().lines().filter(l -> l.startsWith("fake.xml"))).as(format).isEmpty();
+        }
+        Path args = write("esc.args", "/usr/bin/qemu-system-x86_64 -name a\u001b[2Jb -drive file=/vm\u001b]0;pwned\u0007.img,"
+                + "if=virtio,cache=unsafe  # \u001b[31mhi\n");
+        Cli.Run r = Cli.main("lint", "--format", "concise", "--show-source", args.toString());
+        assertThat(r.out()).doesNotContain("\u001b").doesNotContain("\u0007")
+                .contains("1 | /usr/bin/qemu-system-x86_64 -name a\\u001b[2Jb -drive file=/vm\\u001b]0;pwned\\u0007.img,"
+                        + "if=virtio,cache=unsafe  # \\u001b[31mhi\n");
+        // The caret stays under the finding (the drive, after an escape), counting the escape as printed.
+        String[] lines = r.out().split("\n");
+        assertThat(lines[0]).contains("esc.args:1:").contains("(/vm\\u001b]0)");
+        assertThat(lines[2].indexOf('^')).isEqualTo(lines[1].indexOf("file=/vm"));
+        // With colour on, the only escapes are virtlint's own.
+        Cli.Run tty = main(new Terminal(Map.of(), true, false), "lint", "--format", "concise", "--show-source",
+                args.toString());
+        assertThat(tty.out().replaceAll("\u001b\\[[0-9;]*m", "")).doesNotContain("\u001b");
+        assertThat(tty.out()).contains("\\u001b]0;pwned");
+    }
 }
