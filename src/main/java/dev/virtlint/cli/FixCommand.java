@@ -167,8 +167,19 @@ final class FixCommand implements Callable<Integer> {
             return ExitCode.INPUT;
         }
         Input input = new Input(name, path, Input.Kind.SNIFF, before);
-        RuleOptions.PerInput settings = rules.settings(List.of(input), rules.configs(spec.commandLine()),
-                spec.commandLine());
+        ConfigLookup configs = rules.configs(spec.commandLine());
+        if (path != null && configs.excluded(path, false, true)) {
+            // Excluded by force-exclude as the named file would be: the input unchanged, as
+            // ruff's check --fix --force-exclude --stdin-filename parrots it
+            // (crates/ruff/src/commands/check_stdin.rs), and a note.
+            if (!diff) {
+                writeStdout(out, before, null);
+            }
+            err.println(Visible.of(name + ": excluded by force-exclude; written unchanged"));
+            err.flush();
+            return ExitCode.OK;
+        }
+        RuleOptions.PerInput settings = rules.settings(List.of(input), configs, spec.commandLine());
         FileFix.Attempt a = FileFix.attempt(input, before, settings.run().get(input),
                 settings.configured().get(input), unsafeFixes);
         boolean changed = a.status() == FileFix.Status.CHANGED;
@@ -179,18 +190,23 @@ final class FixCommand implements Callable<Integer> {
         FileFix.Result result = new FileFix.Result(name, a.status(), changed ? a.plan().fixed() : List.of(),
                 a.notes(), diffText, remaining, a.plan() == null ? 0 : a.plan().unsafe().size());
         if (!diff) {
-            out.flush();
-            if (parent.rawOut != null) {
-                parent.rawOut.write(a.after());
-                parent.rawOut.flush();
-            } else {
-                java.nio.charset.Charset cs = a.file() == null ? java.nio.charset.StandardCharsets.UTF_8
-                        : java.nio.charset.Charset.forName(a.file().source().charset());
-                out.print(new String(a.after(), cs));
-                out.flush();
-            }
+            writeStdout(out, a.after(), a.file() == null ? null : a.file().source().charset());
         }
         return report(List.of(result), 0, threshold, out, err, err);
+    }
+
+    /** Writes {@code bytes} to standard output as they are (decoded with {@code charset}, else UTF-8, in tests). */
+    private void writeStdout(PrintWriter out, byte[] bytes, String charset) throws IOException {
+        out.flush();
+        if (parent.rawOut != null) {
+            parent.rawOut.write(bytes);
+            parent.rawOut.flush();
+        } else {
+            java.nio.charset.Charset cs = charset == null ? java.nio.charset.StandardCharsets.UTF_8
+                    : java.nio.charset.Charset.forName(charset);
+            out.print(new String(bytes, cs));
+            out.flush();
+        }
     }
 
     /** Prints what was fixed, the notes and the summary, and returns fix's exit code. */

@@ -53,7 +53,7 @@ final class LintRun {
         // One lookup for the walk's exclusions and the inputs' settings: each configuration is read once.
         ConfigLookup configs = new ConfigLookup(o.config(), w -> err.println("virtlint: " + w));
         Lint.Gathered gathered = stdinNamed(Lint.gather(o.paths(), o.drives(), stdin, o.maxInputSize(),
-                configs::excluded), o.paths(), o.stdinFilename());
+                configs::excluded), o.paths(), o.stdinFilename(), configs);
         List<Input> inputs = gathered.inputs();
         if (o.output() != null) {
             checkOutput("--output", o.output(), inputs);
@@ -121,10 +121,14 @@ final class LintRun {
      * Standard input as the file {@code --stdin-filename} names, as an editor linting an unsaved
      * buffer gives it: that name in the report, the configuration found from its directory and the
      * per-path ignores that match it (ruff's option of the same name). Nothing is read from that
-     * path: the content is standard input's.
+     * path: the content is standard input's. A name that {@code force-exclude: true} leaves out,
+     * as it would the file named on the command line, gives no input: no findings, exit 0, as
+     * ruff's {@code check --force-exclude --stdin-filename} (crates/ruff/src/commands/check_stdin.rs
+     * returns no diagnostics for an excluded name), so that an editor linting every buffer skips
+     * the files the repository excludes.
      */
-    static Lint.Gathered stdinNamed(Lint.Gathered gathered, List<String> paths, String name)
-            throws UsageException {
+    static Lint.Gathered stdinNamed(Lint.Gathered gathered, List<String> paths, String name,
+                                    ConfigLookup configs) throws UsageException, YamlException {
         if (name == null) {
             return gathered;
         }
@@ -132,10 +136,14 @@ final class LintRun {
             throw new UsageException("--stdin-filename names standard input: give - as a PATH too");
         }
         Path path = stdinPath(name);
+        boolean excluded = configs.excluded(path, false, true);
         List<Input> inputs = new java.util.ArrayList<>();
         for (Input input : gathered.inputs()) {
-            inputs.add(input.name().equals("-") && input.path() == null && input.inline() != null
-                    ? new Input(name, path, input.kind(), input.inline()) : input);
+            boolean stdin = input.name().equals("-") && input.path() == null && input.inline() != null;
+            if (stdin && excluded) {
+                continue;
+            }
+            inputs.add(stdin ? new Input(name, path, input.kind(), input.inline()) : input);
         }
         return new Lint.Gathered(inputs, gathered.errors());
     }

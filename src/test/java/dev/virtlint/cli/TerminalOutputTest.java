@@ -297,6 +297,39 @@ class TerminalOutputTest {
         assertThat(alone.err()).contains("--stdin-filename names standard input");
     }
 
+    /**
+     * An editor pipes every buffer with its name: one that force-exclude leaves out when named
+     * gives nothing when piped (review finding 3), as ruff's --force-exclude --stdin-filename.
+     */
+    @Test
+    void stdinFilenameThatForceExcludeLeavesOutGivesNothingAndFixEchoesTheInput() throws IOException {
+        Files.createDirectories(dir.resolve("vms/gen"));
+        write("vms/.virtlint.yaml", "extend-exclude: [\"gen/\"]\nforce-exclude: true\n");
+        Path file = write("vms/gen/x.xml", UNSAFE);
+        String named = file.toString();
+        Cli.Run byName = Cli.main("lint", "--format", "concise", named);
+        assertThat(byName.exit()).isEqualTo(ExitCode.OK);
+        for (Cli.Run r : new Cli.Run[] {
+                Cli.runWithStdin(UNSAFE, "lint", "--format", "concise", "--stdin-filename", named, "-"),
+                Cli.runWithStdin(UNSAFE, "lint", "--stdin-filename", named, "-")}) {
+            assertThat(r.exit()).as(r.out()).isEqualTo(ExitCode.OK);
+            assertThat(r.out()).doesNotContain("unsafe-cache-persistent-disk").contains("no findings in 0 files");
+        }
+        Cli.Run fixed = Cli.runWithStdin(UNSAFE, "fix", "--stdin-filename", named, "-");
+        assertThat(fixed.exit()).isEqualTo(ExitCode.OK);
+        assertThat(fixed.out()).isEqualTo(UNSAFE);
+        assertThat(fixed.err()).contains(named + ": excluded by force-exclude; written unchanged");
+        Cli.Run diff = Cli.runWithStdin(UNSAFE, "fix", "--diff", "--stdin-filename", named, "-");
+        assertThat(diff.exit()).isEqualTo(ExitCode.OK);
+        assertThat(diff.out()).isEmpty();
+        // A name outside the exclusion is linted and fixed as before.
+        String kept = dir.resolve("vms/db.xml").toString();
+        assertThat(Cli.runWithStdin(UNSAFE, "lint", "--stdin-filename", kept, "-").exit())
+                .isEqualTo(ExitCode.FINDINGS);
+        assertThat(Cli.runWithStdin(UNSAFE, "fix", "--stdin-filename", kept, "-").out())
+                .isEqualTo(UNSAFE.replace("cache='unsafe'", "cache='none'"));
+    }
+
     @Test
     void fixDashFixesStandardInputToStandardOutputWithFixsExitCodes() throws IOException {
         Cli.Run fixed = Cli.runWithStdin(UNSAFE, "fix", "-");
