@@ -93,6 +93,19 @@ class TerminalOutputTest {
         assertThat(new Terminal(Map.of("FORCE_COLOR", ""), false, false).colour()).isFalse();
         assertThat(new Terminal(Map.of("FORCE_COLOR", "1", "NO_COLOR", "1"), false, false).colour()).isTrue();
         assertThat(Terminal.NONE.colour()).isFalse();
+        // TERM=dumb takes no escape sequences: no colour unless forced.
+        assertThat(new Terminal(Map.of("TERM", "dumb"), true, false).colour()).isFalse();
+        assertThat(new Terminal(Map.of("TERM", "xterm-256color"), true, false).colour()).isTrue();
+        assertThat(new Terminal(Map.of("TERM", "dumb", "FORCE_COLOR", "1"), false, false).colour()).isTrue();
+        // Surefire's standard output is no terminal: on Java 22 to 24 System.console() is not
+        // null all the same, and only Console.isTerminal() says so.
+        assertThat(Terminal.consoleIsTerminal()).isFalse();
+        try {
+            System.setProperty(Terminal.STDOUT_PROPERTY, "false");
+            assertThat(Terminal.current().stdout()).isFalse();
+        } finally {
+            System.clearProperty(Terminal.STDOUT_PROPERTY);
+        }
         // What the launcher passes when a stream is a terminal (surefire's are not).
         assertThat(Terminal.current().stdout()).isFalse();
         assertThat(Terminal.current().stderr()).isFalse();
