@@ -254,6 +254,36 @@ class TerminalOutputTest {
         assertThat(help).contains("simulate  Predict loss and speed under every cache mode");
     }
 
+    /**
+     * Each command's own help says each sentence once (the header that virtlint --help lists is
+     * not repeated by the description), and its description is whole sentences, one paragraph
+     * an element, which picocli wraps, never hard-wrapped mid-sentence (review finding 6).
+     */
+    @Test
+    void eachCommandsHelpSaysEachSentenceOnceInWholeSentences() {
+        picocli.CommandLine root = VirtLint.commandLine(new ByteArrayInputStream(new byte[0]));
+        assertThat(root.getSubcommands()).containsKeys("simulate", "probe", "lint", "fix");
+        root.getSubcommands().forEach((name, sub) -> {
+            picocli.CommandLine.Model.UsageMessageSpec usage = sub.getCommandSpec().usageMessage();
+            for (String paragraph : usage.description()) {
+                assertThat(paragraph).as(name + ": " + paragraph).matches("(%n)?[A-Z-].*[.)](%n)?");
+            }
+            for (String header : usage.header()) {
+                String opening = String.join(" ", java.util.Arrays.asList(header.split(" ")).subList(0,
+                        Math.min(5, header.split(" ").length)));
+                assertThat(String.join(" ", usage.description())).as(name + " repeats its header")
+                        .doesNotContain(opening);
+            }
+            String help = Cli.run(name, "--help").out();
+            String text = help.substring(0, help.indexOf("\n  -")).replaceAll("\\s+", " ");
+            for (String sentence : text.split("(?<=\\.) ")) {
+                if (sentence.length() > 20) {
+                    assertThat(count(text, sentence)).as(name + " says twice: " + sentence).isEqualTo(1);
+                }
+            }
+        });
+    }
+
     @Test
     void fixListsSkippedFilesOnlyWithVerbose() throws IOException {
         write("net.xml", "<network><name>default</name></network>\n");
