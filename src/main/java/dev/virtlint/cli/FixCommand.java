@@ -119,6 +119,11 @@ final class FixCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--stdin-filename names standard input: give - as the PATH");
         }
+        if (targets.items().isEmpty() && targets.notes().isEmpty()) {
+            // As lint says it (LintRun), and ruff: "No Python files found under the given path(s)".
+            err.println("virtlint: warning: no file to fix under the given path(s): each was excluded"
+                    + " (exclude:, extend-exclude:, force-exclude:) or holds no *.xml, *.args or QEMU script");
+        }
         int missing = targets.notes().size();
         List<Input> inputs = targets.items().stream().map(Batch.Item::input).toList();
         RuleOptions.PerInput settings = rules.settings(inputs, configs, spec.commandLine());

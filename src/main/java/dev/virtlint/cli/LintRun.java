@@ -64,6 +64,10 @@ final class LintRun {
         RuleOptions.PerInput chosen = RuleOptions.settings(inputs, o.select(), o.ignore(), configs,
                 o.host());
         Map<Input, Linter.Settings> settings = chosen.run();
+        ignoredDisplay(o.format(), o.display()).ifPresent(w -> {
+            err.println(w);
+            err.flush();
+        });
         Baseline accepted = null;
         if (o.baseline() != null) {
             try {
@@ -81,6 +85,20 @@ final class LintRun {
         List<InputError> errors = run.errors();
         for (InputError e : errors) {
             err.println(Visible.of(e.format()));
+        }
+        if (o.display().verbose()) {
+            // On standard error, as fix -v lists them: a concise report's lines stay findings.
+            for (dev.virtlint.report.Checked c : run.files()) {
+                if (c.file().kind() == dev.virtlint.lint.ParsedFile.Kind.SKIPPED) {
+                    err.println(Visible.of(c.file().name() + ": skipped: " + c.file().note()));
+                }
+            }
+        }
+        if (inputs.isEmpty() && errors.isEmpty() && !o.paths().isEmpty() && !o.paths().contains("-")) {
+            // As ruff warns "No Python files found under the given path(s)" (crates/ruff/src/
+            // commands/check.rs), so that a CI run over paths excluded whole does not pass silently.
+            err.println("virtlint: warning: no file to lint under the given path(s): each was excluded"
+                    + " (exclude:, extend-exclude:, force-exclude:) or holds no *.xml, *.args or QEMU script");
         }
         err.flush();
         if (o.writeBaseline() != null) {
@@ -115,6 +133,34 @@ final class LintRun {
             return ExitCode.INPUT;
         }
         return run.fails(threshold) ? ExitCode.FINDINGS : ExitCode.OK;
+    }
+
+    /**
+     * The warning, one line, for display options the format leaves out: {@code --quiet},
+     * {@code --statistics} and {@code --show-source} shape the text and concise reports only; the
+     * machine formats keep their own shape (ruff's json with {@code --statistics} prints its
+     * statistics instead; virtlint's formats have a fixed schema, so it says so instead).
+     */
+    static java.util.Optional<String> ignoredDisplay(Format format, ReportSettings.Display display) {
+        if (format == Format.text || format == Format.concise) {
+            return java.util.Optional.empty();
+        }
+        List<String> ignored = new java.util.ArrayList<>();
+        if (display.quiet()) {
+            ignored.add("--quiet");
+        }
+        if (display.statistics()) {
+            ignored.add("--statistics");
+        }
+        if (display.showSource()) {
+            ignored.add("--show-source");
+        }
+        if (ignored.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("virtlint: warning: " + String.join(", ", ignored)
+                + (ignored.size() == 1 ? " has" : " have") + " no effect with --format " + format.name()
+                + " (only text and concise use " + (ignored.size() == 1 ? "it" : "them") + ")");
     }
 
     /**

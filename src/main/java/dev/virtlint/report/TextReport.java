@@ -100,18 +100,11 @@ final class TextReport implements Report {
     }
 
     /**
-     * What follows the findings: with {@code --verbose}, the files skipped (not a domain) and why;
-     * unless {@code --quiet}, the summary line.
+     * What follows the findings: unless {@code --quiet}, the summary line. The files skipped that
+     * {@code --verbose} lists go to standard error (LintRun), so that every line of a concise
+     * report on standard output is a finding or the summary.
      */
     static void end(RunResult run, ReportSettings settings, StringBuilder out) {
-        if (settings.display().verbose()) {
-            for (Checked c : run.files()) {
-                if (c.file().kind() == ParsedFile.Kind.SKIPPED) {
-                    out.append(Visible.of(c.file().name())).append(": skipped: ")
-                            .append(Visible.of(c.file().note())).append('\n');
-                }
-            }
-        }
         if (!settings.display().quiet()) {
             out.append(summary(run)).append('\n');
         }

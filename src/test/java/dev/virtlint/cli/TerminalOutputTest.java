@@ -206,8 +206,39 @@ class TerminalOutputTest {
         Cli.Run plain = Cli.main("lint", dir.toString());
         assertThat(plain.out()).contains("skipped 1 not a domain").doesNotContain("net.xml");
         Cli.Run verbose = Cli.main("lint", "--verbose", dir.toString());
-        assertThat(verbose.out()).containsPattern("(?m)^" + Pattern.quote(dir.resolve("net.xml").toString())
-                + ": skipped: .+$").contains("skipped 1 not a domain");
+        // On standard error, so that each line of a concise report on standard output is a finding.
+        assertThat(verbose.err()).containsPattern("(?m)^" + Pattern.quote(dir.resolve("net.xml").toString())
+                + ": skipped: .+$");
+        assertThat(verbose.out()).contains("skipped 1 not a domain").doesNotContain("net.xml");
+        Cli.Run concise = Cli.run("lint", "-v", "--format", "concise", dir.toString());
+        assertThat(concise.err()).contains("net.xml: skipped: ");
+        assertThat(concise.out().lines().toList()).allMatch(l -> l.matches(".+:\\d+:\\d+: .+") || l.contains(" in 1 file"));
+    }
+
+    /** Review finding 7: nothing a user asks for is dropped without a word. */
+    @Test
+    void displayOptionsAFormatIgnoresAndPathsExcludedWholeAreSaidOnStandardError() throws IOException {
+        Path f = write("db.xml", UNSAFE);
+        Cli.Run json = Cli.main("lint", "--format", "json", "--statistics", "--show-source", f.toString());
+        assertThat(json.err()).containsOnlyOnce("virtlint: warning: --statistics, --show-source have no effect"
+                + " with --format json (only text and concise use them)");
+        assertThat(json.exit()).isEqualTo(ExitCode.FINDINGS);
+        assertThat(Cli.run("lint", "--format", "sarif", "-q", f.toString()).err())
+                .containsOnlyOnce("virtlint: warning: --quiet has no effect with --format sarif");
+        assertThat(Cli.main("lint", "--format", "concise", "-q", "--statistics", f.toString()).err()).isEmpty();
+        assertThat(Cli.main("lint", "--format", "json", f.toString()).err()).isEmpty();
+
+        Files.createDirectories(dir.resolve("b"));
+        write("b/x.xml", UNSAFE);
+        write(".virtlint.yaml", "extend-exclude: [\"b/**\"]\nforce-exclude: true\n");
+        for (Cli.Run r : new Cli.Run[] {Cli.main("lint", dir.resolve("b").toString()),
+                Cli.run("lint", dir.resolve("b/x.xml").toString())}) {
+            assertThat(r.exit()).isEqualTo(ExitCode.OK);
+            assertThat(r.err()).contains("virtlint: warning: no file to lint under the given path(s)");
+        }
+        assertThat(Cli.run("fix", dir.resolve("b").toString()).err())
+                .contains("virtlint: warning: no file to fix under the given path(s)");
+        assertThat(Cli.main("lint", f.toString()).err()).isEmpty();
     }
 
     @Test
