@@ -113,7 +113,9 @@ final class TextReport implements Report {
     /**
      * The offending line under a finding, as {@code   12 | <text>}, and a caret under the
      * finding's column. The caret's padding repeats the line's own tabs (a tab is as wide under
-     * the line as in it, whatever the terminal's tab stops) and is a space for anything else.
+     * the line as in it, whatever the terminal's tab stops) and gives anything else as many spaces
+     * as it takes columns: by code point, not UTF-16 unit ({@link #columns}), and a control
+     * character as wide as its visible escape ({@link Visible}).
      */
     static void source(Checked checked, Finding f, StringBuilder out) {
         SourceText text = checked.file().source();
@@ -132,15 +134,44 @@ final class TextReport implements Report {
         }
         out.append('\n');
         out.append("  ").append(" ".repeat(number.length())).append(" | ");
-        for (int i = lineStart; i < start && i < lineEnd; i++) {
-            char c = all.charAt(i);
-            if (c == '\t') {
+        for (int i = lineStart; i < start && i < lineEnd; ) {
+            int cp = all.codePointAt(i);
+            if (cp == '\t') {
                 out.append('\t');
+            } else if (cp < Character.MIN_SUPPLEMENTARY_CODE_POINT && Visible.hidden((char) cp)) {
+                out.append(" ".repeat(Visible.width((char) cp)));
             } else {
-                out.append(" ".repeat(Visible.width(c)));
+                out.append(" ".repeat(columns(cp)));
             }
+            i += Character.charCount(cp);
         }
         out.append("^\n");
+    }
+
+    /**
+     * The columns a terminal gives a code point: 0 for a combining mark or a format character
+     * (a zero-width joiner), 2 for an East Asian wide or fullwidth one (Unicode's
+     * EastAsianWidth.txt W and F: Hangul jamo, CJK and its punctuation, kana, Hangul syllables,
+     * compatibility ideographs, fullwidth forms, the emoji blocks), else 1: the usual wcwidth, a
+     * close enough table for a caret.
+     */
+    static int columns(int cp) {
+        int type = Character.getType(cp);
+        if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
+                || type == Character.FORMAT) {
+            return 0;
+        }
+        boolean wide = cp >= 0x1100 && cp <= 0x115f
+                || cp >= 0x2e80 && cp <= 0xa4cf && cp != 0x303f
+                || cp >= 0xac00 && cp <= 0xd7a3
+                || cp >= 0xf900 && cp <= 0xfaff
+                || cp >= 0xfe30 && cp <= 0xfe4f
+                || cp >= 0xff00 && cp <= 0xff60
+                || cp >= 0xffe0 && cp <= 0xffe6
+                || cp >= 0x1f300 && cp <= 0x1f64f
+                || cp >= 0x1f900 && cp <= 0x1f9ff
+                || cp >= 0x20000 && cp <= 0x3fffd;
+        return wide ? 2 : 1;
     }
 
     /**

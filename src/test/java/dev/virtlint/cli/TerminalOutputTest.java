@@ -199,6 +199,22 @@ class TerminalOutputTest {
         assertThat(Cli.main("lint", f.toString()).out()).doesNotContain(" | ");
     }
 
+    /**
+     * The caret lands under the finding on a line with wide, combining and astral characters
+     * before it (review finding 9): by columns, not UTF-16 units, tabs kept.
+     */
+    @Test
+    void showSourcesCaretCountsDisplayColumnsNotUtf16Units() throws IOException {
+        // CJK (2 columns each, 1 unit), e + a combining acute (1 column, 2 units), an emoji
+        // (2 columns, 2 units).
+        String before = "<!-- \u6570\u636e\u5e93 e\u0301 \ud83d\ude42 --><driver name='qemu' type='raw' cache='";
+        Path f = write("wide.xml", UNSAFE.replace("\t\t\t<driver name='qemu' type='raw' cache='", "\t\t\t" + before));
+        String out = Cli.main("lint", "--format", "concise", "--show-source", "--select", "double-caching",
+                f.toString()).out();
+        int columns = before.length() + 3 - 1;
+        assertThat(out).contains("  5 | \t\t\t" + before + "unsafe'/>\n" + "    | \t\t\t" + " ".repeat(columns) + "^\n");
+    }
+
     @Test
     void verboseListsTheFilesSkippedWhichOtherwiseAreOnlyCounted() throws IOException {
         write("a.xml", UNSAFE);
