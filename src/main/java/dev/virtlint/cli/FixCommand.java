@@ -5,6 +5,7 @@ import dev.virtlint.lint.Loader;
 import dev.virtlint.parse.Yaml.YamlException;
 import dev.virtlint.pipeline.Lint;
 import dev.virtlint.report.FixLine;
+import dev.virtlint.report.Visible;
 import dev.virtlint.rewrite.Batch;
 import dev.virtlint.rewrite.FileFix;
 import dev.virtlint.rewrite.Fixer;
@@ -110,7 +111,7 @@ final class FixCommand implements Callable<Integer> {
         ConfigLookup configs = rules.configs(spec.commandLine());
         Lint.FixTargets targets = Lint.gatherForFix(stdin < 0 ? paths : paths.subList(0, stdin),
                 configs::excluded);
-        targets.notes().forEach(err::println);
+        targets.notes().forEach(n -> err.println(Visible.of(n)));
         if (stdin >= 0) {
             throw new ParameterException(spec.commandLine(), "fix - fixes standard input alone: give no other PATH");
         }
@@ -118,21 +119,28 @@ final class FixCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--stdin-filename names standard input: give - as the PATH");
         }
+        if (targets.items().isEmpty() && targets.notes().isEmpty()) {
+            // As lint says it (LintRun), and ruff: "No Python files found under the given path(s)".
+            err.println("virtlint: warning: no file to fix under the given path(s): each was excluded"
+                    + " (exclude:, extend-exclude:, force-exclude:) or holds no *.xml, *.args or QEMU script");
+        }
         int missing = targets.notes().size();
         List<Input> inputs = targets.items().stream().map(Batch.Item::input).toList();
-        Map<Input, Linter.Settings> settings = rules.settings(inputs, configs, spec.commandLine());
+        RuleOptions.PerInput settings = rules.settings(inputs, configs, spec.commandLine());
         Severity threshold = failOn == LintRun.FailOn.never ? null : Severity.byId(failOn.name()).orElseThrow();
         FileFix.Mode mode = new FileFix.Mode(!diff, threshold, force, limit.bytes, unsafeFixes);
         List<FileFix.Result> results;
         if (parent != null && parent.terminal.progress()) {
             Progress progress = new Progress(err, diff ? "checking" : "fixing", inputs.size());
             try {
-                results = Lint.fix(targets, settings::get, mode, jobs, progress);
+                results = Lint.fix(targets, settings.run()::get, settings.configured()::get, mode, jobs,
+                        progress);
             } finally {
                 progress.end();
             }
         } else {
-            results = Lint.fix(targets, settings::get, mode, jobs);
+            results = Lint.fix(targets, settings.run()::get, settings.configured()::get, mode, jobs,
+                    done -> { });
         }
 
         return report(results, missing, threshold, out, err, diff ? err : out);
@@ -164,9 +172,21 @@ final class FixCommand implements Callable<Integer> {
             return ExitCode.INPUT;
         }
         Input input = new Input(name, path, Input.Kind.SNIFF, before);
-        Map<Input, Linter.Settings> settings = rules.settings(List.of(input), rules.configs(spec.commandLine()),
-                spec.commandLine());
-        FileFix.Attempt a = FileFix.attempt(input, before, settings.get(input), unsafeFixes);
+        ConfigLookup configs = rules.configs(spec.commandLine());
+        if (path != null && configs.excluded(path, false, true)) {
+            // Excluded by force-exclude as the named file would be: the input unchanged, as
+            // ruff's check --fix --force-exclude --stdin-filename parrots it
+            // (crates/ruff/src/commands/check_stdin.rs), and a note.
+            if (!diff) {
+                writeStdout(out, before, null);
+            }
+            err.println(Visible.of(name + ": excluded by force-exclude; written unchanged"));
+            err.flush();
+            return ExitCode.OK;
+        }
+        RuleOptions.PerInput settings = rules.settings(List.of(input), configs, spec.commandLine());
+        FileFix.Attempt a = FileFix.attempt(input, before, settings.run().get(input),
+                settings.configured().get(input), unsafeFixes);
         boolean changed = a.status() == FileFix.Status.CHANGED;
         String diffText = changed && diff
                 ? UnifiedDiff.of(name, a.file().source().text(), a.plan().edits()) : "";
@@ -175,18 +195,23 @@ final class FixCommand implements Callable<Integer> {
         FileFix.Result result = new FileFix.Result(name, a.status(), changed ? a.plan().fixed() : List.of(),
                 a.notes(), diffText, remaining, a.plan() == null ? 0 : a.plan().unsafe().size());
         if (!diff) {
-            out.flush();
-            if (parent.rawOut != null) {
-                parent.rawOut.write(a.after());
-                parent.rawOut.flush();
-            } else {
-                java.nio.charset.Charset cs = a.file() == null ? java.nio.charset.StandardCharsets.UTF_8
-                        : java.nio.charset.Charset.forName(a.file().source().charset());
-                out.print(new String(a.after(), cs));
-                out.flush();
-            }
+            writeStdout(out, a.after(), a.file() == null ? null : a.file().source().charset());
         }
         return report(List.of(result), 0, threshold, out, err, err);
+    }
+
+    /** Writes {@code bytes} to standard output as they are (decoded with {@code charset}, else UTF-8, in tests). */
+    private void writeStdout(PrintWriter out, byte[] bytes, String charset) throws IOException {
+        out.flush();
+        if (parent.rawOut != null) {
+            parent.rawOut.write(bytes);
+            parent.rawOut.flush();
+        } else {
+            java.nio.charset.Charset cs = charset == null ? java.nio.charset.StandardCharsets.UTF_8
+                    : java.nio.charset.Charset.forName(charset);
+            out.print(new String(bytes, cs));
+            out.flush();
+        }
     }
 
     /** Prints what was fixed, the notes and the summary, and returns fix's exit code. */
@@ -198,12 +223,13 @@ final class FixCommand implements Callable<Integer> {
                 out.flush();
             }
             if (r.status() == FileFix.Status.CHANGED) {
-                report.println((diff ? "would fix " : "fixed ") + r.name() + ": " + describe(r.fixed()));
+                report.println(Visible.of((diff ? "would fix " : "fixed ") + r.name() + ": "
+                        + describe(r.fixed())));
             }
             // A walk over a large tree meets many files that are not domains: they are counted in
             // the summary, and listed only when asked.
             if (verbose || r.status() != FileFix.Status.SKIPPED) {
-                r.notes().forEach(err::println);
+                r.notes().forEach(n -> err.println(Visible.of(n)));
             }
         }
         Batch.Summary s = Batch.Summary.of(results);

@@ -8,6 +8,7 @@ import dev.virtlint.report.Baseline;
 import dev.virtlint.report.Format;
 import dev.virtlint.report.Report;
 import dev.virtlint.report.ReportSettings;
+import dev.virtlint.report.Visible;
 import dev.virtlint.report.RunResult;
 import dev.virtlint.rewrite.AtomicWrite;
 import dev.virtlint.rules.Linter;
@@ -52,7 +53,7 @@ final class LintRun {
         // One lookup for the walk's exclusions and the inputs' settings: each configuration is read once.
         ConfigLookup configs = new ConfigLookup(o.config(), w -> err.println("virtlint: " + w));
         Lint.Gathered gathered = stdinNamed(Lint.gather(o.paths(), o.drives(), stdin, o.maxInputSize(),
-                configs::excluded), o.paths(), o.stdinFilename());
+                configs::excluded), o.paths(), o.stdinFilename(), configs);
         List<Input> inputs = gathered.inputs();
         if (o.output() != null) {
             checkOutput("--output", o.output(), inputs);
@@ -60,8 +61,13 @@ final class LintRun {
         if (o.writeBaseline() != null) {
             checkOutput("--write-baseline", o.writeBaseline(), inputs);
         }
-        Map<Input, Linter.Settings> settings = RuleOptions.settings(inputs, o.select(), o.ignore(), configs,
+        RuleOptions.PerInput chosen = RuleOptions.settings(inputs, o.select(), o.ignore(), configs,
                 o.host());
+        Map<Input, Linter.Settings> settings = chosen.run();
+        ignoredDisplay(o.format(), o.display()).ifPresent(w -> {
+            err.println(w);
+            err.flush();
+        });
         Baseline accepted = null;
         if (o.baseline() != null) {
             try {
@@ -74,11 +80,25 @@ final class LintRun {
         }
         Function<Input, Linter.Settings> settingsOf = settings::get;
         Report reporter = o.format().report();
-        RunResult run = Lint.run(gathered, settingsOf, reporter.evidence(), o.jobs(),
+        RunResult run = Lint.run(gathered, settingsOf, chosen.configured()::get, reporter.evidence(), o.jobs(),
                 o.maxInputSize());
         List<InputError> errors = run.errors();
         for (InputError e : errors) {
-            err.println(e.format());
+            err.println(Visible.of(e.format()));
+        }
+        if (o.display().verbose()) {
+            // On standard error, as fix -v lists them: a concise report's lines stay findings.
+            for (dev.virtlint.report.Checked c : run.files()) {
+                if (c.file().kind() == dev.virtlint.lint.ParsedFile.Kind.SKIPPED) {
+                    err.println(Visible.of(c.file().name() + ": skipped: " + c.file().note()));
+                }
+            }
+        }
+        if (inputs.isEmpty() && errors.isEmpty() && !o.paths().isEmpty() && !o.paths().contains("-")) {
+            // As ruff warns "No Python files found under the given path(s)" (crates/ruff/src/
+            // commands/check.rs), so that a CI run over paths excluded whole does not pass silently.
+            err.println("virtlint: warning: no file to lint under the given path(s): each was excluded"
+                    + " (exclude:, extend-exclude:, force-exclude:) or holds no *.xml, *.args or QEMU script");
         }
         err.flush();
         if (o.writeBaseline() != null) {
@@ -116,13 +136,45 @@ final class LintRun {
     }
 
     /**
+     * The warning, one line, for display options the format leaves out: {@code --quiet},
+     * {@code --statistics} and {@code --show-source} shape the text and concise reports only; the
+     * machine formats keep their own shape (ruff's json with {@code --statistics} prints its
+     * statistics instead; virtlint's formats have a fixed schema, so it says so instead).
+     */
+    static java.util.Optional<String> ignoredDisplay(Format format, ReportSettings.Display display) {
+        if (format == Format.text || format == Format.concise) {
+            return java.util.Optional.empty();
+        }
+        List<String> ignored = new java.util.ArrayList<>();
+        if (display.quiet()) {
+            ignored.add("--quiet");
+        }
+        if (display.statistics()) {
+            ignored.add("--statistics");
+        }
+        if (display.showSource()) {
+            ignored.add("--show-source");
+        }
+        if (ignored.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("virtlint: warning: " + String.join(", ", ignored)
+                + (ignored.size() == 1 ? " has" : " have") + " no effect with --format " + format.name()
+                + " (only text and concise use " + (ignored.size() == 1 ? "it" : "them") + ")");
+    }
+
+    /**
      * Standard input as the file {@code --stdin-filename} names, as an editor linting an unsaved
      * buffer gives it: that name in the report, the configuration found from its directory and the
      * per-path ignores that match it (ruff's option of the same name). Nothing is read from that
-     * path: the content is standard input's.
+     * path: the content is standard input's. A name that {@code force-exclude: true} leaves out,
+     * as it would the file named on the command line, gives no input: no findings, exit 0, as
+     * ruff's {@code check --force-exclude --stdin-filename} (crates/ruff/src/commands/check_stdin.rs
+     * returns no diagnostics for an excluded name), so that an editor linting every buffer skips
+     * the files the repository excludes.
      */
-    static Lint.Gathered stdinNamed(Lint.Gathered gathered, List<String> paths, String name)
-            throws UsageException {
+    static Lint.Gathered stdinNamed(Lint.Gathered gathered, List<String> paths, String name,
+                                    ConfigLookup configs) throws UsageException, YamlException {
         if (name == null) {
             return gathered;
         }
@@ -130,10 +182,14 @@ final class LintRun {
             throw new UsageException("--stdin-filename names standard input: give - as a PATH too");
         }
         Path path = stdinPath(name);
+        boolean excluded = configs.excluded(path, false, true);
         List<Input> inputs = new java.util.ArrayList<>();
         for (Input input : gathered.inputs()) {
-            inputs.add(input.name().equals("-") && input.path() == null && input.inline() != null
-                    ? new Input(name, path, input.kind(), input.inline()) : input);
+            boolean stdin = input.name().equals("-") && input.path() == null && input.inline() != null;
+            if (stdin && excluded) {
+                continue;
+            }
+            inputs.add(stdin ? new Input(name, path, input.kind(), input.inline()) : input);
         }
         return new Lint.Gathered(inputs, gathered.errors());
     }

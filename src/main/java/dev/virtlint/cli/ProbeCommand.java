@@ -27,19 +27,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "probe", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         header = "Print a host profile (YAML) read off this machine, with measured costs if asked.",
-        description = {"Print a host profile (YAML) read off this machine: mounts with their"
-                + " options, kernel, QEMU,",
-            "OpenZFS, memory, dirty page sysctls; for each DIR whether it takes O_DIRECT, ZFS sync"
-                    + " and",
-            "direct (zfs get) and the device's write cache; for each --image whether it is sparse"
-                    + " (qemu-img",
-            "info) and on btrfs its own nocow attribute (lsattr). Nothing needs root. --bench DIR"
-                    + " also measures",
-            "each cache mode with qemu-img bench in DIR and writes the device costs fitted to"
-                    + " them; a fit",
-            "that misses a measured cell by more than 2x, or a cost no measurement supports, is"
-                    + " not written (exit 4)",
-            "unless --force."})
+        // The header is the sentence virtlint --help lists; the description says the rest, one
+        // paragraph per element, which picocli wraps to the usage width.
+        description = {"The profile holds the mounts with their options, the kernel, QEMU, OpenZFS,"
+                + " memory and the dirty page sysctls; for each DIR, whether it takes O_DIRECT, ZFS"
+                + " sync and direct (zfs get) and the device's write cache; for each --image, whether"
+                + " it is sparse (qemu-img info) and, on btrfs, its own nocow attribute (lsattr)."
+                + " Nothing needs root.",
+            "--bench DIR also measures each cache mode with qemu-img bench in DIR and writes the"
+                + " device costs fitted to them. A fit that misses a measured cell by more than 2x,"
+                + " or a cost no measurement supports, is not written (exit 4) unless --force."})
 final class ProbeCommand implements Callable<Integer> {
 
     @Spec

@@ -44,7 +44,7 @@ final class RuleOptions {
      * profile, and the rule ids of {@code --select}/{@code --ignore}, which must name a rule of the
      * catalogue or of a configuration in use.
      */
-    Map<Input, Linter.Settings> settings(List<Input> inputs, ConfigLookup configs, CommandLine cl)
+    PerInput settings(List<Input> inputs, ConfigLookup configs, CommandLine cl)
             throws IOException, YamlException {
         try {
             return settings(inputs, select, ignore, configs, host);
@@ -62,8 +62,8 @@ final class RuleOptions {
      * {@link #settings(List, ConfigLookup, CommandLine)} without picocli, for the quick path of
      * {@code lint}.
      */
-    static Map<Input, Linter.Settings> settings(List<Input> inputs, List<String> select, List<String> ignore,
-                                                ConfigLookup configs, Path host)
+    static PerInput settings(List<Input> inputs, List<String> select, List<String> ignore,
+                             ConfigLookup configs, Path host)
             throws IOException, YamlException, UsageException {
         HostFacts hostFacts = ConfigLookup.hostProfile(host);
         List<Config> used = new ArrayList<>();
@@ -82,10 +82,23 @@ final class RuleOptions {
             }
         }
         Map<Input, Linter.Settings> out = new IdentityHashMap<>();
+        Map<Input, Linter.Settings> configured = select.isEmpty() && ignore.isEmpty() ? out
+                : new IdentityHashMap<>();
         for (int i = 0; i < inputs.size(); i++) {
             Input input = inputs.get(i);
             out.put(input, used.get(i).settingsFor(input.path(), Set.copyOf(select), Set.copyOf(ignore), hostFacts));
+            if (configured != out) {
+                configured.put(input, used.get(i).settingsFor(input.path(), Set.of(), Set.of(), hostFacts));
+            }
         }
-        return out;
+        return new PerInput(out, configured);
+    }
+
+    /**
+     * Each input's settings for this run ({@code run}), and as its configuration alone has them,
+     * without {@code --select}/{@code --ignore} ({@code configured}: what a later plain
+     * {@code lint} checks, which fix must not leave a suppression unused for).
+     */
+    record PerInput(Map<Input, Linter.Settings> run, Map<Input, Linter.Settings> configured) {
     }
 }

@@ -43,8 +43,11 @@ import picocli.CommandLine.Spec;
 /** {@code virtlint simulate}: the what-if table of all five cache modes for one disk. */
 @Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         header = "Predict loss and speed under every cache mode for one disk, or for facts given as options.",
-        description = {"Predict loss and speed under every cache mode for one disk of a file (FILE[:TARGET]),",
-            "or for facts given as options."})
+        // The header is the sentence virtlint --help lists; the description says the rest, one
+        // paragraph per element, which picocli wraps to the usage width.
+        description = {"FILE[:TARGET] names the disk: a domain XML or .args file, and the disk's"
+                + " target when the file has several. Without it, the options give the facts; with"
+                + " it, they change what the file says."})
 final class SimulateCommand implements Callable<Integer> {
 
     @Spec

@@ -396,7 +396,11 @@ public final class Config {
     /**
      * Whether a path named on the command line is left out: only with {@code force-exclude:
      * true}, when it or a directory above it, up to this configuration's directory, is
-     * excluded as in a walk. Without it a path given by name is read whatever it matches, as ruff
+     * excluded as in a walk. A path outside that directory (a {@code --config} kept elsewhere, as
+     * a pre-commit hook's {@code args: [--config, ci/virtlint.yaml]}) is checked as a walk checks
+     * it, by the globs without {@code /}, on its name and on the name of each directory above it
+     * up to the working directory (the path alone when it is not under the working directory).
+     * Without it a path given by name is read whatever it matches, as ruff
      * does: its {@code --force-exclude} exists because pre-commit passes every changed file by
      * name (ruff issues 1220 and 4127, https://github.com/astral-sh/ruff/issues/1220).
      */
@@ -404,8 +408,14 @@ public final class Config {
         if (!forceExclude) {
             return false;
         }
+        Path abs = path.toAbsolutePath().normalize();
+        Path top = this.dir;
+        if (top == null || !abs.startsWith(top)) {
+            Path cwd = Path.of("").toAbsolutePath().normalize();
+            top = abs.startsWith(cwd) && !abs.equals(cwd) ? cwd : abs;
+        }
         boolean dir = directory;
-        for (Path p = path.toAbsolutePath().normalize(); p != null && p.startsWith(this.dir);
+        for (Path p = abs; p != null && p.startsWith(top) && (p.equals(abs) || !p.equals(top));
                 p = p.getParent()) {
             if (excludesWalked(p, dir)) {
                 return true;

@@ -179,7 +179,7 @@ final class ConfigReader {
                 }
                 ruleIds.add(id);
             }
-            out.ignore(glob(node.keyNode(e.getKey()), e.getKey()), ruleIds);
+            out.ignore(relative(node.keyNode(e.getKey()), e.getKey()), ruleIds);
         }
     }
 
@@ -192,6 +192,25 @@ final class ConfigReader {
         } catch (Glob.Invalid e) {
             throw where.error(e.getMessage());
         }
+    }
+
+    /**
+     * A glob on files, relative to the configuration's directory (excludes, per-path-ignores,
+     * scratch files:, hosts paths:): one written as an absolute path or reaching above that
+     * directory ({@code ..}) would match no file, so it is refused at its node rather than left to
+     * match nothing.
+     */
+    private static Glob relative(YNode where, String text) throws YamlException {
+        String g = text.startsWith("./") ? text.substring(2) : text;
+        if (g.startsWith("/")) {
+            throw where.error("pattern '" + text + "' is an absolute path: file patterns are relative"
+                    + " to the configuration's directory (write vms/*.xml, not /srv/vms/*.xml)");
+        }
+        if (g.equals("..") || g.startsWith("../") || g.contains("/../") || g.endsWith("/..")) {
+            throw where.error("pattern '" + text + "' reaches above the configuration's directory"
+                    + " (..): file patterns match only what is under it");
+        }
+        return glob(where, text);
     }
 
     /** A glob on names (a domain's), refused at its node when malformed. */
@@ -210,7 +229,7 @@ final class ConfigReader {
     private static List<Glob> globs(YNode list) throws YamlException {
         List<Glob> out = new ArrayList<>();
         for (YNode g : list.list()) {
-            out.add(glob(g, g.string()));
+            out.add(relative(g, g.string()));
         }
         return out;
     }
@@ -235,7 +254,7 @@ final class ConfigReader {
         if (domain.isPresent()) {
             out.scratchDomains(name(domain.get(), domain.get().string()));
         } else {
-            out.scratchFiles(glob(files.get(), files.get().string()));
+            out.scratchFiles(relative(files.get(), files.get().string()));
         }
     }
 
@@ -283,7 +302,7 @@ final class ConfigReader {
         h.map(Set.of("paths", "profile"));
         List<Glob> paths = new ArrayList<>();
         for (YNode p : h.require("paths").list()) {
-            paths.add(glob(p, p.string()));
+            paths.add(relative(p, p.string()));
         }
         YNode profile = h.require("profile");
         out.host(paths, profile(profile));

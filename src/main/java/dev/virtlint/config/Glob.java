@@ -9,9 +9,13 @@ import java.util.regex.Pattern;
  * a pattern without {@code /} matches the last segment wherever it is. A character class
  * {@code [abc]}, {@code [a-z]}, {@code [!a-z]} or {@code [^a-z]} matches one character (never a
  * {@code /} of a path), and {@code {a,b}} matches either alternative, which may hold any of these,
- * braces too. The syntax is ruff's (its globs are the globset crate's: see "Syntax" at
+ * braces too. The syntax is close to ruff's (its globs are the globset crate's: see "Syntax" at
  * https://docs.rs/globset, which lists {@code [ab]}, {@code [!ab]}, {@code [^ab]}, ranges and
- * {@code {a,b}}), so that a pattern copied from a ruff configuration means the same here. A
+ * {@code {a,b}}), but not the same: globset's default lets {@code *} cross {@code /}
+ * ({@code literal_separator} is off unless set), reads {@code \} as an escape, and refuses a
+ * {@code **} that is not a whole segment; here {@code *} stays in its segment, {@code \} is a
+ * literal character and {@code a**b} crosses segments. A pattern with none of these means the
+ * same in both. A
  * {@code ]} right after the opening bracket (or its {@code !}/{@code ^}) and a {@code -} first or
  * last are literal; {@code [*]} is how a literal metacharacter is written. A malformed pattern is
  * refused ({@link Invalid}) rather than left to match nothing.

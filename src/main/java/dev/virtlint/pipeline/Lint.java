@@ -150,7 +150,20 @@ public final class Lint {
                                            Function<Input, Linter.Settings> settings,
                                            FileFix.Mode mode, int jobs,
                                            java.util.function.IntConsumer progress) {
-        return Batch.run(targets.items(), settings, mode, jobs, Path.of(""), progress);
+        return fix(targets, settings, settings, mode, jobs, progress);
+    }
+
+    /**
+     * {@link #fix(FixTargets, Function, FileFix.Mode, int, java.util.function.IntConsumer)}, judging
+     * what suppressions hide with {@code configured}: each input's settings without
+     * {@code --select}/{@code --ignore}.
+     */
+    public static List<FileFix.Result> fix(FixTargets targets,
+                                           Function<Input, Linter.Settings> settings,
+                                           Function<Input, Linter.Settings> configured,
+                                           FileFix.Mode mode, int jobs,
+                                           java.util.function.IntConsumer progress) {
+        return Batch.run(targets.items(), settings, configured, mode, jobs, Path.of(""), progress);
     }
 
     /** The rules that run on some input, each once, in the order the inputs' settings list them. */
@@ -172,11 +185,12 @@ public final class Lint {
      * One parsed file linted, with its fix planned. With {@code evidence}, findings carry the
      * simulator's figures.
      */
-    static Checked check(Input input, ParsedFile file, Linter.Settings settings, boolean evidence) {
+    static Checked check(Input input, ParsedFile file, Linter.Settings settings,
+                         Linter.Settings configured, boolean evidence) {
         Linter.Result result = Linter.run(file, settings, evidence);
-        // The plan fix would carry out, so that reports and fix agree (FileFix.reportPlan).
+        // The plan a plain fix would carry out, so that reports and fix agree (FileFix.reportPlan).
         FixPlan plan = result.findings().isEmpty() ? FixPlan.none(file.source().text())
-                : FileFix.reportPlan(input, file, result, settings);
+                : FileFix.reportPlan(input, file, result, settings, configured);
         return new Checked(file, result.findings(), result.suppressed(), plan);
     }
 
@@ -187,12 +201,24 @@ public final class Lint {
      */
     public static RunResult run(Gathered gathered, Function<Input, Linter.Settings> settings,
                                 boolean evidence, int jobs, long limit) {
+        return run(gathered, settings, settings, evidence, jobs, limit);
+    }
+
+    /**
+     * {@link #run(Gathered, Function, boolean, int, long)}, planning each fix as a plain
+     * {@code fix} would: judging what suppressions hide with {@code configured}, each input's
+     * settings without {@code --select}/{@code --ignore}.
+     */
+    public static RunResult run(Gathered gathered, Function<Input, Linter.Settings> settings,
+                                Function<Input, Linter.Settings> configured,
+                                boolean evidence, int jobs, long limit) {
         List<Object> outcomes = InOrder.map(gathered.inputs(), jobs, input -> {
             Loader.Outcome outcome = Loader.load(input, limit);
             if (outcome.file() == null) {
                 return outcome.error();
             }
-            return check(input, outcome.file(), settings.apply(input), evidence);
+            return check(input, outcome.file(), settings.apply(input), configured.apply(input),
+                    evidence);
         }, (input, failure) -> failure instanceof OutOfMemoryError
                 ? new InputError(input.name(), null, "out of memory while linting it ("
                         + failure.getMessage() + "); give Java a larger heap (-Xmx) or lint it"

@@ -30,7 +30,8 @@ final class ConciseReport implements Report {
                     out.append(TextReport.position(checked, f, style)).append(": ")
                             .append(style.severity(f.severity(), f.severity().id())).append('[')
                             .append(style.rule(f.rule())).append("] ")
-                            .append(fixable.contains(f) ? "[*] " : "").append(f.message()).append('\n');
+                            .append(fixable.contains(f) ? "[*] " : "").append(Visible.of(f.message()))
+                            .append('\n');
                     if (settings.display().showSource()) {
                         TextReport.source(checked, f, out);
                     }

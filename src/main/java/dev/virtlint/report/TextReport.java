@@ -48,7 +48,7 @@ final class TextReport implements Report {
         for (Finding f : checked.findings()) {
             out.append(position(checked, f, style)).append(": ")
                     .append(style.severity(f.severity(), f.severity().id())).append(" [")
-                    .append(style.rule(f.rule())).append("] ").append(f.message()).append('\n');
+                    .append(style.rule(f.rule())).append("] ").append(Visible.of(f.message())).append('\n');
             if (showSource) {
                 source(checked, f, out);
             }
@@ -60,7 +60,7 @@ final class TextReport implements Report {
             boolean figures = d != null && (f.evidence() != null || omitted != null);
             if (figures && told.containsKey(d)) {
                 if (fix != null && !fix.equals(told.get(d))) {
-                    out.append("  ").append(fix).append('\n');
+                    out.append("  ").append(Visible.of(fix)).append('\n');
                 }
                 assumedBeyondFix(f, out);
                 continue;
@@ -79,15 +79,15 @@ final class TextReport implements Report {
                 for (String line : EvidenceReport.lines(f.evidence(), mode -> dl == null
                         ? "cache=" + mode : dl.render(dl.name(Setting.CACHE), mode), fix,
                         said)) {
-                    out.append("  ").append(line).append('\n');
+                    out.append("  ").append(Visible.of(line)).append('\n');
                 }
             } else if (omitted != null) {
-                out.append("  ").append(omitted).append('\n');
+                out.append("  ").append(Visible.of(omitted)).append('\n');
                 if (fix != null) {
-                    out.append("  ").append(fix).append('\n');
+                    out.append("  ").append(Visible.of(fix)).append('\n');
                 }
             } else if (fix != null) {
-                out.append("  ").append(fix).append('\n');
+                out.append("  ").append(Visible.of(fix)).append('\n');
             }
             assumedBeyondFix(f, out);
         }
@@ -96,21 +96,15 @@ final class TextReport implements Report {
     /** {@code path:line:column} of a finding, the path coloured when colour is on. */
     static String position(Checked checked, Finding f, Style style) {
         Position p = checked.file().source().positionOf(f.span().start());
-        return style.path(checked.file().name()) + ":" + p.line() + ":" + p.column();
+        return style.path(Visible.of(checked.file().name())) + ":" + p.line() + ":" + p.column();
     }
 
     /**
-     * What follows the findings: with {@code --verbose}, the files skipped (not a domain) and why;
-     * unless {@code --quiet}, the summary line.
+     * What follows the findings: unless {@code --quiet}, the summary line. The files skipped that
+     * {@code --verbose} lists go to standard error (LintRun), so that every line of a concise
+     * report on standard output is a finding or the summary.
      */
     static void end(RunResult run, ReportSettings settings, StringBuilder out) {
-        if (settings.display().verbose()) {
-            for (Checked c : run.files()) {
-                if (c.file().kind() == ParsedFile.Kind.SKIPPED) {
-                    out.append(c.file().name()).append(": skipped: ").append(c.file().note()).append('\n');
-                }
-            }
-        }
         if (!settings.display().quiet()) {
             out.append(summary(run)).append('\n');
         }
@@ -119,7 +113,9 @@ final class TextReport implements Report {
     /**
      * The offending line under a finding, as {@code   12 | <text>}, and a caret under the
      * finding's column. The caret's padding repeats the line's own tabs (a tab is as wide under
-     * the line as in it, whatever the terminal's tab stops) and is a space for anything else.
+     * the line as in it, whatever the terminal's tab stops) and gives anything else as many spaces
+     * as it takes columns: by code point, not UTF-16 unit ({@link #columns}), and a control
+     * character as wide as its visible escape ({@link Visible}).
      */
     static void source(Checked checked, Finding f, StringBuilder out) {
         SourceText text = checked.file().source();
@@ -132,12 +128,50 @@ final class TextReport implements Report {
             lineEnd++;
         }
         String number = Integer.toString(p.line());
-        out.append("  ").append(number).append(" | ").append(all, lineStart, lineEnd).append('\n');
+        out.append("  ").append(number).append(" | ");
+        for (int i = lineStart; i < lineEnd; i++) {
+            Visible.append(all.charAt(i), out);
+        }
+        out.append('\n');
         out.append("  ").append(" ".repeat(number.length())).append(" | ");
-        for (int i = lineStart; i < start && i < lineEnd; i++) {
-            out.append(all.charAt(i) == '\t' ? '\t' : ' ');
+        for (int i = lineStart; i < start && i < lineEnd; ) {
+            int cp = all.codePointAt(i);
+            if (cp == '\t') {
+                out.append('\t');
+            } else if (cp < Character.MIN_SUPPLEMENTARY_CODE_POINT && Visible.hidden((char) cp)) {
+                out.append(" ".repeat(Visible.width((char) cp)));
+            } else {
+                out.append(" ".repeat(columns(cp)));
+            }
+            i += Character.charCount(cp);
         }
         out.append("^\n");
+    }
+
+    /**
+     * The columns a terminal gives a code point: 0 for a combining mark or a format character
+     * (a zero-width joiner), 2 for an East Asian wide or fullwidth one (Unicode's
+     * EastAsianWidth.txt W and F: Hangul jamo, CJK and its punctuation, kana, Hangul syllables,
+     * compatibility ideographs, fullwidth forms, the emoji blocks), else 1: the usual wcwidth, a
+     * close enough table for a caret.
+     */
+    static int columns(int cp) {
+        int type = Character.getType(cp);
+        if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
+                || type == Character.FORMAT) {
+            return 0;
+        }
+        boolean wide = cp >= 0x1100 && cp <= 0x115f
+                || cp >= 0x2e80 && cp <= 0xa4cf && cp != 0x303f
+                || cp >= 0xac00 && cp <= 0xd7a3
+                || cp >= 0xf900 && cp <= 0xfaff
+                || cp >= 0xfe30 && cp <= 0xfe4f
+                || cp >= 0xff00 && cp <= 0xff60
+                || cp >= 0xffe0 && cp <= 0xffe6
+                || cp >= 0x1f300 && cp <= 0x1f64f
+                || cp >= 0x1f900 && cp <= 0x1f9ff
+                || cp >= 0x20000 && cp <= 0x3fffd;
+        return wide ? 2 : 1;
     }
 
     /**
@@ -172,7 +206,7 @@ final class TextReport implements Report {
             out.append(" ".repeat(countWidth - count.length())).append(count).append("  ")
                     .append(row.getKey()).append(" ".repeat(idWidth - row.getKey().length())).append("  ")
                     .append(row.getValue()[1] > 0 ? "[*] " : "    ")
-                    .append(summaries.getOrDefault(row.getKey(), "")).append('\n');
+                    .append(Visible.of(summaries.getOrDefault(row.getKey(), ""))).append('\n');
         }
     }
 
@@ -196,7 +230,7 @@ final class TextReport implements Report {
     private static void assumedBeyondFix(Finding f, StringBuilder out) {
         List<String> assumed = FixLine.beyondFix(f);
         if (!assumed.isEmpty()) {
-            out.append("  ").append(String.join("; ", assumed)).append('\n');
+            out.append("  ").append(Visible.of(String.join("; ", assumed))).append('\n');
         }
     }
 

@@ -75,6 +75,18 @@ public final class Batch {
     public static List<FileFix.Result> run(List<Item> items, Function<Input, Linter.Settings> settings,
                                            FileFix.Mode mode, int jobs, Path cwd,
                                            java.util.function.IntConsumer progress) {
+        return run(items, settings, settings, mode, jobs, cwd, progress);
+    }
+
+    /**
+     * {@link #run(List, Function, FileFix.Mode, int, Path, java.util.function.IntConsumer)} with
+     * {@code configured} giving each input's settings without {@code --select}/{@code --ignore},
+     * by which fix judges what its suppressions hide (FileFix#attempt).
+     */
+    public static List<FileFix.Result> run(List<Item> items, Function<Input, Linter.Settings> settings,
+                                           Function<Input, Linter.Settings> configured,
+                                           FileFix.Mode mode, int jobs, Path cwd,
+                                           java.util.function.IntConsumer progress) {
         List<Path> targets = new ArrayList<>();
         List<String> skips = new ArrayList<>();
         Map<Path, String> firstName = new HashMap<>();
@@ -131,7 +143,7 @@ public final class Batch {
                     }
                     try {
                         return FileFix.run(item.input(), target, diffPath(cwd, item.input().path()),
-                                settings.apply(item.input()), mode);
+                                settings.apply(item.input()), configured.apply(item.input()), mode);
                     } catch (RuntimeException | Error e) {
                         // One file's failure (a bug, a stack overflow, memory) never stops the others.
                         return new FileFix.Result(item.input().name(), FileFix.Status.FAILED, List.of(),

@@ -92,11 +92,23 @@ public final class FileFix {
     }
 
     /**
-     * Fixes the content of {@code input} in memory: parse, lint, plan (unsafe fixes too with
-     * {@code unsafeFixes}), then parse and lint the result again.
+     * {@link #attempt(Input, byte[], Linter.Settings, Linter.Settings, boolean)} with no
+     * {@code --select}/{@code --ignore} on top of the configuration.
      */
     public static Attempt attempt(Input input, byte[] before, Linter.Settings settings,
                                   boolean unsafeFixes) {
+        return attempt(input, before, settings, settings, unsafeFixes);
+    }
+
+    /**
+     * Fixes the content of {@code input} in memory: parse, lint with {@code settings}, plan
+     * (unsafe fixes too with {@code unsafeFixes}), then parse and lint the result again. Whether a
+     * fix takes away what a suppression hides is judged with {@code configured}, the file's rules
+     * as its configuration has them without {@code --select}/{@code --ignore}: a later plain
+     * {@code lint} checks those, so {@code fix --select X} must not leave it a suppression unused.
+     */
+    public static Attempt attempt(Input input, byte[] before, Linter.Settings settings,
+                                  Linter.Settings configured, boolean unsafeFixes) {
         Loader.Outcome outcome = Loader.load(new Input(input.name(), input.path(), input.kind(), before));
         if (outcome.error() != null) {
             return new Attempt(Status.FAILED, null, null, before, List.of(outcome.error().format()), List.of());
@@ -110,6 +122,7 @@ public final class FileFix {
         // its line (Finding#slowWriteRatio); the figures are cached per scenario.
         Linter.Result linted = Linter.run(file, settings, true);
         List<Finding> findings = linted.findings();
+        List<Linter.Suppressed> hidden = null;
         // Disks whose fix would take away what a suppression hides; planned again without them.
         Map<Disk, String> leave = new IdentityHashMap<>();
         while (true) {
@@ -145,8 +158,11 @@ public final class FileFix {
                 return new Attempt(Status.FAILED, file, plan, before, notes, findings);
             }
             Linter.Result relinted = Linter.run(again.file(), settings, false);
-            Map<Disk, String> unhidden = unhiding(file, linted.suppressed(), again.file(),
-                    relinted.suppressed(), plan.fixed());
+            if (hidden == null) {
+                hidden = suppressed(file, linted, settings, configured);
+            }
+            Map<Disk, String> unhidden = unhiding(file, hidden, again.file(),
+                    suppressed(again.file(), relinted, settings, configured), plan.fixed());
             if (!unhidden.isEmpty()) {
                 leave.putAll(unhidden);
                 continue;
@@ -180,9 +196,23 @@ public final class FileFix {
      */
     public static FixPlan reportPlan(Input input, ParsedFile file, Linter.Result linted,
                                      Linter.Settings settings) {
+        return reportPlan(input, file, linted, settings, settings);
+    }
+
+    /**
+     * {@link #reportPlan(Input, ParsedFile, Linter.Result, Linter.Settings)} for a file linted
+     * with {@code settings}, judging suppressions with {@code configured} as {@link #attempt}
+     * does, so that {@code lint --select X} marks as fixable only what a plain {@code fix} fixes.
+     */
+    public static FixPlan reportPlan(Input input, ParsedFile file, Linter.Result linted,
+                                     Linter.Settings settings, Linter.Settings configured) {
         FixPlan plan = Fixer.plan(file, linted.findings());
+        if (plan.fixed().isEmpty()) {
+            return plan;
+        }
+        List<Linter.Suppressed> hidden = suppressed(file, linted, settings, configured);
         Map<Disk, String> leave = new IdentityHashMap<>();
-        while (!linted.suppressed().isEmpty() && !plan.fixed().isEmpty()) {
+        while (!hidden.isEmpty() && !plan.fixed().isEmpty()) {
             byte[] bytes;
             try {
                 java.nio.charset.Charset charset = java.nio.charset.Charset.forName(
@@ -201,8 +231,8 @@ public final class FileFix {
                     || DiskPositions.changed(file, plan.edits(), again.file()) != null) {
                 return plan;
             }
-            Map<Disk, String> unhidden = unhiding(file, linted.suppressed(), again.file(),
-                    Linter.run(again.file(), settings, false).suppressed(), plan.fixed());
+            Map<Disk, String> unhidden = unhiding(file, hidden, again.file(),
+                    Linter.run(again.file(), configured, false).suppressed(), plan.fixed());
             if (unhidden.isEmpty()) {
                 return plan;
             }
@@ -210,6 +240,18 @@ public final class FileFix {
             plan = Fixer.plan(file, linted.findings(), false, leave);
         }
         return plan;
+    }
+
+    /**
+     * What the suppressions of {@code file} hide under {@code configured}: {@code linted}'s own
+     * when it was linted with the same rules, else from a lint of its own.
+     */
+    private static List<Linter.Suppressed> suppressed(ParsedFile file, Linter.Result linted,
+                                                      Linter.Settings settings,
+                                                      Linter.Settings configured) {
+        boolean same = settings == configured || settings.select().equals(configured.select())
+                && settings.ignore().equals(configured.ignore());
+        return same ? linted.suppressed() : Linter.run(file, configured, false).suppressed();
     }
 
     /** Each disk of a file by its place in source order (DiskPositions), the same before and after a fix. */
@@ -280,6 +322,15 @@ public final class FileFix {
      * link) and naming it {@code diffPath} in a diff.
      */
     static Result run(Input input, Path target, String diffPath, Linter.Settings settings, Mode mode) {
+        return run(input, target, diffPath, settings, settings, mode);
+    }
+
+    /**
+     * {@link #run(Input, Path, String, Linter.Settings, Mode)}, judging suppressions with
+     * {@code configured} ({@link #attempt(Input, byte[], Linter.Settings, Linter.Settings, boolean)}).
+     */
+    static Result run(Input input, Path target, String diffPath, Linter.Settings settings,
+                      Linter.Settings configured, Mode mode) {
         AtomicWrite.Snapshot read;
         try {
             read = AtomicWrite.Snapshot.read(target, mode.maxInputSize());
@@ -289,7 +340,7 @@ public final class FileFix {
             return failed(input, input.name() + ": cannot read: " + e.getMessage());
         }
         byte[] before = read.bytes();
-        Attempt a = attempt(input, before, settings, mode.unsafeFixes());
+        Attempt a = attempt(input, before, settings, configured, mode.unsafeFixes());
         int remaining = count(a.findings(), mode.threshold());
         int unsafe = a.plan() == null ? 0 : a.plan().unsafe().size();
         if (a.status() != Status.CHANGED) {

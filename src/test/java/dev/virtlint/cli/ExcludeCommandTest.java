@@ -95,6 +95,35 @@ class ExcludeCommandTest {
         assertThat(Cli.main("lint", broken).exit()).isEqualTo(ExitCode.OK);
     }
 
+    /** A pre-commit hook's {@code --config ci/virtlint.yaml} outside the tree (review finding 4). */
+    @Test
+    void forceExcludeAppliesToNamedFilesWhenTheConfigurationIsOutsideTheirTree() throws Exception {
+        Path conf = dir.resolve("ci/virtlint.yaml");
+        Files.createDirectories(conf.getParent());
+        Files.writeString(conf, "extend-exclude: [\"*.orig.xml\", legacy]\nforce-exclude: true\n");
+        Path vms = Files.createDirectories(dir.resolve("vms"));
+        Files.write(vms.resolve("x.orig.xml"), fixable);
+        String named = vms.resolve("x.orig.xml").toString();
+        Cli.Run walked = Cli.main("lint", "--config", conf.toString(), vms.toString());
+        assertThat(walked.out()).doesNotContain("x.orig.xml");
+        for (Cli.Run r : new Cli.Run[] {Cli.main("lint", "--config", conf.toString(), named),
+                Cli.run("lint", "--config", conf.toString(), named)}) {
+            assertThat(r.out()).doesNotContain("x.orig.xml").contains("in 0 files");
+            assertThat(r.exit()).isEqualTo(ExitCode.OK);
+        }
+        Cli.run("fix", "--config", conf.toString(), named);
+        assertThat(Files.readAllBytes(vms.resolve("x.orig.xml"))).isEqualTo(fixable);
+        // Under the working directory, a directory above the named file counts too, as in a walk
+        // from there; the working directory's own name does not.
+        dev.virtlint.config.Config c = dev.virtlint.config.Config.load(conf, "ci/virtlint.yaml");
+        assertThat(c.excludesNamed(Path.of("legacy/deep/a.xml"), false)).isTrue();
+        assertThat(c.excludesNamed(Path.of("src/a.xml"), false)).isFalse();
+        assertThat(c.excludesNamed(Path.of("src/a.orig.xml"), false)).isTrue();
+        // Without force-exclude a named file is read.
+        Files.writeString(conf, "extend-exclude: [\"*.orig.xml\"]\n");
+        assertThat(Cli.main("lint", "--config", conf.toString(), named).exit()).isEqualTo(ExitCode.FINDINGS);
+    }
+
     @Test
     void fixLeavesExcludedFilesAlone() throws IOException {
         config("extend-exclude: [legacy/, \"*.orig.xml\"]\n");

@@ -93,6 +93,19 @@ class TerminalOutputTest {
         assertThat(new Terminal(Map.of("FORCE_COLOR", ""), false, false).colour()).isFalse();
         assertThat(new Terminal(Map.of("FORCE_COLOR", "1", "NO_COLOR", "1"), false, false).colour()).isTrue();
         assertThat(Terminal.NONE.colour()).isFalse();
+        // TERM=dumb takes no escape sequences: no colour unless forced.
+        assertThat(new Terminal(Map.of("TERM", "dumb"), true, false).colour()).isFalse();
+        assertThat(new Terminal(Map.of("TERM", "xterm-256color"), true, false).colour()).isTrue();
+        assertThat(new Terminal(Map.of("TERM", "dumb", "FORCE_COLOR", "1"), false, false).colour()).isTrue();
+        // Surefire's standard output is no terminal: on Java 22 to 24 System.console() is not
+        // null all the same, and only Console.isTerminal() says so.
+        assertThat(Terminal.consoleIsTerminal()).isFalse();
+        try {
+            System.setProperty(Terminal.STDOUT_PROPERTY, "false");
+            assertThat(Terminal.current().stdout()).isFalse();
+        } finally {
+            System.clearProperty(Terminal.STDOUT_PROPERTY);
+        }
         // What the launcher passes when a stream is a terminal (surefire's are not).
         assertThat(Terminal.current().stdout()).isFalse();
         assertThat(Terminal.current().stderr()).isFalse();
@@ -186,6 +199,22 @@ class TerminalOutputTest {
         assertThat(Cli.main("lint", f.toString()).out()).doesNotContain(" | ");
     }
 
+    /**
+     * The caret lands under the finding on a line with wide, combining and astral characters
+     * before it (review finding 9): by columns, not UTF-16 units, tabs kept.
+     */
+    @Test
+    void showSourcesCaretCountsDisplayColumnsNotUtf16Units() throws IOException {
+        // CJK (2 columns each, 1 unit), e + a combining acute (1 column, 2 units), an emoji
+        // (2 columns, 2 units).
+        String before = "<!-- \u6570\u636e\u5e93 e\u0301 \ud83d\ude42 --><driver name='qemu' type='raw' cache='";
+        Path f = write("wide.xml", UNSAFE.replace("\t\t\t<driver name='qemu' type='raw' cache='", "\t\t\t" + before));
+        String out = Cli.main("lint", "--format", "concise", "--show-source", "--select", "double-caching",
+                f.toString()).out();
+        int columns = before.length() + 3 - 1;
+        assertThat(out).contains("  5 | \t\t\t" + before + "unsafe'/>\n" + "    | \t\t\t" + " ".repeat(columns) + "^\n");
+    }
+
     @Test
     void verboseListsTheFilesSkippedWhichOtherwiseAreOnlyCounted() throws IOException {
         write("a.xml", UNSAFE);
@@ -193,8 +222,39 @@ class TerminalOutputTest {
         Cli.Run plain = Cli.main("lint", dir.toString());
         assertThat(plain.out()).contains("skipped 1 not a domain").doesNotContain("net.xml");
         Cli.Run verbose = Cli.main("lint", "--verbose", dir.toString());
-        assertThat(verbose.out()).containsPattern("(?m)^" + Pattern.quote(dir.resolve("net.xml").toString())
-                + ": skipped: .+$").contains("skipped 1 not a domain");
+        // On standard error, so that each line of a concise report on standard output is a finding.
+        assertThat(verbose.err()).containsPattern("(?m)^" + Pattern.quote(dir.resolve("net.xml").toString())
+                + ": skipped: .+$");
+        assertThat(verbose.out()).contains("skipped 1 not a domain").doesNotContain("net.xml");
+        Cli.Run concise = Cli.run("lint", "-v", "--format", "concise", dir.toString());
+        assertThat(concise.err()).contains("net.xml: skipped: ");
+        assertThat(concise.out().lines().toList()).allMatch(l -> l.matches(".+:\\d+:\\d+: .+") || l.contains(" in 1 file"));
+    }
+
+    /** Review finding 7: nothing a user asks for is dropped without a word. */
+    @Test
+    void displayOptionsAFormatIgnoresAndPathsExcludedWholeAreSaidOnStandardError() throws IOException {
+        Path f = write("db.xml", UNSAFE);
+        Cli.Run json = Cli.main("lint", "--format", "json", "--statistics", "--show-source", f.toString());
+        assertThat(json.err()).containsOnlyOnce("virtlint: warning: --statistics, --show-source have no effect"
+                + " with --format json (only text and concise use them)");
+        assertThat(json.exit()).isEqualTo(ExitCode.FINDINGS);
+        assertThat(Cli.run("lint", "--format", "sarif", "-q", f.toString()).err())
+                .containsOnlyOnce("virtlint: warning: --quiet has no effect with --format sarif");
+        assertThat(Cli.main("lint", "--format", "concise", "-q", "--statistics", f.toString()).err()).isEmpty();
+        assertThat(Cli.main("lint", "--format", "json", f.toString()).err()).isEmpty();
+
+        Files.createDirectories(dir.resolve("b"));
+        write("b/x.xml", UNSAFE);
+        write(".virtlint.yaml", "extend-exclude: [\"b/**\"]\nforce-exclude: true\n");
+        for (Cli.Run r : new Cli.Run[] {Cli.main("lint", dir.resolve("b").toString()),
+                Cli.run("lint", dir.resolve("b/x.xml").toString())}) {
+            assertThat(r.exit()).isEqualTo(ExitCode.OK);
+            assertThat(r.err()).contains("virtlint: warning: no file to lint under the given path(s)");
+        }
+        assertThat(Cli.run("fix", dir.resolve("b").toString()).err())
+                .contains("virtlint: warning: no file to fix under the given path(s)");
+        assertThat(Cli.main("lint", f.toString()).err()).isEmpty();
     }
 
     @Test
@@ -239,6 +299,36 @@ class TerminalOutputTest {
             assertThat(command).as(command).matches("  [a-z]+ +[A-Z].*\\.");
         }
         assertThat(help).contains("simulate  Predict loss and speed under every cache mode");
+    }
+
+    /**
+     * Each command's own help says each sentence once (the header that virtlint --help lists is
+     * not repeated by the description), and its description is whole sentences, one paragraph
+     * an element, which picocli wraps, never hard-wrapped mid-sentence (review finding 6).
+     */
+    @Test
+    void eachCommandsHelpSaysEachSentenceOnceInWholeSentences() {
+        picocli.CommandLine root = VirtLint.commandLine(new ByteArrayInputStream(new byte[0]));
+        assertThat(root.getSubcommands()).containsKeys("simulate", "probe", "lint", "fix");
+        root.getSubcommands().forEach((name, sub) -> {
+            picocli.CommandLine.Model.UsageMessageSpec usage = sub.getCommandSpec().usageMessage();
+            for (String paragraph : usage.description()) {
+                assertThat(paragraph).as(name + ": " + paragraph).matches("(%n)?[A-Z-].*[.)](%n)?");
+            }
+            for (String header : usage.header()) {
+                String opening = String.join(" ", java.util.Arrays.asList(header.split(" ")).subList(0,
+                        Math.min(5, header.split(" ").length)));
+                assertThat(String.join(" ", usage.description())).as(name + " repeats its header")
+                        .doesNotContain(opening);
+            }
+            String help = Cli.run(name, "--help").out();
+            String text = help.substring(0, help.indexOf("\n  -")).replaceAll("\\s+", " ");
+            for (String sentence : text.split("(?<=\\.) ")) {
+                if (sentence.length() > 20) {
+                    assertThat(count(text, sentence)).as(name + " says twice: " + sentence).isEqualTo(1);
+                }
+            }
+        });
     }
 
     @Test
@@ -297,6 +387,39 @@ class TerminalOutputTest {
         assertThat(alone.err()).contains("--stdin-filename names standard input");
     }
 
+    /**
+     * An editor pipes every buffer with its name: one that force-exclude leaves out when named
+     * gives nothing when piped (review finding 3), as ruff's --force-exclude --stdin-filename.
+     */
+    @Test
+    void stdinFilenameThatForceExcludeLeavesOutGivesNothingAndFixEchoesTheInput() throws IOException {
+        Files.createDirectories(dir.resolve("vms/gen"));
+        write("vms/.virtlint.yaml", "extend-exclude: [\"gen/\"]\nforce-exclude: true\n");
+        Path file = write("vms/gen/x.xml", UNSAFE);
+        String named = file.toString();
+        Cli.Run byName = Cli.main("lint", "--format", "concise", named);
+        assertThat(byName.exit()).isEqualTo(ExitCode.OK);
+        for (Cli.Run r : new Cli.Run[] {
+                Cli.runWithStdin(UNSAFE, "lint", "--format", "concise", "--stdin-filename", named, "-"),
+                Cli.runWithStdin(UNSAFE, "lint", "--stdin-filename", named, "-")}) {
+            assertThat(r.exit()).as(r.out()).isEqualTo(ExitCode.OK);
+            assertThat(r.out()).doesNotContain("unsafe-cache-persistent-disk").contains("no findings in 0 files");
+        }
+        Cli.Run fixed = Cli.runWithStdin(UNSAFE, "fix", "--stdin-filename", named, "-");
+        assertThat(fixed.exit()).isEqualTo(ExitCode.OK);
+        assertThat(fixed.out()).isEqualTo(UNSAFE);
+        assertThat(fixed.err()).contains(named + ": excluded by force-exclude; written unchanged");
+        Cli.Run diff = Cli.runWithStdin(UNSAFE, "fix", "--diff", "--stdin-filename", named, "-");
+        assertThat(diff.exit()).isEqualTo(ExitCode.OK);
+        assertThat(diff.out()).isEmpty();
+        // A name outside the exclusion is linted and fixed as before.
+        String kept = dir.resolve("vms/db.xml").toString();
+        assertThat(Cli.runWithStdin(UNSAFE, "lint", "--stdin-filename", kept, "-").exit())
+                .isEqualTo(ExitCode.FINDINGS);
+        assertThat(Cli.runWithStdin(UNSAFE, "fix", "--stdin-filename", kept, "-").out())
+                .isEqualTo(UNSAFE.replace("cache='unsafe'", "cache='none'"));
+    }
+
     @Test
     void fixDashFixesStandardInputToStandardOutputWithFixsExitCodes() throws IOException {
         Cli.Run fixed = Cli.runWithStdin(UNSAFE, "fix", "-");
@@ -327,5 +450,37 @@ class TerminalOutputTest {
         assertThat(exit).as(err.toString()).isEqualTo(ExitCode.OK);
         assertThat(raw.toByteArray()).isEqualTo(new String(latin, java.nio.charset.StandardCharsets.ISO_8859_1)
                 .replace("cache='unsafe'", "cache='none'").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    /**
+     * A value from the linted file cannot forge a line or reach the terminal as an escape
+     * sequence (review finding 2): {@code &#10;} in an attribute is a real newline after
+     * attribute-value normalisation, and a .args line can hold ESC and BEL.
+     */
+    @Test
+    void controlCharactersFromTheFileAreShownAsEscapesNotPrinted() throws IOException {
+        Path xml = write("nl.xml", UNSAFE.replace("/dev/vg/db",
+                "/dev/x&#10;fake.xml:1:1: error[unsafe-cache-persistent-disk] injected&#155;2J"));
+        for (String format : new String[] {"text", "concise"}) {
+            Cli.Run r = Cli.main("lint", "--format", format, "--show-source", xml.toString());
+            assertThat(r.out()).as(format).doesNotContain("\u009b").doesNotContain("\nfake.xml")
+                    .contains("(/dev/x\\u000afake.xml:1:1: error[unsafe-cache-persistent-disk] injected\\u009b2J)");
+            assertThat(r.out().lines().filter(l -> l.startsWith("fake.xml"))).as(format).isEmpty();
+        }
+        Path args = write("esc.args", "/usr/bin/qemu-system-x86_64 -name a\u001b[2Jb -drive file=/vm\u001b]0;pwned\u0007.img,"
+                + "if=virtio,cache=unsafe  # \u001b[31mhi\n");
+        Cli.Run r = Cli.main("lint", "--format", "concise", "--show-source", args.toString());
+        assertThat(r.out()).doesNotContain("\u001b").doesNotContain("\u0007")
+                .contains("1 | /usr/bin/qemu-system-x86_64 -name a\\u001b[2Jb -drive file=/vm\\u001b]0;pwned\\u0007.img,"
+                        + "if=virtio,cache=unsafe  # \\u001b[31mhi\n");
+        // The caret stays under the finding (the drive, after an escape), counting the escape as printed.
+        String[] lines = r.out().split("\n");
+        assertThat(lines[0]).contains("esc.args:1:").contains("(/vm\\u001b]0)");
+        assertThat(lines[2].indexOf('^')).isEqualTo(lines[1].indexOf("file=/vm"));
+        // With colour on, the only escapes are virtlint's own.
+        Cli.Run tty = main(new Terminal(Map.of(), true, false), "lint", "--format", "concise", "--show-source",
+                args.toString());
+        assertThat(tty.out().replaceAll("\u001b\\[[0-9;]*m", "")).doesNotContain("\u001b");
+        assertThat(tty.out()).contains("\\u001b]0;pwned");
     }
 }

@@ -142,6 +142,30 @@ class ConfigReaderTest {
                 .isInstanceOf(YamlException.class);
     }
 
+    /** A file pattern written as an absolute path matched nothing, silently (review finding 8). */
+    @Test
+    void aFilePatternThatIsAbsoluteOrReachesAboveTheDirectoryIsAnErrorAtItsNode() throws Exception {
+        String[][] cases = {
+            {"extend-exclude: [\"/tmp/rv/cfg/sub/*.xml\"]\n", "1:18", "/tmp/rv/cfg/sub/*.xml", "absolute path"},
+            {"exclude:\n  - ./../x.xml\n", "2:5", "./../x.xml", "reaches above"},
+            {"per-path-ignores:\n  \"/srv/**\": [all]\n", "2:3", "/srv/**", "absolute path"},
+            {"scratch:\n  - {files: \"a/../../b/*.xml\"}\n", "2:13", "a/../../b/*.xml", "reaches above"},
+            {"hosts:\n  - {paths: [\"/vms/**\"], profile: h.yaml}\n", "2:14", "/vms/**", "absolute path"},
+        };
+        int n = 0;
+        for (String[] c : cases) {
+            String name = "abs" + n++ + ".yaml";
+            assertThatThrownBy(() -> Config.load(write(name, c[0]), name)).as(c[0])
+                    .isInstanceOfSatisfying(YamlException.class, e -> assertThat(e.format())
+                            .startsWith(name + ":" + c[1] + ": error: pattern '" + c[2] + "' ")
+                            .contains(c[3]));
+        }
+        // Disk source paths are absolute: a scratch glob on them stays one.
+        Config c = Config.load(write("ok.yaml", "scratch: [\"/dev/vg_scratch/*\"]\nextend-exclude: [\"..x/\"]\n"),
+                "ok.yaml");
+        assertThat(c.scratch("/dev/vg_scratch/tmp1")).isTrue();
+    }
+
     @Test
     void errorsNameFileLineAndColumn() throws Exception {
         assertThatThrownBy(() -> Config.load(write("a.yaml", "rules:\n  implicit-cache-mod: off\n"), "a.yaml"))
