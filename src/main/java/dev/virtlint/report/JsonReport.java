@@ -63,14 +63,18 @@ final class JsonReport implements Report {
         }
         m.put("disks", disks);
         List<Object> findings = new ArrayList<>();
+        // "fixable" as the text's [*] and fix itself: the file's plan fixes the finding's disk for
+        // its rule (a safe fix the plan leaves alone, e.g. for a suppressed finding it would take
+        // away, is not fixable).
+        java.util.Set<Finding> fixable = TextReport.fixable(checked);
         for (Finding finding : checked.findings()) {
-            findings.add(finding(f, finding));
+            findings.add(finding(f, finding, fixable.contains(finding)));
         }
         m.put("findings", findings);
         return m;
     }
 
-    private static Map<String, Object> finding(ParsedFile f, Finding finding) {
+    private static Map<String, Object> finding(ParsedFile f, Finding finding, boolean fixable) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rule", finding.rule());
         m.put("severity", finding.severity().id());
@@ -96,7 +100,7 @@ final class JsonReport implements Report {
         m.put("recommended", recommended);
         // "fix" stays the change's text (version 1 never changes a field's type); its kind and
         // what an unsafe one rests on are fields of their own. "fixable": a plain fix applies it.
-        m.put("fixable", finding.fixable());
+        m.put("fixable", fixable);
         m.put("fix", finding.fix());
         m.put("fixSafety", finding.safety());
         m.put("fixAssumptions", finding.fixAssumptions());
