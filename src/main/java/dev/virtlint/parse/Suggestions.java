@@ -44,28 +44,15 @@ public final class Suggestions {
         return closest(typed, known).map(k -> "; did you mean '" + k + "'?").orElse("");
     }
 
-    /** The edit distance of {@code a} and {@code b}, or more than {@code limit} when beyond it. */
+    /**
+     * The edit distance of {@code a} and {@code b} (optimal string alignment, as {@link
+     * Accepted#distance} computes it for option names), or more than {@code limit} when the lengths
+     * alone put it beyond.
+     */
     static int distance(String a, String b, int limit) {
         if (Math.abs(a.length() - b.length()) > limit) {
             return limit + 1;
         }
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                int v = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    v = Math.min(v, d[i - 2][j - 2] + 1);
-                }
-                d[i][j] = v;
-            }
-        }
-        return d[a.length()][b.length()];
+        return Accepted.distance(a, b);
     }
 }
